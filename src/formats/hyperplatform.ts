@@ -1,0 +1,63 @@
+// HyperPlatform (util.cpp): `Physical Memory Range: 0000000000015000 - 0000000000058000`, end
+// exclusive, after TAB-separated time/level/cpu/pid/tid/image columns (spaces after copy-paste).
+// People append notes such as `.. 0x15 4KB-enties and 1 2MB-entry`: kept as claimed counts.
+import type { PageCounts, PageSize } from '../planner/types';
+import { makeRange } from './range-record';
+import type { Annotation, MalformedRecord, RangeRecord } from './records';
+
+const KEY = 'Physical Memory Range:';
+const RANGE = /^\s*(\S+)\s*-\s*([0-9A-Za-z_]+)/;
+const CLAIM = /(0x[0-9a-f]+|\d+)\s*(4\s*KB?|2\s*MB?|1\s*GB?)[- ]?(?:ent|page|leaf|lea)/gi;
+
+export function readHyperPlatformRange(text: string, line: number): RangeRecord | MalformedRecord | undefined {
+  const at = text.indexOf(KEY);
+  if (at < 0) return undefined;
+  const rest = text.slice(at + KEY.length);
+  const m = RANGE.exec(rest);
+  const base = at + KEY.length;
+  if (!m) {
+    return {
+      kind: 'malformed',
+      line,
+      format: 'hyperplatform',
+      problems: [{ code: 'malformed-range', message: 'expected `Physical Memory Range: START - END` (hex)', severity: 'error', field: { start: at, end: text.length } }],
+    };
+  }
+  const startAt = base + m[0].indexOf(m[1]);
+  const endAt = base + m[0].length - m[2].length;
+  const rec = makeRange({
+    format: 'hyperplatform',
+    line,
+    startText: m[1],
+    startAt,
+    endText: m[2],
+    endAt,
+    inclusive: false,
+    typeName: 'RAM',
+    ram: true,
+  });
+  if (rec.kind === 'range') {
+    const note = readAnnotation(text, base + m[0].length);
+    if (note) rec.annotation = note;
+  }
+  return rec;
+}
+
+function readAnnotation(text: string, from: number): Annotation | undefined {
+  const tail = text.slice(from);
+  const trimmed = tail.trimEnd();
+  const lead = trimmed.length - trimmed.trimStart().length;
+  const body = trimmed.slice(lead);
+  if (body.length === 0) return undefined;
+  const claimed: Partial<PageCounts> = {};
+  let any = false;
+  CLAIM.lastIndex = 0;
+  for (let m = CLAIM.exec(body); m; m = CLAIM.exec(body)) {
+    const key = m[2].replace(/\s/g, '').toUpperCase().slice(0, 2) as PageSize;
+    const n = m[1].toLowerCase().startsWith('0x') ? parseInt(m[1], 16) : parseInt(m[1], 10);
+    claimed[key] = (claimed[key] ?? 0) + n;
+    any = true;
+  }
+  if (!any) return undefined;
+  return { field: { start: from + lead, end: from + lead + body.length }, text: body, claimed };
+}

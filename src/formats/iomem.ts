@@ -1,0 +1,33 @@
+// /proc/iomem: `00100000-cf1f9fff : System RAM`, inclusive ends, two spaces of indent per nesting
+// level. Only top-level `System RAM` entries are RAM; RAM edges may be unaligned (`000917ff`).
+import { makeRange } from './range-record';
+import type { MalformedRecord, RangeRecord } from './records';
+
+const LINE = /^( *)([0-9a-fA-F][0-9a-zA-Z]*)-([0-9a-zA-Z]+) : (.*?)\s*$/;
+
+export function readIomem(text: string, line: number): RangeRecord | MalformedRecord | undefined {
+  const c = text.charCodeAt(0);
+  const isHex = (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+  if (!isHex && c !== 0x20) return undefined;
+  if (text.indexOf(' : ') < 0) return undefined;
+  const m = LINE.exec(text);
+  if (!m) return undefined;
+  const indent = m[1].length;
+  const startAt = indent;
+  const endAt = indent + m[2].length + 1;
+  const typeAt = m[0].lastIndexOf(m[4]);
+  const depth = Math.floor(indent / 2);
+  return makeRange({
+    format: 'iomem',
+    line,
+    startText: m[2],
+    startAt,
+    endText: m[3],
+    endAt,
+    inclusive: true,
+    typeName: m[4],
+    typeAt,
+    ram: depth === 0 && m[4] === 'System RAM',
+    depth,
+  });
+}

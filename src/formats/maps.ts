@@ -1,0 +1,219 @@
+// Grouping records into memory maps, and MTRR dumps into the map they describe.
+//
+// The rule (documented in the README): a memory map is a run of range lines of one format. A new
+// map starts when
+//   1. the format changes (an e820 map, then a HyperPlatform dump),
+//   2. a boundary line passes (`Linux version …`, `BIOS-provided physical RAM map`: a new boot), or
+//   3. a top-level range starts below the previous one after other lines came in between (a
+//      driver reloaded and dumped its map again). Without lines in between, a step back is an
+//      unsorted entry of the same map, reported but kept.
+// An MTRR dump (consecutive MTRR lines) belongs to the closest map before it, unless a boundary
+// separates them; else to the first map after it.
+import type { MtrrFixedRange, MtrrState, MtrrVariableRange } from '../planner/mtrr';
+import type { RamInput } from '../planner/normalize';
+import type { MapFormat, MapRecord, MalformedRecord, MtrrRecord, RangeRecord, Severity } from './records';
+
+export interface MtrrDump {
+  source: 'dmesg' | 'proc';
+  records: MtrrRecord[];
+  firstLine: number;
+  lastLine: number;
+  state: MtrrState;
+  notes: string[];
+}
+
+export interface MapNote {
+  code: string;
+  message: string;
+  severity: Severity;
+  line: number;
+}
+
+export interface MemoryMap {
+  index: number;
+  format: MapFormat;
+  /** Every range line of the map, RAM or not, nested iomem entries included. */
+  ranges: RangeRecord[];
+  malformed: MalformedRecord[];
+  firstLine: number;
+  lastLine: number;
+  mtrr?: MtrrDump;
+  notes: MapNote[];
+}
+
+export interface MapDocument {
+  maps: MemoryMap[];
+  dumps: MtrrDump[];
+  /** Dumps no map could claim (an MTRR file on its own). */
+  orphanDumps: MtrrDump[];
+}
+
+const isMtrr = (r: MapRecord): r is MtrrRecord => r.kind.startsWith('mtrr-');
+
+/** RAM ranges to plan: top-level RAM lines without errors. */
+export function ramInputs(map: MemoryMap): RamInput[] {
+  if (map.notes.some((n) => n.code === 'iomem-no-root')) return [];
+  return map.ranges
+    .filter((r) => r.ram && !r.problems.some((p) => p.severity === 'error'))
+    .map((r) => ({ start: r.start, end: r.end, line: r.line }));
+}
+
+export function groupMaps(records: readonly MapRecord[]): MapDocument {
+  const maps: MemoryMap[] = [];
+  const dumps: MtrrDump[] = [];
+  const boundaries: number[] = [];
+  let cur: MemoryMap | undefined;
+  let lastTop: RangeRecord | undefined;
+  let lastRangeLine = -1;
+  let dumpRecords: MtrrRecord[] = [];
+
+  const flushDump = (): void => {
+    if (dumpRecords.length) dumps.push(buildDump(dumpRecords));
+    dumpRecords = [];
+  };
+  for (const r of records) {
+    if (isMtrr(r) || (r.kind === 'malformed' && r.format === 'mtrr')) {
+      if (r.kind !== 'malformed') {
+        const prev = dumpRecords[dumpRecords.length - 1];
+        if (prev && r.line - prev.line > 2) flushDump();
+        dumpRecords.push(r);
+      }
+      continue;
+    }
+    if (r.kind === 'boundary') {
+      boundaries.push(r.line);
+      cur = undefined;
+      flushDump();
+      continue;
+    }
+    if (r.kind === 'e820-edit') continue;
+    if (r.kind === 'malformed') {
+      const format = r.format as MapFormat;
+      if (cur && cur.format === format) {
+        cur.malformed.push(r);
+        cur.lastLine = Math.max(cur.lastLine, r.line);
+      } else {
+        cur = newMap(maps.length, format, r.line);
+        cur.malformed.push(r);
+        maps.push(cur);
+        lastTop = undefined;
+      }
+      lastRangeLine = r.line;
+      continue;
+    }
+    const top = r.depth === 0;
+    const restart = top && lastTop !== undefined && r.start < lastTop.start && r.line - lastRangeLine > 1;
+    if (!cur || cur.format !== r.format || restart) {
+      cur = newMap(maps.length, r.format, r.line);
+      maps.push(cur);
+      lastTop = undefined;
+    }
+    cur.ranges.push(r);
+    cur.lastLine = r.line;
+    if (top) lastTop = r;
+    lastRangeLine = r.line;
+  }
+  flushDump();
+
+  for (const m of maps) noteIomemWithoutRoot(m);
+  const orphanDumps = attachDumps(maps, dumps, boundaries);
+  return { maps, dumps, orphanDumps };
+}
+
+function newMap(index: number, format: MapFormat, line: number): MemoryMap {
+  return { index, format, ranges: [], malformed: [], firstLine: line, lastLine: line, notes: [] };
+}
+
+function noteIomemWithoutRoot(m: MemoryMap): void {
+  if (m.format !== 'iomem' || m.ranges.length === 0) return;
+  if (m.ranges.every((r) => r.start === 0 && r.end <= 1)) {
+    m.notes.push({
+      code: 'iomem-no-root',
+      message: 'every /proc/iomem address is zero: it was read without root. Read it again as root (sudo cat /proc/iomem).',
+      severity: 'error',
+      line: m.firstLine,
+    });
+  }
+}
+
+const between = (boundaries: readonly number[], a: number, b: number): boolean => boundaries.some((x) => x > a && x < b);
+
+function attachDumps(maps: MemoryMap[], dumps: MtrrDump[], boundaries: number[]): MtrrDump[] {
+  const orphans: MtrrDump[] = [];
+  for (const d of dumps) {
+    let target: MemoryMap | undefined;
+    for (const m of maps) if (m.firstLine < d.firstLine && !between(boundaries, m.firstLine, d.firstLine)) target = m;
+    if (!target) target = maps.find((m) => m.firstLine > d.lastLine && !between(boundaries, d.lastLine, m.firstLine));
+    if (!target) orphans.push(d);
+    else if (!target.mtrr) target.mtrr = d;
+    else {
+      target.notes.push({
+        code: 'mtrr-extra-dump',
+        message: `a second MTRR dump (line ${d.firstLine + 1}) also matches this map; the first one (line ${target.mtrr.firstLine + 1}) is used`,
+        severity: 'information',
+        line: d.firstLine,
+      });
+    }
+  }
+  return orphans;
+}
+
+/** Turns a dump's records into the MTRR state the planner takes. */
+export function buildDump(records: MtrrRecord[], procDefault: MtrrState['defaultType'] = 'UC'): MtrrDump {
+  const source = records.some((r) => r.kind === 'mtrr-variable' && r.source === 'proc') ? 'proc' : 'dmesg';
+  const notes: string[] = [];
+  let enabled = true;
+  let fixedEnabled = false;
+  let variableEnabled = true;
+  let defaultType = procDefault;
+  let defaultTypeKnown = false;
+  const fixed: MtrrFixedRange[] = [];
+  const variable: MtrrVariableRange[] = [];
+  let bits = 0;
+  for (const r of records) {
+    switch (r.kind) {
+      case 'mtrr-default':
+        defaultType = r.type;
+        defaultTypeKnown = true;
+        break;
+      case 'mtrr-header':
+        if (r.which === 'all') enabled = r.enabled;
+        else if (r.which === 'fixed') fixedEnabled = r.enabled;
+        else variableEnabled = r.enabled;
+        break;
+      case 'mtrr-fixed':
+        fixed.push({ start: r.start, end: r.end, type: r.type, line: r.line });
+        break;
+      case 'mtrr-variable':
+        variable.push({ index: r.index, base: r.base, mask: r.mask, type: r.type, line: r.line });
+        bits = Math.max(bits, r.physAddrBits ?? 0);
+        break;
+      default:
+        break;
+    }
+  }
+  if (!defaultTypeKnown) {
+    notes.push(source === 'proc'
+      ? `/proc/mtrr has no default type: ${defaultType} assumed (override with the default-type option)`
+      : `no 'MTRR default type' line: ${defaultType} assumed`);
+  }
+  if (source === 'proc') notes.push('/proc/mtrr lists no fixed ranges: the first MiB follows the variable ranges and the default type');
+  const first = records[0].line;
+  const last = records[records.length - 1].line;
+  return {
+    source,
+    records,
+    firstLine: first,
+    lastLine: last,
+    notes,
+    state: {
+      enabled,
+      defaultType,
+      defaultTypeKnown,
+      fixedEnabled,
+      fixed,
+      variable: variableEnabled ? variable : [],
+      physAddrBits: bits || undefined,
+    },
+  };
+}

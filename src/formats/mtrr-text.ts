@@ -1,0 +1,129 @@
+// MTRRs as Linux prints them: the boot-time dump in dmesg (`MTRR default type: write-back`,
+// `MTRR fixed ranges enabled:` + `  00000-9FFFF write-back`, `MTRR variable ranges enabled:` +
+// `  0 base 00C0000000 mask 7FC0000000 uncachable` / `  8 disabled`) and /proc/mtrr
+// (`reg00: base=0x000000000 (    0MB), size= 2048MB, count=1: write-back`, and the 2.6 order
+// `size=2048MB: write-back, count=1`).
+import { parseMemoryTypeWord } from '../planner/decode/memory-types';
+import { parseAddress } from './hex';
+import type { Field, MalformedRecord, MtrrRecord, Problem } from './records';
+
+export type MtrrBlock = 'none' | 'fixed' | 'variable';
+
+const HEADER = /^MTRR (fixed|variable) ranges (enabled|disabled)/;
+const DEFAULT = /^MTRR default type: ([a-z-]+)/;
+const FIXED = /^\s+([0-9A-Fa-f]{5})-([0-9A-Fa-f]{5}) ([a-z-]+)\s*$/;
+const VARIABLE = /^\s+(\d+) base ([0-9A-Za-z]+) mask ([0-9A-Za-z]+) ([a-z-]+)\s*$/;
+const DISABLED_SLOT = /^\s+(\d+) disabled\s*$/;
+const PROC = /^reg(\d+): base=(0x[0-9A-Za-z]+) \(\s*\d+MB\), size=\s*(\d+)([KMG])B?(?:, count=\d+: ([a-z-]+)|: ([a-z-]+), count=\d+)/;
+
+const UNIT: Record<string, number> = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 };
+const span = (at: number, s: string): Field => ({ start: at, end: at + s.length });
+
+function typeProblem(word: string, field: Field): Problem {
+  return { code: 'unknown-memory-type', message: `unknown memory type '${word}'`, severity: 'error', field };
+}
+
+/** Bits needed for `n`: a mask printed as 7FC0000000 is 39 bits wide, i.e. MAXPHYADDR 39. */
+const bitLength = (n: number): number => (n <= 0 ? 0 : Math.floor(Math.log2(n)) + 1);
+
+/**
+ * Reads one line of a dmesg MTRR dump. `block` says which list the previous lines opened:
+ * fixed and variable entries are only recognised inside their block.
+ */
+export function readMtrrDmesg(text: string, line: number, at: number, block: MtrrBlock): MtrrRecord | MalformedRecord | undefined {
+  const msg = at === 0 ? text : text.slice(at);
+  if (msg.startsWith('MTRR')) {
+    const h = HEADER.exec(msg);
+    if (h) return { kind: 'mtrr-header', line, which: h[1] as 'fixed' | 'variable', enabled: h[2] === 'enabled' };
+    const d = DEFAULT.exec(msg);
+    if (d) {
+      const f = span(at + d[0].length - d[1].length, d[1]);
+      const type = parseMemoryTypeWord(d[1]);
+      return type ? { kind: 'mtrr-default', line, type, field: f } : { kind: 'malformed', line, format: 'mtrr', problems: [typeProblem(d[1], f)] };
+    }
+    if (/^MTRRs? ?(?:: )?disabled/i.test(msg)) return { kind: 'mtrr-header', line, which: 'all', enabled: false };
+    return undefined;
+  }
+  if (block === 'fixed') {
+    const m = FIXED.exec(msg);
+    if (!m) return undefined;
+    const sAt = at + m[0].indexOf(m[1]);
+    const eAt = sAt + 6;
+    const tAt = at + m[0].lastIndexOf(m[3]);
+    const type = parseMemoryTypeWord(m[3]);
+    if (!type) return { kind: 'malformed', line, format: 'mtrr', problems: [typeProblem(m[3], span(tAt, m[3]))] };
+    return {
+      kind: 'mtrr-fixed',
+      line,
+      start: parseInt(m[1], 16),
+      end: parseInt(m[2], 16) + 1,
+      type,
+      fields: { start: span(sAt, m[1]), end: span(eAt, m[2]), type: span(tAt, m[3]) },
+    };
+  }
+  if (block === 'variable') {
+    const off = DISABLED_SLOT.exec(msg);
+    if (off) return { kind: 'mtrr-disabled-slot', line, index: Number(off[1]) };
+    const m = VARIABLE.exec(msg);
+    if (!m) return undefined;
+    const bAt = at + m[0].indexOf(' base ') + 6;
+    const mAt = at + m[0].indexOf(' mask ') + 6;
+    const tAt = at + m[0].lastIndexOf(m[4]);
+    const fields = { base: span(bAt, m[2]), mask: span(mAt, m[3]), type: span(tAt, m[4]) };
+    const base = parseAddress(m[2], fields.base, 'MTRR base');
+    const mask = parseAddress(m[3], fields.mask, 'MTRR mask');
+    const type = parseMemoryTypeWord(m[4]);
+    const problems: Problem[] = [];
+    if (!base.ok) problems.push(base.problem);
+    if (!mask.ok) problems.push(mask.problem);
+    if (!type) problems.push(typeProblem(m[4], fields.type));
+    if (!base.ok || !mask.ok || !type) return { kind: 'malformed', line, format: 'mtrr', problems };
+    return {
+      kind: 'mtrr-variable',
+      line,
+      source: 'dmesg',
+      index: Number(m[1]),
+      base: base.value - (base.value % 4096),
+      mask: mask.value - (mask.value % 4096),
+      type,
+      physAddrBits: bitLength(mask.value),
+      fields,
+      problems,
+    };
+  }
+  return undefined;
+}
+
+/** Reads one /proc/mtrr line. Its size is a power of two, so the mask is derived (52 bits wide). */
+export function readProcMtrr(text: string, line: number): MtrrRecord | MalformedRecord | undefined {
+  if (!text.startsWith('reg')) return undefined;
+  const m = PROC.exec(text);
+  if (!m) return undefined;
+  const word = m[5] ?? m[6];
+  const bAt = m[0].indexOf(m[2]);
+  const sAt = m[0].indexOf(m[3] + m[4], m[0].indexOf('size='));
+  const tAt = m[0].lastIndexOf(word);
+  const fields = { base: span(bAt, m[2]), size: span(sAt, m[3] + m[4] + 'B'), type: span(tAt, word) };
+  const base = parseAddress(m[2], fields.base, 'MTRR base');
+  const type = parseMemoryTypeWord(word);
+  const size = Number(m[3]) * UNIT[m[4]];
+  const problems: Problem[] = [];
+  if (!base.ok) problems.push(base.problem);
+  if (!type) problems.push(typeProblem(word, fields.type));
+  if (size === 0 || 2 ** Math.round(Math.log2(size)) !== size || size < 4096) {
+    problems.push({ code: 'mtrr-size', message: `MTRR size ${m[3]}${m[4]}B is not a power of two of at least 4 KiB`, severity: 'error', field: fields.size });
+  }
+  if (!base.ok || !type || problems.length) return { kind: 'malformed', line, format: 'mtrr', problems };
+  return {
+    kind: 'mtrr-variable',
+    line,
+    source: 'proc',
+    index: Number(m[1]),
+    base: base.value,
+    mask: 2 ** 52 - size,
+    size,
+    type,
+    fields,
+    problems,
+  };
+}

@@ -1,0 +1,56 @@
+// Builds a RangeRecord from the two address fields of a line, checking what can be wrong with them.
+import { parseAddress } from './hex';
+import type { Field, MalformedRecord, MapFormat, Problem, RangeRecord } from './records';
+
+export interface RangeParts {
+  format: MapFormat;
+  line: number;
+  startText: string;
+  startAt: number;
+  endText: string;
+  endAt: number;
+  /** True when the source prints the last byte (e820, iomem), false for an exclusive end. */
+  inclusive: boolean;
+  typeName: string;
+  typeAt?: number;
+  ram: boolean;
+  depth?: number;
+}
+
+const field = (at: number, text: string): Field => ({ start: at, end: at + text.length });
+
+export function makeRange(p: RangeParts): RangeRecord | MalformedRecord {
+  const startField = field(p.startAt, p.startText);
+  const endField = field(p.endAt, p.endText);
+  const s = parseAddress(p.startText, startField, 'start address');
+  const e = parseAddress(p.endText, endField, 'end address');
+  const problems: Problem[] = [];
+  if (!s.ok) problems.push(s.problem);
+  if (!e.ok) problems.push(e.problem);
+  if (!s.ok || !e.ok) return { kind: 'malformed', line: p.line, format: p.format, problems };
+  const start = s.value;
+  const end = p.inclusive ? e.value + 1 : e.value;
+  const whole: Field = { start: startField.start, end: endField.end };
+  if (end < start) {
+    problems.push({
+      code: 'end-before-start',
+      message: `end 0x${e.value.toString(16)} is before start 0x${start.toString(16)}`,
+      severity: 'error',
+      field: whole,
+    });
+  } else if (end === start) {
+    problems.push({ code: 'empty-range', message: 'zero-length range: it maps nothing', severity: 'warning', field: whole });
+  }
+  return {
+    kind: 'range',
+    format: p.format,
+    line: p.line,
+    start,
+    end,
+    ram: p.ram,
+    typeName: p.typeName,
+    fields: { start: startField, end: endField, type: p.typeAt === undefined ? undefined : field(p.typeAt, p.typeName) },
+    depth: p.depth ?? 0,
+    problems,
+  };
+}

@@ -1,0 +1,8 @@
+// The planner's public surface: pure, no editor or Node I/O imports.
+export * from './types';
+export * from './units';
+export * from './normalize';
+export * from './cover';
+export * from './mtrr';
+export * from './tables';
+export * from './plan';

@@ -1,0 +1,183 @@
+// The MTRR memory-type map: which effective type each physical address gets (Intel SDM vol. 3
+// §12.11 "Memory Type Range Registers"), as a list of typed segments over [0, limit).
+import { MemoryType, Range } from './types';
+
+export interface MtrrVariableRange {
+  /** Register number (reg00 → 0). */
+  index: number;
+  base: number;
+  /** PHYSMASK without the valid bit: a range matches where `addr & mask == base & mask`. */
+  mask: number;
+  type: MemoryType;
+  line?: number;
+}
+
+export interface MtrrFixedRange extends Range {
+  type: MemoryType;
+  line?: number;
+}
+
+export interface MtrrState {
+  /** IA32_MTRR_DEF_TYPE.E: when clear, all memory is UC. */
+  enabled: boolean;
+  defaultType: MemoryType;
+  /** False when the source had no default type (/proc/mtrr) and `defaultType` was assumed. */
+  defaultTypeKnown: boolean;
+  fixedEnabled: boolean;
+  fixed: MtrrFixedRange[];
+  variable: MtrrVariableRange[];
+  /** MAXPHYADDR as inferred from the mask width, when the source shows it. */
+  physAddrBits?: number;
+}
+
+export interface TypedSegment extends Range {
+  type: MemoryType;
+}
+
+/** Where overlapping variable ranges have no defined combined type (the planner then uses UC). */
+export interface MtrrConflict extends Range {
+  types: MemoryType[];
+  registers: number[];
+}
+
+export interface MemoryTypeMap {
+  segments: TypedSegment[];
+  conflicts: MtrrConflict[];
+  /** Set when a mask's matching set had to be cut short (non-contiguous masks alias widely). */
+  truncated: number[];
+}
+
+const FIXED_END = 0x100000;
+const TOP_BIT = 51;
+/** Non-contiguous masks can match millions of small blocks; past this a register is truncated. */
+const MAX_BLOCKS = 1 << 16;
+
+const bitSet = (n: number, bit: number): boolean => Math.floor(n / 2 ** bit) % 2 === 1;
+
+/**
+ * The address ranges inside [0, limit) that one variable range matches. Works for any mask, not
+ * only contiguous ones, and never assumes `base` is aligned to the mask size: real Hyper-V guests
+ * program base 0x100000000 with a 64 GiB mask, which covers [0, 64 GiB).
+ */
+export function variableRangeBlocks(base: number, mask: number, limit: number): { blocks: Range[]; truncated: boolean } {
+  const blocks: Range[] = [];
+  let truncated = false;
+  const visit = (prefix: number, bit: number): void => {
+    if (prefix >= limit || truncated) return;
+    if (mask % 2 ** (bit + 1) === 0) {
+      // No mask bits at or below `bit`: the whole block matches.
+      const end = Math.min(prefix + 2 ** (bit + 1), limit);
+      const last = blocks[blocks.length - 1];
+      if (last && last.end === prefix) last.end = end;
+      else if (blocks.length >= MAX_BLOCKS) truncated = true;
+      else blocks.push({ start: prefix, end });
+      return;
+    }
+    const half = 2 ** bit;
+    if (bitSet(mask, bit)) visit(prefix + (bitSet(base, bit) ? half : 0), bit - 1);
+    else {
+      visit(prefix, bit - 1);
+      visit(prefix + half, bit - 1);
+    }
+  };
+  visit(0, TOP_BIT);
+  return { blocks, truncated };
+}
+
+/** A mask is contiguous when its set bits run unbroken from bit 12 upward to its highest bit. */
+export function isContiguousMask(mask: number): boolean {
+  if (mask <= 0) return false;
+  let low = 12;
+  while (low <= TOP_BIT && !bitSet(mask, low)) low++;
+  let bit = low;
+  while (bit <= TOP_BIT && bitSet(mask, bit)) bit++;
+  return mask % 2 ** low === 0 && Math.floor(mask / 2 ** bit) === 0;
+}
+
+/** The SDM's rule for overlapping variable ranges; undefined when the SDM leaves it undefined. */
+export function combineTypes(types: readonly MemoryType[]): MemoryType | undefined {
+  const set = new Set(types);
+  if (set.size === 1) return types[0];
+  if (set.has('UC')) return 'UC';
+  if (set.size === 2 && set.has('WT') && set.has('WB')) return 'WT';
+  return undefined;
+}
+
+/** Builds the typed segments covering [0, limit), adjacent equal types merged. */
+export function buildMemoryTypeMap(mtrr: MtrrState, limit: number): MemoryTypeMap {
+  if (!mtrr.enabled) return { segments: [{ start: 0, end: limit, type: 'UC' }], conflicts: [], truncated: [] };
+  const truncated: number[] = [];
+  const regs = mtrr.variable.map((v) => {
+    const r = variableRangeBlocks(v.base, v.mask, limit);
+    if (r.truncated) truncated.push(v.index);
+    return { reg: v, blocks: r.blocks, next: 0 };
+  });
+  const fixed = mtrr.fixedEnabled ? mtrr.fixed.filter((f) => f.start < FIXED_END).sort((a, b) => a.start - b.start) : [];
+
+  const cuts = new Set<number>([0, limit]);
+  for (const r of regs) for (const b of r.blocks) cuts.add(b.start).add(b.end);
+  for (const f of fixed) {
+    cuts.add(Math.min(f.start, limit)).add(Math.min(f.end, FIXED_END, limit));
+  }
+  const points = [...cuts].filter((p) => p <= limit).sort((a, b) => a - b);
+
+  const segments: TypedSegment[] = [];
+  const conflicts: MtrrConflict[] = [];
+  let fixedIdx = 0;
+  for (let i = 0; i + 1 < points.length; i++) {
+    const start = points[i];
+    const end = points[i + 1];
+    let type: MemoryType | undefined;
+    if (start < FIXED_END) {
+      while (fixedIdx < fixed.length && fixed[fixedIdx].end <= start) fixedIdx++;
+      const f = fixed[fixedIdx];
+      if (f && f.start <= start) type = f.type;
+    }
+    if (type === undefined) {
+      const hits: MtrrVariableRange[] = [];
+      for (const r of regs) {
+        while (r.next < r.blocks.length && r.blocks[r.next].end <= start) r.next++;
+        const b = r.blocks[r.next];
+        if (b && b.start <= start) hits.push(r.reg);
+      }
+      if (hits.length === 0) type = mtrr.defaultType;
+      else {
+        const types = hits.map((h) => h.type);
+        type = combineTypes(types);
+        if (type === undefined) {
+          type = 'UC';
+          const last = conflicts[conflicts.length - 1];
+          if (last && last.end === start) last.end = end;
+          else conflicts.push({ start, end, types: [...new Set(types)], registers: hits.map((h) => h.index) });
+        }
+      }
+    }
+    const last = segments[segments.length - 1];
+    if (last && last.type === type && last.end === start) last.end = end;
+    else segments.push({ start, end, type });
+  }
+  return { segments, conflicts, truncated };
+}
+
+/** Splits [start, end) into typed pieces according to the map (binary search, then walk). */
+export function typedPieces(map: readonly TypedSegment[], start: number, end: number): TypedSegment[] {
+  let lo = 0;
+  let hi = map.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (map[mid].start <= start) lo = mid;
+    else hi = mid - 1;
+  }
+  const out: TypedSegment[] = [];
+  for (let i = lo; i < map.length && map[i].start < end; i++) {
+    const s = Math.max(start, map[i].start);
+    const e = Math.min(end, map[i].end);
+    if (e > s) out.push({ start: s, end: e, type: map[i].type });
+  }
+  return out;
+}
+
+/** The effective type of one address. */
+export function typeAt(map: readonly TypedSegment[], addr: number): MemoryType | undefined {
+  return typedPieces(map, addr, addr + 1)[0]?.type;
+}
