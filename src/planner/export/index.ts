@@ -1,0 +1,43 @@
+// One entry point for every export format of a plan (CLI `--format`, server requests, report).
+import type { Plan } from '../plan';
+import { planToCHeader } from './c-header';
+import { planToCsv } from './csv';
+import { planToJson } from './json';
+import { planToMarkdown } from './markdown';
+
+export type ExportFormat = 'json' | 'md' | 'csv' | 'c';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'md', 'csv', 'c'];
+
+/** File extension and a human label for each format (save dialogs, buttons). */
+export const EXPORT_FORMAT_INFO: Readonly<Record<ExportFormat, { extension: string; label: string }>> = {
+  json: { extension: 'json', label: 'JSON' },
+  md: { extension: 'md', label: 'Markdown' },
+  csv: { extension: 'csv', label: 'CSV' },
+  c: { extension: 'h', label: 'C header' },
+};
+
+export const isExportFormat = (v: unknown): v is ExportFormat => typeof v === 'string' && (EXPORT_FORMATS as readonly string[]).includes(v);
+
+export interface ExportOptions {
+  /** Title for Markdown, source line for the C header comment. */
+  title?: string;
+  /** How a 0-based log line is shown in Markdown. */
+  lineLabel?: (line0: number) => string;
+}
+
+export function exportPlan(plan: Plan, format: ExportFormat, opts: ExportOptions = {}): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(planToJson(plan), null, 2) + '\n';
+    case 'md':
+      return planToMarkdown(plan, opts);
+    case 'csv':
+      return planToCsv(plan);
+    case 'c':
+      return planToCHeader(plan, { title: opts.title });
+    default:
+      throw new Error(`unknown export format ${String(format)}`);
+  }
+}
+
+export { planToJson, planToMarkdown, planToCsv, planToCHeader };
