@@ -58,7 +58,14 @@ export function ramInputs(map: MemoryMap): RamInput[] {
     .map((r) => ({ start: r.start, end: r.end, line: r.line }));
 }
 
-export function groupMaps(records: readonly MapRecord[]): MapDocument {
+export interface GroupOptions {
+  /** Lines where a new map must start whatever the records say (the first line of each input file). */
+  mapBreaks?: readonly number[];
+}
+
+export function groupMaps(records: readonly MapRecord[], options: GroupOptions = {}): MapDocument {
+  const breaks = [...(options.mapBreaks ?? [])].sort((a, b) => a - b);
+  let nextBreak = 0;
   const maps: MemoryMap[] = [];
   const dumps: MtrrDump[] = [];
   const boundaries: number[] = [];
@@ -72,6 +79,11 @@ export function groupMaps(records: readonly MapRecord[]): MapDocument {
     dumpRecords = [];
   };
   for (const r of records) {
+    while (nextBreak < breaks.length && breaks[nextBreak] <= r.line) {
+      nextBreak++;
+      cur = undefined;
+      flushDump();
+    }
     if (isMtrr(r) || (r.kind === 'malformed' && r.format === 'mtrr')) {
       if (r.kind !== 'malformed') {
         const prev = dumpRecords[dumpRecords.length - 1];

@@ -1,0 +1,189 @@
+// `ept-plan`: the planner for terminals and CI. All side effects (files, streams, exit codes)
+// live here; reading, planning and rendering are pure functions from src/formats and src/planner.
+import fs from 'node:fs';
+import path from 'node:path';
+import { FORMAT_NAMES, MapRecord, checkMapRanges, groupMaps, newScanState, ramInputs, scanLine } from '../formats';
+import { MemoryMap, MtrrDump, buildDump } from '../formats/maps';
+import { MtrrState } from '../planner/mtrr';
+import { RamInput } from '../planner/normalize';
+import { PlanError, planMemoryMap } from '../planner/plan';
+import { planToJson } from '../planner/export/json';
+import { CliOptions, USAGE, UsageError, parseArgs } from './args';
+import { forEachLine } from './lines';
+import { renderPlanText } from './render';
+import pkg from '../../package.json';
+
+interface Input {
+  name: string;
+  /** Global index of the file's first line. */
+  firstLine: number;
+}
+
+interface Scanned {
+  records: MapRecord[];
+  inputs: Input[];
+}
+
+class InputError extends Error {}
+
+async function scanFiles(files: readonly string[]): Promise<Scanned> {
+  const records: MapRecord[] = [];
+  const inputs: Input[] = [];
+  let line = 0;
+  for (const file of files) {
+    const name = file === '-' ? '<stdin>' : file;
+    inputs.push({ name, firstLine: line });
+    const state = newScanState();
+    try {
+      if (file !== '-' && fs.statSync(file).isDirectory()) throw new InputError(`${name}: is a directory`);
+      await forEachLine(file, (text) => {
+        const r = scanLine(text, line, state);
+        if (r) records.push(r);
+        line++;
+      });
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+      throw new InputError(`${name}: cannot read: ${why}`);
+    }
+  }
+  return { records, inputs };
+}
+
+function locate(inputs: readonly Input[], line: number): { file: string; line: number } {
+  let i = inputs.length - 1;
+  while (i > 0 && inputs[i].firstLine > line) i--;
+  return { file: inputs[i].name, line: line - inputs[i].firstLine + 1 };
+}
+
+function reportProblems(scanned: Scanned, maps: readonly MemoryMap[], err: (s: string) => void): void {
+  const at = (line: number, col?: number): string => {
+    const l = locate(scanned.inputs, line);
+    return `${l.file}:${l.line}${col === undefined ? '' : `:${col + 1}`}`;
+  };
+  for (const r of scanned.records) {
+    const problems = r.kind === 'range' || r.kind === 'malformed' || r.kind === 'mtrr-variable' ? r.problems : [];
+    for (const p of problems) err(`${at(r.line, p.field.start)}: ${p.severity}: ${p.message}`);
+  }
+  for (const m of maps) {
+    for (const p of checkMapRanges(m)) err(`${at(p.line, p.field.start)}: ${p.severity}: ${p.message}`);
+    for (const n of m.notes) err(`${at(n.line)}: ${n.severity}: ${n.message}`);
+  }
+}
+
+function withDefault(dump: MtrrDump, o: CliOptions): MtrrState {
+  return o.mtrrDefault ? { ...dump.state, defaultType: o.mtrrDefault, defaultTypeKnown: true } : dump.state;
+}
+
+function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, scanned: Scanned): { state?: MtrrState; note: string } {
+  if (o.noMtrr) return { note: 'MTRRs ignored (--no-mtrr): gaps UC, RAM WB' };
+  const dump = fileDump ?? map.mtrr;
+  if (!dump) return { note: 'no MTRRs found: gaps UC, RAM WB (give --mtrr FILE to use them)' };
+  const where = fileDump ? o.mtrrFile! : `${locate(scanned.inputs, dump.firstLine).file} line ${locate(scanned.inputs, dump.firstLine).line}`;
+  const state = withDefault(dump, o);
+  const assumed = state.defaultTypeKnown ? '' : ` (default type ${state.defaultType} assumed; set --mtrr-default)`;
+  return { state, note: `memory types from the MTRR dump at ${where}${assumed}` };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const out = (s: string): void => void process.stdout.write(s.endsWith('\n') ? s : s + '\n');
+  const err = (s: string): void => void process.stderr.write(`ept-plan: ${s}\n`);
+  let o: CliOptions;
+  try {
+    o = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err(e.message);
+    process.stderr.write("Try 'ept-plan --help'.\n");
+    return 2;
+  }
+  if (o.help) return out(USAGE), 0;
+  if (o.version) return out(`ept-plan ${pkg.version}`), 0;
+
+  let scanned: Scanned;
+  let fileDump: MtrrDump | undefined;
+  try {
+    scanned = await scanFiles(o.files);
+    if (o.mtrrFile) {
+      const m = await scanFiles([o.mtrrFile]);
+      const recs = m.records.filter((r) => r.kind.startsWith('mtrr-'));
+      if (recs.length === 0) throw new InputError(`${o.mtrrFile}: no MTRRs found (expected /proc/mtrr lines or a dmesg 'MTRR default type' dump)`);
+      fileDump = buildDump(recs as Parameters<typeof buildDump>[0]);
+    }
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    err(e.message);
+    return 1;
+  }
+
+  const doc = groupMaps(scanned.records, { mapBreaks: scanned.inputs.map((i) => i.firstLine) });
+  reportProblems(scanned, doc.maps, err);
+  const names = scanned.inputs.map((i) => i.name).join(', ');
+  if (doc.maps.length === 0) {
+    const mtrrOnly = doc.dumps.length ? ' (only MTRRs: give the memory map too, e.g. ept-plan /proc/iomem /proc/mtrr)' : '';
+    err(`no memory map found in ${names}${mtrrOnly}. Known formats: ${Object.values(FORMAT_NAMES).join(', ')}.`);
+    return 1;
+  }
+  if (o.map !== undefined && o.map > doc.maps.length) {
+    err(`--map ${o.map}: the input holds ${doc.maps.length} memory map${doc.maps.length === 1 ? '' : 's'}`);
+    return 2;
+  }
+  const selected = o.map !== undefined ? [doc.maps[o.map - 1]] : o.format === 'text' ? doc.maps : [doc.maps[doc.maps.length - 1]];
+  if (o.map === undefined && o.format !== 'text' && doc.maps.length > 1) {
+    err(`${doc.maps.length} memory maps found; planning the last one (map ${doc.maps.length}); choose another with --map N`);
+  }
+
+  const chunks: string[] = [];
+  for (const map of selected) {
+    const first = locate(scanned.inputs, map.firstLine);
+    const last = locate(scanned.inputs, map.lastLine);
+    const ram: RamInput[] = ramInputs(map).map((r) => {
+      const l = locate(scanned.inputs, r.line!);
+      return { ...r, line: l.line - 1, source: l.file };
+    });
+    const mt = mtrrFor(map, o, fileDump, scanned);
+    let plan;
+    try {
+      plan = planMemoryMap(ram, { limit: o.limit, maxPage: o.maxPage, ramPage: o.ramPage, mtrr: mt.state });
+    } catch (e) {
+      if (!(e instanceof PlanError)) throw e;
+      err(`${first.file}:${first.line}: ${e.message}`);
+      return 1;
+    }
+    for (const b of plan.beyondLimit) err(`${first.file}: warning: RAM [0x${b.start.toString(16)}, 0x${b.end.toString(16)}) lies beyond the limit and is not mapped (raise --limit)`);
+    if (o.format === 'json') {
+      const json = {
+        file: first.file,
+        format: map.format,
+        lines: [first.line, last.line],
+        map: map.index + 1,
+        maps: doc.maps.length,
+        ...planToJson(plan),
+        mtrrSource: mt.state ? { note: mt.note, notes: (fileDump ?? map.mtrr)?.notes ?? [] } : undefined,
+      };
+      chunks.push(JSON.stringify(json, null, 2));
+    } else {
+      const heading = `${first.file}: ${FORMAT_NAMES[map.format]} map ${map.index + 1} of ${doc.maps.length}, lines ${first.line}–${last.line}, ${ram.length} RAM ranges`;
+      chunks.push(renderPlanText(plan, { heading, mtrrNote: mt.note, where: (line) => (line < 0 ? '' : `line ${line + 1}`) }));
+    }
+  }
+  const text = chunks.join('\n\n') + '\n';
+  if (o.output) fs.writeFileSync(path.resolve(o.output), text);
+  else out(text);
+  return 0;
+}
+
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`ept-plan: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,65 @@
+// The human-readable plan: one row per gap, then RAM totals, tables, bytes and the comparison.
+import type { Plan, StrategyCost } from '../planner/plan';
+import { tableTotal } from '../planner/tables';
+import type { PageCounts } from '../planner/types';
+import { formatCount, formatSize, hex } from '../planner/units';
+
+const pad = (s: string, n: number): string => s.padEnd(n);
+const lpad = (s: string, n: number): string => s.padStart(n);
+const sum = (c: PageCounts): number => c['4K'] + c['2M'] + c['1G'];
+
+function cost(c: StrategyCost): string {
+  return `${formatCount(c.leaves)} leaves, ${formatCount(tableTotal(c.tables))} tables (${formatSize(c.bytes)})`;
+}
+
+export interface RenderContext {
+  /** What the map is and where it came from, one line. */
+  heading: string;
+  /** How memory types were decided, one line. */
+  mtrrNote: string;
+  /** 1-based `file:line` for a 0-based global line. */
+  where: (line: number) => string;
+}
+
+export function renderPlanText(plan: Plan, ctx: RenderContext): string {
+  const out: string[] = [];
+  const o = plan.options;
+  out.push(ctx.heading);
+  out.push(`Identity map of [0x0, ${hex(plan.limit)}) (${formatSize(plan.limit)}), max page ${o.maxPage}, RAM pages ${o.ramPage}; ${ctx.mtrrNote}`);
+  out.push('');
+  const header = `  ${pad('gap start', 16)}${pad('end', 16)}${lpad('size', 10)}${lpad('4K', 8)}${lpad('2M', 7)}${lpad('1G', 6)}  type    before`;
+  out.push(header);
+  for (const g of plan.gaps) {
+    const next = g.before === undefined ? 'limit' : ctx.where(plan.ram[g.before].inputs[0]?.line ?? -1);
+    out.push(
+      `  ${pad(hex(g.start), 16)}${pad(hex(g.end), 16)}${lpad(formatSize(g.end - g.start), 10)}${lpad(formatCount(g.pages['4K']), 8)}${lpad(formatCount(g.pages['2M']), 7)}${lpad(formatCount(g.pages['1G']), 6)}  ${pad(g.memoryType, 8)}${next}`,
+    );
+    if (g.memoryType === 'mixed') {
+      for (const p of g.pieces) {
+        out.push(
+          `    ${pad(hex(p.start), 16)}${pad(hex(p.end), 14)}${lpad(formatSize(p.end - p.start), 10)}${lpad(formatCount(p.pages['4K']), 8)}${lpad(formatCount(p.pages['2M']), 7)}${lpad(formatCount(p.pages['1G']), 6)}  ${p.memoryType}`,
+        );
+      }
+    }
+  }
+  const m = plan.totals.mmio;
+  out.push(`  ${pad(`gaps: ${plan.gaps.length}`, 32)}${lpad('', 10)}${lpad(formatCount(m['4K']), 8)}${lpad(formatCount(m['2M']), 7)}${lpad(formatCount(m['1G']), 6)}  = ${formatCount(sum(m))} leaves`);
+  out.push('');
+  const r = plan.totals.ram;
+  const ramBytes = plan.ram.reduce((n, x) => n + x.end - x.start, 0);
+  out.push(`RAM: ${plan.ram.length} ranges, ${formatSize(ramBytes)}: ${formatCount(r['4K'])}×4K ${formatCount(r['2M'])}×2M ${formatCount(r['1G'])}×1G`);
+  for (const b of plan.beyondLimit) out.push(`RAM beyond the limit, not mapped: [${hex(b.start)}, ${hex(b.end)}) (${formatSize(b.end - b.start)})`);
+  const t = plan.tables;
+  out.push(`Tables: ${t.pml4} PML4 + ${formatCount(t.pdpt)} PDPT + ${formatCount(t.pd)} PD + ${formatCount(t.pt)} PT = ${formatCount(tableTotal(t))} tables, ${formatCount(plan.bytes)} bytes (${formatSize(plan.bytes)})`);
+  for (const c of plan.mtrrConflicts) {
+    out.push(`MTRR conflict: [${hex(c.start)}, ${hex(c.end)}) is covered by ${c.types.join(' and ')} (registers ${c.registers.join(', ')}): undefined by the SDM, planned as UC`);
+  }
+  const cmp = plan.comparison;
+  out.push('Compared with:');
+  out.push(`  this plan         ${cost(cmp.plan)}`);
+  out.push(`  4K only           ${cost(cmp.fourKOnly)}   (HyperPlatform)`);
+  out.push(`  2M everywhere     ${cost(cmp.twoMEverywhere)}   (hvpp, SimpleVisor, gbhv)`);
+  if (cmp.maxPage2M) out.push(`  max page 2M       ${cost(cmp.maxPage2M)}   (CPUs without 1 GiB EPT pages)`);
+  out.push(`  MMIO-only tables  ${formatCount(cmp.mmioTables)}: ${cmp.fitsHyperPlatformPrealloc ? 'fit' : 'do NOT fit'} HyperPlatform's 50 pre-allocated table pages`);
+  return out.join('\n');
+}
