@@ -7,7 +7,7 @@ import { MemoryMap, MtrrDump, buildDump } from '../formats/maps';
 import { MtrrState } from '../planner/mtrr';
 import { RamInput } from '../planner/normalize';
 import { PlanError, planMemoryMap } from '../planner/plan';
-import { planToJson } from '../planner/export/json';
+import { exportPlan, planToJson } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { forEachLine } from './lines';
 import { renderPlanText } from './render';
@@ -163,6 +163,8 @@ async function main(argv: string[]): Promise<number> {
         mtrrSource: mt.state ? { note: mt.note, notes: (fileDump ?? map.mtrr)?.notes ?? [] } : undefined,
       };
       chunks.push(JSON.stringify(json, null, 2));
+    } else if (o.format !== 'text') {
+      chunks.push(exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}` }).trimEnd());
     } else {
       const heading = `${first.file}: ${FORMAT_NAMES[map.format]} map ${map.index + 1} of ${doc.maps.length}, lines ${first.line}–${last.line}, ${ram.length} RAM ranges`;
       chunks.push(renderPlanText(plan, { heading, mtrrNote: mt.note, where: (line) => (line < 0 ? '' : `line ${line + 1}`) }));

@@ -17,38 +17,36 @@ export interface LineProblem {
  */
 export function checkMapRanges(map: MemoryMap): LineProblem[] {
   const out: LineProblem[] = [];
-  const ram = map.ranges.filter((r) => r.depth === 0 && !r.problems.some((p) => p.severity === 'error'));
-  let prev: (typeof ram)[number] | undefined;
-  let maxEnd = -1;
-  let maxEndLine = -1;
-  for (const r of ram) {
-    const where: Field = { start: r.fields.start.start, end: r.fields.end.end };
+  const ok = map.ranges.filter((r) => r.depth === 0 && r.end > r.start && !r.problems.some((p) => p.severity === 'error'));
+  const where = (r: (typeof ok)[number]): Field => ({ start: r.fields.start.start, end: r.fields.end.end });
+  ok.forEach((r, i) => {
+    const prev = ok[i - 1];
     if (prev && r.start < prev.start) {
       out.push({
         code: 'unsorted',
         message: `starts below the range on line ${prev.line + 1} (${hex(prev.start)}): the map is not sorted`,
         severity: 'information',
         line: r.line,
-        field: where,
+        field: where(r),
       });
     }
-    if (r.end > r.start && r.start < maxEnd) {
-      const dup = prev && prev.start === r.start && prev.end === r.end;
+  });
+  // Overlaps in address order, whatever the order of the lines.
+  const byStart = [...ok].sort((a, b) => a.start - b.start || a.line - b.line);
+  let reach: (typeof ok)[number] | undefined;
+  for (const r of byStart) {
+    if (reach && r.start < reach.end) {
+      const dup = reach.start === r.start && reach.end === r.end;
+      const [first, later] = reach.line < r.line ? [reach, r] : [r, reach];
       out.push({
         code: dup ? 'duplicate' : 'overlap',
-        message: dup
-          ? `duplicates the range on line ${prev!.line + 1}`
-          : `overlaps the range on line ${maxEndLine + 1} (which ends at ${hex(maxEnd)})`,
+        message: dup ? `duplicates the range on line ${first.line + 1}` : `overlaps the range on line ${first.line + 1} (${hex(first.start)}–${hex(first.end)})`,
         severity: 'error',
-        line: r.line,
-        field: where,
+        line: later.line,
+        field: where(later),
       });
     }
-    if (r.end > maxEnd) {
-      maxEnd = r.end;
-      maxEndLine = r.line;
-    }
-    prev = r;
+    if (!reach || r.end > reach.end) reach = r;
   }
-  return out;
+  return out.sort((a, b) => a.line - b.line);
 }

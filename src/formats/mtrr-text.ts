@@ -11,9 +11,9 @@ export type MtrrBlock = 'none' | 'fixed' | 'variable';
 
 const HEADER = /^MTRR (fixed|variable) ranges (enabled|disabled)/;
 const DEFAULT = /^MTRR default type: ([a-z-]+)/;
-const FIXED = /^\s+([0-9A-Fa-f]{5})-([0-9A-Fa-f]{5}) ([a-z-]+)\s*$/;
-const VARIABLE = /^\s+(\d+) base ([0-9A-Za-z]+) mask ([0-9A-Za-z]+) ([a-z-]+)\s*$/;
-const DISABLED_SLOT = /^\s+(\d+) disabled\s*$/;
+const FIXED = /^\s*([0-9A-Fa-f]{5})-([0-9A-Fa-f]{5}) ([a-z-]+)\s*$/;
+const VARIABLE = /^\s*(\d+) base ([0-9A-Za-z]+) mask ([0-9A-Za-z]+) ([a-z-]+)\s*$/;
+const DISABLED_SLOT = /^\s*(\d+) disabled\s*$/;
 const PROC = /^reg(\d+): base=(0x[0-9A-Za-z]+) \(\s*\d+MB\), size=\s*(\d+)([KMG])B?(?:, count=\d+: ([a-z-]+)|: ([a-z-]+), count=\d+)/;
 
 const UNIT: Record<string, number> = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 };
