@@ -1,0 +1,107 @@
+// ept-plan as a user runs it: the bundled dist/cli.js on the real samples.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, fixturePath } from '../support/fixtures';
+
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+function run(args: string[], input?: string | Buffer) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', cwd: ROOT });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const json = (args: string[]) => {
+  const r = run(['--json', ...args]);
+  assert.equal(r.code, 0, r.err);
+  return JSON.parse(r.out);
+};
+
+test('--json on the laptop log: the contract shape and the exact figures', () => {
+  const j = json([fixturePath('hyperplatform-laptop-8gb.log')]);
+  assert.equal(j.limit, '0x8000000000');
+  assert.deepEqual({ start: j.ram[0].start, end: j.ram[0].end, line: j.ram[0].line }, { start: '0x15000', end: '0x58000', line: 1 });
+  assert.deepEqual(j.gaps[0], { start: '0x0', end: '0x15000', pages: { '4K': 21, '2M': 0, '1G': 0 }, memoryType: 'UC' });
+  assert.deepEqual(j.totals, { mmio: { '4K': 373, '2M': 541, '1G': 503 }, ram: { '4K': 2081931, '2M': 0, '1G': 0 } });
+  assert.deepEqual(j.tables, { pml4: 1, pdpt: 1, pd: 9, pt: 4067 });
+  assert.equal(j.bytes, 16703488);
+});
+
+test('Surface Pro 7: its own MTRR dump by default, --no-mtrr without; mixed gaps list typed pieces', () => {
+  const withMtrr = json([fixturePath('surface-pro-7.dmesg')]);
+  assert.deepEqual(withMtrr.totals.mmio, { '4K': 371, '2M': 714, '1G': 495 });
+  const mixed = withMtrr.gaps.find((g: { start: string }) => g.start === '0x7c000000');
+  assert.equal(mixed.memoryType, 'mixed');
+  assert.deepEqual(mixed.pieces.map((p: { memoryType: string }) => p.memoryType), ['WB', 'UC']);
+  const text = run([fixturePath('surface-pro-7.dmesg')]);
+  assert.match(text.out, /memory types from the MTRR dump at .*surface-pro-7\.dmesg line 48/);
+  const without = json(['--no-mtrr', fixturePath('surface-pro-7.dmesg')]);
+  assert.deepEqual(without.totals.mmio, { '4K': 371, '2M': 202, '1G': 496 });
+});
+
+test('every sample with a memory map plans; /proc/iomem with /proc/mtrr from a second file', () => {
+  for (const f of ['hyperplatform-issue29.log', 'thinkpad-x240.dmesg', 'desktop-i7-2600.iomem']) {
+    const r = run([fixturePath(f)]);
+    assert.equal(r.code, 0, `${f}: ${r.err}`);
+    assert.match(r.out, /Tables: 1 PML4/);
+  }
+  const both = run([fixturePath('desktop-i7-2600.iomem'), fixturePath('desktop-i7-2600.mtrr')]);
+  assert.match(both.out, /MTRR dump at .*desktop-i7-2600\.mtrr line 2 \(default type UC assumed/);
+  const wb = json(['--mtrr', fixturePath('desktop-i7-2600.mtrr'), '--mtrr-default', 'WB', fixturePath('desktop-i7-2600.iomem')]);
+  assert.equal(wb.gaps[wb.gaps.length - 1].memoryType, 'mixed', 'reg06 (UC) cuts the WB default above RAM');
+});
+
+test('standard input, CRLF and UTF-16 give the same plan', () => {
+  const text = fs.readFileSync(fixturePath('hyperplatform-laptop-8gb.log'), 'utf8');
+  const base = run(['--json', '-'], text);
+  const crlf = run(['--json', '-'], text.replace(/\n/g, '\r\n'));
+  const utf16 = run(['--json', '-'], Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+  assert.equal(base.code, 0, base.err);
+  assert.deepEqual(JSON.parse(crlf.out).totals, JSON.parse(base.out).totals);
+  assert.deepEqual(JSON.parse(utf16.out).totals, JSON.parse(base.out).totals);
+});
+
+test('options: --limit 1T, --max-page 2M, --ram-page 2M, export formats', () => {
+  const big = json(['--limit', '1T', fixturePath('hyperplatform-laptop-8gb.log')]);
+  assert.equal(big.tables.pdpt, 2);
+  assert.equal(big.totals.mmio['1G'], 503 + 512);
+  const no1g = json(['--max-page', '2M', fixturePath('hyperplatform-laptop-8gb.log')]);
+  assert.equal(no1g.totals.mmio['1G'], 0);
+  const ram2m = json(['--ram-page', '2M', fixturePath('hyperplatform-laptop-8gb.log')]);
+  assert.ok(ram2m.totals.ram['2M'] > 0);
+  for (const f of ['md', 'csv', 'c']) {
+    const r = run(['--format', f, fixturePath('hyperplatform-laptop-8gb.log')]);
+    assert.equal(r.code, 0, r.err);
+    assert.ok(r.out.length > 100);
+  }
+});
+
+test('--output writes the file and nothing to stdout', () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ept-plan-')), 'plan.json');
+  const r = run(['--json', '--output', out, fixturePath('hyperplatform-laptop-8gb.log')]);
+  assert.equal(r.code, 0);
+  assert.equal(r.out, '');
+  assert.equal(JSON.parse(fs.readFileSync(out, 'utf8')).bytes, 16703488);
+});
+
+test('errors: one clear line, exit 1 without a map, exit 2 on usage, never a stack trace', () => {
+  const none = run([fixturePath('kvm-trace.report')]);
+  assert.equal(none.code, 1);
+  assert.match(none.err, /no memory map found in .*kvm-trace\.report\. Known formats: HyperPlatform/);
+  const missing = run(['/nonexistent/file.log']);
+  assert.equal(missing.code, 1);
+  assert.equal(missing.err.trim(), 'ept-plan: /nonexistent/file.log: cannot read: no such file');
+  for (const args of [['--max-page', '3M'], ['--limit', 'lots'], ['--frobnicate'], ['--no-mtrr', '--mtrr', 'x']]) {
+    const r = run(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.err, /^ept-plan: .+\nTry 'ept-plan --help'\.\n$/);
+  }
+  const bad = run(['-'], 'Physical Memory Range: 00000000000150G0 - 0000000000058000\nPhysical Memory Range: 0000000000100000 - 0000000000200000\n');
+  assert.equal(bad.code, 0);
+  assert.match(bad.err, /<stdin>:1:24: error: start address '00000000000150G0' is not a hex number/);
+  for (const r of [none, missing, bad]) assert.doesNotMatch(r.err, /\n\s+at /);
+  assert.equal(run(['--help']).code, 0);
+  assert.match(run(['--version']).out, /^ept-plan \d+\.\d+\.\d+/);
+});
