@@ -41,3 +41,6 @@ export function exportPlan(plan: Plan, format: ExportFormat, opts: ExportOptions
 }
 
 export { planToJson, planToMarkdown, planToCsv, planToCHeader };
+export { CSV_HEADER } from './csv';
+export type { MarkdownOptions } from './markdown';
+export type { CHeaderOptions } from './c-header';

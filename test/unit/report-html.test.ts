@@ -1,0 +1,167 @@
+// The plan report's HTML as a pure function of the plan: numbers in the tiles, one SVG segment per
+// RAM range and gap with data-line, the gap table, the CSP and its nonce, escaping.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { groupMaps, ramInputs, scanText } from '../../src/formats';
+import { formatCount, formatSize, planMemoryMap, type Plan } from '../../src/planner';
+import { addrLabel, esc, layoutSegments, renderReport } from '../../src/server/report/html';
+
+const ROOT = process.env.EPT_LENS_ROOT ?? process.cwd();
+const FIXTURES = ['hyperplatform-laptop-8gb.log', 'hyperplatform-issue29.log', 'surface-pro-7.dmesg', 'thinkpad-x240.dmesg', 'desktop-i7-2600.iomem'];
+
+function planOf(name: string): Plan {
+  const doc = groupMaps(scanText(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', name), 'utf8')));
+  const map = doc.maps[0];
+  return planMemoryMap(ramInputs(map), { mtrr: map.mtrr?.state });
+}
+
+const NONCE = 'bm9uY2Uxe2Q3NGE5OGY0YmM';
+const CSP_SOURCE = 'https://*.vscode-cdn.net';
+const render = (plan: Plan, title = 'test.log') => renderReport(plan, { nonce: NONCE, cspSource: CSP_SOURCE, title });
+const all = (html: string, re: RegExp): RegExpMatchArray[] => [...html.matchAll(re)];
+const tile = (html: string, id: string): string | undefined => new RegExp(`data-tile="${id}">([^<]*)<`).exec(html)?.[1];
+
+test('laptop log: tiles show the plan (373×4K 541×2M 503×1G, 1/1/9/4,067 tables, 15.9 MiB, largest gap 502 GiB)', () => {
+  const plan = planOf('hyperplatform-laptop-8gb.log');
+  const html = render(plan);
+  assert.equal(tile(html, 'gap-4k'), '373');
+  assert.equal(tile(html, 'gap-2m'), '541');
+  assert.equal(tile(html, 'gap-1g'), '503');
+  assert.equal(tile(html, 'ram-4k'), '2,081,931');
+  assert.equal(tile(html, 'ram-2m'), '0');
+  assert.equal(tile(html, 'tables-pml4'), '1');
+  assert.equal(tile(html, 'tables-pdpt'), '1');
+  assert.equal(tile(html, 'tables-pd'), '9');
+  assert.equal(tile(html, 'tables-pt'), '4,067');
+  assert.equal(tile(html, 'tables-total'), '4,078');
+  assert.equal(tile(html, 'bytes'), '15.9 MiB');
+  assert.equal(tile(html, 'largest-gap'), '502 GiB');
+  assert.equal(tile(html, 'ram-total'), '7.94 GiB');
+  assert.equal(tile(html, 'mmio-tables'), '0');
+  assert.match(html, /data-fit="yes"/);
+  // Comparison: this plan, 4K only, 2M everywhere, max page 2M.
+  assert.match(html, /data-cmp="leaves-0">2,083,348/);
+  assert.match(html, /data-cmp="leaves-1">134,217,728/);
+  assert.match(html, /data-cmp="leaves-2">262,144/);
+  assert.match(html, /data-cmp="leaves-3">2,340,381/);
+  assert.match(html, /data-cmp="bytes-1">1\.0 GiB · 262,658 pages/);
+});
+
+for (const name of FIXTURES) {
+  test(`${name}: one SVG segment per RAM range and gap, each with the right data-line; gap table rows`, () => {
+    const plan = planOf(name);
+    const html = render(plan);
+    const segs = all(html, /<g class="seg (?:ram|gap)"[^>]*>/g);
+    assert.equal(segs.length, plan.ram.length + plan.gaps.length);
+    for (const m of segs) {
+      const [, kind, idx] = / data-key="(ram|gap)-(\d+)"/.exec(m[0])!;
+      const line = / data-line="(\d+)"/.exec(m[0])?.[1];
+      const i = Number(idx);
+      const expected = kind === 'ram'
+        ? plan.ram[i].inputs[0].line
+        : plan.gaps[i].before !== undefined
+          ? plan.ram[plan.gaps[i].before!].inputs[0].line
+          : Math.max(...plan.ram[plan.ram.length - 1].inputs.map((x) => x.line!));
+      assert.equal(Number(line), expected, `${kind} ${i}`);
+      assert.match(m[0], /tabindex="0"/);
+    }
+    // Address order on the map.
+    const starts = all(html, /<g class="seg[^>]*data-start="(0x[0-9a-f]+)"/g).map((m) => parseInt(m[1], 16));
+    assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
+    // The gap table: one focusable row per gap with its pages.
+    const rows = all(html, /<tr class="row" data-key="gap-(\d+)" data-line="(\d+)" tabindex="0"/g);
+    assert.equal(rows.length, plan.gaps.length);
+    for (const g of plan.gaps) assert.ok(html.includes(`<td class="mono">0x${g.start.toString(16)}</td><td class="mono opt">0x${g.end.toString(16)}</td>`));
+    assert.equal(tile(html, 'gap-4k'), formatCount(plan.totals.mmio['4K']));
+    assert.equal(tile(html, 'bytes'), formatSize(plan.bytes));
+  });
+}
+
+test('the segments tile the map: widths are positive and add up to 100%, small gaps get room', () => {
+  const plan = planOf('hyperplatform-laptop-8gb.log');
+  const segs = layoutSegments(plan, () => undefined);
+  const sum = segs.reduce((n, s) => n + s.w, 0);
+  assert.ok(Math.abs(sum - 100) < 1e-9, `sum ${sum}`);
+  for (let i = 1; i < segs.length; i++) assert.ok(Math.abs(segs[i].x - (segs[i - 1].x + segs[i - 1].w)) < 1e-9);
+  const fourK = segs.find((s) => s.span.end - s.span.start === 4096)!;
+  const huge = segs[segs.length - 1];
+  assert.ok(fourK.w > 0.3, `a 4 KiB gap gets ${fourK.w}% of the width`);
+  assert.ok(huge.w / fourK.w < 40, 'the 502 GiB tail is not a thousand times wider');
+});
+
+test('strict CSP with the nonce; every <script> and <style> carries it; no remote resources or inline handlers', () => {
+  const html = render(planOf('surface-pro-7.dmesg'));
+  const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
+  assert.ok(csp);
+  assert.match(csp!, /^default-src 'none'; /);
+  assert.ok(csp!.includes(`style-src ${CSP_SOURCE} 'nonce-${NONCE}'`));
+  assert.ok(csp!.includes(`script-src 'nonce-${NONCE}'`));
+  assert.ok(csp!.includes(`img-src ${CSP_SOURCE} data:`));
+  assert.ok(!csp!.includes('unsafe'));
+  const scripts = all(html, /<script\b[^>]*>/g);
+  const styles = all(html, /<style\b[^>]*>/g);
+  assert.equal(scripts.length, 1);
+  assert.equal(styles.length, 1);
+  for (const m of [...scripts, ...styles]) assert.ok(m[0].includes(`nonce="${NONCE}"`), m[0]);
+  assert.doesNotMatch(html, /\sstyle="/, 'style attributes would be blocked by the CSP');
+  assert.doesNotMatch(html, /\son[a-z]+="/, 'no inline event handlers');
+  assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//, 'no remote resources');
+  assert.doesNotMatch(html, /<link\b/);
+});
+
+test('every text is escaped: title, subtitle, line labels', () => {
+  const evil = '<img src=x onerror="alert(1)">&\'';
+  const plan = planOf('thinkpad-x240.dmesg');
+  const html = renderReport(plan, {
+    nonce: NONCE,
+    cspSource: CSP_SOURCE,
+    title: evil,
+    subtitle: evil,
+    lineLabel: () => evil,
+  });
+  assert.ok(!html.includes('<img'), 'no injected element');
+  assert.ok(html.includes(`<title>${esc(evil)}</title>`));
+  assert.ok(html.includes(`<h1>${esc(evil)}</h1>`));
+  assert.equal(esc(`<a href="x">'&`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;');
+  // A nonce or cspSource with quotes can't break out of the attribute.
+  assert.throws(() => renderReport(plan, { nonce: 'a"b', cspSource: CSP_SOURCE, title: 't' }), /nonce/);
+  assert.throws(() => renderReport(plan, { nonce: NONCE, cspSource: 'x"><script>', title: 't' }), /cspSource/);
+  assert.throws(() => renderReport(plan, { nonce: NONCE, cspSource: "* 'unsafe-inline'", title: 't' }), /cspSource/);
+});
+
+test('reveal uses lineOf when given; spans without a line are not clickable', () => {
+  const plan = planOf('hyperplatform-laptop-8gb.log');
+  const html = renderReport(plan, { nonce: NONCE, cspSource: CSP_SOURCE, title: 't', lineOf: (kind, i) => (kind === 'ram' ? 1000 + i : undefined) });
+  const lines = all(html, /<g class="seg (?:ram|gap)"[^>]*data-line="(\d+)"/g).map((m) => Number(m[1]));
+  assert.deepEqual(lines, plan.ram.map((_, i) => 1000 + i));
+  assert.equal(all(html, /<tr class="row" data-key="gap-\d+"[^>]*data-line=/g).length, 0);
+});
+
+test('mixed memory types are listed per piece; the legend names the types present', () => {
+  const plan = planOf('surface-pro-7.dmesg');
+  const html = render(plan);
+  assert.ok(plan.gaps.some((g) => g.memoryType === 'mixed'));
+  assert.match(html, /mixed <span class="sw mtsw mt-WB"><\/span>WB <span class="sw mtsw mt-WC"><\/span>WC/);
+  assert.match(html, /<rect class="mt mt-WC"/);
+  assert.match(html, /WC <span class="who">write-combining<\/span>/);
+  assert.match(html, /Scale: piecewise logarithmic/);
+});
+
+test('no RAM, RAM beyond the limit, MTRR-free plans still render', () => {
+  const empty = planMemoryMap([], { limit: 2 ** 32 });
+  const html = render(empty);
+  assert.equal(all(html, /<g class="seg /g).length, 1);
+  assert.match(html, /No RAM ranges inside the limit/);
+  const beyond = planMemoryMap([{ start: 0x100000, end: 2 ** 33, line: 3 }], { limit: 2 ** 32 });
+  assert.match(render(beyond), /of RAM lies beyond the limit/);
+});
+
+test('axis labels: exact sizes where exact, hex otherwise', () => {
+  assert.equal(addrLabel(0), '0');
+  assert.equal(addrLabel(2 ** 32), '4 GiB');
+  assert.equal(addrLabel(0xa0000), '640 KiB');
+  assert.equal(addrLabel(0x8000000000), '512 GiB');
+  assert.equal(addrLabel(0x8cd14000), '0x8cd14000');
+});
