@@ -1,0 +1,129 @@
+// Plans for the maps of one document model, computed lazily and cached per map content and
+// settings, with the per-line indexes the features need (which RAM range / gap belongs to a line).
+import { FORMAT_NAMES, MemoryMap, ramInputs } from '../formats';
+import { Gap, Plan, PlanError, RamInput, planMemoryMap } from '../planner';
+import type { DocumentModel } from './model';
+import { Settings, planKey } from './settings';
+
+export interface MapPlan {
+  map: MemoryMap;
+  /** Undefined when the planner refused the input (`error` says why). */
+  plan?: Plan;
+  error?: string;
+  /** 0-based line → index in plan.ram of the RAM range that line's range belongs to. */
+  ramByLine: Map<number, number>;
+  /** Indexed like plan.ram: the gap right before that RAM range (undefined when they touch). */
+  gapBefore: (Gap | undefined)[];
+  /** The gap from the last RAM range to the limit. */
+  tail?: Gap;
+  /** Whether memory types came from the map's MTRR dump. */
+  mtrrApplied: boolean;
+}
+
+interface CacheEntry {
+  inputs: RamInput[];
+  planned: MapPlan;
+}
+
+const MAX_CACHE = 64;
+
+/** Two 32-bit FNV-1a style hashes over the numbers: a compact content key for big maps. */
+function hashNumbers(values: Iterable<number>): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x12345678;
+  let n = 0;
+  for (const v of values) {
+    const lo = v % 0x100000000;
+    const hi = Math.floor(v / 0x100000000);
+    h1 = Math.imul(h1 ^ lo, 0x01000193) >>> 0;
+    h1 = Math.imul(h1 ^ hi, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ (lo + 0x9e3779b9), 0x85ebca6b) >>> 0;
+    h2 = Math.imul(h2 ^ (hi + n), 0xc2b2ae35) >>> 0;
+    n++;
+  }
+  return `${n}:${h1.toString(36)}:${h2.toString(36)}`;
+}
+
+function* inputNumbers(inputs: readonly RamInput[]): Iterable<number> {
+  for (const r of inputs) {
+    yield r.start;
+    yield r.end;
+  }
+}
+
+export function mapTitle(map: MemoryMap): string {
+  const ram = map.ranges.filter((r) => r.ram).length;
+  return `${FORMAT_NAMES[map.format].replace(/`/g, '')} map, ${ram} RAM range${ram === 1 ? '' : 's'} (lines ${map.firstLine + 1}–${map.lastLine + 1})`;
+}
+
+export class Analysis {
+  private cache = new Map<string, CacheEntry>();
+
+  constructor(readonly model: DocumentModel) {}
+
+  maps(): MemoryMap[] {
+    return this.model.maps().doc.maps;
+  }
+
+  /** The map a line belongs to: the one containing it, else the closest before it, else the first. */
+  mapForLine(line: number): MemoryMap | undefined {
+    const maps = this.maps();
+    let best: MemoryMap | undefined;
+    for (const m of maps) {
+      if (m.firstLine <= line) best = m;
+      else break;
+    }
+    return best ?? maps[0];
+  }
+
+  /** Maps whose lines intersect [from, to]. */
+  mapsInLines(from: number, to: number): MemoryMap[] {
+    return this.maps().filter((m) => m.lastLine >= from && m.firstLine <= to);
+  }
+
+  planFor(map: MemoryMap, settings: Settings): MapPlan {
+    const inputs = ramInputs(map);
+    const mtrr = settings.mmioMemoryType === 'mtrr' ? map.mtrr?.state : undefined;
+    const key = `${planKey(settings)}|${map.format}|${hashNumbers(inputNumbers(inputs))}|${mtrr ? JSON.stringify(mtrr, (k, v) => (k === 'line' ? undefined : v)) : '-'}`;
+    const hit = this.cache.get(key);
+    if (hit) {
+      // Same content; lines may have moved. The plan's inputs are the cached objects, in order.
+      let moved = false;
+      for (let i = 0; i < inputs.length; i++) {
+        if (hit.inputs[i].line !== inputs[i].line) {
+          hit.inputs[i].line = inputs[i].line;
+          moved = true;
+        }
+      }
+      hit.planned.map = map;
+      if (moved) hit.planned.ramByLine = indexLines(hit.planned.plan);
+      return hit.planned;
+    }
+    let planned: MapPlan;
+    try {
+      const plan = planMemoryMap(inputs, { limit: settings.limit, maxPage: settings.maxPage, ramPage: settings.ramPage, mtrr });
+      const gapBefore: (Gap | undefined)[] = new Array(plan.ram.length);
+      let tail: Gap | undefined;
+      for (const g of plan.gaps) {
+        if (g.before === undefined) tail = g;
+        else gapBefore[g.before] = g;
+      }
+      planned = { map, plan, ramByLine: indexLines(plan), gapBefore, tail, mtrrApplied: !!mtrr };
+    } catch (e) {
+      if (!(e instanceof PlanError)) throw e;
+      planned = { map, error: e.message, ramByLine: new Map(), gapBefore: [], mtrrApplied: false };
+    }
+    if (this.cache.size >= MAX_CACHE) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(key, { inputs, planned });
+    return planned;
+  }
+}
+
+function indexLines(plan: Plan | undefined): Map<number, number> {
+  const out = new Map<number, number>();
+  if (!plan) return out;
+  plan.ram.forEach((r, i) => {
+    for (const input of r.inputs) if (input.line !== undefined) out.set(input.line, i);
+  });
+  return out;
+}

@@ -1,0 +1,128 @@
+// Short texts shared by hints, hovers, lenses and diagnostics. Pure.
+import type { RangeRecord } from '../formats';
+import { eptIndices } from '../planner/decode/ept-indices';
+import type { ExitQualification } from '../planner/decode/exit-qualification';
+import type { Gap, PageCounts, PageSize, Plan, Span, TypedLeafRun } from '../planner';
+import { formatCount, formatSize, hex, leafAt } from '../planner';
+import type { MapPlan } from './analysis';
+
+/** VS Code cuts inlay hint labels at 43 characters by default. */
+export const MAX_HINT = 43;
+
+/** `97×4K`, `408×2M 1×1G`; `0 leaves` when empty. */
+export function pagesShort(p: PageCounts): string {
+  const parts: string[] = [];
+  for (const s of ['4K', '2M', '1G'] as const) if (p[s]) parts.push(`${formatCount(p[s])}×${s}`);
+  return parts.length ? parts.join(' ') : '0 leaves';
+}
+
+export const fit = (s: string, max = MAX_HINT): string => (s.length <= max ? s : s.slice(0, max - 1) + '…');
+
+/** `gap 388 KiB → 97×4K` (or `tail …` for the gap up to the limit). */
+export function gapLabel(g: Gap): string {
+  const word = g.before === undefined ? 'tail' : 'gap';
+  const full = `${word} ${formatSize(g.end - g.start)} → ${pagesShort(g.pages)}`;
+  return full.length <= MAX_HINT ? full : fit(`${word} → ${pagesShort(g.pages)}`);
+}
+
+export const rangeText = (start: number, end: number): string => `${hex(start)}–${hex(end)}`;
+
+export function typeText(s: Span): string {
+  if (s.memoryType !== 'mixed') return s.memoryType;
+  const seen: string[] = [];
+  for (const p of s.pieces) if (!seen.includes(p.memoryType)) seen.push(p.memoryType);
+  return `mixed (${seen.join(', ')})`;
+}
+
+/** Markdown lines: a span's pieces by memory type with their leaves. */
+export function spanBreakdown(s: Span): string[] {
+  const out: string[] = [];
+  out.push(`${formatSize(s.end - s.start)} → **${pagesShort(s.pages)}**, ${typeText(s)}`);
+  if (s.pieces.length > 1) {
+    for (const p of s.pieces.slice(0, 20)) out.push(`- \`${rangeText(p.start, p.end)}\` ${p.memoryType}: ${pagesShort(p.pages)}`);
+    if (s.pieces.length > 20) out.push(`- … ${s.pieces.length - 20} more pieces`);
+  }
+  const runs = s.runs.slice(0, 12).map((r) => `\`${rangeText(r.start, r.end)}\` ${formatCount(r.count)}×${r.size} ${r.memoryType}`);
+  if (runs.length) out.push(`Leaves: ${runs.join(' · ')}${s.runs.length > 12 ? ` · … (${s.runs.length - 12} more runs)` : ''}`);
+  return out;
+}
+
+/** The leaf containing `addr`: its base, size, type. */
+export function leafOf(run: TypedLeafRun, addr: number): { base: number; size: PageSize; type: string } {
+  const bytes = run.size === '4K' ? 0x1000 : run.size === '2M' ? 0x200000 : 0x40000000;
+  return { base: addr - (addr % bytes), size: run.size, type: run.memoryType };
+}
+
+/** `PML4[0] → PDPT[3] → PD[503] (2M leaf), offset 0xb0`: the walk down to the leaf that maps the address. */
+export function walkText(addr: number, size?: PageSize): string {
+  const i = eptIndices(addr);
+  const steps = [`PML4[${i.pml4}]`, `PDPT[${i.pdpt}]`];
+  if (size !== '1G') steps.push(`PD[${i.pd}]`);
+  if (size === undefined || size === '4K') steps.push(`PT[${i.pt}]`);
+  const offset = size === '1G' ? i.offset1G : size === '2M' ? i.offset2M : i.offset4K;
+  return `${steps.join(' → ')}${size ? ` (${size} leaf)` : ''}, offset \`${hex(offset)}\``;
+}
+
+/** Where an address lands in a plan: `MMIO · 2M leaf UC`, `RAM · 4K leaf WB`, `beyond limit`. */
+export function landingShort(mp: MapPlan | undefined, addr: number): string | undefined {
+  const plan = mp?.plan;
+  if (!plan) return undefined;
+  if (addr >= plan.limit) return 'beyond limit';
+  const at = leafAt(plan, addr);
+  if (!at) return undefined;
+  return `${at.kind === 'gap' ? 'MMIO' : 'RAM'} · ${at.run.size} leaf ${at.run.memoryType}`;
+}
+
+/** Markdown lines explaining an address against a plan. */
+export function addressMarkdown(mp: MapPlan | undefined, addr: number, lineOf: (ramIndex: number) => number | undefined): string[] {
+  const out: string[] = [];
+  const plan: Plan | undefined = mp?.plan;
+  if (!plan) {
+    out.push(`**${hex(addr)}**${mp?.error ? ` — no plan: ${mp.error}` : ' — no memory map in this document'}`);
+    out.push(`EPT walk: ${walkText(addr)}`);
+    return out;
+  }
+  if (addr >= plan.limit) {
+    out.push(`**${hex(addr)}** lies past the identity-map limit ${hex(plan.limit)} (${formatSize(plan.limit)}): not mapped`);
+    out.push(`EPT walk: ${walkText(addr)}`);
+    return out;
+  }
+  const at = leafAt(plan, addr);
+  if (!at) {
+    out.push(`**${hex(addr)}**: not covered`);
+    return out;
+  }
+  const span = at.span;
+  if (at.kind === 'ram') {
+    const idx = plan.ram.indexOf(span as Plan['ram'][number]);
+    const line = lineOf(idx);
+    out.push(`**${hex(addr)}** is **RAM**: \`${rangeText(span.start, span.end)}\` (${formatSize(span.end - span.start)}${line !== undefined ? `, line ${line + 1}` : ''})`);
+  } else {
+    const g = span as Gap;
+    const where = g.before === undefined ? 'the tail up to the limit' : `before line ${(lineOf(g.before) ?? -1) + 1}`;
+    out.push(`**${hex(addr)}** is in a **gap** (MMIO / not RAM): \`${rangeText(g.start, g.end)}\` (${formatSize(g.end - g.start)}, ${where}) → ${pagesShort(g.pages)}`);
+  }
+  const leaf = leafOf(at.run, addr);
+  out.push(`Mapped by a **${leaf.size} leaf** at \`${hex(leaf.base)}\`, memory type **${leaf.type}**`);
+  out.push(`EPT walk: ${walkText(addr, leaf.size)}`);
+  return out;
+}
+
+/** `read`, `write`, `fetch`, `read+write`, joined; then `not present` or the permissions found. */
+export function accessShort(q: ExitQualification): string {
+  const kinds = [q.dataRead && 'read', q.dataWrite && 'write', q.instructionFetch && 'fetch'].filter(Boolean).join('+') || 'no access';
+  const perms = q.notPresent ? 'not present' : `was ${q.readable ? 'r' : '-'}${q.writable ? 'w' : '-'}${q.executable ? 'x' : '-'}`;
+  return `${kinds} · ${perms}`;
+}
+
+/** The RAM line numbers of a map plan's RAM range. */
+export function ramLineOf(mp: MapPlan, ramIndex: number): number | undefined {
+  return mp.plan?.ram[ramIndex]?.inputs.find((i) => i.line !== undefined)?.line;
+}
+
+/** True when this range line is the first (lowest) input of its merged RAM range. */
+export function isFirstInput(mp: MapPlan, r: RangeRecord): boolean {
+  const idx = mp.ramByLine.get(r.line);
+  if (idx === undefined || !mp.plan) return false;
+  return mp.plan.ram[idx].inputs[0]?.line === r.line;
+}

@@ -1,0 +1,182 @@
+// Diagnostics: problems the readers found on lines, whole-map checks (overlaps, unsorted), and what
+// the plan shows (RAM past the limit, hand annotations that disagree with the plan, MTRR conflicts,
+// 1G pages the CPU setting forbids). Capped at eptLens.maxDiagnostics.
+import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
+import type { Field, RangeRecord, Severity } from '../formats';
+import { checkMapRanges, ramInputs } from '../formats';
+import { PageCounts, formatCount, formatSize, hex, planMemoryMap } from '../planner';
+import type { Analysis, MapPlan } from './analysis';
+import { isFirstInput, pagesShort, rangeText } from './describe';
+import type { Settings } from './settings';
+
+export const SOURCE = 'ept-lens';
+
+export const DIAGNOSTIC_CODES = {
+  annotationMismatch: 'annotation-mismatch',
+  beyondLimit: 'beyond-limit',
+  mtrrConflict: 'mtrr-conflict',
+  mtrrTruncated: 'mtrr-noncontiguous-mask',
+  needs1G: 'needs-1g-pages',
+  planError: 'plan-error',
+  settings: 'settings',
+  truncated: 'too-many-diagnostics',
+} as const;
+
+/** What the quick fix for an annotation mismatch writes (kept in the diagnostic's data). */
+export interface AnnotationFixData {
+  newText: string;
+}
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+};
+
+const at = (line: number, f: Field) => ({ start: { line, character: f.start }, end: { line, character: f.end } });
+
+/** `97 4KB-entries and 1 2MB-entry (for 0x9f000 - 0x100000)`: the counts written back in the log's own style. */
+export function annotationText(pages: PageCounts, gap?: { start: number; end: number }): string {
+  const parts: string[] = [];
+  const unit = { '4K': '4KB', '2M': '2MB', '1G': '1GB' } as const;
+  for (const s of ['4K', '2M', '1G'] as const) if (pages[s]) parts.push(`${pages[s]} ${unit[s]}-${pages[s] === 1 ? 'entry' : 'entries'}`);
+  if (!parts.length) return '.. no gap';
+  return `.. ${parts.join(' and ')}${gap ? ` (for ${hex(gap.start)} - ${hex(gap.end)})` : ''}`;
+}
+
+export function computeDiagnostics(analysis: Analysis, settings: Settings, isCancelled: () => boolean = () => false): Diagnostic[] {
+  const cap = settings.maxDiagnostics;
+  const out: Diagnostic[] = [];
+  let dropped = 0;
+  const push = (d: Diagnostic): boolean => {
+    if (out.length >= cap) {
+      dropped++;
+      return false;
+    }
+    out.push({ source: SOURCE, ...d });
+    return true;
+  };
+  if (cap === 0) return out;
+  const model = analysis.model;
+  for (const p of settings.problems) push({ range: at(0, { start: 0, end: 0 }), severity: DiagnosticSeverity.Warning, code: DIAGNOSTIC_CODES.settings, message: p });
+
+  const { doc, records } = model.maps();
+  // 1. Problems the readers found on single lines.
+  for (const r of records) {
+    const problems = 'problems' in r ? r.problems : [];
+    for (const p of problems) push({ range: at(r.line, p.field), severity: SEVERITY[p.severity], code: p.code, message: p.message });
+    if (out.length >= cap) break;
+  }
+  // 2. Per map.
+  for (const map of doc.maps) {
+    if (isCancelled()) break;
+    for (const n of map.notes) push({ range: lineRange(model.lines, n.line), severity: SEVERITY[n.severity], code: n.code, message: n.message });
+    for (const p of checkMapRanges(map)) {
+      if (!push({ range: at(p.line, p.field), severity: SEVERITY[p.severity], code: p.code, message: p.message })) break;
+    }
+    const mp = analysis.planFor(map, settings);
+    if (!mp.plan) {
+      push({ range: lineRange(model.lines, map.firstLine), severity: DiagnosticSeverity.Error, code: DIAGNOSTIC_CODES.planError, message: `cannot plan this map: ${mp.error}` });
+      continue;
+    }
+    planDiagnostics(analysis, settings, mp, push);
+  }
+  if (dropped > 0 && out.length > 0) {
+    out[out.length - 1] = {
+      source: SOURCE,
+      range: out[out.length - 1].range,
+      severity: DiagnosticSeverity.Information,
+      code: DIAGNOSTIC_CODES.truncated,
+      message: `${formatCount(dropped + 1)} more problems not shown (eptLens.maxDiagnostics = ${cap})`,
+    };
+  }
+  return out;
+}
+
+function lineRange(lines: readonly string[], line: number) {
+  const l = Math.max(0, Math.min(line, lines.length - 1));
+  return { start: { line: l, character: 0 }, end: { line: l, character: lines[l]?.length ?? 0 } };
+}
+
+function rangeField(r: RangeRecord): Field {
+  return { start: r.fields.start.start, end: r.fields.end.end };
+}
+
+function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, push: (d: Diagnostic) => boolean): void {
+  const plan = mp.plan!;
+  const map = mp.map;
+  const lines = analysis.model.lines;
+  // RAM past the limit.
+  if (plan.beyondLimit.length) {
+    for (const r of map.ranges) {
+      if (!r.ram || r.depth > 0 || r.end <= plan.limit || r.problems.some((p) => p.severity === 'error')) continue;
+      const lost = Math.min(r.end - Math.max(r.start, plan.limit), r.end - r.start);
+      if (!push({
+        range: at(r.line, rangeField(r)),
+        severity: DiagnosticSeverity.Warning,
+        code: DIAGNOSTIC_CODES.beyondLimit,
+        message: `RAM ${rangeText(Math.max(r.start, plan.limit), r.end)} (${formatSize(lost)}) lies past the limit ${hex(plan.limit)} (eptLens.limit = ${settings.limitText}): it is not mapped`,
+      })) return;
+    }
+  }
+  // Hand annotations.
+  for (const r of map.ranges) {
+    if (!r.annotation) continue;
+    const idx = mp.ramByLine.get(r.line);
+    if (idx === undefined) continue;
+    const claimed: PageCounts = { '4K': r.annotation.claimed['4K'] ?? 0, '2M': r.annotation.claimed['2M'] ?? 0, '1G': r.annotation.claimed['1G'] ?? 0 };
+    const gap = isFirstInput(mp, r) ? mp.gapBefore[idx] : undefined;
+    const planned: PageCounts = gap ? gap.pages : { '4K': 0, '2M': 0, '1G': 0 };
+    if (claimed['4K'] === planned['4K'] && claimed['2M'] === planned['2M'] && claimed['1G'] === planned['1G']) continue;
+    const message = gap
+      ? `claims ${pagesShort(claimed)}; the gap ${rangeText(gap.start, gap.end)} needs ${pagesShort(planned)}`
+      : `claims ${pagesShort(claimed)}; there is no gap before this range`;
+    const data: AnnotationFixData = { newText: annotationText(planned, gap) };
+    if (!push({ range: at(r.line, r.annotation.field), severity: DiagnosticSeverity.Warning, code: DIAGNOSTIC_CODES.annotationMismatch, message, data })) return;
+  }
+  // MTRR conflicts: on the variable-range lines involved.
+  const dump = map.mtrr;
+  if (dump && mp.mtrrApplied) {
+    for (const c of plan.mtrrConflicts) {
+      const regs = dump.records.filter((x) => x.kind === 'mtrr-variable' && c.registers.includes(x.index));
+      const line = regs[0]?.line ?? dump.firstLine;
+      if (!push({
+        range: lineRange(lines, line),
+        severity: DiagnosticSeverity.Warning,
+        code: DIAGNOSTIC_CODES.mtrrConflict,
+        message: `MTRRs ${c.registers.join(', ')} overlap at ${rangeText(c.start, c.end)} with types ${c.types.join(' and ')}: the SDM leaves the result undefined; planned as UC`,
+      })) return;
+    }
+    for (const index of plan.mtrrTruncated) {
+      const reg = dump.records.find((x) => x.kind === 'mtrr-variable' && x.index === index);
+      if (!push({
+        range: lineRange(lines, reg?.line ?? dump.firstLine),
+        severity: DiagnosticSeverity.Warning,
+        code: DIAGNOSTIC_CODES.mtrrTruncated,
+        message: `MTRR ${index} has a non-contiguous mask that matches too many blocks; only the first ones are used`,
+      })) return;
+    }
+  }
+  // 1G pages would help but the CPU setting forbids them.
+  if (settings.maxPage !== '1G') {
+    const with1G = planMemoryMap(
+      ramInputs(map),
+      { limit: settings.limit, maxPage: '1G', ramPage: settings.ramPage, mtrr: mp.mtrrApplied ? map.mtrr?.state : undefined },
+      false,
+    );
+    const g1 = with1G.totals.mmio['1G'] + with1G.totals.ram['1G'];
+    if (g1 > 0) {
+      const leaves = (p: typeof plan) => p.comparison.plan.leaves;
+      const tables = (p: typeof plan) => p.tables.pml4 + p.tables.pdpt + p.tables.pd + p.tables.pt;
+      push({
+        range: lineRange(lines, map.firstLine),
+        severity: DiagnosticSeverity.Information,
+        code: DIAGNOSTIC_CODES.needs1G,
+        message:
+          `eptLens.maxPage is ${settings.maxPage}: with 1 GiB pages this map would use ${formatCount(g1)}×1G, ` +
+          `${formatCount(leaves(plan) - leaves(with1G))} fewer leaves and ${formatCount(tables(plan) - tables(with1G))} fewer tables ` +
+          `(${formatSize(plan.bytes)} → ${formatSize(with1G.bytes)})`,
+      });
+    }
+  }
+}

@@ -1,0 +1,226 @@
+// Hovers: addresses (RAM or gap, the leaf that maps them, EPT walk), range lines (size and the gap's
+// breakdown), annotations, exit qualifications, EPT entries, MTRR lines and memory-type words.
+import type { Hover, Position } from 'vscode-languageserver';
+import type { Field, MapRecord, MtrrVariableRecord, RangeRecord } from '../formats';
+import { FORMAT_NAMES } from '../formats';
+import { EventRecord, parseEventLine } from '../formats/events';
+import { EptLevel, decodeEptEntry, describeEptEntry } from '../planner/decode/ept-entry';
+import { decodeExitQualification, describeExitQualification } from '../planner/decode/exit-qualification';
+import { describeMemoryType, memoryTypeNumber, parseMemoryTypeWord } from '../planner/decode/memory-types';
+import { MemoryType, formatSize, hex, leafAt, variableRangeBlocks } from '../planner';
+import type { Analysis, MapPlan } from './analysis';
+import { addressMarkdown, isFirstInput, pagesShort, ramLineOf, rangeText, spanBreakdown } from './describe';
+import { eventMarkdown } from './hints';
+import type { Settings } from './settings';
+
+type Span = { start: number; end: number };
+const inside = (f: Span | undefined, ch: number): f is Span => !!f && f.start <= ch && ch <= f.end;
+const hoverOf = (line: number, f: Span, lines: string[]): Hover => ({
+  contents: { kind: 'markdown', value: lines.join('\n') },
+  range: { start: { line, character: f.start }, end: { line, character: f.end } },
+});
+
+export function hover(analysis: Analysis, settings: Settings, pos: Position): Hover | null {
+  const model = analysis.model;
+  if (pos.line < 0 || pos.line >= model.lineCount) return null;
+  const text = model.lines[pos.line];
+  if (text.length > 4096) return null;
+  const ch = pos.character;
+  const rec = model.recordAt(pos.line);
+  if (rec) {
+    const h = recordHover(analysis, settings, rec, ch, text);
+    if (h) return h;
+  } else {
+    const ev = parseEventLine(text, pos.line);
+    if (ev) {
+      const h = eventHover(analysis, settings, ev, ch);
+      if (h) return h;
+    }
+  }
+  return wordHover(analysis, settings, pos.line, text, ch);
+}
+
+function planForLine(analysis: Analysis, settings: Settings, line: number): MapPlan | undefined {
+  const map = analysis.mapForLine(line);
+  return map ? analysis.planFor(map, settings) : undefined;
+}
+
+function addressLines(analysis: Analysis, settings: Settings, line: number, addr: number): string[] {
+  const mp = planForLine(analysis, settings, line);
+  return addressMarkdown(mp, addr, (i) => (mp ? ramLineOf(mp, i) : undefined));
+}
+
+function recordHover(analysis: Analysis, settings: Settings, rec: MapRecord, ch: number, text: string): Hover | null {
+  const line = rec.line;
+  switch (rec.kind) {
+    case 'range': {
+      const mp = planForLine(analysis, settings, line);
+      const info = rangeLines(mp, rec);
+      for (const [f, value] of [[rec.fields.start, rec.start], [rec.fields.end, printedValue(text, rec.fields.end, rec.end)]] as const) {
+        if (inside(f, ch)) return hoverOf(line, f, [...addressLines(analysis, settings, line, value), '', '---', '', ...info]);
+      }
+      if (rec.annotation && inside(rec.annotation.field, ch)) {
+        return hoverOf(line, rec.annotation.field, [annotationLine(mp, rec), '', ...info]);
+      }
+      if (ch >= rec.fields.start.start) return hoverOf(line, { start: rec.fields.start.start, end: text.length }, info);
+      return null;
+    }
+    case 'mtrr-variable': {
+      const all = [rec.fields.base, rec.fields.mask, rec.fields.size, rec.fields.type].filter((f): f is Field => !!f);
+      const f = all.find((x) => inside(x, ch));
+      if (!f) return null;
+      if (f === rec.fields.type) return hoverOf(line, f, typeLines(rec.type));
+      return hoverOf(line, f, mtrrVariableLines(rec, settings.limit));
+    }
+    case 'mtrr-fixed': {
+      const f = [rec.fields.start, rec.fields.end, rec.fields.type].find((x) => inside(x, ch));
+      if (!f) return null;
+      return hoverOf(line, f, [`**Fixed-range MTRR** \`${rangeText(rec.start, rec.end)}\` (${formatSize(rec.end - rec.start)}): **${rec.type}**`, '', ...typeLines(rec.type)]);
+    }
+    case 'mtrr-default':
+      if (!inside(rec.field, ch)) return null;
+      return hoverOf(line, rec.field, ['**MTRR default type** (IA32_MTRR_DEF_TYPE bits 7:0): memory no range covers gets this type', '', ...typeLines(rec.type)]);
+    case 'malformed': {
+      const p = rec.problems.find((x) => inside(x.field, ch));
+      return p ? hoverOf(line, p.field, [`**Not usable**: ${p.message}`]) : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** The value a field prints (hex), or `fallback` when it does not parse. */
+function printedValue(text: string, f: Field, fallback: number): number {
+  const m = /^(?:0[xX])?([0-9a-fA-F]{1,13})$/.exec(text.slice(f.start, f.end));
+  return m ? parseInt(m[1], 16) : fallback;
+}
+
+export function rangeLines(mp: MapPlan | undefined, r: RangeRecord): string[] {
+  const out: string[] = [];
+  const size = formatSize(Math.max(0, r.end - r.start));
+  out.push(`**${r.ram ? 'RAM' : r.typeName.replace(/[`*_]/g, '')} range** \`${rangeText(r.start, r.end)}\` (${size}) — ${FORMAT_NAMES[r.format]}`);
+  for (const p of r.problems) out.push(`- ${p.severity}: ${p.message}`);
+  const plan = mp?.plan;
+  if (!plan) {
+    if (mp?.error) out.push('', `No plan: ${mp.error}`);
+    return out;
+  }
+  if (!r.ram || r.depth > 0) {
+    if (r.start >= plan.limit) {
+      out.push('', `Past the limit ${hex(plan.limit)}: not mapped`);
+      return out;
+    }
+    const at = leafAt(plan, r.start);
+    if (at) {
+      out.push('', `Not RAM: it lies in the ${at.kind === 'gap' ? 'gap' : 'RAM range'} \`${rangeText(at.span.start, at.span.end)}\``, '');
+      out.push(...spanBreakdown(at.span));
+    }
+    return out;
+  }
+  if (r.start >= plan.limit) {
+    out.push('', `Past the limit ${hex(plan.limit)} (${formatSize(plan.limit)}): not mapped. Raise \`eptLens.limit\` to map it.`);
+    return out;
+  }
+  const idx = mp!.ramByLine.get(r.line);
+  if (idx === undefined) return out;
+  const ram = plan.ram[idx];
+  if (isFirstInput(mp!, r)) {
+    const g = mp!.gapBefore[idx];
+    out.push('');
+    if (g) out.push(`**Gap before** \`${rangeText(g.start, g.end)}\``, '', ...spanBreakdown(g));
+    else out.push('**No gap** before this range');
+  } else {
+    out.push('', `Merged with the RAM range on line ${(ramLineOf(mp!, idx) ?? 0) + 1} (they overlap or touch)`);
+  }
+  out.push('', `**RAM** \`${rangeText(ram.start, ram.end)}\`${ram.start !== r.start || ram.end !== r.end ? ' (rounded to 4 KiB and merged)' : ''}`, '', ...spanBreakdown(ram));
+  if (mp!.tail && r.line === lastRangeLine(mp!)) out.push('', `**Tail** up to the limit \`${rangeText(mp!.tail.start, mp!.tail.end)}\``, '', ...spanBreakdown(mp!.tail));
+  return out;
+}
+
+const lastRangeLine = (mp: MapPlan): number | undefined => mp.map.ranges[mp.map.ranges.length - 1]?.line;
+
+function annotationLine(mp: MapPlan | undefined, r: RangeRecord): string {
+  const claimed = pagesShort({ '4K': r.annotation?.claimed['4K'] ?? 0, '2M': r.annotation?.claimed['2M'] ?? 0, '1G': r.annotation?.claimed['1G'] ?? 0 });
+  const idx = mp?.ramByLine.get(r.line);
+  const g = idx === undefined ? undefined : mp?.gapBefore[idx];
+  if (!mp?.plan || idx === undefined) return `**Hand annotation** claims ${claimed} for the gap before this range`;
+  if (!g) return `**Hand annotation** claims ${claimed}; there is no gap before this range`;
+  return `**Hand annotation** claims ${claimed}; the plan for the gap \`${rangeText(g.start, g.end)}\` is **${pagesShort(g.pages)}**`;
+}
+
+function typeLines(t: MemoryType): string[] {
+  const notes: Record<MemoryType, string> = {
+    UC: 'Every access goes to the bus, in order, uncached: what MMIO needs. Map device memory UC in EPT (WB-mapped MMIO hangs machines).',
+    WC: 'Uncached, but writes may be combined and reordered: frame buffers.',
+    WT: 'Reads cached, writes go through to memory.',
+    WP: 'Reads cached, writes propagate to the bus and invalidate cached lines.',
+    WB: 'Fully cached, write-back: normal RAM.',
+  };
+  return [`**${describeMemoryType(t)}**`, '', notes[t], '', `In an EPT leaf: bits 5:3 = ${memoryTypeNumber(t)}; with ignore-PAT (bit 6) it replaces the guest PAT type.`];
+}
+
+function mtrrVariableLines(r: MtrrVariableRecord, limit: number): string[] {
+  const { blocks, truncated } = variableRangeBlocks(r.base, r.mask, Math.max(limit, 2 ** 52));
+  const out = [`**Variable-range MTRR ${r.index}**: **${r.type}**, base \`${hex(r.base)}\`, mask \`${hex(r.mask)}\``];
+  const shown = blocks.slice(0, 8).map((b) => `\`${rangeText(b.start, b.end)}\` (${formatSize(b.end - b.start)})`);
+  out.push(`Covers ${shown.join(', ')}${blocks.length > 8 || truncated ? ` and ${truncated ? 'many' : blocks.length - 8} more blocks (non-contiguous mask)` : ''}`);
+  if (blocks.length === 1 && blocks[0].start !== r.base) out.push(`Note: the base is not aligned to the mask size; the CPU matches \`addr & mask == base & mask\`, so the range starts at \`${hex(blocks[0].start)}\`.`);
+  return out;
+}
+
+function eventHover(analysis: Analysis, settings: Settings, ev: EventRecord, ch: number): Hover | null {
+  const line = ev.line;
+  const q = (f: { value: bigint; range: Span }): Hover => hoverOf(line, f.range, describeExitQualification(decodeExitQualification(f.value)));
+  switch (ev.kind) {
+    case 'kvm_exit':
+      if (ev.info1 && inside(ev.info1.range, ch) && /EPT_VIOLATION/i.test(ev.reason.value)) return q(ev.info1);
+      break;
+    case 'kvm_page_fault':
+      if (inside(ev.errorCode.range, ch)) return q(ev.errorCode);
+      if (ev.address && inside(ev.address.range, ch)) return hoverOf(line, ev.address.range, addressLines(analysis, settings, line, ev.address.value));
+      break;
+    case 'kvm_mmio':
+      if (inside(ev.gpa.range, ch)) return hoverOf(line, ev.gpa.range, addressLines(analysis, settings, line, ev.gpa.value));
+      break;
+    case 'kvm_mmu_set_spte':
+      if (inside(ev.spte.range, ch) && ev.level.value >= 1 && ev.level.value <= 4) {
+        return hoverOf(line, ev.spte.range, describeEptEntry(decodeEptEntry(ev.spte.value, ev.level.value as EptLevel)));
+      }
+      if (inside(ev.gfn.range, ch)) return hoverOf(line, ev.gfn.range, [`gfn \`${hex(ev.gfn.value)}\` = GPA \`${hex(ev.gfn.value * 0x1000)}\``, '', ...addressLines(analysis, settings, line, ev.gfn.value * 0x1000)]);
+      break;
+    case 'kvm_mmu_spte_requested':
+      if (inside(ev.gfn.range, ch)) return hoverOf(line, ev.gfn.range, [`gfn \`${hex(ev.gfn.value)}\` = GPA \`${hex(ev.gfn.value * 0x1000)}\``, '', ...addressLines(analysis, settings, line, ev.gfn.value * 0x1000)]);
+      break;
+    case 'hyperplatform_violation':
+      if (ev.pa && inside(ev.pa.range, ch)) return hoverOf(line, ev.pa.range, addressLines(analysis, settings, line, ev.pa.value));
+      break;
+    default:
+      break;
+  }
+  const name = 'event' in ev ? ev.event.range : undefined;
+  if (name && inside(name, ch)) return hoverOf(line, name, eventMarkdown(analysis, settings, ev));
+  return null;
+}
+
+const WORD = /[A-Za-z0-9_-]+/g;
+
+/** Memory-type words and bare hex addresses anywhere. */
+function wordHover(analysis: Analysis, settings: Settings, line: number, text: string, ch: number): Hover | null {
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (end < ch) continue;
+    if (start > ch) break;
+    const word = m[0];
+    const type = parseMemoryTypeWord(word);
+    if (type && (word.length > 2 || word === word.toUpperCase())) return hoverOf(line, { start, end }, typeLines(type));
+    const hexm = /^(?:0[xX])?([0-9a-fA-F]{1,13})$/.exec(word);
+    if (hexm && (word.startsWith('0x') || word.startsWith('0X') || (word.length >= 8 && /\d/.test(word)))) {
+      const value = parseInt(hexm[1], 16);
+      return hoverOf(line, { start, end }, addressLines(analysis, settings, line, value));
+    }
+    return null;
+  }
+  return null;
+}
