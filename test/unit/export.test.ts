@@ -76,7 +76,7 @@ for (const name of FIXTURES) {
     try {
       fs.writeFileSync(path.join(dir, 'ept_plan.h'), h);
       // The header twice (include guard) and a program that checks the totals at compile time.
-      const runs = plan.ram.concat(plan.gaps).flatMap((s) => s.runs).filter((r) => r.size !== '4K');
+      const runs = [...plan.ram, ...plan.gaps].flatMap((s) => s.runs).filter((r) => r.size !== '4K');
       fs.writeFileSync(path.join(dir, 'main.c'), `#include "ept_plan.h"
 #include "ept_plan.h"
 typedef char check_leaves[(EPT_PLAN_LEAVES_4K == ${plan.totals.mmio['4K'] + plan.totals.ram['4K']}ULL) ? 1 : -1];
@@ -93,7 +93,7 @@ int main(void) { return (int)ept_plan_large_runs[0].memory_type; }
     }
     // One array entry per large-page run with base, size, page size and the EPT type number.
     const entries = [...h.matchAll(/\{ (0x[0-9a-f]+)ULL, (0x[0-9a-f]+)ULL, EPT_PLAN_PAGE_SIZE_(2M|1G), (\d) \}/g)];
-    const runs = plan.ram.concat(plan.gaps).flatMap((s) => s.runs).filter((r) => r.size !== '4K').sort((a, b) => a.start - b.start);
+    const runs = [...plan.ram, ...plan.gaps].flatMap((s) => s.runs).filter((r) => r.size !== '4K').sort((a, b) => a.start - b.start);
     assert.equal(entries.length, runs.length);
     entries.forEach((m, i) => {
       assert.equal(parseInt(m[1], 16), runs[i].start);

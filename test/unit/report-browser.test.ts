@@ -156,7 +156,7 @@ describe('plan report in Chromium', { skip: available ? false : `${CHROMIUM} mis
         const segs = page.locator('svg.map g.seg');
         assert.equal(await segs.count(), plan.ram.length + plan.gaps.length);
         // Every segment is visible with a positive on-screen width.
-        const widths = await segs.evaluateAll((els) => els.map((e) => (e as SVGGraphicsElement).getBoundingClientRect().width));
+        const widths = await segs.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
         assert.ok(widths.every((w) => w >= 1), `segment widths ${widths.join(', ')}`);
 
         // Click the segment of the gap 4 KiB … before the 2nd RAM range: it reveals that range's line.
@@ -172,7 +172,7 @@ describe('plan report in Chromium', { skip: available ? false : `${CHROMIUM} mis
         await page.locator(`table.gaps tr[data-key="gap-${gi}"]`).click();
         await page.locator('button[data-export="c"][data-action="save"]').click();
         await page.locator('button[data-export="md"][data-action="copy"]').click();
-        const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+        const posted = (await page.evaluate('window.__posted')) as unknown[];
         assert.deepEqual(posted, [
           { type: 'reveal', line },
           { type: 'reveal', line: plan.ram[ri].inputs[0].line },
@@ -190,7 +190,7 @@ describe('plan report in Chromium', { skip: available ? false : `${CHROMIUM} mis
         boxes.sort((a, b) => a[0] - b[0]);
         for (let i = 1; i < boxes.length; i++) assert.ok(boxes[i][0] >= boxes[i - 1][1], `axis labels overlap: ${JSON.stringify(boxes)}`);
 
-        const csp = await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
+        const csp = (await page.evaluate('window.__csp')) as string[];
         assert.deepEqual(csp, [], 'no CSP violations');
         assert.deepEqual(errors, []);
         await page.mouse.move(0, 0);
@@ -208,7 +208,7 @@ describe('plan report in Chromium', { skip: available ? false : `${CHROMIUM} mis
         const plan = planOf(name);
         const { page, errors } = await open(plan, name, width, theme);
         try {
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
           assert.ok(overflow <= 0, `${name} at ${width}px overflows by ${overflow}px`);
           assert.equal(await page.locator('svg.map g.seg').count(), plan.ram.length + plan.gaps.length);
           assert.deepEqual(errors, []);
@@ -230,7 +230,7 @@ describe('plan report in Chromium', { skip: available ? false : `${CHROMIUM} mis
       await page.keyboard.press('Tab');
       await page.locator('svg.map g.seg[data-key="ram-1"]').focus();
       await page.keyboard.press('ArrowRight');
-      const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-key'));
+      const focused = await page.evaluate("document.activeElement && document.activeElement.getAttribute('data-key')");
       assert.equal(focused, 'gap-1');
       await page.screenshot({ path: path.join(ARTIFACTS, 'surface-pro-7-hover-focus.png'), clip: { x: 0, y: 0, width: 900, height: 700 } });
     } finally {
