@@ -1,0 +1,327 @@
+// The EPT Lens extension: starts the language server over IPC for ept-log documents, owns the
+// palette commands (they ask the server with custom requests), a status-bar item with the active
+// file's plan totals, and the output channel (trace level from eptLens.trace.server).
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+  State,
+  TransportKind,
+  WorkDoneProgress,
+} from 'vscode-languageclient/node';
+import type {
+  DecodeParams, DecodeResult, FindAddressResult, PlanFileResult, PlanParams, PlanResult, SummaryResult,
+} from '../server/protocol';
+import { Requests } from '../server/protocol';
+
+const LANGUAGE = 'ept-log';
+let client: LanguageClient | undefined;
+let output: vscode.LogOutputChannel;
+let status: vscode.StatusBarItem;
+
+export async function activate(context: vscode.ExtensionContext): Promise<{ client: () => LanguageClient | undefined }> {
+  output = vscode.window.createOutputChannel('EPT Lens', { log: true });
+  status = vscode.window.createStatusBarItem('eptLens.plan', vscode.StatusBarAlignment.Right, 100);
+  status.name = 'EPT Lens plan';
+  status.command = 'eptLens.showPlanReport';
+  context.subscriptions.push(output, status);
+
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: LANGUAGE }],
+    synchronize: { configurationSection: 'eptLens' },
+    outputChannel: output,
+    traceOutputChannel: output,
+  };
+  // The id `eptLens` makes the client read `eptLens.trace.server`.
+  client = new LanguageClient('eptLens', 'EPT Lens', serverOptions, clientOptions);
+  context.subscriptions.push(client);
+  client.onDidChangeState((e) => {
+    if (e.newState === State.Running) void updateStatus();
+  });
+
+  const register = (id: string, fn: (...args: any[]) => unknown): void => {
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await fn(...args);
+        } catch (e) {
+          const msg = e instanceof Error ? e.message : String(e);
+          output.appendLine(`[${id}] ${msg}`);
+          void vscode.window.showErrorMessage(`EPT Lens: ${msg}`);
+          return undefined;
+        }
+      }),
+    );
+  };
+
+  register('eptLens.showPlanReport', showPlanReport);
+  register('eptLens.copyPlanJson', (uri?: unknown, map?: unknown) => copyPlan('json', uri, map));
+  register('eptLens.copyPlanMarkdown', (uri?: unknown, map?: unknown) => copyPlan('md', uri, map));
+  register('eptLens.setLimit', setLimit);
+  register('eptLens.setMaxPage', setMaxPage);
+  register('eptLens.decodeEntry', (value?: unknown, level?: unknown) => decodeCommand('entry', value, level));
+  register('eptLens.decodeQualification', (value?: unknown) => decodeCommand('qualification', value));
+  register('eptLens.goToAddress', goToAddress);
+  register('eptLens.openAsEptLog', openAsEptLog);
+  register('eptLens.restartServer', restartServer);
+  register('eptLens.planLogFile', planLogFile);
+
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor(() => void updateStatus()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('eptLens')) void updateStatus();
+    }),
+  );
+
+  try {
+    await client.start();
+    client.onNotification('eptLens/planChanged', (p: { uri: string }) => {
+      if (vscode.window.activeTextEditor?.document.uri.toString() === p.uri) void updateStatus();
+    });
+  } catch (e) {
+    output.appendLine(`the EPT Lens server did not start: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage('EPT Lens: the language server did not start (see the EPT Lens output).');
+  }
+  void updateStatus();
+  return { client: () => client };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop().catch(() => undefined);
+}
+
+async function ready(): Promise<LanguageClient> {
+  if (!client) throw new Error('the language server is not running');
+  if (client.state === State.Starting) await new Promise<void>((resolve) => {
+    const d = client!.onDidChangeState((e) => {
+      if (e.newState !== State.Starting) {
+        d.dispose();
+        resolve();
+      }
+    });
+  });
+  if (client.state !== State.Running) await client.start();
+  return client;
+}
+
+/** The ept-log document a command is about: an argument (Uri or string), else the active or a visible editor. */
+async function targetDocument(arg?: unknown): Promise<vscode.TextDocument> {
+  if (arg instanceof vscode.Uri || (typeof arg === 'string' && /^[a-z][\w+.-]*:/i.test(arg))) {
+    const uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg;
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const doc = open ?? (await vscode.workspace.openTextDocument(uri));
+    return doc.languageId === LANGUAGE ? doc : vscode.languages.setTextDocumentLanguage(doc, LANGUAGE);
+  }
+  const active = vscode.window.activeTextEditor?.document;
+  if (active?.languageId === LANGUAGE) return active;
+  const visible = vscode.window.visibleTextEditors.find((e) => e.document.languageId === LANGUAGE);
+  if (visible) return visible.document;
+  throw new Error('open an EPT/MMIO log first (or use "EPT Lens: Open as EPT/MMIO Log")');
+}
+
+function cursorLine(doc: vscode.TextDocument): number | undefined {
+  const ed = vscode.window.activeTextEditor;
+  return ed && ed.document === doc ? ed.selection.active.line : undefined;
+}
+
+async function requestPlan(format: 'json' | 'md', uriArg?: unknown, mapArg?: unknown): Promise<PlanResult> {
+  const doc = await targetDocument(uriArg);
+  const c = await ready();
+  const params: PlanParams = { uri: doc.uri.toString(), format };
+  if (typeof mapArg === 'number') params.map = mapArg;
+  else {
+    const line = cursorLine(doc);
+    if (line !== undefined) params.line = line;
+  }
+  return c.sendRequest<PlanResult>(Requests.plan, params);
+}
+
+/** Placeholder report until the report view lands: the Markdown plan in a side editor. */
+async function showPlanReport(uriArg?: unknown, mapArg?: unknown): Promise<PlanResult> {
+  const plan = await requestPlan('md', uriArg, typeof mapArg === 'number' ? mapArg : undefined);
+  await showMarkdown(plan.text);
+  return plan;
+}
+
+async function showMarkdown(content: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+  return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false, preserveFocus: true });
+}
+
+async function copyPlan(format: 'json' | 'md', uriArg?: unknown, mapArg?: unknown): Promise<string> {
+  const plan = await requestPlan(format, uriArg, mapArg);
+  await vscode.env.clipboard.writeText(plan.text);
+  vscode.window.setStatusBarMessage(`EPT Lens: plan copied as ${format === 'json' ? 'JSON' : 'Markdown'}`, 3000);
+  return plan.text;
+}
+
+function configTarget(): vscode.ConfigurationTarget {
+  return vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+}
+
+const SIZE = /^\s*(0[xX][0-9a-fA-F]+|\d+(\.\d+)?\s*([KkMmGgTtPp]i?[Bb]?)?)\s*$/;
+
+async function setLimit(value?: unknown): Promise<string | undefined> {
+  let v = typeof value === 'string' ? value.trim() : undefined;
+  if (v === undefined) {
+    const current = vscode.workspace.getConfiguration('eptLens', vscode.window.activeTextEditor?.document.uri).get<string>('limit');
+    const pick = await vscode.window.showQuickPick(
+      [
+        { label: '4G', description: '4 GiB: 32-bit guests' },
+        { label: '64G', description: '64 GiB' },
+        { label: '512G', description: '512 GiB: one PML4 entry (default)' },
+        { label: '1T', description: '1 TiB: MMIO above 512 GiB' },
+        { label: 'Custom…', description: 'a size (256G) or a hex address (0x8000000000)' },
+      ],
+      { title: 'EPT Lens: End of the identity map', placeHolder: `current: ${current}` },
+    );
+    if (!pick) return undefined;
+    v = pick.label;
+    if (v === 'Custom…') {
+      v = await vscode.window.showInputBox({
+        title: 'EPT Lens: End of the identity map',
+        value: current,
+        prompt: 'A size such as 256G or 1T, or a hex address such as 0x8000000000',
+        validateInput: (s) => (SIZE.test(s) ? undefined : 'expected a size (512G, 1T) or a hex address (0x8000000000)'),
+      });
+      if (v === undefined) return undefined;
+    }
+  }
+  if (!SIZE.test(v)) throw new Error(`'${v}' is not a size (512G, 1T) or a hex address (0x8000000000)`);
+  await vscode.workspace.getConfiguration('eptLens', vscode.window.activeTextEditor?.document.uri).update('limit', v.trim(), configTarget());
+  return v.trim();
+}
+
+async function setMaxPage(value?: unknown): Promise<string | undefined> {
+  let v = typeof value === 'string' ? value.trim().toUpperCase() : undefined;
+  if (v === undefined) {
+    const pick = await vscode.window.showQuickPick(
+      [
+        { label: '1G', description: 'IA32_VMX_EPT_VPID_CAP bit 17: 1 GiB pages allowed' },
+        { label: '2M', description: 'bit 16 only: 2 MiB pages (older CPUs, many hypervisors)' },
+        { label: '4K', description: '4 KiB pages only (HyperPlatform)' },
+      ],
+      { title: 'EPT Lens: Largest EPT page' },
+    );
+    if (!pick) return undefined;
+    v = pick.label;
+  }
+  if (v !== '4K' && v !== '2M' && v !== '1G') throw new Error(`'${v}' is not 4K, 2M or 1G`);
+  await vscode.workspace.getConfiguration('eptLens', vscode.window.activeTextEditor?.document.uri).update('maxPage', v, configTarget());
+  return v;
+}
+
+async function decodeCommand(what: 'entry' | 'qualification', value?: unknown, level?: unknown): Promise<DecodeResult | undefined> {
+  let v = typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' ? String(value) : undefined;
+  if (v === undefined) {
+    v = await vscode.window.showInputBox({
+      title: what === 'entry' ? 'EPT Lens: Decode EPT entry' : 'EPT Lens: Decode exit qualification',
+      prompt: what === 'entry' ? 'A 64-bit EPT entry in hex, optionally followed by its level (1 PTE … 4 PML4E): 0x6000000100bd7b77 1' : 'An EPT-violation exit qualification in hex: 0x181',
+      validateInput: (s) => (/^\s*(0x)?[0-9a-f]{1,16}(\s+[1-4])?\s*$/i.test(s) ? undefined : 'expected a hex value'),
+    });
+    if (v === undefined) return undefined;
+  }
+  const parts = v.trim().split(/\s+/);
+  const params: DecodeParams = { what, value: parts[0] };
+  const lv = typeof level === 'number' ? level : parts[1] ? Number(parts[1]) : undefined;
+  if (lv !== undefined) params.level = lv;
+  const c = await ready();
+  const result = await c.sendRequest<DecodeResult>(Requests.decode, params);
+  await showMarkdown(result.markdown);
+  return result;
+}
+
+async function goToAddress(address?: unknown, uriArg?: unknown): Promise<FindAddressResult | undefined> {
+  const doc = await targetDocument(uriArg);
+  let a = typeof address === 'string' || typeof address === 'number' ? String(typeof address === 'number' ? '0x' + address.toString(16) : address) : undefined;
+  if (a === undefined) {
+    a = await vscode.window.showInputBox({ title: 'EPT Lens: Go to address', prompt: 'A physical address: 0xfee00000, fee00000 or 4G' });
+    if (a === undefined) return undefined;
+  }
+  const c = await ready();
+  const r = await c.sendRequest<FindAddressResult>(Requests.findAddress, { uri: doc.uri.toString(), address: a });
+  if (r.line === undefined) {
+    void vscode.window.showWarningMessage(`EPT Lens: ${r.message}`);
+    return r;
+  }
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  const start = new vscode.Position(r.line, r.start ?? 0);
+  editor.selection = new vscode.Selection(start, new vscode.Position(r.line, r.end ?? r.start ?? 0));
+  editor.revealRange(new vscode.Range(start, start), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  vscode.window.setStatusBarMessage(`EPT Lens: ${r.message}`, 5000);
+  return r;
+}
+
+async function openAsEptLog(uriArg?: unknown): Promise<string | undefined> {
+  const doc =
+    uriArg instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uriArg) : vscode.window.activeTextEditor?.document;
+  if (!doc) throw new Error('no document to switch');
+  const switched = await vscode.languages.setTextDocumentLanguage(doc, LANGUAGE);
+  await vscode.window.showTextDocument(switched, { preview: false });
+  return switched.languageId;
+}
+
+async function restartServer(): Promise<void> {
+  if (!client) throw new Error('the language server was never started');
+  output.appendLine('restarting the EPT Lens server');
+  await client.restart();
+  void updateStatus();
+}
+
+async function planLogFile(uriArg?: unknown): Promise<PlanFileResult | undefined> {
+  let uri = uriArg instanceof vscode.Uri ? uriArg : typeof uriArg === 'string' ? (/^[a-z][\w+.-]+:/i.test(uriArg) ? vscode.Uri.parse(uriArg) : vscode.Uri.file(uriArg)) : undefined;
+  if (!uri) {
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, title: 'EPT Lens: Plan a log file (any size)', openLabel: 'Plan' });
+    if (!picked?.length) return undefined;
+    uri = picked[0];
+  }
+  if (uri.scheme !== 'file') throw new Error(`only files on disk can be streamed (${uri.scheme}: is not supported)`);
+  const c = await ready();
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `EPT Lens: planning ${uri.path.split('/').pop()}`, cancellable: true },
+    async (progress, token) => {
+      const workDoneToken = `eptLens.planFile.${Date.now()}.${Math.random().toString(36).slice(2)}`;
+      let last = 0;
+      const sub = c.onProgress(WorkDoneProgress.type, workDoneToken, (p) => {
+        if (p.kind === 'end') return;
+        const pct = p.percentage ?? last;
+        progress.report({ increment: Math.max(0, pct - last), message: p.message });
+        last = pct;
+      });
+      try {
+        return await c.sendRequest<PlanFileResult>(Requests.planFile, { uri: uri!.toString(), workDoneToken }, token);
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+  await showMarkdown(result.markdown);
+  return result;
+}
+
+async function updateStatus(): Promise<void> {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc || doc.languageId !== LANGUAGE || !client || client.state !== State.Running) {
+    status.hide();
+    return;
+  }
+  try {
+    const s = await client.sendRequest<SummaryResult | null>(Requests.summary, { uri: doc.uri.toString() });
+    if (vscode.window.activeTextEditor?.document !== doc) return;
+    if (!s) {
+      status.hide();
+      return;
+    }
+    status.text = `$(server) ${s.text}`;
+    status.tooltip = s.tooltip;
+    status.show();
+  } catch {
+    status.hide();
+  }
+}
