@@ -96,10 +96,37 @@ export function addrLabel(a: number): string {
   return hex(a);
 }
 
+/** Both end up inside the CSP; refuses anything that could widen it or break out of the attribute. */
+export function checkCspInputs(nonce: unknown, cspSource: unknown): void {
+  if (typeof nonce !== 'string' || !/^[A-Za-z0-9+/_=-]{16,200}$/.test(nonce)) throw new Error('renderReport: the nonce must be 16 to 200 base64 characters');
+  if (typeof cspSource !== 'string' || cspSource.length > 500 || !/^[^\s;,'"<>]+( [^\s;,'"<>]+)*$/.test(cspSource)) {
+    throw new Error(`renderReport: invalid cspSource ${JSON.stringify(cspSource)}`);
+  }
+}
+
+/** A page with a heading and a message (no plan: no memory map, a planner error). */
+export function renderMessage(opts: { nonce: string; cspSource: string; title: string; message: string }): string {
+  checkCspInputs(opts.nonce, opts.cspSource);
+  const csp = `default-src 'none'; style-src ${opts.cspSource} 'nonce-${opts.nonce}';`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(opts.title)}</title>
+<style nonce="${opts.nonce}">${STYLE}</style>
+</head>
+<body>
+<header class="head"><div class="titles"><h1>${esc(opts.title)}</h1></div></header>
+<main><p class="notice" role="status">${esc(opts.message)}</p></main>
+</body>
+</html>
+`;
+}
+
 export function renderReport(plan: Plan, opts: ReportOptions): string {
-  // Both end up inside the CSP; refuse anything that could widen it or break out of the attribute.
-  if (!/^[A-Za-z0-9+/_=-]{16,}$/.test(opts.nonce)) throw new Error('renderReport: the nonce must be at least 16 base64 characters');
-  if (!/^[^\s;,'"<>]+( [^\s;,'"<>]+)*$/.test(opts.cspSource)) throw new Error(`renderReport: invalid cspSource ${JSON.stringify(opts.cspSource)}`);
+  checkCspInputs(opts.nonce, opts.cspSource);
   const nonce = opts.nonce;
   const lineOf = opts.lineOf ?? ((kind: SpanKind, index: number) =>
     kind === 'ram' ? ramLine(plan.ram[index]) : gapLine(plan, plan.gaps[index]));
