@@ -27,6 +27,7 @@ import {
   DecodeParams, FindAddressParams, PlanFileParams, PlanParams, Requests, SummaryParams,
 } from './protocol';
 import { RawSettings, Settings, resolveSettings } from './settings';
+import { analysisReportSource, registerReportRequests } from './report/requests';
 
 const connection = createConnection(ProposedFeatures.all);
 
@@ -281,6 +282,12 @@ connection.onRequest(
 );
 
 connection.onRequest(Requests.decode, guard('decode', (params: DecodeParams) => decode(params)));
+
+// The plan report (eptLens/report, eptLens/export).
+registerReportRequests(connection, analysisReportSource(async (uri) => {
+  const st = await ready(uri);
+  return { analysis: st.analysis, settings: await getSettings(uri) };
+}), guard);
 
 connection.onRequest(
   Requests.planFile,
