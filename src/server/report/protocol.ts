@@ -1,11 +1,11 @@
 // The plan report's custom requests and webview messages: names and shapes only, no imports, so
 // the client can use it without pulling in the planner.
 //
-//   eptLens/report  {uri, line?, nonce, cspSource} → {html, title}
-//   eptLens/export  {uri, line?, format}           → {text, filename}
+//   eptLens/report  {uri, line?, map?, nonce, cspSource} → {html, title}
+//   eptLens/export  {uri, line?, map?, format}           → {text, filename}
 //
-// `line` (0-based, the cursor) picks the memory map when the document has several; without it the
-// first map is used. The webview posts {type: 'reveal', line} and {type: 'export', format, action}.
+// `map` (index, as the code lens passes it) or else `line` (0-based, the cursor) picks the memory
+// map when the document has several; without either the first map is used. The webview posts {type: 'reveal', line} and {type: 'export', format, action}.
 
 export const ReportRequests = {
   report: 'eptLens/report',
@@ -24,6 +24,7 @@ export const REPORT_EXPORT_INFO: Readonly<Record<ReportExportFormat, { extension
 export interface ReportParams {
   uri: string;
   line?: number;
+  map?: number;
   /** Nonce for the page's CSP (at least 16 base64 characters, fresh per render). */
   nonce: string;
   /** webview.cspSource. */
@@ -40,6 +41,7 @@ export interface ReportResult {
 export interface ExportParams {
   uri: string;
   line?: number;
+  map?: number;
   format: ReportExportFormat;
 }
 

@@ -27,7 +27,13 @@ export interface ReportPlan {
   mapLabel?: string;
 }
 
-export type ReportPlanSource = (uri: string, line: number | undefined, token: CancellationToken) => Promise<ReportPlan>;
+/** Which map of the document: by index, else the one at a 0-based line, else the first. */
+export interface MapChoice {
+  map?: number;
+  line?: number;
+}
+
+export type ReportPlanSource = (uri: string, choice: MapChoice, token: CancellationToken) => Promise<ReportPlan>;
 
 /** The server's request wrapper (errors → LSP errors for that request only). */
 export type RequestGuard = <P, R>(
@@ -49,14 +55,16 @@ export const baseName = (uri: string): string => {
 export function analysisReportSource(
   get: (uri: string) => Promise<{ analysis: Analysis; settings: Settings }>,
 ): ReportPlanSource {
-  return async (uri, line) => {
+  return async (uri, { map: index, line }) => {
     const { analysis, settings } = await get(uri);
     const name = baseName(uri);
     const maps = analysis.maps();
     if (maps.length === 0) {
       return { name, error: 'No memory map in this document: the report needs HyperPlatform, e820, /proc/iomem or Xen range lines.' };
     }
-    const map = (line !== undefined && maps.length > 1 ? analysis.mapForLine(line) : undefined) ?? maps[0];
+    if (index !== undefined && index >= maps.length) throw invalid(`no map ${index} in this document (it has ${maps.length})`);
+    const map = (index !== undefined ? maps[index] : undefined) ??
+      (line !== undefined && maps.length > 1 ? analysis.mapForLine(line) : undefined) ?? maps[0];
     const mp = analysis.planFor(map, settings);
     const mapLabel = `${mapTitle(map)}${maps.length > 1 ? ` · map ${map.index + 1} of ${maps.length}` : ''}`;
     if (!mp.plan) return { name, mapLabel, error: `No plan for ${mapTitle(map)}: ${mp.error ?? 'the planner refused the input'}` };
@@ -66,23 +74,24 @@ export function analysisReportSource(
 
 const invalid = (message: string): ResponseError<void> => new ResponseError(ErrorCodes.InvalidParams, message);
 
-function checkUriLine(p: { uri?: unknown; line?: unknown } | null | undefined): { uri: string; line?: number } {
+const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+function checkUriChoice(p: { uri?: unknown; line?: unknown; map?: unknown } | null | undefined): { uri: string; choice: MapChoice } {
   if (!p || typeof p.uri !== 'string' || p.uri.length === 0) throw invalid('uri must be a document URI');
-  if (p.line !== undefined && p.line !== null && (typeof p.line !== 'number' || !Number.isInteger(p.line) || p.line < 0)) {
-    throw invalid('line must be a 0-based line number');
-  }
-  return { uri: p.uri, line: typeof p.line === 'number' ? p.line : undefined };
+  if (p.line != null && !isIndex(p.line)) throw invalid('line must be a 0-based line number');
+  if (p.map != null && !isIndex(p.map)) throw invalid('map must be a 0-based map index');
+  return { uri: p.uri, choice: { line: isIndex(p.line) ? p.line : undefined, map: isIndex(p.map) ? p.map : undefined } };
 }
 
 /** eptLens/report: the report page for the map at (uri, line). */
 export async function reportRequest(source: ReportPlanSource, params: ReportParams, token: CancellationToken): Promise<ReportResult> {
-  const { uri, line } = checkUriLine(params);
+  const { uri, choice } = checkUriChoice(params);
   try {
     checkCspInputs(params.nonce, params.cspSource);
   } catch (e) {
     throw invalid((e as Error).message);
   }
-  const rp = await source(uri, line, token);
+  const rp = await source(uri, choice, token);
   const title = `EPT Plan: ${rp.name}`;
   if (!rp.plan) {
     return { title, html: renderMessage({ nonce: params.nonce, cspSource: params.cspSource, title: rp.name, message: rp.error ?? 'No plan.' }) };
@@ -93,12 +102,12 @@ export async function reportRequest(source: ReportPlanSource, params: ReportPara
 
 /** eptLens/export: the plan of the map at (uri, line) as JSON, Markdown, CSV or a C header. */
 export async function exportRequest(source: ReportPlanSource, params: ExportParams, token: CancellationToken): Promise<ExportResult> {
-  const { uri, line } = checkUriLine(params);
+  const { uri, choice } = checkUriChoice(params);
   const format = params?.format;
   if (typeof format !== 'string' || !(REPORT_EXPORT_FORMATS as readonly string[]).includes(format)) {
     throw invalid(`format must be one of ${REPORT_EXPORT_FORMATS.join(', ')}`);
   }
-  const rp = await source(uri, line, token);
+  const rp = await source(uri, choice, token);
   if (!rp.plan) throw invalid(rp.error ?? 'no plan');
   const title = rp.mapLabel ? `${rp.name} — ${rp.mapLabel}` : rp.name;
   const text = exportPlan(rp.plan, format, { title });
