@@ -14,6 +14,7 @@ import type {
   DecodeParams, DecodeResult, FindAddressResult, PlanFileResult, PlanParams, PlanResult, SummaryResult,
 } from '../server/protocol';
 import { Requests } from '../server/protocol';
+import { showPlanReport as openPlanReport } from './report-panel';
 
 const LANGUAGE = 'ept-log';
 let client: LanguageClient | undefined;
@@ -60,7 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     );
   };
 
-  register('eptLens.showPlanReport', showPlanReport);
+  register('eptLens.showPlanReport', (uriArg?: unknown, mapArg?: unknown) => showPlanReport(context, uriArg, mapArg));
   register('eptLens.copyPlanJson', (uri?: unknown, map?: unknown) => copyPlan('json', uri, map));
   register('eptLens.copyPlanMarkdown', (uri?: unknown, map?: unknown) => copyPlan('md', uri, map));
   register('eptLens.setLimit', setLimit);
@@ -142,11 +143,17 @@ async function requestPlan(format: 'json' | 'md', uriArg?: unknown, mapArg?: unk
   return c.sendRequest<PlanResult>(Requests.plan, params);
 }
 
-/** Placeholder report until the report view lands: the Markdown plan in a side editor. */
-async function showPlanReport(uriArg?: unknown, mapArg?: unknown): Promise<PlanResult> {
-  const plan = await requestPlan('md', uriArg, typeof mapArg === 'number' ? mapArg : undefined);
-  await showMarkdown(plan.text);
-  return plan;
+/** The plan report (a webview beside the log) for the map under the cursor, or map `mapArg` (code lens). */
+async function showPlanReport(context: vscode.ExtensionContext, uriArg?: unknown, mapArg?: unknown): Promise<{ uri: string; title: string }> {
+  const doc = await targetDocument(uriArg);
+  return openPlanReport({
+    context,
+    client: ready,
+    document: doc,
+    line: cursorLine(doc),
+    map: typeof mapArg === 'number' ? mapArg : undefined,
+    log: (m) => output.appendLine(m),
+  });
 }
 
 async function showMarkdown(content: string): Promise<vscode.TextEditor> {
