@@ -65,7 +65,7 @@ export function computeDiagnostics(analysis: Analysis, settings: Settings, isCan
   for (const r of records) {
     const problems = 'problems' in r ? r.problems : [];
     for (const p of problems) push({ range: at(r.line, p.field), severity: SEVERITY[p.severity], code: p.code, message: p.message });
-    if (out.length >= cap) break;
+    if (dropped) break;
   }
   // 2. Per map.
   for (const map of doc.maps) {
