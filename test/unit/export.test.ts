@@ -129,3 +129,20 @@ test('exportPlan: every format; JSON is planToJson pretty-printed', () => {
   assert.throws(() => exportPlan(plan, 'pdf' as never), /unknown export format/);
   assert.match(exportPlan(plan, 'md'), new RegExp(formatCount(plan.totals.mmio['4K'])));
 });
+
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+test('CLI parity: ept-plan --format csv|md|c produce these exports', { skip: fs.existsSync(CLI) ? false : 'dist/cli.js not built' }, () => {
+  const name = 'surface-pro-7.dmesg';
+  const plan = planOf(name);
+  const cli = (format: string): string => {
+    const r = spawnSync(process.execPath, [CLI, '--format', format, path.join('test', 'fixtures', name)], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  assert.equal(cli('csv').trimEnd(), planToCsv(plan).trimEnd());
+  // The title differs (the CLI names file and lines); everything after it is the same.
+  const afterTitle = (s: string): string => s.slice(s.indexOf('\n')).trimEnd();
+  assert.equal(afterTitle(cli('md')), afterTitle(planToMarkdown(plan)));
+  const noSource = (s: string): string => s.replace(/^ \* Source: .*\n/m, '').trimEnd();
+  assert.equal(noSource(cli('c')), noSource(planToCHeader(plan)));
+});

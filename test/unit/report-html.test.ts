@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { groupMaps, ramInputs, scanText } from '../../src/formats';
 import { formatCount, formatSize, planMemoryMap, type Plan } from '../../src/planner';
-import { addrLabel, esc, layoutSegments, renderReport } from '../../src/server/report/html';
+import { addrLabel, esc, layoutSegments, renderMessage, renderReport } from '../../src/server/report/html';
+import { parseReportMessage } from '../../src/server/report/protocol';
 
 const ROOT = process.env.EPT_LENS_ROOT ?? process.cwd();
 const FIXTURES = ['hyperplatform-laptop-8gb.log', 'hyperplatform-issue29.log', 'surface-pro-7.dmesg', 'thinkpad-x240.dmesg', 'desktop-i7-2600.iomem'];
@@ -164,4 +165,25 @@ test('axis labels: exact sizes where exact, hex otherwise', () => {
   assert.equal(addrLabel(0xa0000), '640 KiB');
   assert.equal(addrLabel(0x8000000000), '512 GiB');
   assert.equal(addrLabel(0x8cd14000), '0x8cd14000');
+});
+
+test('messages from the webview are validated before use', () => {
+  assert.deepEqual(parseReportMessage({ type: 'reveal', line: 3 }, 10), { type: 'reveal', line: 3 });
+  assert.deepEqual(parseReportMessage({ type: 'export', format: 'c' }), { type: 'export', format: 'c', action: 'save' });
+  assert.deepEqual(parseReportMessage({ type: 'export', format: 'md', action: 'copy' }), { type: 'export', format: 'md', action: 'copy' });
+  for (const bad of [
+    null, undefined, 'reveal', [], 42,
+    { type: 'reveal' }, { type: 'reveal', line: '3' }, { type: 'reveal', line: -1 }, { type: 'reveal', line: 1.5 }, { type: 'reveal', line: 10 },
+    { type: 'reveal', line: Number.NaN }, { type: 'export', format: 'pdf' }, { type: 'export', format: 'md', action: 'rm' },
+    { type: 'export', format: ['md'] }, { type: 'command', command: 'workbench.action.terminal.new' },
+  ]) {
+    assert.equal(parseReportMessage(bad, 10), undefined, JSON.stringify(bad));
+  }
+});
+
+test('the message page has the same CSP, no script, escaped text', () => {
+  const html = renderMessage({ nonce: NONCE, cspSource: CSP_SOURCE, title: '<b>x</b>', message: 'no map & <i>none</i>' });
+  assert.ok(html.includes(`default-src 'none'; style-src ${CSP_SOURCE} 'nonce-${NONCE}';`));
+  assert.doesNotMatch(html, /<script/);
+  assert.ok(html.includes('no map &amp; &lt;i&gt;none&lt;/i&gt;'));
 });
