@@ -1,0 +1,177 @@
+// The server's pure feature functions on the real samples: hints, hovers, diagnostics, lenses,
+// symbols, commands and settings, without any LSP connection.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Hover, InlayHint, MarkupContent } from 'vscode-languageserver';
+import { Analysis } from '../../src/server/analysis';
+import { decode, findAddress, parseAddressInput, planText, summary } from '../../src/server/commands';
+import { annotationText, computeDiagnostics } from '../../src/server/diagnostics';
+import { gapLabel, pagesShort } from '../../src/server/describe';
+import { hintTooltip, inlayHints } from '../../src/server/hints';
+import { hover } from '../../src/server/hover';
+import { DocumentModel } from '../../src/server/model';
+import { codeActions, codeLenses, documentSymbols, foldingRanges, lensTitle } from '../../src/server/outline';
+import { RawSettings, resolveSettings } from '../../src/server/settings';
+import { fixture } from '../support/fixtures';
+
+function open(name: string, text = fixture(name)) {
+  const model = new DocumentModel(`file:///t/${name}`, 1, text);
+  return { model, analysis: new Analysis(model), lines: model.lines };
+}
+const all = { start: { line: 0, character: 0 }, end: { line: 1e9, character: 0 } };
+const label = (h: InlayHint) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''));
+const hints = (a: Analysis, raw: RawSettings = {}) => inlayHints(a, resolveSettings(raw), all).map((h) => `${h.position.line}: ${label(h)}`);
+const hoverAt = (a: Analysis, line: number, character: number, raw: RawSettings = {}): string => {
+  const h: Hover | null = hover(a, resolveSettings(raw), { line, character });
+  return h ? (h.contents as MarkupContent).value : '';
+};
+const find = (lines: string[], needle: string) => {
+  const l = lines.findIndex((x) => x.includes(needle));
+  assert.ok(l >= 0, `no line with ${needle}`);
+  return { line: l, col: lines[l].indexOf(needle) };
+};
+
+test('settings: defaults, valid values, and fallbacks reported', () => {
+  const d = resolveSettings(undefined);
+  assert.deepEqual([d.limit, d.maxPage, d.ramPage, d.mmioMemoryType, d.inlayHints, d.maxDiagnostics], [2 ** 39, '1G', '4K', 'mtrr', true, 1000]);
+  const s = resolveSettings({ limit: '0x1000000000', maxPage: '2M', ramPage: '2M', mmioMemoryType: 'uc', inlayHints: { enabled: false }, maxDiagnostics: 5 });
+  assert.deepEqual([s.limit, s.maxPage, s.ramPage, s.mmioMemoryType, s.inlayHints, s.maxDiagnostics, s.problems], [2 ** 36, '2M', '2M', 'uc', false, 5, []]);
+  const bad = resolveSettings({ limit: 'lots', maxPage: '3M' });
+  assert.equal(bad.limit, 2 ** 39);
+  assert.equal(bad.maxPage, '1G');
+  assert.equal(bad.problems.length, 2);
+});
+
+test('labels: short forms within 43 characters', () => {
+  assert.equal(pagesShort({ '4K': 1234, '2M': 0, '1G': 2 }), '1,234×4K 2×1G');
+  assert.equal(pagesShort({ '4K': 0, '2M': 0, '1G': 0 }), '0 leaves');
+  const g = { start: 0x9f000, end: 0x100000, pages: { '4K': 97, '2M': 0, '1G': 0 }, memoryType: 'UC' as const, pieces: [], runs: [], before: 3 };
+  assert.equal(gapLabel(g), 'gap 388 KiB → 97×4K');
+  assert.equal(gapLabel({ ...g, before: undefined }), 'tail 388 KiB → 97×4K');
+  assert.equal(annotationText({ '4K': 63, '2M': 1, '1G': 0 }, { start: 0x1000, end: 0x2000 }), '.. 63 4KB-entries and 1 2MB-entry (for 0x1000 - 0x2000)');
+});
+
+test('hints: Surface Pro 7 with its MTRR dump, and with mmioMemoryType uc (the README figures)', () => {
+  const { analysis } = open('surface-pro-7.dmesg');
+  const withMtrr = inlayHints(analysis, resolveSettings({}), all);
+  const sum = (hs: InlayHint[]) => {
+    const out: Record<string, number> = { '4K': 0, '2M': 0, '1G': 0 };
+    for (const h of hs) for (const m of label(h).matchAll(/([\d,]+)×(4K|2M|1G)/g)) out[m[2]] += Number(m[1].replace(/,/g, ''));
+    return out;
+  };
+  assert.deepEqual(sum(withMtrr), { '4K': 371, '2M': 714, '1G': 495 });
+  assert.deepEqual(sum(inlayHints(analysis, resolveSettings({ mmioMemoryType: 'uc' }), all)), { '4K': 371, '2M': 202, '1G': 496 });
+  for (const h of withMtrr) assert.ok(label(h).length <= 43, label(h));
+});
+
+test('hints: /proc/iomem hints only top-level System RAM lines; disabled by the setting; range-limited', () => {
+  const { analysis, lines } = open('desktop-i7-2600.iomem');
+  const hs = hints(analysis);
+  for (const h of hs) {
+    const line = lines[Number(h.split(':')[0])];
+    assert.ok(/^[0-9a-f]/.test(line), `hint on a nested line: ${line}`);
+  }
+  assert.ok(hs.some((h) => h.includes('gap 776 MiB → 388×2M')));
+  assert.deepEqual(inlayHints(analysis, resolveSettings({ inlayHints: { enabled: false } }), all), []);
+  const some = inlayHints(analysis, resolveSettings({}), { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } });
+  assert.deepEqual(some.map((h) => h.position.line), [9]);
+});
+
+test('hints: a map wholly beyond a small limit, and the resolve tooltip', () => {
+  const { analysis } = open('hyperplatform-laptop-8gb.log');
+  assert.deepEqual(hints(analysis, { limit: '4G' }).slice(-2), ['8: beyond the 4 GiB limit', '8: tail 1.8 GiB → 408×2M 1×1G']);
+  const tip = hintTooltip(analysis, resolveSettings({}), { uri: analysis.model.uri, version: 1, line: 8, kind: 'tail' });
+  assert.match(tip!.value, /\*\*Tail\*\* `0x26f600000–0x8000000000`/);
+});
+
+test('hover: memory-type words, MTRR lines, annotations, malformed input', () => {
+  const mtrr = open('desktop-i7-2600.mtrr');
+  const uc = find(mtrr.lines, 'uncachable');
+  assert.match(hoverAt(mtrr.analysis, uc.line, uc.col + 2), /UC \(uncacheable, 0\)/);
+  const base = find(mtrr.lines, 'base=0x22e000000');
+  assert.match(hoverAt(mtrr.analysis, base.line, base.col + 8), /Variable-range MTRR 6\*\*: \*\*UC\*\*.*`0x22e000000–0x230000000` \(32 MiB\)/s);
+  const i29 = open('hyperplatform-issue29.log');
+  const ann = find(i29.lines, '0000000000100000 - 0000000000102000 .. 1 4KB-entry');
+  const h = hoverAt(i29.analysis, ann.line, ann.col + 40);
+  assert.match(h, /claims 1×4K; the plan for the gap `0x9f000–0x100000` is \*\*97×4K\*\*/);
+  const bad = open('bad.log', 'Physical Memory Range: 00000000000zz000 - 0000000000100000\n');
+  assert.match(hoverAt(bad.analysis, 0, 30), /not a hex number/);
+});
+
+test('hover: e820 inclusive end, non-RAM e820 line, KVM gpa against the map of the same document', () => {
+  const { analysis, lines } = open('surface-pro-7.dmesg');
+  const reserved = lines.findIndex((l) => /BIOS-e820: .* reserved/.test(l));
+  const h = hoverAt(analysis, reserved, lines[reserved].length - 3);
+  assert.match(h, /\*\*reserved range\*\*/);
+  assert.match(h, /Not RAM: it lies in the gap/);
+  const withTrace = open('mixed.log', fixture('hyperplatform-laptop-8gb.log') + fixture('kvm-trace.report'));
+  const mmio = find(withTrace.lines, 'gpa 0xfee000b0');
+  const t = hoverAt(withTrace.analysis, mmio.line, mmio.col + 6);
+  assert.match(t, /is in a \*\*gap\*\*/);
+  assert.match(t, /1G leaf\*\* at `0xc0000000`, memory type \*\*UC\*\*/);
+  assert.match(t, /PML4\[0\] → PDPT\[3\] \(1G leaf\), offset `0x3ee000b0`/);
+  const hs = hints(withTrace.analysis);
+  assert.ok(hs.includes(`${mmio.line}: write · MMIO · 1G leaf UC`), JSON.stringify(hs));
+});
+
+test('diagnostics: issue 29 annotations, beyond-limit, 1G information, settings problems, cap', () => {
+  const i29 = open('hyperplatform-issue29.log');
+  const d = computeDiagnostics(i29.analysis, resolveSettings({}));
+  const mism = d.filter((x) => x.code === 'annotation-mismatch');
+  assert.equal(mism.length, 2);
+  assert.equal(mism[0].message, 'claims 1×4K; the gap 0x9f000–0x100000 needs 97×4K');
+  const fixes = codeActions(i29.analysis.model.uri, mism);
+  assert.equal(fixes[0].edit!.changes![i29.analysis.model.uri][0].newText, '.. 97 4KB-entries (for 0x9f000 - 0x100000)');
+  const laptop = open('hyperplatform-laptop-8gb.log');
+  const small = computeDiagnostics(laptop.analysis, resolveSettings({ limit: '8G' }));
+  assert.deepEqual(small.map((x) => x.code), ['beyond-limit']);
+  assert.match(small[0].message as string, /0x200000000–0x26f600000 \(1.74 GiB\) lies past the limit 0x200000000 \(eptLens.limit = 8G\)/);
+  const twoM = computeDiagnostics(laptop.analysis, resolveSettings({ maxPage: '2M' }));
+  assert.deepEqual(twoM.map((x) => [x.code, x.severity]), [['needs-1g-pages', 3]]);
+  assert.match(twoM[0].message as string, /with 1 GiB pages this map would use 503×1G/);
+  const badSetting = computeDiagnostics(laptop.analysis, resolveSettings({ limit: 'huge' }));
+  assert.equal(badSetting[0].code, 'settings');
+  assert.deepEqual(computeDiagnostics(i29.analysis, resolveSettings({ maxDiagnostics: 0 })), []);
+  const iomem = open('desktop-i7-2600.iomem');
+  assert.deepEqual(computeDiagnostics(iomem.analysis, resolveSettings({})).filter((x) => x.severity === 1), []);
+});
+
+test('code lens, symbols, folding', () => {
+  const laptop = open('hyperplatform-laptop-8gb.log');
+  assert.equal(lensTitle(laptop.analysis, resolveSettings({}), 0), 'EPT plan: 373×4K · 541×2M · 503×1G · 4,078 tables (15.9 MiB)');
+  assert.equal(codeLenses(laptop.analysis, resolveSettings({})).length, 2);
+  const surface = open('surface-pro-7.dmesg');
+  const syms = documentSymbols(surface.analysis, resolveSettings({}));
+  assert.deepEqual(syms.map((s) => s.kind), [3, 10]);
+  assert.match(syms[1].name, /MTRRs \(dmesg\)/);
+  assert.ok(foldingRanges(surface.analysis).length >= 2);
+});
+
+test('commands: plan text, summary, go to address, decode', () => {
+  const laptop = open('hyperplatform-laptop-8gb.log');
+  const s = resolveSettings({});
+  const json = JSON.parse(planText(laptop.analysis, s, { uri: laptop.model.uri, format: 'json' }).text);
+  assert.equal(json.bytes, 16703488);
+  assert.equal(summary(laptop.analysis, s)!.text, 'EPT 373×4K 541×2M 503×1G · 15.9 MiB');
+  assert.equal(findAddress(laptop.analysis, s, '0x101000').line, 3);
+  assert.equal(findAddress(laptop.analysis, s, '101000').line, 3);
+  assert.equal(findAddress(laptop.analysis, s, '8cd60000').line, 5);
+  assert.equal(findAddress(laptop.analysis, s, '4G').line, 8);
+  assert.deepEqual([findAddress(laptop.analysis, s, '0x9000000000').kind], ['none']);
+  assert.equal(findAddress(laptop.analysis, s, 'nope').kind, 'invalid');
+  assert.equal(parseAddressInput('0x8000000000'), 2 ** 39);
+  const iomem = open('desktop-i7-2600.iomem');
+  const deep = findAddress(iomem.analysis, s, '0xd0000100');
+  assert.match(iomem.lines[deep.line!], /vesafb/);
+  assert.match(decode({ what: 'qualification', value: '181' }).markdown, /\| 8 \| access to the translation \| \*\*1\*\* \|/);
+  assert.match(decode({ what: 'entry', value: '0x0000000040000087' }).markdown, /As a PDE.*As a PDPTE/s);
+  assert.throws(() => decode({ what: 'entry', value: '0x1', level: 7 }), /level must be 1 to 4/);
+  // Two maps: Markdown plans both, JSON takes the one at the cursor line.
+  const two = open('two.log', fixture('hyperplatform-laptop-8gb.log') + 'driver reloaded\n' + fixture('hyperplatform-laptop-8gb.log').replace('0000000100000000 - 000000026f600000', '0000000100000000 - 0000000200000000'));
+  assert.equal(two.analysis.maps().length, 2);
+  const md = planText(two.analysis, s, { uri: two.model.uri, format: 'md' });
+  assert.equal(md.maps, 2);
+  assert.match(md.text, /Map 1: .*Map 2: /s);
+  const second = JSON.parse(planText(two.analysis, s, { uri: two.model.uri, format: 'json', line: 13 }).text);
+  assert.equal(second.ram[second.ram.length - 1].end, '0x200000000');
+});
