@@ -193,7 +193,7 @@ export class PlanReportPanel implements vscode.Disposable {
       preview: false,
     });
     const pos = new vscode.Position(line, 0);
-    editor.selection = new vscode.Selection(pos, new vscode.Position(line, doc.lineAt(line).text.length));
+    editor.selection = new vscode.Selection(pos, pos);
     editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 

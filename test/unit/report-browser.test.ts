@@ -121,7 +121,8 @@ describe('plan report in Chromium', { skip: available ? false : `${CHROMIUM} mis
     await browser?.close();
   });
 
-  async function open(plan: Plan, title: string, width: number, theme: 'dark' | 'light'): Promise<{ page: Page; errors: string[] }> {
+  // webview.cspSource as desktop VS Code reports it, and as the web workbench (code-server) does.
+  async function open(plan: Plan, title: string, width: number, theme: 'dark' | 'light', cspSource = 'https://*.vscode-cdn.net'): Promise<{ page: Page; errors: string[] }> {
     const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
@@ -132,8 +133,7 @@ describe('plan report in Chromium', { skip: available ? false : `${CHROMIUM} mis
       if (r.url() !== PAGE_URL) errors.push(`request: ${r.url()}`);
     });
     await page.addInitScript(initScript(THEMES[theme]));
-    // webview.cspSource as VS Code 1.91 reports it.
-    const html = renderReport(plan, { nonce: 'dGVzdG5vbmNlMTIzNDU2Nzg5MA', cspSource: 'https://*.vscode-cdn.net', title });
+    const html = renderReport(plan, { nonce: 'dGVzdG5vbmNlMTIzNDU2Nzg5MA', cspSource, title });
     await page.route(PAGE_URL, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
     await page.goto(PAGE_URL, { waitUntil: 'load' });
     return { page, errors };
@@ -206,7 +206,7 @@ describe('plan report in Chromium', { skip: available ? false : `${CHROMIUM} mis
     for (const name of ['hyperplatform-laptop-8gb.log', 'surface-pro-7.dmesg']) {
       for (const [width, theme] of [[360, 'dark'], [360, 'light'], [1100, 'light']] as const) {
         const plan = planOf(name);
-        const { page, errors } = await open(plan, name, width, theme);
+        const { page, errors } = await open(plan, name, width, theme, "'self' https://*.vscode-cdn.net");
         try {
           const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
           assert.ok(overflow <= 0, `${name} at ${width}px overflows by ${overflow}px`);

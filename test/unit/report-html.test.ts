@@ -130,6 +130,9 @@ test('every text is escaped: title, subtitle, line labels', () => {
   assert.throws(() => renderReport(plan, { nonce: 'a"b', cspSource: CSP_SOURCE, title: 't' }), /nonce/);
   assert.throws(() => renderReport(plan, { nonce: NONCE, cspSource: 'x"><script>', title: 't' }), /cspSource/);
   assert.throws(() => renderReport(plan, { nonce: NONCE, cspSource: "* 'unsafe-inline'", title: 't' }), /cspSource/);
+  assert.throws(() => renderReport(plan, { nonce: NONCE, cspSource: '', title: 't' }), /cspSource/);
+  // The web workbench (code-server, vscode.dev) reports `'self'` too.
+  assert.match(renderReport(plan, { nonce: NONCE, cspSource: "'self' https://*.vscode-cdn.net", title: 't' }), /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/);
 });
 
 test('reveal uses lineOf when given; spans without a line are not clickable', () => {

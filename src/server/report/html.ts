@@ -99,7 +99,9 @@ export function addrLabel(a: number): string {
 /** Both end up inside the CSP; refuses anything that could widen it or break out of the attribute. */
 export function checkCspInputs(nonce: unknown, cspSource: unknown): void {
   if (typeof nonce !== 'string' || !/^[A-Za-z0-9+/_=-]{16,200}$/.test(nonce)) throw new Error('renderReport: the nonce must be 16 to 200 base64 characters');
-  if (typeof cspSource !== 'string' || cspSource.length > 500 || !/^[^\s;,'"<>]+( [^\s;,'"<>]+)*$/.test(cspSource)) {
+  // webview.cspSource: host sources (`https://*.vscode-cdn.net`), and in the web workbench also `'self'`.
+  const token = /^(?:'self'|[^\s;,'"<>]+)$/;
+  if (typeof cspSource !== 'string' || cspSource.length > 500 || !cspSource.split(' ').every((t) => token.test(t))) {
     throw new Error(`renderReport: invalid cspSource ${JSON.stringify(cspSource)}`);
   }
 }
@@ -511,7 +513,7 @@ svg.map { display: block; overflow: visible; }
 .seg .fill.pg-2M { fill: var(--c-2M); }
 .seg .fill.pg-1G { fill: var(--c-1G); }
 .seg .uc-mark { fill: url(#hatch); }
-.hatch { stroke: rgba(0,0,0,.35); stroke-width: 2; }
+.hatch { stroke: var(--bg); stroke-opacity: .5; stroke-width: 1.6; }
 .seg .edge { fill: none; stroke: var(--bg); stroke-width: 1; }
 .seg .ring { fill: none; stroke: none; }
 .seg:hover .fill, .seg.hl .fill { filter: brightness(1.25); }
@@ -531,7 +533,7 @@ svg.map { display: block; overflow: visible; }
 .sw-4K { background: var(--c-4K); }
 .sw-2M { background: var(--c-2M); }
 .sw-1G { background: var(--c-1G); }
-.sw-uc { background: repeating-linear-gradient(45deg, var(--c-1G) 0 3px, rgba(0,0,0,.45) 3px 5px); }
+.sw-uc { background: repeating-linear-gradient(45deg, var(--c-4K) 0 3px, var(--bg) 3px 5px); }
 .mtsw { height: 5px; vertical-align: 2px; }
 .tablewrap { overflow-x: auto; }
 table.spans { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
