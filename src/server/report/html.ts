@@ -473,7 +473,8 @@ button[data-action="save"]:hover { background: var(--vscode-button-hoverBackgrou
 .notices { margin-bottom: 12px; }
 .notice { margin: 0 0 6px; padding: 6px 10px; border-left: 3px solid var(--vscode-editorWarning-foreground, #bf8700);
   background: var(--vscode-inputValidation-warningBackground, rgba(191,135,0,.12)); }
-.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; margin-bottom: 14px; }
+.tiles { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 10px; margin-bottom: 14px; }
+@media (min-width: 1000px) { .tiles { grid-template-columns: repeat(6, minmax(0, 1fr)); } }
 .tile, .card { background: var(--card); border: 1px solid var(--border); border-radius: 6px; padding: 10px 12px; }
 .tile h2 { font-size: .85em; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin-bottom: 6px; }
 .tile[data-line] { cursor: pointer; }
