@@ -6,7 +6,7 @@ import { readHyperPlatformRange } from './hyperplatform';
 import { readIomem } from './iomem';
 import { MtrrBlock, readMtrrDmesg, readProcMtrr } from './mtrr-text';
 import { messageOffset } from './prefix';
-import type { MapRecord } from './records';
+import type { MalformedRecord, MapRecord } from './records';
 import { readXen } from './xen';
 
 export interface ScanState {
@@ -19,9 +19,14 @@ export const newScanState = (): ScanState => ({ block: 'none' });
 export const MAX_RECORD_LINE = 4096;
 
 export function scanLine(text: string, line: number, state: ScanState): MapRecord | undefined {
-  if (text.length === 0 || text.length > MAX_RECORD_LINE) {
+  if (text.length === 0) {
     state.block = 'none';
     return undefined;
+  }
+  if (text.length > MAX_RECORD_LINE) {
+    const rec = tooLong(text, line, state);
+    state.block = 'none';
+    return rec;
   }
   const rec = readAny(text, line, state);
   if (rec?.kind === 'mtrr-header') state.block = rec.enabled && rec.which !== 'all' ? rec.which : 'none';
@@ -31,18 +36,69 @@ export function scanLine(text: string, line: number, state: ScanState): MapRecor
   return rec;
 }
 
+/**
+ * A line past MAX_RECORD_LINE is not read; when its beginning looks like a memory-map or MTRR line
+ * (a range with a runaway annotation, binary junk glued to a record), say so rather than drop a
+ * range silently. Only the beginning is looked at, so this stays cheap whatever the length.
+ */
+function tooLong(text: string, line: number, state: ScanState): MalformedRecord | undefined {
+  const head = readAny(text.slice(0, MAX_RECORD_LINE), line, { ...state });
+  if (!head) return undefined;
+  const format = head.kind === 'range' || head.kind === 'malformed' ? head.format : head.kind.startsWith('mtrr-') ? 'mtrr' : undefined;
+  if (!format) return undefined;
+  return {
+    kind: 'malformed',
+    line,
+    format,
+    problems: [{
+      code: 'line-too-long',
+      message: `line of ${text.length.toLocaleString('en-US')} characters: lines over ${MAX_RECORD_LINE.toLocaleString('en-US')} characters are not read as memory-map lines, so this one is not used`,
+      severity: 'warning',
+      field: { start: 0, end: MAX_RECORD_LINE },
+    }],
+  };
+}
+
+const isHexDigit = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+const isAlnum = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+
+/**
+ * Whether an iomem line can start here: ` *` + a hex digit + `[0-9a-zA-Z]*` + `-`, the start of
+ * iomem's pattern. Most log lines fail it within a few characters, before any substring search.
+ */
+function mayBeIomem(text: string): boolean {
+  let i = 0;
+  while (text.charCodeAt(i) === 0x20) i++;
+  if (!isHexDigit(text.charCodeAt(i))) return false;
+  i++;
+  while (isAlnum(text.charCodeAt(i))) i++;
+  return text.charCodeAt(i) === 0x2d;
+}
+
+// Each reader below is only asked when the line can be one of its records (the checks are the
+// first thing each reader tests, done here once, so most lines are rejected by a few char codes).
 function readAny(text: string, line: number, state: ScanState): MapRecord | undefined {
   const hp = readHyperPlatformRange(text, line);
   if (hp) return hp;
-  const io = readIomem(text, line);
-  if (io) return io;
+  if (mayBeIomem(text)) {
+    const io = readIomem(text, line);
+    if (io) return io;
+  }
   const at = messageOffset(text);
-  return (
-    readE820(text, line, at) ??
-    readMtrrDmesg(text, line, at, state.block) ??
-    readXen(text, line, at) ??
-    (at === 0 ? readProcMtrr(text, line) : undefined)
-  );
+  const c = text.charCodeAt(at);
+  if (c === 0x42 /* B */ || c === 0x65 /* e */ || c === 0x4c /* L */) {
+    const e = readE820(text, line, at);
+    if (e) return e;
+  }
+  if (state.block !== 'none' || c === 0x4d /* M */) {
+    const m = readMtrrDmesg(text, line, at, state.block);
+    if (m) return m;
+  }
+  if (c === 0x28 /* ( */) {
+    const x = readXen(text, line, at);
+    if (x) return x;
+  }
+  return at === 0 && c === 0x72 /* r */ ? readProcMtrr(text, line) : undefined;
 }
 
 /** Splits on CRLF, LF and lone CR, as editors do. */
