@@ -4,7 +4,8 @@
 // (`reg00: base=0x000000000 (    0MB), size= 2048MB, count=1: write-back`, and the 2.6 order
 // `size=2048MB: write-back, count=1`).
 import { parseMemoryTypeWord } from '../planner/decode/memory-types';
-import { parseAddress } from './hex';
+import { isContiguousMask } from '../planner/mtrr';
+import { parseAddress, quoteInput } from './hex';
 import type { Field, MalformedRecord, MtrrRecord, Problem } from './records';
 
 export type MtrrBlock = 'none' | 'fixed' | 'variable';
@@ -20,7 +21,7 @@ const UNIT: Record<string, number> = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 };
 const span = (at: number, s: string): Field => ({ start: at, end: at + s.length });
 
 function typeProblem(word: string, field: Field): Problem {
-  return { code: 'unknown-memory-type', message: `unknown memory type '${word}'`, severity: 'error', field };
+  return { code: 'unknown-memory-type', message: `unknown memory type '${quoteInput(word)}'`, severity: 'error', field };
 }
 
 /** Bits needed for `n`: a mask printed as 7FC0000000 is 39 bits wide, i.e. MAXPHYADDR 39. */
@@ -78,13 +79,16 @@ export function readMtrrDmesg(text: string, line: number, at: number, block: Mtr
     if (!mask.ok) problems.push(mask.problem);
     if (!type) problems.push(typeProblem(m[4], fields.type));
     if (!base.ok || !mask.ok || !type) return { kind: 'malformed', line, format: 'mtrr', problems };
+    const maskValue = mask.value - (mask.value % 4096);
+    const noncontiguous = maskProblem(Number(m[1]), maskValue, fields.mask);
+    if (noncontiguous) problems.push(noncontiguous);
     return {
       kind: 'mtrr-variable',
       line,
       source: 'dmesg',
       index: Number(m[1]),
       base: base.value - (base.value % 4096),
-      mask: mask.value - (mask.value % 4096),
+      mask: maskValue,
       type,
       physAddrBits: bitLength(mask.value),
       fields,
@@ -92,6 +96,19 @@ export function readMtrrDmesg(text: string, line: number, at: number, block: Mtr
     };
   }
   return undefined;
+}
+
+/**
+ * A variable-range mask whose set bits are not one unbroken run (bit 12 or above up to its top
+ * bit) matches many separate blocks; the SDM calls such masks legal but warns they are rarely
+ * what was meant. Still planned as the hardware would match it: a warning, not an error.
+ */
+function maskProblem(index: number, mask: number, field: Field): Problem | undefined {
+  if (isContiguousMask(mask)) return undefined;
+  const message = mask === 0
+    ? `MTRR ${index} mask 0 matches every address: this one register types all memory`
+    : `MTRR ${index} mask 0x${mask.toString(16)} is not contiguous: it matches many separate blocks, not one range (planned as the CPU would match it)`;
+  return { code: 'mtrr-mask-not-contiguous', message, severity: 'warning', field };
 }
 
 /** Reads one /proc/mtrr line. Its size is a power of two, so the mask is derived (52 bits wide). */
