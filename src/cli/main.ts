@@ -72,6 +72,8 @@ function reportProblems(scanned: Scanned, maps: readonly MemoryMap[], err: (s: s
   }
 }
 
+const isUsable = (m: MemoryMap): boolean => !m.notes.some((n) => n.code === 'iomem-no-root');
+
 function withDefault(dump: MtrrDump, o: CliOptions): MtrrState {
   return o.mtrrDefault ? { ...dump.state, defaultType: o.mtrrDefault, defaultTypeKnown: true } : dump.state;
 }
@@ -129,9 +131,20 @@ async function main(argv: string[]): Promise<number> {
     err(`--map ${o.map}: the input holds ${doc.maps.length} memory map${doc.maps.length === 1 ? '' : 's'}`);
     return 2;
   }
-  const selected = o.map !== undefined ? [doc.maps[o.map - 1]] : o.format === 'text' ? doc.maps : [doc.maps[doc.maps.length - 1]];
+  // A map that holds no usable address at all (an all-zero /proc/iomem read without root) is not
+  // planned: an identity map with no RAM would be a confident wrong answer. Its note said why.
+  const usable = doc.maps.filter(isUsable);
+  if (o.map !== undefined && !isUsable(doc.maps[o.map - 1])) {
+    err(`--map ${o.map}: this map holds no usable addresses; nothing planned`);
+    return 1;
+  }
+  if (o.map === undefined && usable.length === 0) {
+    err(`no usable memory map in ${names}: ${doc.maps.length === 1 ? 'its only map holds' : `its ${doc.maps.length} maps hold`} no usable addresses`);
+    return 1;
+  }
+  const selected = o.map !== undefined ? [doc.maps[o.map - 1]] : o.format === 'text' ? usable : [usable[usable.length - 1]];
   if (o.map === undefined && o.format !== 'text' && doc.maps.length > 1) {
-    err(`${doc.maps.length} memory maps found; planning the last one (map ${doc.maps.length}); choose another with --map N`);
+    err(`${doc.maps.length} memory maps found; planning the last${usable.length < doc.maps.length ? ' usable' : ''} one (map ${selected[0].index + 1}); choose another with --map N`);
   }
 
   const chunks: string[] = [];
@@ -150,6 +163,12 @@ async function main(argv: string[]): Promise<number> {
       if (!(e instanceof PlanError)) throw e;
       err(`${first.file}:${first.line}: ${e.message}`);
       return 1;
+    }
+    const dumpLines = (fileDump ?? map.mtrr)?.records;
+    for (const index of plan.mtrrTruncated) {
+      const reg = fileDump ? undefined : dumpLines?.find((x) => x.kind === 'mtrr-variable' && x.index === index);
+      const where = reg ? `${locate(scanned.inputs, reg.line).file}:${locate(scanned.inputs, reg.line).line}` : (fileDump ? o.mtrrFile! : first.file);
+      err(`${where}: warning: MTRR ${index} has a non-contiguous mask matching too many separate blocks below the limit; only the first ones are typed by it`);
     }
     for (const b of plan.beyondLimit) err(`${first.file}: warning: RAM [0x${b.start.toString(16)}, 0x${b.end.toString(16)}) lies beyond the limit and is not mapped (raise --limit)`);
     if (o.format === 'json') {

@@ -5,6 +5,9 @@ import type { PageCounts } from '../planner/types';
 import { formatCount, formatSize, hex } from '../planner/units';
 
 const pad = (s: string, n: number): string => s.padEnd(n);
+/** Most typed pieces per gap, and MTRR conflicts, the text output lists. */
+const MAX_LISTED = 16;
+const more = (n: number, what: string): string => `    … and ${formatCount(n)} more ${what} (--json lists them all)`;
 const lpad = (s: string, n: number): string => s.padStart(n);
 const sum = (c: PageCounts): number => c['4K'] + c['2M'] + c['1G'];
 
@@ -35,11 +38,14 @@ export function renderPlanText(plan: Plan, ctx: RenderContext): string {
       `  ${pad(hex(g.start), 16)}${pad(hex(g.end), 16)}${lpad(formatSize(g.end - g.start), 10)}${lpad(formatCount(g.pages['4K']), 8)}${lpad(formatCount(g.pages['2M']), 7)}${lpad(formatCount(g.pages['1G']), 6)}  ${pad(g.memoryType, 8)}${next}`,
     );
     if (g.memoryType === 'mixed') {
-      for (const p of g.pieces) {
+      // Non-contiguous MTRR masks can cut one gap into tens of thousands of typed pieces: show
+      // the first ones; --json lists them all.
+      for (const p of g.pieces.slice(0, MAX_LISTED)) {
         out.push(
           `    ${pad(hex(p.start), 16)}${pad(hex(p.end), 14)}${lpad(formatSize(p.end - p.start), 10)}${lpad(formatCount(p.pages['4K']), 8)}${lpad(formatCount(p.pages['2M']), 7)}${lpad(formatCount(p.pages['1G']), 6)}  ${p.memoryType}`,
         );
       }
+      if (g.pieces.length > MAX_LISTED) out.push(more(g.pieces.length - MAX_LISTED, 'typed pieces'));
     }
   }
   const m = plan.totals.mmio;
@@ -51,9 +57,10 @@ export function renderPlanText(plan: Plan, ctx: RenderContext): string {
   for (const b of plan.beyondLimit) out.push(`RAM beyond the limit, not mapped: [${hex(b.start)}, ${hex(b.end)}) (${formatSize(b.end - b.start)})`);
   const t = plan.tables;
   out.push(`Tables: ${t.pml4} PML4 + ${formatCount(t.pdpt)} PDPT + ${formatCount(t.pd)} PD + ${formatCount(t.pt)} PT = ${formatCount(tableTotal(t))} tables, ${formatCount(plan.bytes)} bytes (${formatSize(plan.bytes)})`);
-  for (const c of plan.mtrrConflicts) {
+  for (const c of plan.mtrrConflicts.slice(0, MAX_LISTED)) {
     out.push(`MTRR conflict: [${hex(c.start)}, ${hex(c.end)}) is covered by ${c.types.join(' and ')} (registers ${c.registers.join(', ')}): undefined by the SDM, planned as UC`);
   }
+  if (plan.mtrrConflicts.length > MAX_LISTED) out.push(more(plan.mtrrConflicts.length - MAX_LISTED, 'MTRR conflicts').trimStart());
   const cmp = plan.comparison;
   out.push('Compared with:');
   out.push(`  this plan         ${cost(cmp.plan)}`);

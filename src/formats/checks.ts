@@ -17,6 +17,9 @@ export interface LineProblem {
  */
 export function checkMapRanges(map: MemoryMap): LineProblem[] {
   const out: LineProblem[] = [];
+  // An all-zero /proc/iomem (read without root) has every range 'duplicate': the map's
+  // iomem-no-root note already says what is wrong, once.
+  if (map.notes.some((n) => n.code === 'iomem-no-root')) return out;
   const ok = map.ranges.filter((r) => r.depth === 0 && r.end > r.start && !r.problems.some((p) => p.severity === 'error'));
   const where = (r: (typeof ok)[number]): Field => ({ start: r.fields.start.start, end: r.fields.end.end });
   ok.forEach((r, i) => {
