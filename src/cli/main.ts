@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FORMAT_NAMES, MapRecord, checkMapRanges, groupMaps, newScanState, ramInputs, scanLine } from '../formats';
 import { MemoryMap, MtrrDump, buildDump } from '../formats/maps';
-import { MtrrState } from '../planner/mtrr';
+import { MAX_BLOCKS, MtrrState } from '../planner/mtrr';
 import { RamInput } from '../planner/normalize';
 import { PlanError, planMemoryMap } from '../planner/plan';
 import { exportPlan, planToJson } from '../planner/export';
@@ -168,7 +168,7 @@ async function main(argv: string[]): Promise<number> {
     for (const index of plan.mtrrTruncated) {
       const reg = fileDump ? undefined : dumpLines?.find((x) => x.kind === 'mtrr-variable' && x.index === index);
       const where = reg ? `${locate(scanned.inputs, reg.line).file}:${locate(scanned.inputs, reg.line).line}` : (fileDump ? o.mtrrFile! : first.file);
-      err(`${where}: warning: MTRR ${index} has a non-contiguous mask matching too many separate blocks below the limit; only the first ones are typed by it`);
+      err(`${where}: warning: MTRR ${index} has a non-contiguous mask matching more separate blocks than are followed (${MAX_BLOCKS.toLocaleString('en-US')} per map): past the first ones it is ignored, so memory types there may be wrong`);
     }
     for (const b of plan.beyondLimit) err(`${first.file}: warning: RAM [0x${b.start.toString(16)}, 0x${b.end.toString(16)}) lies beyond the limit and is not mapped (raise --limit)`);
     if (o.format === 'json') {

@@ -170,6 +170,9 @@ function attachDumps(maps: MemoryMap[], dumps: MtrrDump[], boundaries: number[])
   return orphans;
 }
 
+/** More variable ranges than any CPU has (VCNT ≤ 255); past this a dump's registers are ignored. */
+export const MAX_VARIABLE_MTRRS = 256;
+
 /** Turns a dump's records into the MTRR state the planner takes. */
 export function buildDump(records: MtrrRecord[], procDefault: MtrrState['defaultType'] = 'UC'): MtrrDump {
   const source = records.some((r) => r.kind === 'mtrr-variable' && r.source === 'proc') ? 'proc' : 'dmesg';
@@ -181,6 +184,7 @@ export function buildDump(records: MtrrRecord[], procDefault: MtrrState['default
   let defaultTypeKnown = false;
   const fixed: MtrrFixedRange[] = [];
   const variable: MtrrVariableRange[] = [];
+  let tooMany = false;
   let bits = 0;
   for (const r of records) {
     switch (r.kind) {
@@ -197,6 +201,13 @@ export function buildDump(records: MtrrRecord[], procDefault: MtrrState['default
         fixed.push({ start: r.start, end: r.end, type: r.type, line: r.line });
         break;
       case 'mtrr-variable':
+        // IA32_MTRRCAP.VCNT is 8 bits: a dump with more is not from a CPU, and each register
+        // costs planning time, so the rest are left out (and said so).
+        if (variable.length >= MAX_VARIABLE_MTRRS) {
+          if (!tooMany) notes.push(`more than ${MAX_VARIABLE_MTRRS} variable MTRRs (line ${r.line + 1} on): x86 has at most 255, the rest are ignored`);
+          tooMany = true;
+          break;
+        }
         variable.push({ index: r.index, base: r.base, mask: r.mask, type: r.type, line: r.line });
         bits = Math.max(bits, r.physAddrBits ?? 0);
         break;

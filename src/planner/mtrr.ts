@@ -48,9 +48,15 @@ export interface MemoryTypeMap {
 }
 
 const FIXED_END = 0x100000;
+const PAGE = 0x1000;
 const TOP_BIT = 51;
-/** Non-contiguous masks can match millions of small blocks; past this a register is truncated. */
-const MAX_BLOCKS = 1 << 16;
+/**
+ * Non-contiguous masks can match millions of small blocks; past this a register is truncated.
+ * The budget is shared by all the variable ranges of one map, so a hostile dump with hundreds of
+ * such registers costs no more than one (each block becomes typed segments, pieces and runs).
+ */
+export const MAX_BLOCKS = 1 << 12;
+const MIN_BLOCKS = 16;
 
 const bitSet = (n: number, bit: number): boolean => Math.floor(n / 2 ** bit) % 2 === 1;
 
@@ -59,9 +65,12 @@ const bitSet = (n: number, bit: number): boolean => Math.floor(n / 2 ** bit) % 2
  * only contiguous ones, and never assumes `base` is aligned to the mask size: real Hyper-V guests
  * program base 0x100000000 with a 64 GiB mask, which covers [0, 64 GiB).
  */
-export function variableRangeBlocks(base: number, mask: number, limit: number): { blocks: Range[]; truncated: boolean } {
+export function variableRangeBlocks(base: number, mask: number, limit: number, maxBlocks = MAX_BLOCKS): { blocks: Range[]; truncated: boolean } {
   const blocks: Range[] = [];
   let truncated = false;
+  // Bits below 12 don't exist in PHYSMASK/PHYSBASE: ignoring them keeps every block 4 KiB aligned.
+  mask -= mask % PAGE;
+  base -= base % PAGE;
   const visit = (prefix: number, bit: number): void => {
     if (prefix >= limit || truncated) return;
     if (mask % 2 ** (bit + 1) === 0) {
@@ -69,7 +78,7 @@ export function variableRangeBlocks(base: number, mask: number, limit: number): 
       const end = Math.min(prefix + 2 ** (bit + 1), limit);
       const last = blocks[blocks.length - 1];
       if (last && last.end === prefix) last.end = end;
-      else if (blocks.length >= MAX_BLOCKS) truncated = true;
+      else if (blocks.length >= maxBlocks) truncated = true;
       else blocks.push({ start: prefix, end });
       return;
     }
@@ -107,12 +116,22 @@ export function combineTypes(types: readonly MemoryType[]): MemoryType | undefin
 export function buildMemoryTypeMap(mtrr: MtrrState, limit: number): MemoryTypeMap {
   if (!mtrr.enabled) return { segments: [{ start: 0, end: limit, type: 'UC' }], conflicts: [], truncated: [] };
   const truncated: number[] = [];
+  let budget = MAX_BLOCKS;
   const regs = mtrr.variable.map((v) => {
-    const r = variableRangeBlocks(v.base, v.mask, limit);
+    // Every register keeps a few blocks, so an ordinary range after a pathological one still counts.
+    const r = variableRangeBlocks(v.base, v.mask, limit, Math.max(budget, MIN_BLOCKS));
+    budget = Math.max(0, budget - r.blocks.length);
     if (r.truncated) truncated.push(v.index);
     return { reg: v, blocks: r.blocks, next: 0 };
   });
-  const fixed = mtrr.fixedEnabled ? mtrr.fixed.filter((f) => f.start < FIXED_END).sort((a, b) => a.start - b.start) : [];
+  // Fixed ranges are 4 KiB multiples in hardware; a dump saying otherwise is rounded outward so
+  // that every typed segment (and every leaf cut at it) stays 4 KiB aligned.
+  const fixed = mtrr.fixedEnabled
+    ? mtrr.fixed
+      .filter((f) => f.start < FIXED_END && f.end > f.start)
+      .map((f) => ({ ...f, start: f.start - (f.start % PAGE), end: Math.min(FIXED_END, Math.ceil(f.end / PAGE) * PAGE) }))
+      .sort((a, b) => a.start - b.start)
+    : [];
 
   const cuts = new Set<number>([0, limit]);
   for (const r of regs) for (const b of r.blocks) cuts.add(b.start).add(b.end);
