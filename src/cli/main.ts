@@ -170,7 +170,15 @@ async function main(argv: string[]): Promise<number> {
       const where = reg ? `${locate(scanned.inputs, reg.line).file}:${locate(scanned.inputs, reg.line).line}` : (fileDump ? o.mtrrFile! : first.file);
       err(`${where}: warning: MTRR ${index} has a non-contiguous mask matching more separate blocks than are followed (${MAX_BLOCKS.toLocaleString('en-US')} per map): past the first ones it is ignored, so memory types there may be wrong`);
     }
-    for (const b of plan.beyondLimit) err(`${first.file}: warning: RAM [0x${b.start.toString(16)}, 0x${b.end.toString(16)}) lies beyond the limit and is not mapped (raise --limit)`);
+    // RAM past the limit, on the lines that say so (file:line:col like every other problem).
+    const past = map.ranges.filter((r) => r.ram && r.end > plan.limit && !r.problems.some((p) => p.severity === 'error'));
+    for (const r of past) {
+      const l = locate(scanned.inputs, r.line);
+      err(`${l.file}:${l.line}:${r.fields.start.start + 1}: warning: RAM [0x${Math.max(r.start, plan.limit).toString(16)}, 0x${r.end.toString(16)}) lies beyond the limit 0x${plan.limit.toString(16)} and is not mapped (raise --limit)`);
+    }
+    if (past.length === 0) {
+      for (const b of plan.beyondLimit) err(`${first.file}: warning: RAM [0x${b.start.toString(16)}, 0x${b.end.toString(16)}) lies beyond the limit and is not mapped (raise --limit)`);
+    }
     if (o.format === 'json') {
       const json = {
         file: first.file,
