@@ -76,6 +76,17 @@ export class Analysis {
     return best ?? maps[0];
   }
 
+  /**
+   * Whether lines not scanned yet can still change this map: every map is settled once the whole
+   * document is scanned; before that all but the last map of the scanned part are.
+   */
+  isSettled(map: MemoryMap | undefined): boolean {
+    if (this.model.complete) return true;
+    if (!map) return false;
+    const maps = this.maps();
+    return maps[maps.length - 1] !== map;
+  }
+
   /** Maps whose lines intersect [from, to]. */
   mapsInLines(from: number, to: number): MemoryMap[] {
     return this.maps().filter((m) => m.lastLine >= from && m.firstLine <= to);

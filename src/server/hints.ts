@@ -76,6 +76,8 @@ export function inlayHints(
   };
   const recordLines = new Set<number>();
   for (const map of analysis.mapsInLines(from, to)) {
+    // While a large document is still being scanned, only maps later lines can't change.
+    if (!analysis.isSettled(map)) continue;
     const mp = analysis.planFor(map, settings);
     const last = map.ranges[map.ranges.length - 1];
     for (let i = firstRangeAt(map, from); i < map.ranges.length && map.ranges[i].line <= to; i++) {
@@ -86,7 +88,7 @@ export function inlayHints(
     }
     if (mp.tail && last && last.line >= from && last.line <= to) hint(last.line, gapLabel(mp.tail), 'tail');
   }
-  const eventEnd = Math.min(to, from + MAX_EVENT_LINES);
+  const eventEnd = Math.min(to, from + MAX_EVENT_LINES, model.scannedLines - 1);
   for (let line = from; line <= eventEnd; line++) {
     if ((line & 0xfff) === 0 && isCancelled()) break;
     if (recordLines.has(line)) continue;
@@ -94,6 +96,7 @@ export function inlayHints(
     if (text.length > 4096) continue;
     const ev = parseEventLine(text, line);
     if (!ev) continue;
+    if (!analysis.isSettled(analysis.mapForLine(line))) continue;
     const label = eventLabel(analysis, settings, ev);
     if (label) hint(line, label, 'event');
   }

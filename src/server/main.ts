@@ -37,6 +37,8 @@ interface DocState {
   closed: boolean;
   scanning?: Promise<void>;
   diagTimer?: NodeJS.Timeout;
+  /** Set when a request was answered from a partly scanned document: refresh when the scan ends. */
+  answeredPartly?: boolean;
 }
 
 const docs = new Map<string, DocState>();
@@ -94,12 +96,25 @@ async function ready(uri: string): Promise<DocState> {
   const st = docs.get(uri);
   if (!st) throw new ResponseError(ErrorCodes.InvalidParams, `document not open: ${uri}`);
   if (!st.model.complete) {
-    st.scanning ??= st.model.scanAll(() => st.closed).finally(() => {
-      st.scanning = undefined;
-    });
+    st.scanning ??= scanInBackground(st);
     await st.scanning;
   }
   return st;
+}
+
+async function scanInBackground(st: DocState): Promise<void> {
+  const t0 = Date.now();
+  try {
+    await st.model.scanAll(() => st.closed);
+  } finally {
+    st.scanning = undefined;
+  }
+  if (st.closed) return;
+  log(`${st.model.uri}: ${st.model.lineCount} lines scanned in the background in ${Date.now() - t0} ms`);
+  if (st.answeredPartly) {
+    st.answeredPartly = false;
+    refreshViews();
+  }
 }
 
 function scheduleDiagnostics(st: DocState, delay = DIAGNOSTICS_DELAY): void {
@@ -129,9 +144,13 @@ async function publishDiagnostics(st: DocState): Promise<void> {
   }
 }
 
-function refreshAll(): void {
+function refreshViews(): void {
   if (caps.inlayRefresh) connection.languages.inlayHint.refresh().catch((e) => log(`inlay hint refresh: ${errorText(e)}`));
   if (caps.lensRefresh) connection.sendRequest(CodeLensRefreshRequest.type).catch((e) => log(`code lens refresh: ${errorText(e)}`));
+}
+
+function refreshAll(): void {
+  refreshViews();
   for (const st of docs.values()) scheduleDiagnostics(st, 0);
 }
 
@@ -173,12 +192,17 @@ connection.onDidChangeConfiguration((params) => {
 
 connection.onDidOpenTextDocument((params) => {
   const { uri, version, text } = params.textDocument;
+  const t0 = Date.now();
   const old = docs.get(uri);
   if (old) old.closed = true;
   const model = new DocumentModel(uri, version, text, false);
   const st: DocState = { model, analysis: new Analysis(model), closed: false };
   docs.set(uri, st);
-  if (!model.complete) void ready(uri).catch(() => undefined);
+  void getSettings(uri); // fetched while the document is scanned
+  if (!model.complete) {
+    log(`${uri}: ${(text.length / 2 ** 20).toFixed(1)} MiB, ${model.lineCount} lines split in ${Date.now() - t0} ms; scanning in the background`);
+    void ready(uri).catch(() => undefined);
+  }
   scheduleDiagnostics(st, 0);
 });
 
@@ -207,8 +231,18 @@ connection.onDidCloseTextDocument((params) => {
 
 connection.languages.inlayHint.on(
   guard('inlay hints', async (params, token) => {
-    const st = await ready(params.textDocument.uri);
-    const settings = await getSettings(st.model.uri);
+    const uri = params.textDocument.uri;
+    const st = docs.get(uri);
+    if (!st) throw new ResponseError(ErrorCodes.InvalidParams, `document not open: ${uri}`);
+    const settings = await getSettings(uri);
+    if (!st.model.complete) {
+      // Answer from the scanned part now (maps it can't change) and refresh when the scan ends.
+      st.model.scanTo(Math.min(params.range.end.line, st.model.lineCount - 1));
+      if (!st.model.complete) {
+        st.answeredPartly = true;
+        st.scanning ??= scanInBackground(st);
+      }
+    }
     return inlayHints(st.analysis, settings, params.range, () => token.isCancellationRequested);
   }),
 );

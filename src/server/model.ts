@@ -16,7 +16,7 @@ export interface TextChange {
 }
 
 /** Documents with more lines than this are scanned in chunks, yielding to the event loop between them. */
-export const CHUNK_LINES = 50_000;
+export const CHUNK_LINES = 20_000;
 
 const sameState = (a: ScanState, b: ScanState): boolean => {
   for (const k of Object.keys(a) as (keyof ScanState)[]) if (a[k] !== b[k]) return false;
@@ -24,6 +24,27 @@ const sameState = (a: ScanState, b: ScanState): boolean => {
   return true;
 };
 const copyState = (s: ScanState): ScanState => ({ ...s });
+
+/** Splits like the editor (CRLF, LF, lone CR); the common LF-only text takes the fast path. */
+export function splitDocumentLines(text: string): string[] {
+  return text.indexOf('\r') < 0 ? text.split('\n') : splitLines(text);
+}
+
+/**
+ * Snapshots of the scan state, shared between consecutive lines while the state does not change
+ * (most lines): one object per change instead of one per line.
+ */
+class Snapshots {
+  private snap: ScanState;
+  constructor(start: ScanState) {
+    this.snap = start;
+  }
+  /** The snapshot equal to `state` (the previous one when nothing changed). */
+  of(state: ScanState): ScanState {
+    if (!sameState(this.snap, state)) this.snap = copyState(state);
+    return this.snap;
+  }
+}
 
 export class DocumentModel {
   lines: string[] = [];
@@ -65,7 +86,7 @@ export class DocumentModel {
   }
 
   private setText(text: string, eager: boolean): void {
-    this.lines = splitLines(text);
+    this.lines = splitDocumentLines(text);
     this.recs = new Array(this.lines.length);
     this.before = new Array(this.lines.length);
     this.before[0] = newScanState();
@@ -78,15 +99,30 @@ export class DocumentModel {
   scanSome(max = CHUNK_LINES): boolean {
     const end = Math.min(this.lines.length, this.scanned + max);
     if (this.scanned >= end) return this.complete;
-    let state = copyState(this.before[this.scanned] ?? newScanState());
+    const first = this.before[this.scanned] ?? newScanState();
+    const snaps = new Snapshots(first);
+    const state = copyState(first);
+    const lines = this.lines;
+    const recs = this.recs;
+    const before = this.before;
     for (let i = this.scanned; i < end; i++) {
-      this.before[i] = copyState(state);
-      this.recs[i] = scanLine(this.lines[i], i, state);
+      before[i] = snaps.of(state);
+      recs[i] = scanLine(lines[i], i, state);
     }
-    if (end < this.lines.length) this.before[end] = copyState(state);
+    if (end < lines.length) before[end] = snaps.of(state);
     this.scanned = end;
     this.structure++;
     return this.complete;
+  }
+
+  /** Scans synchronously until `line` is scanned (or the end). */
+  scanTo(line: number): void {
+    if (line >= this.scanned) this.scanSome(line + 1 - this.scanned);
+  }
+
+  /** Lines [0, scannedLines) are scanned. */
+  get scannedLines(): number {
+    return this.scanned;
   }
 
   /** Scans the rest of the document, yielding between chunks. `shouldStop` aborts (document closed). */
@@ -115,7 +151,7 @@ export class DocumentModel {
     const el = clamp(end.line, sl, n - 1);
     const head = this.lines[sl].slice(0, clamp(start.character, 0, this.lines[sl].length));
     const tail = this.lines[el].slice(clamp(end.character, 0, this.lines[el].length));
-    const inserted = splitLines(change.text);
+    const inserted = splitDocumentLines(change.text);
     inserted[0] = head + inserted[0];
     inserted[inserted.length - 1] += tail;
     const removed = el - sl + 1;
@@ -143,9 +179,11 @@ export class DocumentModel {
     }
     this.scanned = el < oldScanned ? oldScanned + delta : lastNew + 1;
     // Re-scan the new lines, starting in the state the first of them had.
-    const state = copyState(firstState ?? newScanState());
+    const entry = firstState ?? newScanState();
+    const snaps = new Snapshots(entry);
+    const state = copyState(entry);
     for (let i = sl; i <= lastNew; i++) {
-      this.before[i] = copyState(state);
+      this.before[i] = snaps.of(state);
       const r = scanLine(this.lines[i], i, state);
       this.recs[i] = r;
       if (r) changedRecords = true;
@@ -155,13 +193,13 @@ export class DocumentModel {
     for (; i < this.scanned; i++) {
       const old = this.before[i];
       if (old && sameState(old, state)) break;
-      this.before[i] = copyState(state);
+      this.before[i] = snaps.of(state);
       const prev = this.recs[i];
       const r = scanLine(this.lines[i], i, state);
       this.recs[i] = r;
       if (r || prev) changedRecords = true;
     }
-    if (i === this.scanned && i < this.lines.length) this.before[i] = copyState(state);
+    if (i === this.scanned && i < this.lines.length) this.before[i] = snaps.of(state);
     if (changedRecords) this.structure++;
   }
 
