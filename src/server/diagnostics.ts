@@ -19,6 +19,7 @@ export const DIAGNOSTIC_CODES = {
   needs1G: 'needs-1g-pages',
   planError: 'plan-error',
   settings: 'settings',
+  mtrrNote: 'mtrr-note',
   truncated: 'too-many-diagnostics',
 } as const;
 
@@ -67,7 +68,11 @@ export function computeDiagnostics(analysis: Analysis, settings: Settings, isCan
     for (const p of problems) push({ range: at(r.line, p.field), severity: SEVERITY[p.severity], code: p.code, message: p.message });
     if (dropped) break;
   }
-  // 2. Per map.
+  // 2. What MTRR dumps could not tell (no default type in /proc/mtrr, no fixed ranges).
+  for (const d of doc.dumps) {
+    for (const n of d.notes) push({ range: lineRange(model.lines, d.firstLine), severity: DiagnosticSeverity.Information, code: DIAGNOSTIC_CODES.mtrrNote, message: n });
+  }
+  // 3. Per map.
   for (const map of doc.maps) {
     if (isCancelled()) break;
     for (const n of map.notes) push({ range: lineRange(model.lines, n.line), severity: SEVERITY[n.severity], code: n.code, message: n.message });

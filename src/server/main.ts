@@ -364,7 +364,7 @@ if (process.env.EPT_LENS_SELFTEST === '1') {
     'eptLens/selfTest',
     guard('self test', (params: { throw?: boolean }) => {
       if (params?.throw) throw new Error('self test: deliberate exception');
-      return { ok: true, documents: docs.size };
+      return { ok: true, documents: docs.size, rss: process.memoryUsage().rss };
     }),
   );
 }
