@@ -58,6 +58,8 @@ export function mapTitle(map: MemoryMap): string {
 
 export class Analysis {
   private cache = new Map<string, CacheEntry>();
+  /** The last plan per map object (maps are rebuilt when the structure changes), keyed by settings. */
+  private byMap = new WeakMap<MemoryMap, { key: string; planned: MapPlan }>();
 
   constructor(readonly model: DocumentModel) {}
 
@@ -68,12 +70,17 @@ export class Analysis {
   /** The map a line belongs to: the one containing it, else the closest before it, else the first. */
   mapForLine(line: number): MemoryMap | undefined {
     const maps = this.maps();
-    let best: MemoryMap | undefined;
-    for (const m of maps) {
-      if (m.firstLine <= line) best = m;
-      else break;
+    let lo = 0;
+    let hi = maps.length - 1;
+    let best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (maps[mid].firstLine <= line) {
+        best = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
     }
-    return best ?? maps[0];
+    return best >= 0 ? maps[best] : maps[0];
   }
 
   /**
@@ -93,6 +100,15 @@ export class Analysis {
   }
 
   planFor(map: MemoryMap, settings: Settings): MapPlan {
+    const sk = planKey(settings);
+    const last = this.byMap.get(map);
+    if (last && last.key === sk) return last.planned;
+    const planned = this.planForContent(map, settings);
+    this.byMap.set(map, { key: sk, planned });
+    return planned;
+  }
+
+  private planForContent(map: MemoryMap, settings: Settings): MapPlan {
     const inputs = ramInputs(map);
     const mtrr = settings.mmioMemoryType === 'mtrr' ? map.mtrr?.state : undefined;
     const key = `${planKey(settings)}|${map.format}|${hashNumbers(inputNumbers(inputs))}|${mtrr ? JSON.stringify(mtrr, (k, v) => (k === 'line' ? undefined : v)) : '-'}`;

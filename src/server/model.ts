@@ -85,7 +85,11 @@ export class DocumentModel {
     return this.lines.join('\n');
   }
 
+  /** Characters of the text as last set in full (an estimate of the document's size). */
+  byteSize = 0;
+
   private setText(text: string, eager: boolean): void {
+    this.byteSize = text.length;
     this.lines = splitDocumentLines(text);
     this.recs = new Array(this.lines.length);
     this.before = new Array(this.lines.length);

@@ -48,8 +48,8 @@ export interface Client {
 
 export const label = (h: InlayHint): string => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''));
 
-export async function startServer(settings: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<Client> {
-  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+export async function startServer(settings: Record<string, unknown> = {}, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Client> {
+  const proc = spawn(process.execPath, [...nodeArgs, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const stderr: string[] = [];
   proc.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));

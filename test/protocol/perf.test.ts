@@ -61,7 +61,8 @@ let c: Client;
 let doc: { text: string; lines: number };
 before(async () => {
   doc = generate(MB);
-  c = await startServer({}, { EPT_LENS_SELFTEST: '1' });
+  // --expose-gc as the extension starts it.
+  c = await startServer({}, { EPT_LENS_SELFTEST: '1' }, ['--expose-gc']);
 });
 after(async () => {
   await c.close();
@@ -110,7 +111,7 @@ test(`a ${MB} MB document: first hints, edit → hints, hover`, { timeout: 120_0
     await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line, character: lines[range].indexOf('Physical') + 30 } });
     hoverMs.push(performance.now() - s2);
   }
-  const { rss } = await c.request<{ rss: number }>('eptLens/selfTest', {});
+  const { rss, heapUsed } = await c.request<{ rss: number; heapUsed: number }>('eptLens/selfTest', {});
   const figures = {
     documentMB: +(doc.text.length / 1e6).toFixed(1),
     lines: doc.lines,
@@ -120,6 +121,7 @@ test(`a ${MB} MB document: first hints, edit → hints, hover`, { timeout: 120_0
     insertLineAtTopToHintsMs: +insertMs.toFixed(1),
     hoverMedianMs: +median(hoverMs).toFixed(2),
     serverRssMB: Math.round(rss / 1e6),
+    serverHeapUsedMB: Math.round(heapUsed / 1e6),
     rssToDocument: +(rss / doc.text.length).toFixed(1),
   };
   console.log(`[perf] ${JSON.stringify(figures)}`);
