@@ -1,0 +1,377 @@
+// `npm run bench`: every performance figure of EPT Lens with its baseline measured in the same
+// run (the machine is shared and noisy: medians and ratios, never single times).
+// Inputs are generated deterministically (seeded) under $TMPDIR/ept-lens-bench and reused while
+// the generator is unchanged. One line per figure: name, median, baseline median, ratio, target,
+// met / NOT met. Needs the bundles (`npm run build`).
+//
+//   node benchmarks/run.mjs                 CLI at 256 MiB, planner, server, tokenization
+//   node benchmarks/run.mjs --full          also the CLI at 1 GiB (flat RSS check)
+//   node benchmarks/run.mjs --only=cli,planner,server,tokenize   a subset
+//   node benchmarks/run.mjs --runs=N        runs per measurement (default 3 for the CLI, more elsewhere)
+//   node benchmarks/run.mjs --json=FILE     also write every measurement as JSON
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fragmentedRam, writeMixedLog } from './gen.mjs';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const require = createRequire(import.meta.url);
+const args = process.argv.slice(2);
+const flag = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const full = args.includes('--full');
+const only = flag('only')?.split(',');
+const runsArg = flag('runs') ? Number(flag('runs')) : undefined;
+const jsonOut = flag('json');
+const want = (s) => !only || only.includes(s);
+
+const CLI = path.join(root, 'dist', 'cli.js');
+const SERVER = path.join(root, 'dist', 'server.js');
+const MiB = 2 ** 20;
+const dataDir = path.join(os.tmpdir(), 'ept-lens-bench');
+fs.mkdirSync(dataDir, { recursive: true });
+const results = [];
+
+// ---------------------------------------------------------------- helpers
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(2)} ms`);
+const fmtMB = (b) => `${(b / 1e6).toFixed(0)} MB`;
+
+/** Prints the one line of a figure and records it. */
+function figure(name, { value, fmt = fmtMs, baseline, baselineName, ratio, target, met, note }) {
+  const r = ratio ?? (baseline ? value / baseline : undefined);
+  const parts = [name.padEnd(34), `median ${fmt(value)}`.padEnd(18)];
+  parts.push(baseline !== undefined ? `${baselineName} ${fmt(baseline)}`.padEnd(30) : ''.padEnd(30));
+  parts.push(r !== undefined ? `ratio ${r.toFixed(2)}`.padEnd(12) : ''.padEnd(12));
+  parts.push(`target ${target}`.padEnd(26));
+  parts.push(met === undefined ? '' : met ? 'met' : 'NOT met');
+  if (note) parts.push(`  (${note})`);
+  console.log(parts.join(' ').trimEnd());
+  results.push({ name, value, baseline, baselineName, ratio: r, target, met, note });
+}
+
+/** The generator's own source is part of the cache key: change it and the inputs are remade. */
+const genHash = crypto.createHash('sha1').update(fs.readFileSync(path.join(root, 'benchmarks', 'gen.mjs'))).digest('hex').slice(0, 8);
+function mixedLog(bytes) {
+  const file = path.join(dataDir, `mixed-${bytes}-${genHash}.log`);
+  const meta = `${file}.json`;
+  if (!fs.existsSync(meta)) {
+    const t0 = performance.now();
+    const info = writeMixedLog(file, bytes);
+    fs.writeFileSync(meta, JSON.stringify(info));
+    console.log(`# generated ${path.basename(file)}: ${info.lines} lines, ${info.mapLines} map/MTRR lines (${((info.mapLines / info.lines) * 100).toFixed(2)}%), ${info.maps} maps, in ${fmtMs(performance.now() - t0)}`);
+  }
+  return { file, ...JSON.parse(fs.readFileSync(meta, 'utf8')) };
+}
+
+/** Bundles the pure modules the in-process baselines call. */
+let modules;
+async function lib() {
+  if (modules) return modules;
+  const esbuild = await import('esbuild');
+  const out = path.join(dataDir, `lib-${process.pid}.cjs`);
+  await esbuild.build({
+    stdin: {
+      contents: `export { planMemoryMap } from './src/planner';
+        export { scanText, scanLine, newScanState, splitLines, groupMaps } from './src/formats';
+        export { forEachLine } from './src/cli/lines';
+        export { DocumentModel } from './src/server/model';`,
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: out,
+    logLevel: 'warning',
+  });
+  modules = require(out);
+  fs.rmSync(out, { force: true });
+  return modules;
+}
+
+let timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+if (!timeBin && process.getuid?.() === 0) {
+  // GNU time reports peak RSS; install it when we can (Debian's `time` package).
+  spawnSync('apt-get', ['install', '-y', '-qq', 'time'], { stdio: 'ignore' });
+  if (fs.existsSync('/usr/bin/time')) timeBin = '/usr/bin/time';
+}
+
+/** Runs a command with its output to a pipe; wall ms, CPU ms (user+sys) and peak RSS bytes. */
+function measure(cmd, cmdArgs) {
+  const argv = timeBin ? [timeBin, '-f', '%e %U %S %M', cmd, ...cmdArgs] : [cmd, ...cmdArgs];
+  const t0 = performance.now();
+  // Output to a pipe, never /dev/null: GNU grep stops at the first match when it sees /dev/null.
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'latin1', maxBuffer: 1 << 30 });
+  const wall = performance.now() - t0;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${cmdArgs.join(' ')}: exit ${r.status}\n${r.stderr.slice(-2000)}`);
+  let cpu;
+  let rss;
+  if (timeBin) {
+    const last = r.stderr.trimEnd().split('\n').pop().split(' ').map(Number);
+    cpu = (last[1] + last[2]) * 1000;
+    rss = last[3] * 1024;
+  }
+  return { wall, cpu, rss, stdout: r.stdout };
+}
+
+// ---------------------------------------------------------------- 1. CLI throughput
+async function benchCli() {
+  const sizes = full ? [256, 1024] : [256];
+  const runs = runsArg ?? 3;
+  const rssBySize = {};
+  for (const size of sizes) {
+    const log = mixedLog(size * MiB);
+    console.log(`# CLI input ${size} MiB: ${log.lines} lines, ${log.mapLines} map/MTRR lines (${((log.mapLines / log.lines) * 100).toFixed(2)}%), ${log.maps} maps`);
+    measure('cat', [log.file]); // page cache warm for both
+    const g = [];
+    const c = [];
+    for (let i = 0; i < runs; i++) {
+      // Interleaved so that load from other processes hits both alike.
+      g.push(measure('grep', ['-c', 'Physical Memory Range', log.file]));
+      c.push(measure(process.execPath, [CLI, log.file]));
+    }
+    const gw = median(g.map((x) => x.wall));
+    const cw = median(c.map((x) => x.wall));
+    figure(`cli.${size}MiB wall`, { value: cw, baseline: gw, baselineName: 'grep -c', target: '<= 2x grep', met: cw <= 2 * gw });
+    if (timeBin) {
+      const gc = median(g.map((x) => x.cpu));
+      const cc = median(c.map((x) => x.cpu));
+      figure(`cli.${size}MiB cpu (user+sys)`, { value: cc, baseline: gc, baselineName: 'grep -c', target: '<= 2x grep', met: cc <= 2 * gc, note: 'less sensitive to load than wall time' });
+      const rss = median(c.map((x) => x.rss));
+      rssBySize[size] = rss;
+      figure(`cli.${size}MiB peak RSS`, { value: rss, fmt: fmtMB, target: '< 150 MB', met: rss < 150e6 });
+    }
+    // Where the CLI's time goes: the streaming scan alone, in-process (no planning, no output).
+    const { forEachLine, scanLine, newScanState } = await lib();
+    const s = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const state = newScanState();
+      let line = 0;
+      let recs = 0;
+      await forEachLine(log.file, (text) => {
+        if (scanLine(text, line++, state)) recs++;
+      });
+      s.push(performance.now() - t0);
+    }
+    const sm = median(s);
+    figure(`cli.${size}MiB scan only`, { value: sm, baseline: gw, baselineName: 'grep -c', target: '(part of the wall time)', note: `forEachLine + scanLine in-process: ${((size * MiB) / 1e6 / (sm / 1000)).toFixed(0)} MB/s` });
+  }
+  if (rssBySize[256] && rssBySize[1024]) {
+    const r = rssBySize[1024] / rssBySize[256];
+    figure('cli.peak RSS 1GiB / 256MiB', { value: r, fmt: (x) => x.toFixed(2), ratio: r, target: 'flat (< 1.25)', met: r < 1.25 && rssBySize[1024] < 150e6 });
+  }
+}
+
+// ---------------------------------------------------------------- 2. Planner scaling
+async function benchPlanner() {
+  const { planMemoryMap } = await lib();
+  const runs = runsArg ?? 7;
+  const per = [];
+  for (const n of [1_000, 10_000, 100_000]) {
+    const ram = fragmentedRam(n);
+    planMemoryMap(ram, {}); // warm up
+    const p = [];
+    const s = [];
+    for (let i = 0; i < runs; i++) {
+      let t0 = performance.now();
+      const plan = planMemoryMap(ram, {});
+      p.push(performance.now() - t0);
+      if (plan.ram.length !== n) throw new Error(`planner merged ranges: ${plan.ram.length} of ${n}`);
+      t0 = performance.now();
+      [...ram].sort((a, b) => a.start - b.start);
+      s.push(performance.now() - t0);
+    }
+    const pm = median(p);
+    const sm = median(s);
+    per.push({ n, pm });
+    figure(`planner.${n / 1000}k ranges`, {
+      value: pm,
+      baseline: sm,
+      baselineName: 'sort',
+      target: n === 100_000 ? '< 100 ms' : '(n log n)',
+      met: n === 100_000 ? pm < 100 : undefined,
+      note: `${((pm * 1e6) / (n * Math.log2(n))).toFixed(1)} ns per n·log2 n`,
+    });
+  }
+  const g = per[2].pm / per[1].pm;
+  const nlogn = (1e5 * Math.log2(1e5)) / (1e4 * Math.log2(1e4));
+  figure('planner.growth 10k -> 100k', { value: g, fmt: (x) => `${x.toFixed(1)}x`, ratio: g / nlogn, target: `~${nlogn.toFixed(1)}x (n log n)`, met: g < nlogn * 2, note: 'ratio = growth / n·log n growth' });
+}
+
+// ---------------------------------------------------------------- 3. Language server
+async function benchServer() {
+  const { StreamMessageReader, StreamMessageWriter, createProtocolConnection } = require('vscode-languageserver-protocol/node');
+  const { scanText, DocumentModel } = await lib();
+  const bytes = 50_000_000; // under VS Code's 50 MiB sync limit
+  const log = mixedLog(bytes);
+  const text = fs.readFileSync(log.file, 'latin1').slice(0, bytes);
+  const docLines = text.split('\n');
+  console.log(`# server document: ${(text.length / 1e6).toFixed(1)} MB, ${docLines.length} lines`);
+
+  // EPT_BENCH_SERVER_PROF=DIR: CPU profile of the server (written when it exits).
+  const prof = process.env.EPT_BENCH_SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.EPT_BENCH_SERVER_PROF}`] : [];
+  const proc = spawn(process.execPath, [...prof, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+  conn.onRequest(() => null); // registrations, refreshes, progress: accept everything
+  conn.onNotification(() => undefined);
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: {} });
+  conn.sendNotification('initialized', {});
+  const status = (key) => {
+    const m = new RegExp(`${key}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : NaN;
+  };
+  const hints = (uri, from, to) => conn.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: from, character: 0 }, end: { line: to, character: 0 } } });
+
+  // Baseline: an empty request round trip (hover on an empty document).
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///empty.eptlog', languageId: 'ept-log', version: 1, text: '' } });
+  const rt = [];
+  for (let i = 0; i < 50; i++) {
+    const t0 = performance.now();
+    await conn.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///empty.eptlog' }, position: { line: 0, character: 0 } });
+    rt.push(performance.now() - t0);
+  }
+  const roundTrip = median(rt);
+
+  // didOpen -> first inlay hints for lines 0-100 (a new document each run).
+  const runs = runsArg ?? 3;
+  const open = [];
+  let uri;
+  let rssOne;
+  for (let i = 0; i < runs; i++) {
+    if (uri) conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    uri = `file:///bench-${i}.eptlog`;
+    const t0 = performance.now();
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'ept-log', version: 1, text } });
+    const h = await hints(uri, 0, 100);
+    open.push(performance.now() - t0);
+    if (!Array.isArray(h)) throw new Error('no inlay hints');
+    if (i === 0) {
+      await new Promise((r) => setTimeout(r, 500)); // let the background scan and diagnostics finish
+      rssOne = status('VmRSS');
+    }
+  }
+  // The transport alone: didOpen, then an empty request, which the server answers only after it
+  // has read, parsed and handled the 50 MB notification (messages are handled in order).
+  const transport = [];
+  for (let i = 0; i < runs; i++) {
+    const u = `file:///transport-${i}.eptlog`;
+    const t0 = performance.now();
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri: u, languageId: 'ept-log', version: 1, text } });
+    await conn.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///empty.eptlog' }, position: { line: 0, character: 0 } });
+    transport.push(performance.now() - t0);
+    conn.sendNotification('textDocument/didClose', { textDocument: { uri: u } });
+  }
+  const scan = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    scanText(text);
+    scan.push(performance.now() - t0);
+  }
+  const openMs = median(open);
+  figure('server.open -> first hints', { value: openMs, baseline: median(scan), baselineName: 'scanText in-process', target: '< 300 ms', met: openMs < 300, note: 'includes sending 50 MB of JSON' });
+  const tm = median(transport);
+  figure('server.open -> empty round trip', { value: tm, baseline: median(scan), baselineName: 'scanText in-process', target: '(part of open)', note: 'JSON + pipe + didOpen handler, no hints' });
+
+  // One-line edits in the middle: a memory-range line (the map is regrouped and re-planned) and
+  // a plain trace line; then inlay hints for the visible range around it.
+  const mid = Math.floor(docLines.length / 2);
+  let rangeLine = mid;
+  while (!docLines[rangeLine].includes('Physical Memory Range:') && !docLines[rangeLine].includes('BIOS-e820: [mem')) rangeLine++;
+  let version = 1;
+  const editTimes = { range: [], plain: [] };
+  const edits = runsArg ? runsArg * 4 : 20;
+  for (let i = 0; i < edits; i++) {
+    for (const kind of ['range', 'plain']) {
+      const line = kind === 'range' ? rangeLine : mid;
+      const t = docLines[line];
+      // Toggle the last character: the end address changes, the line stays a range line.
+      const last = t.length - 1;
+      const ch = kind === 'range' ? (t.endsWith('usable') ? null : t[last]) : t[last];
+      let edit;
+      if (ch === null) edit = { at: t.length, text: i % 2 ? '' : ' ', del: i % 2 ? 1 : 0 };
+      else edit = { at: last, text: i % 2 ? ch : ch === '0' ? '1' : '0', del: 1 };
+      const start = { line, character: edit.del && edit.text === '' ? edit.at - 1 : edit.at };
+      const end = { line, character: start.character + edit.del };
+      const t0 = performance.now();
+      conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start, end }, text: edit.text }] });
+      await hints(uri, Math.max(0, line - 30), line + 60);
+      editTimes[kind].push(performance.now() - t0);
+    }
+  }
+  const er = median(editTimes.range);
+  const ep = median(editTimes.plain);
+  figure('server.edit range line -> hints', { value: er, baseline: roundTrip, baselineName: 'empty round trip', target: '< 20 ms', met: er < 20 });
+  figure('server.edit plain line -> hints', { value: ep, baseline: roundTrip, baselineName: 'empty round trip', target: '< 20 ms', met: ep < 20 });
+
+  // Hover on the start address of that range line.
+  const addrAt = docLines[rangeLine].search(/(?<=Range: |\[mem 0x)[0-9a-f]/);
+  const hv = [];
+  for (let i = 0; i < 50; i++) {
+    const t0 = performance.now();
+    const h = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: rangeLine, character: addrAt + 2 } });
+    hv.push(performance.now() - t0);
+    if (i === 0 && !h) console.log('# warning: the hover returned nothing');
+  }
+  const hm = median(hv);
+  figure('server.hover', { value: hm, baseline: roundTrip, baselineName: 'empty round trip', target: '< 2 ms', met: hm < 2 });
+
+  const rss = status('VmRSS');
+  const hwm = status('VmHWM');
+  figure('server.RSS (50 MB document)', { value: rssOne, fmt: fmtMB, ratio: rssOne / bytes, target: '< 4x document (200 MB)', met: rssOne < 4 * bytes, note: `one document open; after ${runs} open/close cycles and the edits ${fmtMB(rss)}, peak ${fmtMB(hwm)} = ${(hwm / bytes).toFixed(1)}x` });
+
+  // In-process: the document model alone (no JSON, no IPC), for the report.
+  const m0 = performance.now();
+  const model = new DocumentModel('file:///m', 1, text, true);
+  model.maps();
+  const modelMs = performance.now() - m0;
+  figure('server.model build in-process', { value: modelMs, baseline: median(scan), baselineName: 'scanText in-process', target: '(part of open)' });
+
+  await conn.sendRequest('shutdown');
+  conn.sendNotification('exit');
+  await new Promise((r) => { proc.once('exit', r); setTimeout(r, 5000); });
+  conn.dispose();
+  proc.kill();
+}
+
+// ---------------------------------------------------------------- 4. Tokenization
+async function benchTokenize() {
+  const { run } = await import('./tokenize.mjs');
+  const lines = [];
+  const r = await run({ log: (s) => lines.push(s), ...(runsArg ? { runs: runsArg } : {}) });
+  figure('tokenize.200k lines', {
+    value: r.grammar.medianMs,
+    baseline: r['one-rule'].medianMs,
+    baselineName: 'one-rule grammar',
+    ratio: r.ratio,
+    target: '>= 0.5 (speed vs one-rule)',
+    met: r.ratio >= 0.5,
+    note: `${Math.round(r.grammar.linesPerSecond / 1000)}k vs ${Math.round(r['one-rule'].linesPerSecond / 1000)}k lines/s; ratio = speed, not time`,
+  });
+}
+
+// ---------------------------------------------------------------- main
+// Measure the current sources: rebuild the bundles first (about a second).
+if (!args.includes('--no-build')) {
+  const b = spawnSync(process.execPath, [path.join(root, 'src', 'build.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (b.status !== 0) throw new Error('build failed');
+}
+for (const f of [CLI, SERVER]) if (!fs.existsSync(f)) throw new Error(`${f} missing: run npm run build first`);
+const cpu = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? os.cpus()[0]?.model;
+console.log(`# machine: ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; inputs in ${dataDir}`);
+const t0 = performance.now();
+if (want('cli')) await benchCli();
+if (want('planner')) await benchPlanner();
+if (want('server')) await benchServer();
+if (want('tokenize')) await benchTokenize();
+console.log(`# done in ${fmtMs(performance.now() - t0)}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ${results.filter((r) => r.met === false).length} target(s) not met`);
+if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ machine: { cores: os.cpus().length, cpu, node: process.version }, results }, null, 2));
