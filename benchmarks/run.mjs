@@ -219,7 +219,8 @@ async function benchServer() {
 
   // EPT_BENCH_SERVER_PROF=DIR: CPU profile of the server (written when it exits).
   const prof = process.env.EPT_BENCH_SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.EPT_BENCH_SERVER_PROF}`] : [];
-  const proc = spawn(process.execPath, [...prof, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // --expose-gc as the extension's client starts it (the server collects after a big scan).
+  const proc = spawn(process.execPath, ['--expose-gc', ...prof, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   conn.onRequest(() => null); // registrations, refreshes, progress: accept everything
   conn.onNotification(() => undefined);
