@@ -25,7 +25,9 @@ interface CacheEntry {
   planned: MapPlan;
 }
 
-const MAX_CACHE = 64;
+/** At most this many plans per document, and at most this many RAM inputs over all of them (plans of big maps are big). */
+const MAX_CACHE = 16;
+const MAX_CACHED_INPUTS = 200_000;
 
 /** Two 32-bit FNV-1a style hashes over the numbers: a compact content key for big maps. */
 function hashNumbers(values: Iterable<number>): string {
@@ -58,6 +60,7 @@ export function mapTitle(map: MemoryMap): string {
 
 export class Analysis {
   private cache = new Map<string, CacheEntry>();
+  private cachedInputs = 0;
   /** The last plan per map object (maps are rebuilt when the structure changes), keyed by settings. */
   private byMap = new WeakMap<MemoryMap, { key: string; planned: MapPlan }>();
 
@@ -114,6 +117,8 @@ export class Analysis {
     const key = `${planKey(settings)}|${map.format}|${hashNumbers(inputNumbers(inputs))}|${mtrr ? JSON.stringify(mtrr, (k, v) => (k === 'line' ? undefined : v)) : '-'}`;
     const hit = this.cache.get(key);
     if (hit) {
+      this.cache.delete(key); // most recently used last
+      this.cache.set(key, hit);
       // Same content; lines may have moved. The plan's inputs are the cached objects, in order.
       let moved = false;
       for (let i = 0; i < inputs.length; i++) {
@@ -140,8 +145,14 @@ export class Analysis {
       if (!(e instanceof PlanError)) throw e;
       planned = { map, error: e.message, ramByLine: new Map(), gapBefore: [], mtrrApplied: false };
     }
-    if (this.cache.size >= MAX_CACHE) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, { inputs, planned });
+    this.cachedInputs += inputs.length + 1;
+    // Evict the oldest plans (never the one just made) while over budget.
+    for (const [k, e] of this.cache) {
+      if (this.cache.size <= 1 || (this.cache.size <= MAX_CACHE && this.cachedInputs <= MAX_CACHED_INPUTS)) break;
+      this.cache.delete(k);
+      this.cachedInputs -= e.inputs.length + 1;
+    }
     return planned;
   }
 }
