@@ -5,10 +5,14 @@
 // Speed (benchmarks/run.mjs): pure-ASCII chunks (nearly every log) are decoded as latin1, which
 // is a plain copy into a one-byte string, instead of through the UTF-8 decoder; chunks without a
 // CR take a loop that checks nothing but LF; the line carried over a chunk boundary is joined to
-// the first line of the next chunk only, so the chunk string is never copied again.
+// the first line of the next chunk only, so the chunk string is never copied again; chunks are
+// decoded in 32 KiB pieces so their strings die young.
 import { isAscii } from 'node:buffer';
 import fs from 'node:fs';
 import { TextDecoder } from 'node:util';
+
+/** Decoded at a time: below V8's large-object threshold (128 KiB), and even for UTF-16. */
+const PIECE = 1 << 15;
 
 export async function forEachLine(path: string, onLine: (text: string) => void): Promise<void> {
   const stream = path === '-' ? process.stdin : fs.createReadStream(path, { highWaterMark: 1 << 20 });
@@ -21,31 +25,21 @@ export async function forEachLine(path: string, onLine: (text: string) => void):
     if (line.indexOf('\r') < 0) onLine(line);
     else for (const part of line.split('\r')) onLine(part);
   };
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (chunk.length === 0) continue;
-    if (!decoder) {
-      const le = chunk[0] === 0xff && chunk[1] === 0xfe;
-      const be = chunk[0] === 0xfe && chunk[1] === 0xff;
-      utf8 = !le && !be;
-      // A UTF-8 BOM is only dropped at the start of the input: when the first chunk is read as
-      // ASCII, the decoder (used later for non-ASCII chunks) must keep any U+FEFF it meets.
-      const ascii = utf8 && isAscii(chunk);
-      decoder = new TextDecoder(le ? 'utf-16le' : be ? 'utf-16be' : 'utf-8', { ignoreBOM: ascii });
-    }
+  const piece = (chunk: Buffer): void => {
     let s: string;
     if (utf8 && !decoderDirty && isAscii(chunk)) s = chunk.toString('latin1');
     else {
-      s = decoder.decode(chunk, { stream: true });
+      s = decoder!.decode(chunk, { stream: true });
       // After an ASCII chunk the decoder holds nothing back; after other bytes it may.
       decoderDirty = !(utf8 && isAscii(chunk));
     }
-    if (s.length === 0) continue;
+    if (s.length === 0) return;
     if (carry.indexOf('\r') < 0 && s.indexOf('\r') < 0) {
       // LF only: the common case.
       let nl = s.indexOf('\n');
       if (nl < 0) {
         carry += s;
-        continue;
+        return;
       }
       onLine(carry.length === 0 ? s.slice(0, nl) : carry + s.slice(0, nl));
       let start = nl + 1;
@@ -54,7 +48,7 @@ export async function forEachLine(path: string, onLine: (text: string) => void):
         start = nl + 1;
       }
       carry = s.slice(start);
-      continue;
+      return;
     }
     s = carry + s;
     let start = 0;
@@ -71,6 +65,21 @@ export async function forEachLine(path: string, onLine: (text: string) => void):
       emit(carry.slice(0, lastCR));
       carry = carry.slice(lastCR + 1);
     }
+  };
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (chunk.length === 0) continue;
+    if (!decoder) {
+      const le = chunk[0] === 0xff && chunk[1] === 0xfe;
+      const be = chunk[0] === 0xfe && chunk[1] === 0xff;
+      utf8 = !le && !be;
+      // A UTF-8 BOM is only dropped at the start of the input: when the first chunk is read as
+      // ASCII, the decoder (used later for non-ASCII chunks) must keep any U+FEFF it meets.
+      const ascii = utf8 && isAscii(chunk);
+      decoder = new TextDecoder(le ? 'utf-16le' : be ? 'utf-16be' : 'utf-8', { ignoreBOM: ascii });
+    }
+    // Strings of at most PIECE characters are allocated in V8's young generation and die there;
+    // 1 MiB strings would go to the large-object space and pile up until a full GC (peak RSS).
+    for (let at = 0; at < chunk.length; at += PIECE) piece(at === 0 && chunk.length <= PIECE ? chunk : chunk.subarray(at, at + PIECE));
   }
   const rest = carry + (decoder?.decode() ?? '');
   if (rest.length > 0) emit(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
