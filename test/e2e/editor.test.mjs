@@ -67,7 +67,7 @@ test('real-editor environment (test/e2e/setup.sh: chromium, Node 24, code-server
   assert.fail(msg);
 });
 
-test('extension tests in the real extension host (mocha: test/e2e/suite/*.spec.js)', { timeout: 8 * 60_000, skip: ONLY && ONLY !== 'exttests' }, async (t) => {
+test('extension tests in the real extension host (mocha: test/e2e/suite/*.spec.js)', { timeout: 9 * 60_000, skip: ONLY && ONLY !== 'exttests' }, async (t) => {
   if (!need(t)) return;
   ensureBuilt();
   const t0 = Date.now();
@@ -107,7 +107,9 @@ test('extension tests in the real extension host (mocha: test/e2e/suite/*.spec.j
       ['skipWelcome', 'true'],
     ];
     await page.goto(workbenchUrl(cs.url, ws, payload), { waitUntil: 'domcontentloaded' });
-    code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout after 6 min'), 6 * 60_000))]);
+    let timer;
+    code = await Promise.race([exited, new Promise((r) => { timer = setTimeout(() => r('timeout after 7 min'), 7 * 60_000); })]);
+    clearTimeout(timer);
     await screenshot(page, 'exttests-end').catch(() => {});
   } finally {
     await browser.close();

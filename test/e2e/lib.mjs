@@ -87,6 +87,10 @@ export function makeWorkspace(tag) {
   copyDir(path.join(repoRoot, 'test', 'fixtures'), dir);
   const examples = path.join(repoRoot, 'examples');
   if (fs.existsSync(examples)) copyDir(examples, path.join(dir, 'examples'));
+  // VS Code's built-in `log` language owns *.log, and an extension association beats EPT Lens's
+  // firstLine pattern: map the HyperPlatform fixtures by hand, as the README tells users to.
+  fs.mkdirSync(path.join(dir, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(dir, '.vscode', 'settings.json'), JSON.stringify({ 'files.associations': { 'hyperplatform-*.log': 'ept-log' } }, null, 2));
   return dir;
 }
 

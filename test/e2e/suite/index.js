@@ -9,7 +9,7 @@ const path = require('path');
 const Mocha = require('mocha');
 
 exports.run = function run() {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60000, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 45000, reporter: 'spec' });
   const grep = process.env.EPT_E2E_GREP;
   if (grep) mocha.grep(grep);
   for (const f of fs.readdirSync(__dirname).filter((n) => n.endsWith('.spec.js')).sort()) mocha.addFile(path.join(__dirname, f));
@@ -31,6 +31,7 @@ exports.run = function run() {
       return;
     }
     runner.on('pass', (t) => results.push({ title: full(t), state: 'passed', ms: t.duration }));
+    runner.on('fail', (t, err) => console.log(`[ept-e2e] FAILED ${full(t)}: ${String(err && err.message || err).slice(0, 1500)}`));
     runner.on('fail', (t, err) => results.push({ title: full(t), state: 'failed', ms: t.duration, error: String(err && (err.stack || err.message) || err) }));
     runner.on('pending', (t) => results.push({ title: full(t), state: 'skipped' }));
   });
