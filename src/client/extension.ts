@@ -26,7 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   status = vscode.window.createStatusBarItem('eptLens.plan', vscode.StatusBarAlignment.Right, 100);
   status.name = 'EPT Lens plan';
   status.command = 'eptLens.showPlanReport';
-  context.subscriptions.push(output, status);
+  context.subscriptions.push(output, status, vscode.workspace.registerTextDocumentContentProvider(SCHEME, virtualProvider));
 
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
@@ -157,9 +157,23 @@ async function showPlanReport(context: vscode.ExtensionContext, uriArg?: unknown
   });
 }
 
-async function showMarkdown(content: string): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-  return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false, preserveFocus: true });
+/** Read-only Markdown documents (decoded values, plans of files on disk): no "save changes?" on close. */
+const SCHEME = 'ept-lens';
+const virtualDocs = new Map<string, string>();
+let virtualSeq = 0;
+const virtualProvider: vscode.TextDocumentContentProvider = {
+  provideTextDocumentContent: (uri) => virtualDocs.get(uri.toString()) ?? '',
+};
+
+async function showMarkdown(content: string, title = 'EPT Lens'): Promise<vscode.TextEditor> {
+  const name = title.replace(/[\\/:*?"<>|#%]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80) || 'EPT Lens';
+  const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${name}.md`, query: String(++virtualSeq) });
+  virtualDocs.set(uri.toString(), content);
+  // Keep the last few; older ones reopen empty.
+  if (virtualDocs.size > 20) virtualDocs.delete(virtualDocs.keys().next().value as string);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const md = doc.languageId === 'markdown' ? doc : await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+  return vscode.window.showTextDocument(md, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
 }
 
 async function copyPlan(format: 'json' | 'md', uriArg?: unknown, mapArg?: unknown): Promise<string> {
@@ -241,7 +255,7 @@ async function decodeCommand(what: 'entry' | 'qualification', value?: unknown, l
   if (lv !== undefined) params.level = lv;
   const c = await ready();
   const result = await c.sendRequest<DecodeResult>(Requests.decode, params);
-  await showMarkdown(result.markdown);
+  await showMarkdown(result.markdown, result.title);
   return result;
 }
 
@@ -304,12 +318,16 @@ async function planLogFile(uriArg?: unknown): Promise<PlanFileResult | undefined
       });
       try {
         return await c.sendRequest<PlanFileResult>(Requests.planFile, { uri: uri!.toString(), workDoneToken }, token);
+      } catch (e) {
+        if (token.isCancellationRequested) return undefined; // the user cancelled: nothing to report
+        throw e;
       } finally {
         sub.dispose();
       }
     },
   );
-  await showMarkdown(result.markdown);
+  if (!result) return undefined;
+  await showMarkdown(result.markdown, result.title);
   return result;
 }
 

@@ -34,6 +34,8 @@ export interface Client {
   settings: Record<string, unknown>;
   refreshes: { inlayHint: number; codeLens: number };
   logs: string[];
+  /** `$/progress` values by token. */
+  progress: Map<string | number, { kind: string }[]>;
   stderr: string[];
   diagnostics: Map<string, PublishDiagnosticsParams>;
   /** Resolves with the next diagnostics for `uri` that satisfy `accept`. */
@@ -53,7 +55,7 @@ export async function startServer(settings: Record<string, unknown> = {}, env: R
   const stderr: string[] = [];
   proc.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  const c: Partial<Client> = { conn, proc, settings: { ...settings }, refreshes: { inlayHint: 0, codeLens: 0 }, logs: [], stderr, diagnostics: new Map() };
+  const c: Partial<Client> = { conn, proc, settings: { ...settings }, refreshes: { inlayHint: 0, codeLens: 0 }, logs: [], stderr, diagnostics: new Map(), progress: new Map() };
   const waiters: { uri: string; accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   conn.onRequest('workspace/configuration', (p: { items: { section?: string; scopeUri?: string }[] }) =>
     p.items.map((i) => (i.section === 'eptLens' ? c.settings : null)),
@@ -68,6 +70,11 @@ export async function startServer(settings: Record<string, unknown> = {}, env: R
   });
   conn.onRequest('client/registerCapability', () => null);
   conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onNotification('$/progress', (p: { token: string | number; value: { kind: string } }) => {
+    const list = c.progress!.get(p.token) ?? [];
+    list.push(p.value);
+    c.progress!.set(p.token, list);
+  });
   conn.onNotification('window/logMessage', (p: { message: string }) => {
     c.logs!.push(p.message);
   });

@@ -272,5 +272,9 @@ describe('edits, settings and diagnostics', () => {
     assert.equal(r.lines, 9);
     assert.match(r.markdown, /\| 373 \|/);
     assert.match(r.markdown, /hyperplatform-laptop-8gb\.log:4/);
+    const kinds = (c.progress.get('tok-1') ?? []).map((p) => p.kind);
+    assert.equal(kinds[0], 'begin');
+    assert.equal(kinds[kinds.length - 1], 'end');
+    await assert.rejects(c.request('eptLens/planFile', { uri: '/no/such/file.log' }), /ENOENT/);
   });
 });

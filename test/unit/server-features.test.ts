@@ -175,3 +175,27 @@ test('commands: plan text, summary, go to address, decode', () => {
   const second = JSON.parse(planText(two.analysis, s, { uri: two.model.uri, format: 'json', line: 13 }).text);
   assert.equal(second.ram[second.ram.length - 1].end, '0x200000000');
 });
+
+test('diagnostics: overlapping MTRRs with undefined precedence, on the register lines; memory types in the tooltip', () => {
+  const text = [
+    '[    0.000000] Linux version 5.3.0',
+    '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff] usable',
+    '[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x000000007fffffff] usable',
+    '[    0.000000] MTRR default type: uncachable',
+    '[    0.000000] MTRR variable ranges enabled:',
+    '[    0.000000]   0 base 0000000000 mask 7F80000000 write-back',
+    '[    0.000000]   1 base 0040000000 mask 7FC0000000 write-combining',
+    '[    0.000000]   2 disabled',
+  ].join('\n');
+  const { analysis } = open('conflict.dmesg', text);
+  const d = computeDiagnostics(analysis, resolveSettings({}));
+  const c = d.filter((x) => x.code === 'mtrr-conflict');
+  assert.equal(c.length, 1);
+  assert.equal(c[0].range.start.line, 5);
+  assert.match(c[0].message as string, /MTRRs 0, 1 overlap at 0x40000000–0x80000000 with types WB and WC/);
+  assert.deepEqual(computeDiagnostics(analysis, resolveSettings({ mmioMemoryType: 'uc' })).filter((x) => x.code === 'mtrr-conflict'), []);
+  const tip = hintTooltip(analysis, resolveSettings({}), { uri: analysis.model.uri, version: 1, line: 2, kind: 'gap' });
+  assert.match(tip!.value, /Memory types from the MTRR dump/);
+  assert.match(tip!.value, /`0xa0000–0x100000` 96×4K WB/);
+  assert.match(tip!.value, /- `0x40000000–0x80000000` UC: 262,144×4K/);
+});
