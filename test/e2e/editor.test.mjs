@@ -134,9 +134,9 @@ test('extension tests in the real extension host (mocha: test/e2e/suite/*.spec.j
 });
 
 /** Starts code-server + chromium, opens the workbench; returns { page, ws, done() }. */
-async function workbench(tag, { devMode, extensionsDir } = {}) {
+async function workbench(tag, { devMode, extensionsDir, keepRunDir } = {}) {
   const ws = makeWorkspace(tag);
-  const cs = await startCodeServer(env, { tag, workspace: ws, devMode, extensionsDir });
+  const cs = await startCodeServer(env, { tag, workspace: ws, devMode, extensionsDir, keepRunDir });
   const browser = await launchBrowser();
   const page = browser.ctx.pages()[0] || await browser.ctx.newPage();
   const errors = [];
@@ -285,7 +285,7 @@ test('packaging: npm run package → --install-extension → UI test against the
     const bad = files.filter((f) => /^(node_modules|src|test|out|\.vscode-test|test-artifacts|benchmarks)\//.test(f) || /\.(ts|map)$/.test(f));
     assert.deepEqual(bad, [], `the .vsix ships files it should not: ${bad.slice(0, 20).join(', ')}`);
   });
-  const wb = await workbench('vsix', { devMode: false, extensionsDir });
+  const wb = await workbench('vsix', { devMode: false, extensionsDir, keepRunDir: true });
   try {
     await uiStep(t, wb.page, 'installed .vsix: HyperPlatform log in the workbench', async () => {
       await hyperplatformChecks(wb.page, wb.ws, 'vsix');

@@ -209,7 +209,7 @@ export async function launchBrowser() {
     executablePath: CHROMIUM,
     headless: true,
     env: { ...process.env, XDG_CONFIG_HOME: path.join(profile, 'xdg-config'), XDG_CACHE_HOME: path.join(profile, 'xdg-cache') },
-    viewport: { width: 1400, height: 900 },
+    viewport: { width: 1600, height: 900 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });

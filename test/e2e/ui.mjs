@@ -14,6 +14,9 @@ export async function openWorkbench(page, url, { expectItem } = {}) {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
   if (expectItem) await page.getByRole('treeitem', { name: expectItem }).first().waitFor({ timeout: 60000 });
   log(`workbench ready in ${Date.now() - t0} ms`);
+  // Hide the side bar so long log lines and their end-of-line hints fit in the screenshots.
+  await page.keyboard.press('Control+B');
+  await page.locator('.part.sidebar').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
 }
 
 export async function screenshot(page, name) {
