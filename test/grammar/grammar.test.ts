@@ -2,7 +2,10 @@
 // bound on tokenization time for adversarial 20,000-character lines (the editor's limit).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadGrammar, readFixture, tokenizeLines, type Token } from './textmate';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { grammarPath, loadGrammar, readFixture, root, tokenizeLines, type Token } from './textmate';
 
 /** Scopes of the token that covers the n-th occurrence of `needle` in line `lineNo` of `tokens`. */
 function scopesOf(lines: string[], tokens: Token[][], lineNo: number, needle: string, nth = 0): string[] {
@@ -229,6 +232,11 @@ test('adversarial 20,000-character lines tokenize in bounded time', async () => 
     fill('q-1 ', ' '), fill('d... ', ' x-1 [000] '), fill('info 1 ', ' x-1 [000] 1.2: kvm_exit: '), fill('reason ', ' x-1 [000] 1.2: kvm_exit: '),
     fill('[mem 0x1-', '[    0.000000] '), fill(' ', '['), fill('] ', '[ 0.0] '), fill('0'), fill('a-', '  '), fill('(usa', '(XEN)'),
     fill('base=', 'reg00:'), fill('write-'), fill('deadbeef '), fill('1'), fill('(rwx'), fill('4KB-'),
+    // near misses of the whole-line *-fast rules, which then fail at the very end
+    fill(', A=1', hp + 'MTRR Default=6'), fill(' ', hp + '[UNK1] VA = 1, PA = 2'), fill(' WB', '[ 0.0] x86/PAT: Configuration [0-7]:'),
+    fill(' ', ' x-1 [000] 1.2: kvm_entry: vcpu 1'), fill(' ', '[ 0.0] BIOS-e820: [mem 0x1-0x2] usable'), fill('x-1 [000] 1.2: ', ' '),
+    fill('-1 [0] 1.1:', 'a'), fill(' ', '[ 0.0] e820: update [mem 0x1-0x2] usable ==> reserved'),
+    fill(' (v02 A', '[ 0.0] ACPI: SSDT 0x0000000000000001 000024'), fill('A ', '[ 0.0] ACPI: SSDT 0x0000000000000001 000024 (v02 '),
   ];
   for (const line of lines) {
     assert.equal(line.length, N);
@@ -238,4 +246,93 @@ test('adversarial 20,000-character lines tokenize in bounded time', async () => 
     assert.ok(!r.stoppedEarly);
     assert.ok(ms < 2000, `${JSON.stringify(line.slice(0, 40))}… took ${ms.toFixed(0)} ms`);
   }
+});
+
+// Lines each *-fast rule is meant to take whole (the shapes of the fixtures and of benchmarks/tokenize.mjs).
+const FAST_LINES = [
+  '16:45:17.776\tERR\t#1\t    4\t  272\tSystem         \t[UNK1] VA = FFFFF80012345000, PA = 00000000fed40000',
+  '16:45:17.776\tDBG\t#3\t    4\t  272\tSystem         \tEptpHandleEptViolation                  \t[UNK2] VA = 0000000000000000, PA = 00000000fee00000',
+  '07:23:37.223    DBG #2      4    7656   System          Physical Memory Range: 0000000000015000 - 0000000000058000',
+  '16:45:17.776\tINF\t#0\t    4\t  272\tSystem         \tUsed pre-allocated entries  = 12 / 50',
+  '12:00:01.000\tINF\t#0\t    4\t  272\tSystem         \tMTRR Default=6, VariableCount=10, FixedSupported=1, FixedEnabled=1',
+  ' qemu-system-x86-31218 [000] 159269.806542: kvm_exit: vcpu 1 reason EPT_VIOLATION rip 0xffffffff8105 info1 0x0000000000000181 info2 0x0000000000000000 intr_info 0x00000000 error_code 0x00000000',
+  '      CPU 1/KVM-110350  [006] d... 159269.806542: kvm_exit:             reason EPT_MISCONFIG rip 0xffffffff81050000 info 181 0',
+  '      CPU 1/KVM-110350  [006] d... 159269.806542: kvm_entry: vcpu 1, rip 0x12345',
+  '      CPU 1/KVM-110350  [006] d... 159269.806542: kvm_mmio: mmio unsatisfied-read len 4 gpa 0xfee000b0 val 0x0',
+  '      CPU 1/KVM-110350  [006] d... 159269.806542: kvm_mmu_set_spte: gfn fee00 spte 6000000fee00b77 (rwx-) level 1 at 1234abcd0',
+  '      CPU 1/KVM-110350  [006] d... 159269.806542: kvm_mmu_spte_requested: gfn fee00 pfn 12345 level 1',
+  ' qemu-system-x86-31218 [001] 159269.806542: kvm_page_fault: vcpu 1 rip 0x1234 address 0x00000000fee00000 error_code 0x181',
+  ' qemu-system-x86-31218 [001] 159269.806542: kvm_page_fault:       address 3fef42812000 error_code 181',
+  '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x0000000000057fff] usable',
+  '[    0.000000] BIOS-e820: [mem 0x00000000da43b000-0x00000000da63afff] type 20',
+  '[    0.000000]  [mem 0x00100000-0x001fffff] page 4k',
+  '[    0.001681] e820: update [mem 0x00000000-0x00000fff] usable ==> reserved',
+  '[    0.001684] e820: remove [mem 0x000a0000-0x000fffff] usable',
+  '[    0.001705]   0 base 00C0000000 mask 7FC0000000 uncachable',
+  '[    0.002575] x86/PAT: Configuration [0-7]: WB  WC  UC- UC  WB  WP  UC- WT  ',
+  '[    0.000000] ACPI: SSDT 0x000000007BFE8000 0066EF (v02 INTEL  TcssSsdt 00001000 INTL 20181003)',
+  '[    0.000000] ACPI: RSDP 0x000000007BFFE014 000024 (v02 MSFT  )',
+  '[    0.000000] ACPI: MSDM 0x000000007BFFA000 000055 (v01 MSFT            00000001 MSFT 00000001)',
+  '[    0.000000] ACPI: FACS 0x000000007BF9A000 000040',
+  '[    0.001705]   1 base 0080000000 mask 7FC0000000 write-through',
+  '[    0.001705]   2 base 0080000000 mask 7FC0000000 write-protect',
+  '[    0.001705]   3 base 0080000000 mask 7FC0000000 write-combining',
+  '[    0.001705]   4 base 0080000000 mask 7FC0000000 write-back',
+  '[    0.001705]   5 base 0080000000 mask 7FC0000000 WB',
+  ...['reserved', 'soft reserved', 'ACPI data', 'ACPI NVS', 'unusable', 'persistent (type 12)', 'unknown'].map(
+    (t) => `[    0.000000] BIOS-e820: [mem 0x00000000dce7f000-0x00000000dcefefff] ${t}`,
+  ),
+  '[    0.001681] e820: update [mem 0x00000000-0x00000fff] ACPI data ==> type 20',
+  '[    0.001681] e820: update [mem 0x00000000-0x00000fff] unusable ==> soft reserved',
+  '[    0.000000]  [mem 0x00200000-0x3fffffff] page 2M',
+  '[    0.000000]  [mem 0x40000000-0xbfffffff] page 1G',
+  '[    0.000000]  [mem 0x00100000-0x001fffff] page 4K',
+  ' qemu-system-x86-31218 [000] 159269.806542: kvm_nested_vmexit: vcpu 0 reason EPT_VIOLATION rip 0x1 info1 0x2 info2 0x3',
+  ' qemu-system-x86-31218 [000] 159269.806542: kvm_exit: vcpu 2 reason HLT rip 0xffffffff8105 info1 0x0 info2 0x0',
+  '      CPU 1/KVM-110350  [006] d... 159269.806542: kvm_entry: vcpu 1',
+  '      CPU 1/KVM-110350  [006] d... 159269.806542: kvm_mmio: mmio read len 4 gpa 0xfee000b0 val 0x0',
+  '      CPU 1/KVM-110350  [006] d... 159269.806542: kvm_mmio: mmio write len 4 gpa 0xfee000b0 val 0x0',
+  '      CPU 1/KVM-110350  [006] d... 159269.806542: kvm_mmu_set_spte: gfn fee00 spte 6000000fee00b77 (r--u) level 2',
+];
+// Lines that look alike but must go to the general rules (something after the common shape, or an
+// id a kernel-text rule would colour).
+const NEAR_MISSES = [
+  '16:45:17.776\tINF\t#0\t    4\t  272\tSystem         \tMTRR Default=6, VariableCount=10, FixedSupported=1, FixedEnabled=1 write-back 0x1234',
+  '16:45:17.776\tINF\t#0\t    4\t  272\tSystem         \tMTRR Default=6, VariableCount=12345678',
+  '07:23:37.224\tDBG\t#2\t    4\t 7656\tSystem         \tPhysical Memory Range: 0000000000059000 - 000000000008f000 .. 1 4KB-entry (for 0x58000 - 0x59000)',
+  ' qemu-system-x86-31218 [000] 159269.806542: kvm_exit: reason EPT_VIOLATION rip 0x1 info 181 0 gpa 0x1234 write',
+  '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x0000000000057fff] unknownx',
+  '[    0.001681] e820: update [mem 0x00000000-0x00000fff] usable  ==>  reserved',
+  '[    0.001705]   0 base 00C0000000 mask 7FC0000000 write-back extra',
+  '[    0.002575] x86/PAT: Configuration [0-7]: WB  WC  UC- UC  WB  WP  UC- WT  WB',
+  '[    0.000000] ACPI: SSDT 0x000000007BFE8000 0066EF (v02 INTEL  DEADBEEF 00001000 INTL 20181003)',
+  '[    0.000000] ACPI: SSDT 0x000000007BFE8000 0066EF (v02 INTEL  write 00001000 INTL 20181003)',
+  '[    0.000000] ACPI: SSDT 0x000000007BFE8000 0066EF (v02 INTEL  WB 00001000 INTL 20181003)',
+];
+
+test('the *-fast whole-line rules give exactly the tokens of the general rules, and do fire', async () => {
+  const raw = JSON.parse(fs.readFileSync(grammarPath, 'utf8'));
+  const fast: string[] = raw.patterns.map((p: { include?: string }) => p.include?.slice(1) ?? '').filter((n: string) => n.endsWith('-fast'));
+  assert.ok(fast.length >= 3, `fast rules: ${fast.join(', ')}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ept-grammar-'));
+  const general = { ...raw, patterns: raw.patterns.filter((p: { include?: string }) => !fast.includes(p.include?.slice(1) ?? '')) };
+  const marked = JSON.parse(JSON.stringify(raw));
+  for (const k of fast) marked.repository[k].name = 'meta.fast.ept-log';
+  fs.writeFileSync(path.join(dir, 'general.json'), JSON.stringify(general));
+  fs.writeFileSync(path.join(dir, 'marked.json'), JSON.stringify(marked));
+  const [g, gGeneral, gMarked] = await Promise.all([loadGrammar(), loadGrammar(path.join(dir, 'general.json')), loadGrammar(path.join(dir, 'marked.json'))]);
+  fs.rmSync(dir, { recursive: true, force: true });
+
+  const fixtures = fs.readdirSync(path.join(root, 'test', 'fixtures'), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+  const cases = fs.readdirSync(path.join(root, 'test', 'grammar', 'cases')).map((f) => fs.readFileSync(path.join(root, 'test', 'grammar', 'cases', f), 'utf8').split(/\r?\n/));
+  const lines = [...fixtures.flatMap((f) => readFixture(f)), ...cases.flat(), ...FAST_LINES, ...NEAR_MISSES];
+  // Tokens clipped to the line: a rule that ends at $ may stretch its last token over the '\n'.
+  const shape = (toks: Token[], line: string) => toks.filter((t) => t.start < line.length).map((t) => `${t.start}-${Math.min(t.end, line.length)} ${t.scopes.join(' ')}`);
+  const a = tokenizeLines(g, lines);
+  const b = tokenizeLines(gGeneral, lines);
+  for (let i = 0; i < lines.length; i++) assert.deepEqual(shape(a[i], lines[i]), shape(b[i], lines[i]), `line ${JSON.stringify(lines[i])}`);
+
+  const m = tokenizeLines(gMarked, [...FAST_LINES, ...NEAR_MISSES]);
+  FAST_LINES.forEach((l, i) => assert.ok(m[i].every((t) => t.scopes.includes('meta.fast.ept-log')), `not taken by a fast rule: ${l}`));
+  NEAR_MISSES.forEach((l, i) => assert.ok(!m[FAST_LINES.length + i].some((t) => t.scopes.includes('meta.fast.ept-log')), `taken by a fast rule: ${l}`));
 });
