@@ -17,6 +17,8 @@ export interface TextChange {
 
 /** Documents with more lines than this are scanned in chunks, yielding to the event loop between them. */
 export const CHUNK_LINES = 20_000;
+/** A didChange with more changes than this on a large document is re-scanned in full. */
+export const MANY_CHANGES = 50;
 
 const sameState = (a: ScanState, b: ScanState): boolean => {
   for (const k of Object.keys(a) as (keyof ScanState)[]) if (a[k] !== b[k]) return false;
@@ -140,8 +142,34 @@ export class DocumentModel {
 
   /** Applies LSP content changes in order (incremental or full). */
   applyChanges(changes: readonly TextChange[], version: number): void {
-    for (const c of changes) this.applyChange(c);
+    if (changes.length > MANY_CHANGES && this.lines.length > CHUNK_LINES) {
+      // Replace-all and the like: splice the text only, then re-scan once (incremental re-scans
+      // would each walk the records after the edit).
+      for (const c of changes) {
+        if (!c.range) this.lines = splitDocumentLines(c.text);
+        else this.spliceText(c.range, c.text);
+      }
+      this.recs = new Array(this.lines.length);
+      this.before = new Array(this.lines.length);
+      this.before[0] = newScanState();
+      this.scanned = 0;
+      this.structure++;
+    } else {
+      for (const c of changes) this.applyChange(c);
+    }
     this.version = version;
+  }
+
+  /** Applies one change to the lines alone (records are rebuilt by a full re-scan). */
+  private spliceText(range: NonNullable<TextChange['range']>, text: string): void {
+    const { start, end } = range;
+    const n = this.lines.length;
+    const sl = clamp(start.line, 0, n - 1);
+    const el = clamp(end.line, sl, n - 1);
+    const inserted = splitDocumentLines(text);
+    inserted[0] = this.lines[sl].slice(0, clamp(start.character, 0, this.lines[sl].length)) + inserted[0];
+    inserted[inserted.length - 1] += this.lines[el].slice(clamp(end.character, 0, this.lines[el].length));
+    this.lines = splice(this.lines, sl, el - sl + 1, inserted);
   }
 
   applyChange(change: TextChange): void {
