@@ -215,9 +215,11 @@ function wordHover(analysis: Analysis, settings: Settings, line: number, text: s
     const word = m[0];
     const type = parseMemoryTypeWord(word);
     if (type && (word.length > 2 || word === word.toUpperCase())) return hoverOf(line, { start, end }, typeLines(type));
-    const hexm = /^(?:0[xX])?([0-9a-fA-F]{1,13})$/.exec(word);
-    if (hexm && (word.startsWith('0x') || word.startsWith('0X') || (word.length >= 8 && /\d/.test(word)))) {
-      const value = parseInt(hexm[1], 16);
+    // Hex words: 0x… or 8+ digits (logs zero-pad to 8/9/16); 52-bit physical addresses only.
+    const hexm = /^(?:0[xX])?([0-9a-fA-F]{1,16})$/.exec(word);
+    const significant = hexm ? hexm[1].replace(/^0+(?=.)/, '') : '';
+    if (hexm && significant.length <= 13 && (/^0x/i.test(word) || (word.length >= 8 && /\d/.test(word)))) {
+      const value = parseInt(significant, 16);
       return hoverOf(line, { start, end }, addressLines(analysis, settings, line, value));
     }
     return null;

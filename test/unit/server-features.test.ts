@@ -199,3 +199,26 @@ test('diagnostics: overlapping MTRRs with undefined precedence, on the register 
   assert.match(tip!.value, /`0xa0000–0x100000` 96×4K WB/);
   assert.match(tip!.value, /- `0x40000000–0x80000000` UC: 262,144×4K/);
 });
+
+test('hints and hovers on HyperPlatform EPT lines: [UNK1] PA against the map, pre-allocated table use', () => {
+  const text = fixture('hyperplatform-laptop-8gb.log') + [
+    '07:23:40.001\tDBG\t#1\t    4\t 7656\tSystem         \t[UNK1] VA = FFFFF78000000000, PA = 00000000fed00000',
+    '07:23:40.002\tDBG\t#1\t    4\t 7656\tSystem         \t[UNK1] VA = FFFFF78000000000, PA = 000000000009f000',
+    '07:23:41.000\tDBG\t#0\t    4\t 7656\tSystem         \tUsed pre-allocated entries  =  3 / 50',
+  ].join('\n');
+  const { analysis, lines } = open('hp.log', text);
+  const hs = hints(analysis);
+  assert.ok(hs.includes('9: EPT violation · MMIO · 1G leaf UC'), JSON.stringify(hs));
+  assert.ok(hs.includes('10: EPT violation · MMIO · 4K leaf UC'), JSON.stringify(hs));
+  assert.ok(hs.some((h) => /^11: plan: \d+ MMIO-only tables$/.test(h)), JSON.stringify(hs));
+  const pa = find(lines, '000000000009f000');
+  assert.match(hoverAt(analysis, pa.line, pa.col + 3), /\*\*0x9f000\*\* is in a \*\*gap\*\*.*before line 4/s);
+  const vsc = find(lines, 'FFFFF78000000000');
+  assert.equal(hoverAt(analysis, vsc.line, vsc.col + 3), '', 'a guest virtual address is not explained as a physical one');
+});
+
+test('hover on bare hex words elsewhere: zero-padded physical addresses yes, 64-bit virtual addresses no', () => {
+  const { analysis } = open('misc.log', fixture('hyperplatform-laptop-8gb.log') + 'GuestRip = FFFFF80002A1B2C3, mapped 000000000009f000 here\n');
+  assert.equal(hoverAt(analysis, 9, 14), '');
+  assert.match(hoverAt(analysis, 9, 40), /\*\*0x9f000\*\* is in a \*\*gap\*\*/);
+});
