@@ -18,6 +18,8 @@ export interface MapPlan {
   tail?: Gap;
   /** Whether memory types came from the map's MTRR dump. */
   mtrrApplied: boolean;
+  /** RAM ranges the map gave the planner (0: nothing usable, e.g. /proc/iomem read without root). */
+  inputCount: number;
 }
 
 interface CacheEntry {
@@ -140,10 +142,10 @@ export class Analysis {
         if (g.before === undefined) tail = g;
         else gapBefore[g.before] = g;
       }
-      planned = { map, plan, ramByLine: indexLines(plan), gapBefore, tail, mtrrApplied: !!mtrr };
+      planned = { map, plan, ramByLine: indexLines(plan), gapBefore, tail, mtrrApplied: !!mtrr, inputCount: inputs.length };
     } catch (e) {
       if (!(e instanceof PlanError)) throw e;
-      planned = { map, error: e.message, ramByLine: new Map(), gapBefore: [], mtrrApplied: false };
+      planned = { map, error: e.message, ramByLine: new Map(), gapBefore: [], mtrrApplied: false, inputCount: inputs.length };
     }
     this.cache.set(key, { inputs, planned });
     this.cachedInputs += inputs.length + 1;

@@ -86,7 +86,7 @@ export function inlayHints(
       const label = rangeLabel(mp, r);
       if (label) hint(r.line, label, 'gap');
     }
-    if (mp.tail && last && last.line >= from && last.line <= to) hint(last.line, gapLabel(mp.tail), 'tail');
+    if (mp.tail && mp.inputCount > 0 && last && last.line >= from && last.line <= to) hint(last.line, gapLabel(mp.tail), 'tail');
   }
   const eventEnd = Math.min(to, from + MAX_EVENT_LINES, model.scannedLines - 1);
   for (let line = from; line <= eventEnd; line++) {

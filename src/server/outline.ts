@@ -21,6 +21,7 @@ export function lensTitle(analysis: Analysis, settings: Settings, mapIndex: numb
   const map = analysis.maps()[mapIndex];
   const mp = analysis.planFor(map, settings);
   if (!mp.plan) return `EPT plan: ${mp.error}`;
+  if (mp.inputCount === 0) return `EPT plan: no usable RAM ranges in this map${map.notes.some((n) => n.code === 'iomem-no-root') ? ' (/proc/iomem read without root)' : ''}`;
   const p = mp.plan;
   const m = p.totals.mmio;
   const tables = p.tables.pml4 + p.tables.pdpt + p.tables.pd + p.tables.pt;

@@ -218,6 +218,7 @@ describe('edits, settings and diagnostics', () => {
     const deadline = Date.now() + 5000;
     while (c.refreshes.inlayHint === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.ok(c.refreshes.inlayHint > before, 'no workspace/inlayHint/refresh after the settings changed');
+    assert.ok(c.refreshes.codeLens > 0, 'no workspace/codeLens/refresh after the settings changed');
     hs = await c.hints(uri, 8, 8);
     assert.equal(label(hs[1]), 'tail 54.3 GiB → 133×2M 54×1G');
     c.configure({ limit: '64G', maxPage: '2M' });

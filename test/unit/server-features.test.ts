@@ -222,3 +222,10 @@ test('hover on bare hex words elsewhere: zero-padded physical addresses yes, 64-
   assert.equal(hoverAt(analysis, 9, 14), '');
   assert.match(hoverAt(analysis, 9, 40), /\*\*0x9f000\*\* is in a \*\*gap\*\*/);
 });
+
+test('/proc/iomem read without root: no hints, the lens and a diagnostic say why', () => {
+  const { analysis } = open('noroot.iomem', '00000000-00000000 : reserved\n00000000-00000000 : System RAM\n00000000-00000000 : PCI Bus 0000:00\n');
+  assert.deepEqual(hints(analysis), []);
+  assert.equal(lensTitle(analysis, resolveSettings({}), 0), 'EPT plan: no usable RAM ranges in this map (/proc/iomem read without root)');
+  assert.ok(computeDiagnostics(analysis, resolveSettings({})).some((d) => d.code === 'iomem-no-root' && d.severity === 1));
+});
