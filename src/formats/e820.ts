@@ -5,7 +5,9 @@ import { parseAddress } from './hex';
 import { makeRange } from './range-record';
 import type { BoundaryRecord, E820EditRecord, MalformedRecord, RangeRecord } from './records';
 
-const ENTRY = /^BIOS-e820: \[mem ([0-9A-Za-z]+)-([0-9A-Za-z]+)\] ?(.*?)\s*$/;
+// `(.*)` and trimEnd, not `(.*?)\s*$`: the lazy form retries the trailing blanks from every
+// position, O(n^2) on a line ending in thousands of blanks and then a letter.
+const ENTRY = /^BIOS-e820: \[mem ([0-9A-Za-z]+)-([0-9A-Za-z]+)\] ?(.*)$/;
 const OLD_ENTRY = /^BIOS-e820: ([0-9A-Za-z]+) - ([0-9A-Za-z]+) \((.*?)\)\s*$/;
 const EDIT = /^e820: (update|remove|reserve RAM buffer) \[mem ([0-9A-Za-z]+)-([0-9A-Za-z]+)\]/;
 
@@ -25,8 +27,9 @@ export function readE820(text: string, line: number, at: number): RangeRecord | 
     const inclusive = m[0].includes('[mem');
     const startAt = at + m[0].indexOf(m[1]);
     const endAt = at + m[0].indexOf(m[2], startAt - at + m[1].length);
-    const typeAt = at + m[0].lastIndexOf(m[3]);
-    return makeRange({ format: 'e820', line, startText: m[1], startAt, endText: m[2], endAt, inclusive, typeName: m[3], typeAt, ram: m[3] === 'usable' });
+    const typeName = m[3].trimEnd();
+    const typeAt = at + m[0].lastIndexOf(typeName);
+    return makeRange({ format: 'e820', line, startText: m[1], startAt, endText: m[2], endAt, inclusive, typeName, typeAt, ram: typeName === 'usable' });
   }
   if (c === 0x65 /* e */ && text.startsWith('e820: ', at)) {
     if (text.includes('BIOS-provided physical RAM map', at)) return { kind: 'boundary', line, reason: 'BIOS-provided physical RAM map' };

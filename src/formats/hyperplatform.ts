@@ -7,7 +7,9 @@ import type { Annotation, MalformedRecord, RangeRecord } from './records';
 
 const KEY = 'Physical Memory Range:';
 const RANGE = /^\s*(\S+)\s*-\s*([0-9A-Za-z_]+)/;
-const CLAIM = /(0x[0-9a-f]+|\d+)\s*(4\s*KB?|2\s*MB?|1\s*GB?)[- ]?(?:ent|page|leaf|lea)/gi;
+// The look-behind makes a count start only where a number starts: without it a run of n digits
+// is retried from each of its digits, O(n^2) on a line of digits.
+const CLAIM = /(?<![0-9A-Za-z])(0x[0-9a-f]+|\d+)\s*(4\s*KB?|2\s*MB?|1\s*GB?)[- ]?(?:ent|page|leaf|lea)/gi;
 
 export function readHyperPlatformRange(text: string, line: number): RangeRecord | MalformedRecord | undefined {
   const at = text.indexOf(KEY);

@@ -3,7 +3,8 @@
 import { makeRange } from './range-record';
 import type { MalformedRecord, RangeRecord } from './records';
 
-const LINE = /^( *)([0-9a-fA-F][0-9a-zA-Z]*)-([0-9a-zA-Z]+) : (.*?)\s*$/;
+// `(.*)` and trimEnd, not `(.*?)\s*$`, which is O(n^2) on thousands of trailing blanks.
+const LINE = /^( *)([0-9a-fA-F][0-9a-zA-Z]*)-([0-9a-zA-Z]+) : (.*)$/;
 
 export function readIomem(text: string, line: number): RangeRecord | MalformedRecord | undefined {
   const c = text.charCodeAt(0);
@@ -15,7 +16,8 @@ export function readIomem(text: string, line: number): RangeRecord | MalformedRe
   const indent = m[1].length;
   const startAt = indent;
   const endAt = indent + m[2].length + 1;
-  const typeAt = m[0].lastIndexOf(m[4]);
+  const typeName = m[4].trimEnd();
+  const typeAt = m[0].lastIndexOf(typeName);
   const depth = Math.floor(indent / 2);
   return makeRange({
     format: 'iomem',
@@ -25,9 +27,9 @@ export function readIomem(text: string, line: number): RangeRecord | MalformedRe
     endText: m[3],
     endAt,
     inclusive: true,
-    typeName: m[4],
+    typeName,
     typeAt,
-    ram: depth === 0 && m[4] === 'System RAM',
+    ram: depth === 0 && typeName === 'System RAM',
     depth,
   });
 }
