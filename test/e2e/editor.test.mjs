@@ -20,7 +20,7 @@ import {
   repoRoot, cacheDir, ensureEnvironment, makeWorkspace, startCodeServer, installVsix, launchBrowser,
   workbenchUrl, remoteUri, log, tail, ensureArtifacts,
 } from './lib.mjs';
-import { openWorkbench, openFile, expectLanguage, tokenColor, inlineHint, hover, codeLens, screenshot, fileLine } from './ui.mjs';
+import { openWorkbench, openFile, expectLanguage, tokenColor, spanColor, inlineHint, hover, codeLens, screenshot, fileLine } from './ui.mjs';
 
 const CI = process.env.CI === 'true';
 const EXT_DIR = path.resolve(process.env.EPT_E2E_EXT || repoRoot);
@@ -201,6 +201,19 @@ test('UI: every format in the web workbench (tokens, inline hints, hover, code l
       await expectLanguage(page);
       await tokenColor(page, '0000000000100000', '0000000000100000', 'address');
       await inlineHint(page, '0000000000100000', fileLine(ws, 'examples/hyperplatform.eptlog', RANGE_100000), '97×4K');
+      // The wrong hand annotation ("1 4KB-entry" for a 97-page gap) gets a squiggle on its line.
+      try {
+        await page.waitForFunction((needle) => {
+          const lines = [...document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line')];
+          const line = lines.find((l) => l.textContent.replace(/\u00a0/g, ' ').includes(needle));
+          if (!line) return false;
+          const top = line.getBoundingClientRect().top;
+          return [...document.querySelectorAll('.editor-instance .monaco-editor [class*="squiggly-"]')]
+            .some((sq) => Math.abs(sq.getBoundingClientRect().top - top) < 4);
+        }, '0000000000100000', { timeout: 20000 });
+      } catch {
+        throw new Error('no diagnostic squiggle on the line with the wrong annotation (0000000000100000 … .. 1 4KB-entry)');
+      }
       await page.mouse.move(5, 5);
       await screenshot(page, 'ui-hyperplatform-annotations');
     });
@@ -222,6 +235,9 @@ test('UI: every format in the web workbench (tokens, inline hints, hover, code l
       await expectLanguage(page);
       const needle = '0x0000000000100000-0x000000007ab44fff';
       await tokenColor(page, needle, '0x0000000000100000', 'e820 address');
+      const usable = await spanColor(page, needle, 'usable', 'e820 type usable');
+      const reserved = await spanColor(page, '0x00000000000a0000-0x00000000000fffff', 'reserved', 'e820 type reserved');
+      assert.notEqual(usable.color, reserved.color, `e820 usable and reserved share one colour (${usable.color})`);
       const hint = await inlineHint(page, needle, fileLine(ws, rel, needle));
       log(`dmesg hint: ${hint}`);
       await screenshot(page, 'ui-dmesg');

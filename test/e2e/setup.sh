@@ -14,6 +14,10 @@ NODE_VER=24.22.3
 CS_VER=4.139.1
 NODE24=$CACHE/node-v$NODE_VER
 CSDIR=$CACHE/code-server-$CS_VER
+# When run from `npm test`, the outer npm (machine's Node 20) exports npm_* variables (npm_node_execpath,
+# npm_config_*, ...) that would make the npm below run code-server's postinstall under Node 20: drop them.
+for v in $(compgen -e | grep -i '^npm_' || true); do unset "$v"; done
+unset NODE INIT_CWD NODE_OPTIONS
 T0=$(date +%s%N)
 ms() { echo $(( ($(date +%s%N) - T0) / 1000000 )); }
 say() { echo "[e2e-setup +$(ms)ms] $*"; }
@@ -21,12 +25,15 @@ mkdir -p "$CACHE"
 mkdir -p "$CACHE/tmp"; export TMPDIR=$CACHE/tmp   # npm under Node 24 leaves its compile cache in $TMPDIR
 
 # 1) Debian packages --------------------------------------------------------------------------
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-[ -e /usr/include/gssapi/gssapi.h ] || missing+=(libkrb5-dev)
-command -v make >/dev/null || missing+=(make)
-command -v g++ >/dev/null || missing+=(g++)
-command -v python3 >/dev/null || missing+=(python3)
+[ -x "$CHROMIUM" ] || missing+=(chromium)
+if [ ! -f "$CSDIR/.complete" ]; then   # build tools are only needed to install code-server
+  [ -e /usr/include/gssapi/gssapi.h ] || missing+=(libkrb5-dev)
+  command -v make >/dev/null || missing+=(make)
+  command -v g++ >/dev/null || missing+=(g++)
+  command -v python3 >/dev/null || missing+=(python3)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "apt-get install ${missing[*]} (apt-get update first)"
@@ -46,7 +53,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 3
   fi
 else
-  say "Debian packages present (chromium, libkrb5-dev, make, g++, python3)"
+  say "Debian packages present (chromium; libkrb5-dev, make, g++, python3 for the code-server build)"
 fi
 
 # 2) Node 24 from npm -------------------------------------------------------------------------
@@ -81,6 +88,6 @@ fi
 v=$(XDG_CONFIG_HOME=$CACHE/xdg-config XDG_DATA_HOME=$CACHE/xdg-data "$NODE24/bin/node" "$CS_ENTRY" --version 2>/dev/null | grep -E '^[0-9]+\.[0-9]+\.[0-9]+' | head -1)
 say "code-server $v"
 # Marker read by the node harness (test/e2e/lib.mjs).
-printf '{"node":"%s","codeServerEntry":"%s","chromium":"/usr/bin/chromium","codeServer":"%s"}\n' \
-  "$NODE24/bin/node" "$CS_ENTRY" "$CS_VER" > "$CACHE/env.json"
+printf '{"node":"%s","codeServerEntry":"%s","chromium":"%s","codeServer":"%s"}\n' \
+  "$NODE24/bin/node" "$CS_ENTRY" "$CHROMIUM" "$CS_VER" > "$CACHE/env.json"
 say "ready"

@@ -95,6 +95,21 @@ export async function tokenColor(page, lineNeedle, token, what) {
   }
 }
 
+/** The colour of the span holding `token` on the line with `lineNeedle` (may be the plain colour). */
+export async function spanColor(page, lineNeedle, token, what) {
+  const deadline = Date.now() + 15000;
+  let last;
+  for (;;) {
+    last = await lineTokens(page, lineNeedle);
+    const span = last && last.spans.find((s) => s.text.trim() === token);
+    if (span) return { color: span.color, plain: last.plain, span };
+    if (Date.now() > deadline) {
+      throw new Error(`${what}: "${token}" is not a token of its own; line tokens: ${JSON.stringify(last?.spans.map((s) => [s.text, s.color]) ?? 'line not visible')}`);
+    }
+    await page.waitForTimeout(250);
+  }
+}
+
 /** Collapses whitespace so a DOM line (tabs rendered as spaces) compares with the file's line. */
 const squash = (s) => norm(s).replace(/\s+/g, ' ').trim();
 
