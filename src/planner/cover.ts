@@ -10,28 +10,40 @@ export interface LeafRun extends Range {
   count: number;
 }
 
+export type RunSink = (start: number, end: number, size: PageSize, count: number) => void;
+
 const DESCENDING: PageSize[] = ['1G', '2M', '4K'];
 
-/** Leaves covering [start, end) (both 4 KiB aligned) with pages no larger than `maxPage`, in address order. */
+/**
+ * Calls `sink` for each run of the cover of [start, end) (both 4 KiB aligned) with pages no
+ * larger than `maxPage`, in address order. No allocation: the planner calls this per gap.
+ */
+export function forEachRun(start: number, end: number, maxPage: PageSize, sink: RunSink): void {
+  split(start, end, DESCENDING.indexOf(maxPage), sink);
+}
+
+/** The runs as a list. */
 export function coverInterval(start: number, end: number, maxPage: PageSize): LeafRun[] {
-  const sizes = DESCENDING.slice(DESCENDING.indexOf(maxPage));
   const out: LeafRun[] = [];
-  split(start, end, sizes, out);
+  forEachRun(start, end, maxPage, (s, e, size, count) => out.push({ start: s, end: e, size, count }));
   return out;
 }
 
-function split(start: number, end: number, sizes: PageSize[], out: LeafRun[]): void {
+function split(start: number, end: number, level: number, sink: RunSink): void {
   if (end <= start) return;
-  const [size, ...smaller] = sizes;
+  const size = DESCENDING[level];
   const bytes = PAGE_BYTES[size];
-  const lo = alignUp(start, bytes);
-  const hi = alignDown(end, bytes);
-  if (smaller.length === 0 || lo >= hi) {
-    if (smaller.length === 0) out.push({ start, end, size, count: (end - start) / bytes });
-    else split(start, end, smaller, out);
+  if (level === DESCENDING.length - 1) {
+    sink(start, end, size, (end - start) / bytes);
     return;
   }
-  split(start, lo, smaller, out);
-  out.push({ start: lo, end: hi, size, count: (hi - lo) / bytes });
-  split(hi, end, smaller, out);
+  const lo = alignUp(start, bytes);
+  const hi = alignDown(end, bytes);
+  if (lo >= hi) {
+    split(start, end, level + 1, sink);
+    return;
+  }
+  split(start, lo, level + 1, sink);
+  sink(lo, hi, size, (hi - lo) / bytes);
+  split(hi, end, level + 1, sink);
 }

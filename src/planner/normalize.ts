@@ -23,20 +23,23 @@ export const alignUp = (n: number, a: number): number => (n % a === 0 ? n : n - 
  * granularity), then merges overlapping and touching ranges. Empty ranges are dropped.
  */
 export function normalizeRam(inputs: readonly RamInput[]): NormalizedRange[] {
-  const rounded = inputs
-    .filter((r) => r.end > r.start)
-    .map((r) => ({ start: alignDown(r.start, PAGE), end: alignUp(r.end, PAGE), input: r }))
-    .sort((a, b) => a.start - b.start || a.end - b.end);
+  // Sort the inputs themselves by their rounded edges: no intermediate objects for 100k ranges.
+  const sorted = inputs.filter((r) => r.end > r.start).sort((a, b) => alignDown(a.start, PAGE) - alignDown(b.start, PAGE) || a.end - b.end);
   const out: NormalizedRange[] = [];
-  for (const r of rounded) {
-    const last = out[out.length - 1];
-    if (last && r.start <= last.end) {
-      last.end = Math.max(last.end, r.end);
-      last.inputs.push(r.input);
+  let last: NormalizedRange | undefined;
+  for (const r of sorted) {
+    const start = alignDown(r.start, PAGE);
+    const end = alignUp(r.end, PAGE);
+    if (last && start <= last.end) {
+      if (end > last.end) last.end = end;
+      last.inputs.push(r);
     } else {
-      out.push({ start: r.start, end: r.end, inputs: [r.input] });
+      last = { start, end, inputs: [r] };
+      out.push(last);
     }
   }
+  // Keep each merged range's inputs in input order, as documented.
+  for (const n of out) if (n.inputs.length > 1) n.inputs.sort((a, b) => inputs.indexOf(a) - inputs.indexOf(b));
   return out;
 }
 

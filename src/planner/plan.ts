@@ -2,9 +2,9 @@
 // gap, tables, bytes and memory types out.
 import { MemoryType, PAGE_BYTES, PML4E_BYTES, PageCounts, PageSize, Range, zeroCounts } from './types';
 import { NormalizedRange, RamInput, clipToLimit, normalizeRam } from './normalize';
-import { LeafRun, coverInterval } from './cover';
+import { LeafRun, forEachRun } from './cover';
 import { MemoryTypeMap, MtrrConflict, MtrrState, TypedSegment, buildMemoryTypeMap, typedPieces } from './mtrr';
-import { OwnedRun, TableCounts, countTables, tableTotal } from './tables';
+import { RunOwner, TableCounter, TableCounts, tableTotal } from './tables';
 
 export const DEFAULT_LIMIT = PML4E_BYTES; // 512 GiB
 /** HyperPlatform pre-allocates this many table pages for MMIO mapped lazily on EPT violations. */
@@ -43,7 +43,32 @@ export interface Span extends Range {
   /** The type of the whole span, or 'mixed' (see `pieces`). */
   memoryType: MemoryType | 'mixed';
   pieces: TypedPiece[];
-  runs: TypedLeafRun[];
+  /** The leaf runs, in address order (built on first use: most spans never need them). */
+  readonly runs: TypedLeafRun[];
+}
+
+class CoveredSpan implements Span {
+  private cached?: TypedLeafRun[];
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly pages: PageCounts,
+    readonly memoryType: MemoryType | 'mixed',
+    readonly pieces: TypedPiece[],
+    /** Largest page used for this span. */
+    private readonly cap: PageSize,
+  ) {}
+
+  get runs(): TypedLeafRun[] {
+    if (!this.cached) {
+      const out: TypedLeafRun[] = [];
+      for (const p of this.pieces) {
+        forEachRun(p.start, p.end, this.cap, (start, end, size, count) => out.push({ start, end, size, count, memoryType: p.memoryType }));
+      }
+      this.cached = out;
+    }
+    return this.cached;
+  }
 }
 
 export interface PlannedRam extends Span {
@@ -104,37 +129,27 @@ function resolve(options: PlanOptions): ResolvedOptions {
   return { limit, maxPage, ramPage, mtrr: options.mtrr };
 }
 
-function coverTyped(start: number, end: number, maxPage: PageSize, map: readonly TypedSegment[]): Span {
-  const pieces: TypedPiece[] = [];
-  const runs: TypedLeafRun[] = [];
-  const pages = zeroCounts();
-  for (const seg of typedPieces(map, start, end)) {
-    const piecePages = zeroCounts();
-    for (const run of coverInterval(seg.start, seg.end, maxPage)) {
-      runs.push({ ...run, memoryType: seg.type });
-      piecePages[run.size] += run.count;
-      pages[run.size] += run.count;
-    }
-    pieces.push({ start: seg.start, end: seg.end, memoryType: seg.type, pages: piecePages });
-  }
-  const memoryType = pieces.every((p) => p.memoryType === pieces[0]?.memoryType) && pieces.length > 0 ? pieces[0].memoryType : 'mixed';
-  return { start, end, pages, memoryType, pieces, runs };
-}
-
 const leafTotal = (c: PageCounts): number => c['4K'] + c['2M'] + c['1G'];
 
 /** Cost of mapping [0, limit) with one page size everywhere. */
 function uniformCost(limit: number, size: PageSize): StrategyCost {
-  const runs: OwnedRun[] = coverInterval(0, limit, size).map((r) => ({ ...r, owner: 'gap' }));
-  const { tables } = countTables(runs);
-  return { leaves: runs.reduce((n, r) => n + r.count, 0), tables, bytes: tableTotal(tables) * PAGE_BYTES['4K'] };
+  const counter = new TableCounter();
+  let leaves = 0;
+  forEachRun(0, limit, size, (s, e, sz, count) => {
+    counter.add(s, e, sz, 'gap');
+    leaves += count;
+  });
+  const { tables } = counter.result();
+  return { leaves, tables, bytes: tableTotal(tables) * PAGE_BYTES['4K'] };
 }
+
+const smaller = (a: PageSize, b: PageSize): PageSize => (PAGE_BYTES[a] <= PAGE_BYTES[b] ? a : b);
 
 /**
  * Plans the identity map of [0, limit). Gaps (everything not RAM) take the largest aligned page
  * that fits and, with MTRRs, has one memory type; RAM the same capped at `ramPage`.
  */
-export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptions = {}, compare = true): Plan {
+export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptions = {}): Plan {
   const opts = resolve(options);
   const { limit } = opts;
   for (const r of ramInputs) {
@@ -146,48 +161,66 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
 
   let typeMap: MemoryTypeMap | undefined;
   if (opts.mtrr) typeMap = buildMemoryTypeMap(opts.mtrr, limit);
-  const ramTypes: TypedSegment[] = typeMap?.segments ?? [{ start: 0, end: limit, type: 'WB' }];
-  const gapTypes: TypedSegment[] = typeMap?.segments ?? [{ start: 0, end: limit, type: 'UC' }];
+  const types: Record<RunOwner, TypedSegment[]> = {
+    ram: typeMap?.segments ?? [{ start: 0, end: limit, type: 'WB' }],
+    gap: typeMap?.segments ?? [{ start: 0, end: limit, type: 'UC' }],
+  };
+
+  // The plan's own tables, and in the same pass the plan a CPU without 1 GiB pages would need.
+  const counter = new TableCounter();
+  const alt = opts.maxPage === '1G' ? { counter: new TableCounter(), leaves: 0 } : undefined;
+  const totals = { mmio: zeroCounts(), ram: zeroCounts() };
+
+  const cover = (start: number, end: number, owner: RunOwner): CoveredSpan => {
+    const cap = owner === 'ram' ? opts.ramPage : opts.maxPage;
+    const pieces: TypedPiece[] = [];
+    const pages = zeroCounts();
+    const total = owner === 'ram' ? totals.ram : totals.mmio;
+    const segments = typedPieces(types[owner], start, end);
+    for (const seg of segments) {
+      // One piece (the common case) shares the span's counts.
+      const piecePages = segments.length === 1 ? pages : zeroCounts();
+      forEachRun(seg.start, seg.end, cap, (s, e, size, count) => {
+        piecePages[size] += count;
+        if (piecePages !== pages) pages[size] += count;
+        total[size] += count;
+        counter.add(s, e, size, owner);
+      });
+      if (alt) {
+        forEachRun(seg.start, seg.end, smaller(cap, '2M'), (s, e, size, count) => {
+          alt.counter.add(s, e, size, owner);
+          alt.leaves += count;
+        });
+      }
+      pieces.push({ start: seg.start, end: seg.end, memoryType: seg.type, pages: piecePages });
+    }
+    const first = pieces[0]?.memoryType;
+    const memoryType = first !== undefined && pieces.every((p) => p.memoryType === first) ? first : 'mixed';
+    return new CoveredSpan(start, end, pages, memoryType, pieces, cap);
+  };
 
   const ram: PlannedRam[] = [];
   const gaps: Gap[] = [];
-  const allRuns: OwnedRun[] = [];
-  const totals = { mmio: zeroCounts(), ram: zeroCounts() };
-  const addGap = (start: number, end: number, before?: number): void => {
-    if (end <= start) return;
-    const span = coverTyped(start, end, opts.maxPage, gapTypes);
-    gaps.push({ ...span, before });
-    for (const r of span.runs) {
-      allRuns.push({ ...r, owner: 'gap' });
-      totals.mmio[r.size] += r.count;
-    }
-  };
   let cursor = 0;
   inside.forEach((r: NormalizedRange, i) => {
-    addGap(cursor, r.start, i);
-    const span = coverTyped(r.start, r.end, opts.ramPage, ramTypes);
-    ram.push({ ...span, inputs: r.inputs });
-    for (const run of span.runs) {
-      allRuns.push({ ...run, owner: 'ram' });
-      totals.ram[run.size] += run.count;
-    }
+    if (r.start > cursor) gaps.push(Object.assign(cover(cursor, r.start, 'gap'), { before: i }));
+    ram.push(Object.assign(cover(r.start, r.end, 'ram'), { inputs: r.inputs }));
     cursor = r.end;
   });
-  addGap(cursor, limit);
+  if (limit > cursor) gaps.push(cover(cursor, limit, 'gap'));
 
-  const { tables, gapOnly } = countTables(allRuns);
+  const { tables, gapOnly } = counter.result();
   const bytes = tableTotal(tables) * PAGE_BYTES['4K'];
-  const planCost: StrategyCost = { leaves: leafTotal(totals.mmio) + leafTotal(totals.ram), tables, bytes };
   const comparison: Comparison = {
-    plan: planCost,
-    fourKOnly: compare ? uniformCost(limit, '4K') : planCost,
-    twoMEverywhere: compare ? uniformCost(limit, '2M') : planCost,
+    plan: { leaves: leafTotal(totals.mmio) + leafTotal(totals.ram), tables, bytes },
+    fourKOnly: uniformCost(limit, '4K'),
+    twoMEverywhere: uniformCost(limit, '2M'),
     mmioTables: gapOnly,
     fitsHyperPlatformPrealloc: gapOnly <= HYPERPLATFORM_PREALLOCATED,
   };
-  if (compare && opts.maxPage === '1G') {
-    const p = planMemoryMap(ramInputs, { ...options, maxPage: '2M' }, false);
-    comparison.maxPage2M = p.comparison.plan;
+  if (alt) {
+    const t = alt.counter.result().tables;
+    comparison.maxPage2M = { leaves: alt.leaves, tables: t, bytes: tableTotal(t) * PAGE_BYTES['4K'] };
   }
   return {
     options: opts,

@@ -1,8 +1,8 @@
 // Paging-structure tables a set of leaves needs (4-level EPT): one PML4; one PDPT per 512 GiB
 // region holding any leaf; one PD per 1 GiB region holding a 2M or 4K leaf; one PT per 2 MiB
-// region holding a 4K leaf.
-import { PAGE_BYTES, PML4E_BYTES } from './types';
-import { LeafRun } from './cover';
+// region holding a 4K leaf. Counted in one streaming pass over runs in address order, so a plan
+// never has to gather its runs into one list.
+import { PAGE_BYTES, PML4E_BYTES, PageSize } from './types';
 
 export interface TableCounts {
   pml4: number;
@@ -12,66 +12,67 @@ export interface TableCounts {
 }
 
 export type RunOwner = 'ram' | 'gap';
-export interface OwnedRun extends LeafRun {
-  owner: RunOwner;
-}
 
-export interface RegionCount {
-  total: number;
+/** Distinct regions of one size touched by runs fed in address order. */
+class RegionCounter {
+  total = 0;
   /** Regions whose leaves all belong to gaps: tables RAM alone would not need. */
-  gapOnly: number;
-}
+  gapOnly = 0;
+  private cur = -1;
+  private curRam = false;
 
-/**
- * Counts distinct regions of `regionBytes` touched by the runs, in one pass over runs sorted by
- * address (as the planner produces them).
- */
-export function countRegions(runs: Iterable<OwnedRun>, regionBytes: number): RegionCount {
-  let total = 0;
-  let gapOnly = 0;
-  let cur = -1;
-  let curRam = false;
-  const flush = (): void => {
-    if (cur < 0) return;
-    total++;
-    if (!curRam) gapOnly++;
-  };
-  for (const r of runs) {
-    const first = Math.floor(r.start / regionBytes);
-    const last = Math.floor((r.end - 1) / regionBytes);
-    if (first !== cur) {
-      flush();
-      cur = first;
-      curRam = false;
+  constructor(private readonly bytes: number) {}
+
+  add(start: number, end: number, owner: RunOwner): void {
+    const first = Math.floor(start / this.bytes);
+    const last = Math.floor((end - 1) / this.bytes);
+    if (first !== this.cur) {
+      this.flush();
+      this.cur = first;
+      this.curRam = false;
     }
-    curRam ||= r.owner === 'ram';
+    this.curRam ||= owner === 'ram';
     if (last > first) {
-      flush();
+      this.flush();
       const interior = last - first - 1;
-      total += interior;
-      if (r.owner === 'gap') gapOnly += interior;
-      cur = last;
-      curRam = r.owner === 'ram';
+      this.total += interior;
+      if (owner === 'gap') this.gapOnly += interior;
+      this.cur = last;
+      this.curRam = owner === 'ram';
     }
   }
-  flush();
-  return { total, gapOnly };
+
+  flush(): void {
+    if (this.cur < 0) return;
+    this.total++;
+    if (!this.curRam) this.gapOnly++;
+    this.cur = -1;
+  }
 }
 
-function* filter(runs: readonly OwnedRun[], keep: (r: OwnedRun) => boolean): Iterable<OwnedRun> {
-  for (const r of runs) if (keep(r)) yield r;
-}
+export class TableCounter {
+  private readonly pt = new RegionCounter(PAGE_BYTES['2M']);
+  private readonly pd = new RegionCounter(PAGE_BYTES['1G']);
+  private readonly pdpt = new RegionCounter(PML4E_BYTES);
+  private any = false;
 
-/** Tables for the leaves, and how many of them only gap leaves need. */
-export function countTables(runs: readonly OwnedRun[]): { tables: TableCounts; gapOnly: number } {
-  if (runs.length === 0) return { tables: { pml4: 0, pdpt: 0, pd: 0, pt: 0 }, gapOnly: 0 };
-  const pt = countRegions(filter(runs, (r) => r.size === '4K'), PAGE_BYTES['2M']);
-  const pd = countRegions(filter(runs, (r) => r.size !== '1G'), PAGE_BYTES['1G']);
-  const pdpt = countRegions(runs, PML4E_BYTES);
-  return {
-    tables: { pml4: 1, pdpt: pdpt.total, pd: pd.total, pt: pt.total },
-    gapOnly: pt.gapOnly + pd.gapOnly + pdpt.gapOnly,
-  };
+  /** Feeds one run of leaves; runs must come in address order. */
+  add(start: number, end: number, size: PageSize, owner: RunOwner): void {
+    this.any = true;
+    if (size === '4K') this.pt.add(start, end, owner);
+    if (size !== '1G') this.pd.add(start, end, owner);
+    this.pdpt.add(start, end, owner);
+  }
+
+  /** The tables, and how many of them only gap leaves need. */
+  result(): { tables: TableCounts; gapOnly: number } {
+    for (const c of [this.pt, this.pd, this.pdpt]) c.flush();
+    if (!this.any) return { tables: { pml4: 0, pdpt: 0, pd: 0, pt: 0 }, gapOnly: 0 };
+    return {
+      tables: { pml4: 1, pdpt: this.pdpt.total, pd: this.pd.total, pt: this.pt.total },
+      gapOnly: this.pt.gapOnly + this.pd.gapOnly + this.pdpt.gapOnly,
+    };
+  }
 }
 
 export const tableTotal = (t: TableCounts): number => t.pml4 + t.pdpt + t.pd + t.pt;
