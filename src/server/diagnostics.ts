@@ -167,7 +167,6 @@ function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, pu
     const with1G = planMemoryMap(
       ramInputs(map),
       { limit: settings.limit, maxPage: '1G', ramPage: settings.ramPage, mtrr: mp.mtrrApplied ? map.mtrr?.state : undefined },
-      false,
     );
     const g1 = with1G.totals.mmio['1G'] + with1G.totals.ram['1G'];
     if (g1 > 0) {
