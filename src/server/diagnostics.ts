@@ -23,6 +23,9 @@ export const DIAGNOSTIC_CODES = {
   truncated: 'too-many-diagnostics',
 } as const;
 
+/** Our diagnostics always carry plain-text messages (LSP 3.18 also allows Markdown). */
+export type EptDiagnostic = Diagnostic & { message: string };
+
 /** What the quick fix for an annotation mismatch writes (kept in the diagnostic's data). */
 export interface AnnotationFixData {
   newText: string;
@@ -45,11 +48,11 @@ export function annotationText(pages: PageCounts, gap?: { start: number; end: nu
   return `.. ${parts.join(' and ')}${gap ? ` (for ${hex(gap.start)} - ${hex(gap.end)})` : ''}`;
 }
 
-export function computeDiagnostics(analysis: Analysis, settings: Settings, isCancelled: () => boolean = () => false): Diagnostic[] {
+export function computeDiagnostics(analysis: Analysis, settings: Settings, isCancelled: () => boolean = () => false): EptDiagnostic[] {
   const cap = settings.maxDiagnostics;
-  const out: Diagnostic[] = [];
+  const out: EptDiagnostic[] = [];
   let dropped = 0;
-  const push = (d: Diagnostic): boolean => {
+  const push = (d: EptDiagnostic): boolean => {
     if (out.length >= cap) {
       dropped++;
       return false;
@@ -107,7 +110,7 @@ function rangeField(r: RangeRecord): Field {
   return { start: r.fields.start.start, end: r.fields.end.end };
 }
 
-function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, push: (d: Diagnostic) => boolean): void {
+function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, push: (d: EptDiagnostic) => boolean): void {
   const plan = mp.plan!;
   const map = mp.map;
   const lines = analysis.model.lines;

@@ -125,10 +125,10 @@ test('diagnostics: issue 29 annotations, beyond-limit, 1G information, settings 
   const laptop = open('hyperplatform-laptop-8gb.log');
   const small = computeDiagnostics(laptop.analysis, resolveSettings({ limit: '8G' }));
   assert.deepEqual(small.map((x) => x.code), ['beyond-limit']);
-  assert.match(small[0].message as string, /0x200000000–0x26f600000 \(1.74 GiB\) lies past the limit 0x200000000 \(eptLens.limit = 8G\)/);
+  assert.match(small[0].message, /0x200000000–0x26f600000 \(1.74 GiB\) lies past the limit 0x200000000 \(eptLens.limit = 8G\)/);
   const twoM = computeDiagnostics(laptop.analysis, resolveSettings({ maxPage: '2M' }));
   assert.deepEqual(twoM.map((x) => [x.code, x.severity]), [['needs-1g-pages', 3]]);
-  assert.match(twoM[0].message as string, /with 1 GiB pages this map would use 503×1G/);
+  assert.match(twoM[0].message, /with 1 GiB pages this map would use 503×1G/);
   const badSetting = computeDiagnostics(laptop.analysis, resolveSettings({ limit: 'huge' }));
   assert.equal(badSetting[0].code, 'settings');
   assert.deepEqual(computeDiagnostics(i29.analysis, resolveSettings({ maxDiagnostics: 0 })), []);
@@ -192,7 +192,7 @@ test('diagnostics: overlapping MTRRs with undefined precedence, on the register 
   const c = d.filter((x) => x.code === 'mtrr-conflict');
   assert.equal(c.length, 1);
   assert.equal(c[0].range.start.line, 5);
-  assert.match(c[0].message as string, /MTRRs 0, 1 overlap at 0x40000000–0x80000000 with types WB and WC/);
+  assert.match(c[0].message, /MTRRs 0, 1 overlap at 0x40000000–0x80000000 with types WB and WC/);
   assert.deepEqual(computeDiagnostics(analysis, resolveSettings({ mmioMemoryType: 'uc' })).filter((x) => x.code === 'mtrr-conflict'), []);
   const tip = hintTooltip(analysis, resolveSettings({}), { uri: analysis.model.uri, version: 1, line: 2, kind: 'gap' });
   assert.match(tip!.value, /Memory types from the MTRR dump/);
