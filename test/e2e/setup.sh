@@ -77,10 +77,14 @@ if [ ! -f "$CSDIR/.complete" ]; then
   "dependencies": { "code-server": "$CS_VER" },
   "allowScripts": { "code-server": true, "argon2": true } }
 JSON
+  ( while sleep 30; do say "... still installing code-server ($(wc -l <"$CSDIR/install.log" 2>/dev/null || echo 0) log lines)"; done ) &
+  HEARTBEAT=$!
+  trap 'kill $HEARTBEAT 2>/dev/null || true' EXIT
   ( cd "$CSDIR"
     export PATH="$NODE24/bin:$PATH" npm_config_nodedir="$NODE24" JOBS=max
     npm install --no-audit --no-fund --foreground-scripts >"$CSDIR/install.log" 2>&1 ) \
-    || { echo "[e2e-setup] code-server install failed, last lines of $CSDIR/install.log:"; tail -40 "$CSDIR/install.log"; exit 1; }
+    || { kill $HEARTBEAT 2>/dev/null; echo "[e2e-setup] code-server install failed, last lines of $CSDIR/install.log:"; tail -40 "$CSDIR/install.log"; exit 1; }
+  kill $HEARTBEAT 2>/dev/null || true
   [ -f "$CS_ENTRY" ] || { echo "[e2e-setup] code-server entry $CS_ENTRY missing after install"; exit 1; }
   touch "$CSDIR/.complete"
 fi
