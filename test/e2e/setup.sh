@@ -77,7 +77,7 @@ if [ ! -f "$CSDIR/.complete" ]; then
   "dependencies": { "code-server": "$CS_VER" },
   "allowScripts": { "code-server": true, "argon2": true } }
 JSON
-  ( while sleep 30; do say "... still installing code-server ($(wc -l <"$CSDIR/install.log" 2>/dev/null || echo 0) log lines)"; done ) &
+  ( while sleep 30 </dev/null >/dev/null 2>&1; do say "... still installing code-server ($(wc -l <"$CSDIR/install.log" 2>/dev/null || echo 0) log lines)"; done ) &
   HEARTBEAT=$!
   trap 'kill $HEARTBEAT 2>/dev/null || true' EXIT
   ( cd "$CSDIR"
