@@ -114,7 +114,9 @@ function getSettings(uri: string): Promise<Settings> {
 async function ready(uri: string): Promise<DocState> {
   const st = docs.get(uri);
   if (!st) throw new ResponseError(ErrorCodes.InvalidParams, `document not open: ${uri}`);
-  if (!st.model.complete) {
+  // Loop: an edit that replaces the whole text while we wait starts a new scan.
+  while (!st.model.complete) {
+    if (st.closed) throw new ResponseError(LSPErrorCodes.ContentModified, `document closed: ${uri}`);
     st.scanning ??= scanInBackground(st);
     await st.scanning;
   }
