@@ -23,23 +23,31 @@ export const alignUp = (n: number, a: number): number => (n % a === 0 ? n : n - 
  * granularity), then merges overlapping and touching ranges. Empty ranges are dropped.
  */
 export function normalizeRam(inputs: readonly RamInput[]): NormalizedRange[] {
-  // Sort the inputs themselves by their rounded edges: no intermediate objects for 100k ranges.
-  const sorted = inputs.filter((r) => r.end > r.start).sort((a, b) => alignDown(a.start, PAGE) - alignDown(b.start, PAGE) || a.end - b.end);
+  // Sort indices by the rounded edges: no intermediate objects for 100k ranges, and each merged
+  // range can list its inputs in input order by sorting its (few or many) indices.
+  const order: number[] = [];
+  for (let i = 0; i < inputs.length; i++) if (inputs[i].end > inputs[i].start) order.push(i);
+  order.sort((a, b) => alignDown(inputs[a].start, PAGE) - alignDown(inputs[b].start, PAGE) || inputs[a].end - inputs[b].end);
   const out: NormalizedRange[] = [];
+  const members: number[][] = [];
   let last: NormalizedRange | undefined;
-  for (const r of sorted) {
-    const start = alignDown(r.start, PAGE);
-    const end = alignUp(r.end, PAGE);
+  for (const i of order) {
+    const start = alignDown(inputs[i].start, PAGE);
+    const end = alignUp(inputs[i].end, PAGE);
     if (last && start <= last.end) {
       if (end > last.end) last.end = end;
-      last.inputs.push(r);
+      members[members.length - 1].push(i);
     } else {
-      last = { start, end, inputs: [r] };
+      last = { start, end, inputs: [] };
       out.push(last);
+      members.push([i]);
     }
   }
-  // Keep each merged range's inputs in input order, as documented.
-  for (const n of out) if (n.inputs.length > 1) n.inputs.sort((a, b) => inputs.indexOf(a) - inputs.indexOf(b));
+  out.forEach((n, k) => {
+    const m = members[k];
+    if (m.length > 1) m.sort((a, b) => a - b);
+    n.inputs = m.map((i) => inputs[i]);
+  });
   return out;
 }
 
