@@ -156,6 +156,15 @@ describe('EPT Lens in the real extension host', function () {
     }
     assert.deepStrictEqual(problems, []);
   });
+
+  it('KVM trace: kvm_mmio and EPT-violation page-fault lines get a hint', async () => {
+    const doc = await open('examples/kvm-trace.eptlog', { show: false });
+    const mmio = lineOf(doc, 'kvm_mmio:             mmio write len 4 gpa 0xfee000b0');
+    const fault = lineOf(doc, 'address 0x00000000fed000f0 error_code 0x181');
+    const hs = await hints(doc, WAIT, (h) => [mmio, fault].every((l) => h.some((x) => x.position.line === l)));
+    const missing = [mmio, fault].filter((l) => !hs.some((h) => h.position.line === l));
+    assert.deepStrictEqual(missing, [], `KVM lines without a hint: ${missing.join(', ')}; hints: ${describeHints(hs)}`);
+  });
 });
 
 describe('EPT Lens commands', function () {
@@ -221,8 +230,12 @@ describe('EPT Lens commands', function () {
   it('eptLens.setLimit 64G updates the setting and the hints', async () => {
     await settingChangesHints('eptLens.setLimit', '64G', 'limit');
   });
-  it('eptLens.setMaxPage 2M updates the setting and the hints', async () => {
+  it('eptLens.setMaxPage 2M updates the setting and the hints (no 1G leaves left)', async () => {
+    const before = await hints(laptop);
+    assert.ok(before.some((h) => /×1G/.test(hintLabel(h))), `expected 1G leaves with the default maxPage: ${describeHints(before)}`);
     await settingChangesHints('eptLens.setMaxPage', '2M', 'maxPage');
+    const after = await hints(laptop, WAIT, (hs) => !hs.some((h) => /×1G/.test(hintLabel(h))));
+    assert.ok(!after.some((h) => /×1G/.test(hintLabel(h))), `1G leaves still planned with maxPage 2M: ${describeHints(after)}`);
   });
 
   it('changing eptLens.limit by hand updates hints', async () => {
