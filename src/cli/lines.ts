@@ -10,6 +10,7 @@
 import { isAscii } from 'node:buffer';
 import fs from 'node:fs';
 import { TextDecoder } from 'node:util';
+import { MAX_LINE_KEPT } from '../formats/scan';
 
 /** Decoded at a time: below V8's large-object threshold (128 KiB), and even for UTF-16. */
 const PIECE = 1 << 15;
@@ -21,6 +22,8 @@ export async function forEachLine(path: string, onLine: (text: string) => void):
   let utf8 = true;
   let decoderDirty = false;
   let carry = '';
+  /** The carried line passed MAX_LINE_KEPT: its head is kept, the rest skipped up to the next break. */
+  let skipping = false;
   const emit = (line: string): void => {
     if (line.indexOf('\r') < 0) onLine(line);
     else for (const part of line.split('\r')) onLine(part);
@@ -34,6 +37,23 @@ export async function forEachLine(path: string, onLine: (text: string) => void):
       decoderDirty = !(utf8 && isAscii(chunk));
     }
     if (s.length === 0) return;
+    if (skipping) {
+      let brk = s.indexOf('\n');
+      const cr = s.indexOf('\r');
+      if (cr >= 0 && (brk < 0 || cr < brk)) brk = cr;
+      if (brk < 0) return;
+      skipping = false;
+      s = s.slice(brk);
+    }
+    split(s);
+    // A file without line breaks (a binary dump) must not become one giant string: past
+    // MAX_LINE_KEPT the line is no memory-map line anyway (scanLine reads 4,096 characters).
+    if (carry.length > MAX_LINE_KEPT) {
+      carry = carry.slice(0, MAX_LINE_KEPT);
+      skipping = true;
+    }
+  };
+  const split = (s: string): void => {
     if (carry.indexOf('\r') < 0 && s.indexOf('\r') < 0) {
       // LF only: the common case.
       let nl = s.indexOf('\n');
@@ -81,6 +101,6 @@ export async function forEachLine(path: string, onLine: (text: string) => void):
     // 1 MiB strings would go to the large-object space and pile up until a full GC (peak RSS).
     for (let at = 0; at < chunk.length; at += PIECE) piece(at === 0 && chunk.length <= PIECE ? chunk : chunk.subarray(at, at + PIECE));
   }
-  const rest = carry + (decoder?.decode() ?? '');
+  const rest = carry + (skipping ? '' : decoder?.decode() ?? '');
   if (rest.length > 0) emit(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
 }

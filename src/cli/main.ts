@@ -72,7 +72,9 @@ function reportProblems(scanned: Scanned, maps: readonly MemoryMap[], err: (s: s
   }
 }
 
-const isUsable = (m: MemoryMap): boolean => !m.notes.some((n) => n.code === 'iomem-no-root');
+/** A map worth planning: at least one range line without errors, and not an all-zero iomem. */
+const isUsable = (m: MemoryMap): boolean =>
+  !m.notes.some((n) => n.code === 'iomem-no-root') && m.ranges.some((r) => !r.problems.some((p) => p.severity === 'error'));
 
 function withDefault(dump: MtrrDump, o: CliOptions): MtrrState {
   return o.mtrrDefault ? { ...dump.state, defaultType: o.mtrrDefault, defaultTypeKnown: true } : dump.state;
@@ -131,15 +133,16 @@ async function main(argv: string[]): Promise<number> {
     err(`--map ${o.map}: the input holds ${doc.maps.length} memory map${doc.maps.length === 1 ? '' : 's'}`);
     return 2;
   }
-  // A map that holds no usable address at all (an all-zero /proc/iomem read without root) is not
-  // planned: an identity map with no RAM would be a confident wrong answer. Its note said why.
+  // A map that holds no usable address at all (an all-zero /proc/iomem read without root, only
+  // malformed or over-long lines) is not planned: an identity map with no RAM would be a confident
+  // wrong answer. The problems reported above said why.
   const usable = doc.maps.filter(isUsable);
   if (o.map !== undefined && !isUsable(doc.maps[o.map - 1])) {
-    err(`--map ${o.map}: this map holds no usable addresses; nothing planned`);
+    err(`--map ${o.map}: this map holds no usable range line; nothing planned`);
     return 1;
   }
   if (o.map === undefined && usable.length === 0) {
-    err(`no usable memory map in ${names}: ${doc.maps.length === 1 ? 'its only map holds' : `its ${doc.maps.length} maps hold`} no usable addresses`);
+    err(`no usable memory map in ${names}: ${doc.maps.length === 1 ? 'its only map holds' : `its ${doc.maps.length} maps hold`} no usable range line`);
     return 1;
   }
   const selected = o.map !== undefined ? [doc.maps[o.map - 1]] : o.format === 'text' ? usable : [usable[usable.length - 1]];

@@ -17,6 +17,8 @@ export const newScanState = (): ScanState => ({ block: 'none' });
 
 /** Lines longer than this are not memory-map lines; skipping them keeps hostile input cheap. */
 export const MAX_RECORD_LINE = 4096;
+/** Stream readers keep at most this much of one line (a file without line breaks is not one string). */
+export const MAX_LINE_KEPT = 1 << 20;
 
 export function scanLine(text: string, line: number, state: ScanState): MapRecord | undefined {
   if (text.length === 0) {
@@ -52,7 +54,7 @@ function tooLong(text: string, line: number, state: ScanState): MalformedRecord 
     format,
     problems: [{
       code: 'line-too-long',
-      message: `line of ${text.length.toLocaleString('en-US')} characters: lines over ${MAX_RECORD_LINE.toLocaleString('en-US')} characters are not read as memory-map lines, so this one is not used`,
+      message: `line of ${text.length >= MAX_LINE_KEPT ? 'over 1 MiB' : `${text.length.toLocaleString('en-US')} characters`}: lines over ${MAX_RECORD_LINE.toLocaleString('en-US')} characters are not read as memory-map lines, so this one is not used`,
       severity: 'warning',
       field: { start: 0, end: MAX_RECORD_LINE },
     }],
