@@ -53,6 +53,10 @@ function ensureBuilt() {
 }
 
 test('real-editor environment (test/e2e/setup.sh: chromium, Node 24, code-server 4.139.1)', { timeout: 20 * 60_000 }, async (t) => {
+  // Failure screenshots of an earlier run would mislead: drop them.
+  for (const f of fs.existsSync(ensureArtifacts()) ? fs.readdirSync(ensureArtifacts()) : []) {
+    if (/^FAIL-.*\.png$/.test(f)) fs.rmSync(path.join(ensureArtifacts(), f), { force: true });
+  }
   env = await ensureEnvironment();
   timings.setup = env.ms;
   log(`environment ${env.ok ? 'ready' : 'NOT ready'} in ${(env.ms / 1000).toFixed(1)} s`);
