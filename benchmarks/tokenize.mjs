@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { rng } from './gen.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
@@ -16,18 +17,6 @@ const ONE_RULE = {
   scopeName: 'source.hex-only',
   patterns: [{ match: '\\b0[xX][0-9a-fA-F]+\\b|\\b[0-9a-fA-F]{8,16}\\b', name: 'constant.numeric.hex' }],
 };
-
-/** Deterministic PRNG (mulberry32) so every run tokenizes the same text. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (r, digits) => Array.from({ length: digits }, () => '0123456789abcdef'[Math.floor(r() * 16)]).join('');
 const pick = (r, a) => a[Math.floor(r() * a.length)];
