@@ -80,7 +80,7 @@ async function lib() {
     stdin: {
       contents: `export { planMemoryMap } from './src/planner';
         export { scanText, scanLine, newScanState, splitLines, groupMaps } from './src/formats';
-        export { forEachLine } from './src/cli/lines';
+        export { forEachLine } from './src/formats/lines';
         export { DocumentModel } from './src/server/model';`,
       resolveDir: root,
       loader: 'ts',
@@ -157,7 +157,7 @@ async function benchCli() {
       const state = newScanState();
       let line = 0;
       let recs = 0;
-      await forEachLine(log.file, (text) => {
+      await forEachLine(fs.createReadStream(log.file, { highWaterMark: 1 << 20 }), (text) => {
         if (scanLine(text, line++, state)) recs++;
       });
       s.push(performance.now() - t0);

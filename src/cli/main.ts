@@ -9,7 +9,7 @@ import { RamInput } from '../planner/normalize';
 import { PlanError, planMemoryMap } from '../planner/plan';
 import { exportPlan, planToJson } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
-import { forEachLine } from './lines';
+import { forEachLine } from '../formats/lines';
 import { renderPlanText } from './render';
 import pkg from '../../package.json';
 
@@ -36,7 +36,8 @@ async function scanFiles(files: readonly string[]): Promise<Scanned> {
     const state = newScanState();
     try {
       if (file !== '-' && fs.statSync(file).isDirectory()) throw new InputError(`${name}: is a directory`);
-      await forEachLine(file, (text) => {
+      const input = file === '-' ? process.stdin : fs.createReadStream(file, { highWaterMark: 1 << 20 });
+      await forEachLine(input, (text) => {
         const r = scanLine(text, line, state);
         if (r) records.push(r);
         line++;

@@ -2,9 +2,9 @@
 // scans it line by line, groups the maps and renders the Markdown plan. Reports progress and
 // stops when cancelled.
 import fs from 'node:fs';
-import { TextDecoder } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { MapRecord, groupMaps, newScanState, scanLine } from '../formats';
+import { forEachLine } from '../formats/lines';
 import { planMemoryMap } from '../planner';
 import { planToMarkdown } from '../planner/export/markdown';
 import { ramInputs } from '../formats';
@@ -30,51 +30,26 @@ export async function planFile(
   const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   const state = newScanState();
   const records: MapRecord[] = [];
-  let decoder: TextDecoder | undefined;
-  let carry = '';
   let line = 0;
   let bytes = 0;
-  const onLine = (text: string): void => {
-    const r = scanLine(text, line++, state);
-    if (r) records.push(r);
-  };
-  const emit = (text: string): void => {
-    if (text.indexOf('\r') < 0) onLine(text);
-    else for (const part of text.split('\r')) onLine(part);
-  };
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (isCancelled()) throw new Cancelled('cancelled');
-      if (!decoder) {
-        const le = chunk[0] === 0xff && chunk[1] === 0xfe;
-        const be = chunk[0] === 0xfe && chunk[1] === 0xff;
-        decoder = new TextDecoder(le ? 'utf-16le' : be ? 'utf-16be' : 'utf-8');
-      }
-      bytes += chunk.length;
-      const s = carry + decoder.decode(chunk, { stream: true });
-      let start = 0;
-      for (let nl = s.indexOf('\n'); nl >= 0; nl = s.indexOf('\n', start)) {
-        emit(s.slice(start, nl > start && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl));
-        start = nl + 1;
-      }
-      carry = s.slice(start);
-      if (carry.length > 1 << 20) {
-        // A line longer than 1 MiB is no memory-map line: count it and move on.
-        const cr = carry.lastIndexOf('\r');
-        if (cr >= 0) {
-          emit(carry.slice(0, cr));
-          carry = carry.slice(cr + 1);
-        }
-      }
-      onProgress(bytes, total);
-      // Let other requests through between chunks.
-      await new Promise<void>((r) => setImmediate(r));
-    }
+    await forEachLine(
+      stream,
+      (text) => {
+        const r = scanLine(text, line++, state);
+        if (r) records.push(r);
+      },
+      async (n) => {
+        bytes += n;
+        onProgress(bytes, total);
+        if (isCancelled()) throw new Cancelled('cancelled');
+        // Let other requests through between chunks.
+        await new Promise<void>((r) => setImmediate(r));
+      },
+    );
   } finally {
     stream.destroy();
   }
-  const rest = carry + (decoder?.decode() ?? '');
-  if (rest.length > 0) emit(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
 
   const name = file.split(/[\\/]/).pop() ?? file;
   const doc = groupMaps(records);

@@ -1,4 +1,5 @@
-// Streams the lines of a file or standard input without reading it whole (logs can be GiBs).
+// Splits a byte stream (a file, standard input) into lines without holding it whole (logs can be
+// GiBs): shared by `ept-plan` and the server's Plan Log File.
 // Splits on LF, CRLF and lone CR; detects UTF-16 byte-order marks. A callback per line, not an
 // async iterator: a microtask per line would dominate on 10 million lines.
 //
@@ -8,15 +9,21 @@
 // the first line of the next chunk only, so the chunk string is never copied again; chunks are
 // decoded in 32 KiB pieces so their strings die young.
 import { isAscii } from 'node:buffer';
-import fs from 'node:fs';
 import { TextDecoder } from 'node:util';
-import { MAX_LINE_KEPT } from '../formats/scan';
+import { MAX_LINE_KEPT } from './scan';
 
 /** Decoded at a time: below V8's large-object threshold (128 KiB), and even for UTF-16. */
 const PIECE = 1 << 15;
 
-export async function forEachLine(path: string, onLine: (text: string) => void): Promise<void> {
-  const stream = path === '-' ? process.stdin : fs.createReadStream(path, { highWaterMark: 1 << 20 });
+/**
+ * Calls `onLine` for every line of `chunks`, then `afterChunk` (awaited: it may report progress,
+ * yield to other work or throw to cancel) after each chunk.
+ */
+export async function forEachLine(
+  chunks: AsyncIterable<Buffer>,
+  onLine: (text: string) => void,
+  afterChunk?: (bytes: number) => void | Promise<void>,
+): Promise<void> {
   let decoder: TextDecoder | undefined;
   /** UTF-8 input: ASCII chunks bypass the decoder, unless it may hold part of a character. */
   let utf8 = true;
@@ -86,7 +93,7 @@ export async function forEachLine(path: string, onLine: (text: string) => void):
       carry = carry.slice(lastCR + 1);
     }
   };
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of chunks) {
     if (chunk.length === 0) continue;
     if (!decoder) {
       const le = chunk[0] === 0xff && chunk[1] === 0xfe;
@@ -100,6 +107,7 @@ export async function forEachLine(path: string, onLine: (text: string) => void):
     // Strings of at most PIECE characters are allocated in V8's young generation and die there;
     // 1 MiB strings would go to the large-object space and pile up until a full GC (peak RSS).
     for (let at = 0; at < chunk.length; at += PIECE) piece(at === 0 && chunk.length <= PIECE ? chunk : chunk.subarray(at, at + PIECE));
+    if (afterChunk) await afterChunk(chunk.length);
   }
   const rest = carry + (skipping ? '' : decoder?.decode() ?? '');
   if (rest.length > 0) emit(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
