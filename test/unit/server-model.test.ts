@@ -1,31 +1,11 @@
-// The incremental document model: after any sequence of edits it must equal a fresh parse of the
-// resulting text (records, their line numbers, the grouped maps), including edits that land while
-// a large document is still being scanned in chunks.
+// The incremental document model on large documents: edits that land while a document is still
+// being scanned in chunks, many edits in one didChange, line splitting and structural sharing.
+// Random edit sequences against a fresh parse are in incremental.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fc from 'fast-check';
 import { groupMaps, scanText } from '../../src/formats';
 import { DocumentModel, TextChange } from '../../src/server/model';
 import { fixture } from '../support/fixtures';
-
-const SAMPLES = ['hyperplatform-laptop-8gb.log', 'hyperplatform-issue29.log', 'surface-pro-7.dmesg', 'desktop-i7-2600.iomem', 'desktop-i7-2600.mtrr', 'kvm-trace.report'];
-
-/** Lines that matter to the scanner, to splice in: ranges, MTRR block headers and entries, boundaries. */
-const SNIPPETS = [
-  'MTRR default type: write-back',
-  'MTRR fixed ranges enabled:',
-  '  00000-9FFFF write-back',
-  'MTRR variable ranges enabled:',
-  '  0 base 0080000000 mask 7F80000000 uncachable',
-  '  1 disabled',
-  '[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x000000007fffffff] usable',
-  '07:23:37.227\tDBG\t#3\t    4\t 7656\tSystem         \tPhysical Memory Range: 0000000000100000 - 0000000000102000 .. 1 4KB-entry',
-  '00100000-cf1f9fff : System RAM',
-  'Linux version 5.3.0',
-  'reg01: base=0x080000000 ( 2048MB), size= 1024MB, count=1: write-back',
-  '',
-  'noise',
-];
 
 function fresh(text: string) {
   const records = scanText(text);
@@ -52,62 +32,6 @@ function applyText(text: string, c: TextChange): string {
   const flat = lines.join('\n');
   return flat.slice(0, off(c.range.start)) + c.text + flat.slice(off(c.range.end));
 }
-
-const editArb = (lineCount: number) =>
-  fc.record({
-    sl: fc.nat({ max: Math.max(0, lineCount - 1) }),
-    span: fc.nat({ max: 3 }),
-    sc: fc.nat({ max: 120 }),
-    ec: fc.nat({ max: 120 }),
-    pieces: fc.array(fc.oneof(fc.constantFrom(...SNIPPETS), fc.string({ maxLength: 8 })), { maxLength: 4 }),
-    newlineEnd: fc.boolean(),
-  });
-
-test('random edit sequences keep the model equal to a fresh parse (all samples)', () => {
-  for (const name of SAMPLES) {
-    const original = fixture(name);
-    fc.assert(
-      fc.property(fc.array(editArb(original.split('\n').length), { minLength: 1, maxLength: 12 }), (edits) => {
-        let text = original.split(/\r\n|\r|\n/).join('\n');
-        const model = new DocumentModel('file:///t', 1, text);
-        let v = 1;
-        for (const e of edits) {
-          const n = text.split('\n').length;
-          const sl = Math.min(e.sl, n - 1);
-          const el = Math.min(sl + e.span, n - 1);
-          const change: TextChange = {
-            range: { start: { line: sl, character: e.sc }, end: { line: el, character: el === sl ? Math.max(e.sc, e.ec) : e.ec } },
-            text: e.pieces.join('\n') + (e.newlineEnd ? '\n' : ''),
-          };
-          text = applyText(text, change);
-          model.applyChanges([change], ++v);
-          check(model, text);
-        }
-      }),
-      { seed: 4242, numRuns: 40 },
-    );
-  }
-});
-
-test('edits inside an MTRR block re-scan the following lines until the state matches again', () => {
-  const text = fixture('surface-pro-7.dmesg');
-  const lines = text.split('\n');
-  const header = lines.findIndex((l) => l.includes('MTRR variable ranges enabled:'));
-  assert.ok(header > 0);
-  const col = lines[header].indexOf('MTRR');
-  const at = (text: string) => ({ range: { start: { line: header, character: col }, end: { line: header, character: col + 4 } }, text });
-  const model = new DocumentModel('file:///t', 1, text);
-  const before = model.maps().records.filter((r) => r.kind === 'mtrr-variable').length;
-  assert.ok(before > 0);
-  // Break the header: the entries under it are no longer MTRR lines.
-  model.applyChanges([at('XXXX')], 2);
-  assert.equal(model.maps().records.filter((r) => r.kind === 'mtrr-variable').length, 0);
-  check(model, applyText(text, at('XXXX')));
-  // Restore it.
-  model.applyChanges([at('MTRR')], 3);
-  assert.equal(model.maps().records.filter((r) => r.kind === 'mtrr-variable').length, before);
-  check(model, text);
-});
 
 test('a large document scans in chunks; edits during the scan end up equal to a fresh parse', async () => {
   const base = fixture('hyperplatform-laptop-8gb.log').split('\n').filter(Boolean);
