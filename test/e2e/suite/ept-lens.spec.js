@@ -293,4 +293,23 @@ describe('EPT Lens commands', function () {
     const hs = await poll(async () => { const h = await hoverAt(laptop, l, col); return h && /PML4/.test(hoverText(h)) ? h : undefined; }, 30000);
     assert.ok(hs, 'no PML4 hover within 30 s after eptLens.restartServer');
   });
+
+  it('when the server process dies, the client starts a new one and hints come back', async () => {
+    // The language server is a child of this extension host running dist/server.js.
+    const servers = () => fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((pid) => {
+      try {
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        const ppid = Number(/^\S+ \(.*\) \S (\d+)/.exec(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))[1]);
+        return ppid === process.pid && /dist[\\/]server\.js/.test(cmd);
+      } catch { return false; }
+    }).map(Number);
+    const before = await poll(() => { const s = servers(); return s.length ? s : undefined; }, 30000);
+    assert.ok(before, 'no dist/server.js child process of the extension host found');
+    for (const pid of before) process.kill(pid, 'SIGKILL');
+    const after = await poll(() => { const s = servers().filter((p) => !before.includes(p)); return s.length ? s : undefined; }, 30000);
+    assert.ok(after, `no new server process within 30 s after killing ${before.join(', ')}`);
+    const l = lineOf(laptop, '0000000000100000 - 0000000000102000');
+    const hs = await hints(laptop, 30000, (h) => h.some((x) => x.position.line === l && /97×4K/.test(hintLabel(x))));
+    assert.ok(hs.some((x) => x.position.line === l && /97×4K/.test(hintLabel(x))), `hints did not come back after the crash: ${describeHints(hs)}`);
+  });
 });
