@@ -2,7 +2,7 @@
 // scans it line by line, groups the maps and renders the Markdown plan. Reports progress and
 // stops when cancelled.
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MapRecord, groupMaps, newScanState, scanLine } from '../formats';
 import { forEachLine } from '../formats/lines';
 import { planMemoryMap } from '../planner';
@@ -64,7 +64,7 @@ export async function planFile(
     try {
       const mtrr = settings.mmioMemoryType === 'mtrr' ? map.mtrr?.state : undefined;
       const plan = planMemoryMap(ramInputs(map), { limit: settings.limit, maxPage: settings.maxPage, ramPage: settings.ramPage, mtrr });
-      parts.push(planToMarkdown(plan, { title, lineLabel: (l) => `${name}:${l + 1}` }), '');
+      parts.push(planToMarkdown(plan, { title, lineLabel: (l) => `${name}:${l + 1}`, lineLink: (l) => `${pathToFileURL(file).href}#L${l + 1}` }), '');
     } catch (e) {
       parts.push(`# ${title}`, '', `No plan: ${e instanceof Error ? e.message : String(e)}`, '');
     }

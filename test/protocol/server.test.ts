@@ -272,7 +272,7 @@ describe('edits, settings and diagnostics', () => {
     const r = await c.request<{ markdown: string; lines: number }>('eptLens/planFile', { uri: pathToFileURL(fixturePath('hyperplatform-laptop-8gb.log')).href, workDoneToken: 'tok-1' });
     assert.equal(r.lines, 9);
     assert.match(r.markdown, /\| 373 \|/);
-    assert.match(r.markdown, /hyperplatform-laptop-8gb\.log:4/);
+    assert.match(r.markdown, /\[hyperplatform-laptop-8gb\.log:4\]\(file:\/\/\/\S+\/hyperplatform-laptop-8gb\.log#L4\)/, 'line labels link back to the log');
     const kinds = (c.progress.get('tok-1') ?? []).map((p) => p.kind);
     assert.equal(kinds[0], 'begin');
     assert.equal(kinds[kinds.length - 1], 'end');

@@ -10,6 +10,8 @@ export interface MarkdownOptions {
   title?: string;
   /** How a 0-based log line is shown (default `line ${line0 + 1}`). */
   lineLabel?: (line0: number) => string;
+  /** When given, line labels link there (`file:///…/log#L12` opens the log at that line). */
+  lineLink?: (line0: number) => string;
 }
 
 /** 0-based line of a RAM range: its first input that came from text. */
@@ -62,8 +64,12 @@ function row(cells: (string | number)[]): string {
 
 export function planToMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   const title = opts.title ?? 'EPT identity-map plan';
-  const label = (line: number | undefined): string =>
-    line === undefined ? '' : md(opts.lineLabel ? opts.lineLabel(line) : `line ${line + 1}`);
+  const label = (line: number | undefined): string => {
+    if (line === undefined) return '';
+    const text = md(opts.lineLabel ? opts.lineLabel(line) : `line ${line + 1}`);
+    // Spaces and parentheses would end a Markdown link target.
+    return opts.lineLink ? `[${text}](${opts.lineLink(line).replace(/ /g, '%20').replace(/\(/g, '%28').replace(/\)/g, '%29')})` : text;
+  };
   const o = plan.options;
   const out: string[] = [];
   out.push(`# ${md(title)}`, '');
