@@ -5,18 +5,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { groupMaps, ramInputs, scanText } from '../../src/formats';
-import { PAGE_BYTES, formatCount, planMemoryMap, type Plan } from '../../src/planner';
+import { PAGE_BYTES, formatCount, planMemoryMap } from '../../src/planner';
 import { CSV_HEADER, EXPORT_FORMATS, exportPlan, isExportFormat, planToCHeader, planToCsv, planToJson, planToMarkdown } from '../../src/planner/export';
+import { MAP_FIXTURES as FIXTURES, ROOT, planOf } from '../support/fixtures';
 
-const ROOT = process.env.EPT_LENS_ROOT ?? process.cwd();
-const FIXTURES = ['hyperplatform-laptop-8gb.log', 'hyperplatform-issue29.log', 'surface-pro-7.dmesg', 'thinkpad-x240.dmesg', 'desktop-i7-2600.iomem'];
-
-function planOf(name: string): Plan {
-  const doc = groupMaps(scanText(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', name), 'utf8')));
-  const map = doc.maps[0];
-  return planMemoryMap(ramInputs(map), { mtrr: map.mtrr?.state });
-}
 
 test('Markdown: summary, the gap table with the seed gap 0x9f000–0x100000 → 97×4K on line 4, comparison', () => {
   const md = planToMarkdown(planOf('hyperplatform-laptop-8gb.log'), { title: 'laptop | 8 GB' });

@@ -9,27 +9,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { groupMaps, ramInputs, scanText } from '../../src/formats';
-import { formatCount, formatSize, planMemoryMap, type Plan } from '../../src/planner';
+import { formatCount, formatSize, type Plan } from '../../src/planner';
 import { renderReport } from '../../src/server/report/html';
+import { MAP_FIXTURES as FIXTURES, ROOT, planOf } from '../support/fixtures';
 
-const ROOT = process.env.EPT_LENS_ROOT ?? process.cwd();
 const CHROMIUM = process.env.EPT_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'report');
 const PAGE_URL = 'http://ept-lens.test/report.html';
-const FIXTURES = [
-  'hyperplatform-laptop-8gb.log',
-  'hyperplatform-issue29.log',
-  'surface-pro-7.dmesg',
-  'thinkpad-x240.dmesg',
-  'desktop-i7-2600.iomem',
-];
-
-function planOf(name: string): Plan {
-  const doc = groupMaps(scanText(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', name), 'utf8')));
-  const map = doc.maps[0];
-  return planMemoryMap(ramInputs(map), { mtrr: map.mtrr?.state });
-}
 
 // Roughly VS Code's Dark Modern and Light Modern, set on <html> as the workbench does.
 const THEMES: Record<string, Record<string, string>> = {

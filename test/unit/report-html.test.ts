@@ -2,21 +2,11 @@
 // RAM range and gap with data-line, the gap table, the CSP and its nonce, escaping.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { groupMaps, ramInputs, scanText } from '../../src/formats';
 import { formatCount, formatSize, planMemoryMap, type Plan } from '../../src/planner';
 import { addrLabel, esc, layoutSegments, renderMessage, renderReport } from '../../src/server/report/html';
 import { parseReportMessage } from '../../src/server/report/protocol';
+import { MAP_FIXTURES as FIXTURES, planOf } from '../support/fixtures';
 
-const ROOT = process.env.EPT_LENS_ROOT ?? process.cwd();
-const FIXTURES = ['hyperplatform-laptop-8gb.log', 'hyperplatform-issue29.log', 'surface-pro-7.dmesg', 'thinkpad-x240.dmesg', 'desktop-i7-2600.iomem'];
-
-function planOf(name: string): Plan {
-  const doc = groupMaps(scanText(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', name), 'utf8')));
-  const map = doc.maps[0];
-  return planMemoryMap(ramInputs(map), { mtrr: map.mtrr?.state });
-}
 
 const NONCE = 'bm9uY2Uxe2Q3NGE5OGY0YmM';
 const CSP_SOURCE = 'https://*.vscode-cdn.net';
