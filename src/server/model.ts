@@ -48,8 +48,171 @@ class Snapshots {
   }
 }
 
+/**
+ * The document's lines without one string per line: the text as last set in full is kept once,
+ * with the start and end offset of every line in typed arrays; lines are cut from it on demand.
+ * Lines written by edits are kept as their own strings (`extra`).
+ */
+class LineStore {
+  private base = '';
+  /** >= 0: the line starts at this offset of `base`; < 0: the line is `extra[-src - 1]`. */
+  private src = new Int32Array(1);
+  /** End offset in `base` of a line that lies in `base` (exclusive, without the line break). */
+  private end = new Int32Array(1);
+  private extra: string[] = [];
+  /** Lines that are `extra` strings (the rest of `extra` is garbage, compacted now and then). */
+  private live = 0;
+  length = 1;
+
+  setText(text: string): void {
+    const hasCr = text.indexOf('\r') >= 0;
+    let n = 1;
+    if (!hasCr) for (let p = text.indexOf('\n'); p >= 0; p = text.indexOf('\n', p + 1)) n++;
+    else
+      for (let p = 0; p < text.length; p++) {
+        const c = text.charCodeAt(p);
+        if (c === 10 || (c === 13 && text.charCodeAt(p + 1) !== 10)) n++;
+      }
+    const src = new Int32Array(n);
+    const end = new Int32Array(n);
+    let l = 0;
+    if (!hasCr) {
+      let start = 0;
+      for (let p = text.indexOf('\n'); p >= 0; p = text.indexOf('\n', p + 1)) {
+        src[l] = start;
+        end[l++] = p;
+        start = p + 1;
+      }
+      src[l] = start;
+      end[l] = text.length;
+    } else {
+      let start = 0;
+      for (let p = 0; p < text.length; p++) {
+        const c = text.charCodeAt(p);
+        if (c === 10 || c === 13) {
+          src[l] = start;
+          end[l++] = p;
+          if (c === 13 && text.charCodeAt(p + 1) === 10) p++;
+          start = p + 1;
+        }
+      }
+      src[l] = start;
+      end[l] = text.length;
+    }
+    this.base = text;
+    this.src = src;
+    this.end = end;
+    this.extra = [];
+    this.live = 0;
+    this.length = n;
+  }
+
+  at(i: number): string {
+    const s = this.src[i];
+    return s >= 0 ? this.base.slice(s, this.end[i]) : this.extra[-s - 1];
+  }
+
+  /** Replaces `removeCount` lines from `start` with `items`. */
+  splice(start: number, removeCount: number, items: readonly string[]): void {
+    for (let i = start; i < start + removeCount; i++) if (this.src[i] < 0) this.live--;
+    const n = this.length - removeCount + items.length;
+    let src = this.src;
+    let end = this.end;
+    if (n !== this.length) {
+      src = new Int32Array(n);
+      end = new Int32Array(n);
+      src.set(this.src.subarray(0, start));
+      end.set(this.end.subarray(0, start));
+      src.set(this.src.subarray(start + removeCount, this.length), start + items.length);
+      end.set(this.end.subarray(start + removeCount, this.length), start + items.length);
+    }
+    for (let k = 0; k < items.length; k++) {
+      this.extra.push(items[k]);
+      src[start + k] = -this.extra.length;
+      end[start + k] = 0;
+    }
+    this.live += items.length;
+    this.src = src;
+    this.end = end;
+    this.length = n;
+    if (this.extra.length > 1024 && this.extra.length > 2 * this.live) this.compact();
+  }
+
+  /** Drops the `extra` strings no line refers to any more. */
+  private compact(): void {
+    const extra: string[] = [];
+    const src = this.src;
+    for (let i = 0; i < this.length; i++) {
+      const s = src[i];
+      if (s < 0) {
+        extra.push(this.extra[-s - 1]);
+        src[i] = -extra.length;
+      }
+    }
+    this.extra = extra;
+    this.live = extra.length;
+  }
+
+  join(): string {
+    const parts: string[] = new Array(this.length);
+    for (let i = 0; i < this.length; i++) parts[i] = this.at(i);
+    return parts.join('\n');
+  }
+}
+
+const isIndex = (k: string | symbol): boolean => {
+  if (typeof k !== 'string' || k.length === 0) return false;
+  const c = k.charCodeAt(0);
+  if (c < 48 || c > 57) return false;
+  const i = +k;
+  return Number.isInteger(i) && String(i) === k;
+};
+
+/**
+ * A read-only array view of the lines (`model.lines[i]`, `.length`, the array methods), each line
+ * cut from the store when read.
+ */
+function linesView(store: LineStore, target: string[]): string[] {
+  return new Proxy(target, {
+    get(t, k, receiver) {
+      if (k === 'length') return store.length;
+      if (isIndex(k)) {
+        const i = Number(k);
+        return i < store.length ? store.at(i) : undefined;
+      }
+      return Reflect.get(t, k, receiver);
+    },
+    has(t, k) {
+      if (isIndex(k)) return Number(k) < store.length;
+      return Reflect.has(t, k);
+    },
+    ownKeys() {
+      const keys: string[] = [];
+      for (let i = 0; i < store.length; i++) keys.push(String(i));
+      keys.push('length');
+      return keys;
+    },
+    getOwnPropertyDescriptor(t, k) {
+      if (isIndex(k)) return Number(k) < store.length ? { value: store.at(Number(k)), writable: false, enumerable: true, configurable: true } : undefined;
+      if (k === 'length') t.length = store.length;
+      return Reflect.getOwnPropertyDescriptor(t, k);
+    },
+    set() {
+      return false;
+    },
+    defineProperty() {
+      return false;
+    },
+    deleteProperty() {
+      return false;
+    },
+  });
+}
+
 export class DocumentModel {
-  lines: string[] = [];
+  private store = new LineStore();
+  /** The lines, as a read-only array view (each line is cut from the text when read). */
+  readonly lines: string[] = linesView(this.store, []);
   /** Scan result per line (undefined: nothing recognised, or not scanned yet). */
   private recs: (MapRecord | undefined)[] = [];
   /** Scan state each line starts in. */
@@ -71,20 +234,25 @@ export class DocumentModel {
   }
 
   get lineCount(): number {
-    return this.lines.length;
+    return this.store.length;
+  }
+
+  /** The text of one line. */
+  lineAt(line: number): string {
+    return this.store.at(line);
   }
 
   get complete(): boolean {
-    return this.scanned >= this.lines.length;
+    return this.scanned >= this.store.length;
   }
 
   /** Fraction scanned, for progress. */
   get progress(): number {
-    return this.lines.length === 0 ? 1 : this.scanned / this.lines.length;
+    return this.store.length === 0 ? 1 : this.scanned / this.store.length;
   }
 
   getText(): string {
-    return this.lines.join('\n');
+    return this.store.join();
   }
 
   /** Characters of the text as last set in full (an estimate of the document's size). */
@@ -92,30 +260,30 @@ export class DocumentModel {
 
   private setText(text: string, eager: boolean): void {
     this.byteSize = text.length;
-    this.lines = splitDocumentLines(text);
-    this.recs = new Array(this.lines.length);
-    this.before = new Array(this.lines.length);
+    this.store.setText(text);
+    this.recs = new Array(this.store.length);
+    this.before = new Array(this.store.length);
     this.before[0] = newScanState();
     this.scanned = 0;
     this.structure++;
-    if (eager || this.lines.length <= CHUNK_LINES) this.scanSome(Infinity);
+    if (eager || this.store.length <= CHUNK_LINES) this.scanSome(Infinity);
   }
 
   /** Scans up to `max` more lines; returns true when the whole document is scanned. */
   scanSome(max = CHUNK_LINES): boolean {
-    const end = Math.min(this.lines.length, this.scanned + max);
+    const end = Math.min(this.store.length, this.scanned + max);
     if (this.scanned >= end) return this.complete;
     const first = this.before[this.scanned] ?? newScanState();
     const snaps = new Snapshots(first);
     const state = copyState(first);
-    const lines = this.lines;
+    const store = this.store;
     const recs = this.recs;
     const before = this.before;
     for (let i = this.scanned; i < end; i++) {
       before[i] = snaps.of(state);
-      recs[i] = scanLine(lines[i], i, state);
+      recs[i] = scanLine(store.at(i), i, state);
     }
-    if (end < lines.length) before[end] = snaps.of(state);
+    if (end < store.length) before[end] = snaps.of(state);
     this.scanned = end;
     this.structure++;
     return this.complete;
@@ -142,15 +310,17 @@ export class DocumentModel {
 
   /** Applies LSP content changes in order (incremental or full). */
   applyChanges(changes: readonly TextChange[], version: number): void {
-    if (changes.length > MANY_CHANGES && this.lines.length > CHUNK_LINES) {
+    if (changes.length > MANY_CHANGES && this.store.length > CHUNK_LINES) {
       // Replace-all and the like: splice the text only, then re-scan once (incremental re-scans
       // would each walk the records after the edit).
       for (const c of changes) {
-        if (!c.range) this.lines = splitDocumentLines(c.text);
-        else this.spliceText(c.range, c.text);
+        if (!c.range) {
+          this.store.setText(c.text);
+          this.byteSize = c.text.length;
+        } else this.spliceText(c.range, c.text);
       }
-      this.recs = new Array(this.lines.length);
-      this.before = new Array(this.lines.length);
+      this.recs = new Array(this.store.length);
+      this.before = new Array(this.store.length);
       this.before[0] = newScanState();
       this.scanned = 0;
       this.structure++;
@@ -163,13 +333,15 @@ export class DocumentModel {
   /** Applies one change to the lines alone (records are rebuilt by a full re-scan). */
   private spliceText(range: NonNullable<TextChange['range']>, text: string): void {
     const { start, end } = range;
-    const n = this.lines.length;
+    const n = this.store.length;
     const sl = clamp(start.line, 0, n - 1);
     const el = clamp(end.line, sl, n - 1);
     const inserted = splitDocumentLines(text);
-    inserted[0] = this.lines[sl].slice(0, clamp(start.character, 0, this.lines[sl].length)) + inserted[0];
-    inserted[inserted.length - 1] += this.lines[el].slice(clamp(end.character, 0, this.lines[el].length));
-    this.lines = splice(this.lines, sl, el - sl + 1, inserted);
+    const first = this.store.at(sl);
+    const last = el === sl ? first : this.store.at(el);
+    inserted[0] = first.slice(0, clamp(start.character, 0, first.length)) + inserted[0];
+    inserted[inserted.length - 1] += last.slice(clamp(end.character, 0, last.length));
+    this.store.splice(sl, el - sl + 1, inserted);
   }
 
   applyChange(change: TextChange): void {
@@ -178,11 +350,13 @@ export class DocumentModel {
       return;
     }
     const { start, end } = change.range;
-    const n = this.lines.length;
+    const n = this.store.length;
     const sl = clamp(start.line, 0, n - 1);
     const el = clamp(end.line, sl, n - 1);
-    const head = this.lines[sl].slice(0, clamp(start.character, 0, this.lines[sl].length));
-    const tail = this.lines[el].slice(clamp(end.character, 0, this.lines[el].length));
+    const first = this.store.at(sl);
+    const last = el === sl ? first : this.store.at(el);
+    const head = first.slice(0, clamp(start.character, 0, first.length));
+    const tail = last.slice(clamp(end.character, 0, last.length));
     const inserted = splitDocumentLines(change.text);
     inserted[0] = head + inserted[0];
     inserted[inserted.length - 1] += tail;
@@ -191,7 +365,7 @@ export class DocumentModel {
     const oldScanned = this.scanned;
     const oldRecs = this.recs.slice(sl, el + 1);
     const firstState = this.before[sl];
-    this.lines = splice(this.lines, sl, removed, inserted);
+    this.store.splice(sl, removed, inserted);
     this.recs = splice(this.recs, sl, removed, new Array<MapRecord | undefined>(inserted.length));
     this.before = splice(this.before, sl, removed, new Array<ScanState>(inserted.length));
     let changedRecords = delta !== 0 || oldRecs.some((r) => r !== undefined);
@@ -216,7 +390,7 @@ export class DocumentModel {
     const state = copyState(entry);
     for (let i = sl; i <= lastNew; i++) {
       this.before[i] = snaps.of(state);
-      const r = scanLine(this.lines[i], i, state);
+      const r = scanLine(this.store.at(i), i, state);
       this.recs[i] = r;
       if (r) changedRecords = true;
     }
@@ -227,11 +401,11 @@ export class DocumentModel {
       if (old && sameState(old, state)) break;
       this.before[i] = snaps.of(state);
       const prev = this.recs[i];
-      const r = scanLine(this.lines[i], i, state);
+      const r = scanLine(this.store.at(i), i, state);
       this.recs[i] = r;
       if (r || prev) changedRecords = true;
     }
-    if (i === this.scanned && i < this.lines.length) this.before[i] = snaps.of(state);
+    if (i === this.scanned && i < this.store.length) this.before[i] = snaps.of(state);
     if (changedRecords) this.structure++;
   }
 

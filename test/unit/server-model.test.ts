@@ -92,3 +92,37 @@ test('a didChange with many changes on a large document (replace all) re-scans o
   await model.scanAll();
   check(model, text);
 });
+
+test('lines are kept as one text plus offsets: the view reads like an array through edits, compaction and full replaces', () => {
+  const base = fixture('hyperplatform-laptop-8gb.log');
+  let text = base + 'noise\r\nmore noise\rlast';
+  const model = new DocumentModel('file:///t', 1, text);
+  const want = () => text.split(/\r\n|\r|\n/);
+  const same = () => {
+    const w = want();
+    assert.equal(model.lineCount, w.length);
+    assert.equal(model.lines.length, w.length);
+    for (let i = 0; i < w.length; i++) assert.equal(model.lines[i], w[i]);
+    assert.equal(model.lines[w.length], undefined);
+    assert.deepEqual([...model.lines], w);
+    assert.equal(model.lines.findIndex((l) => l === 'last'), w.indexOf('last'));
+  };
+  same();
+  assert.deepEqual(model.lines, want());
+  // Enough one-character edits that the store drops the strings of overwritten lines (compaction).
+  for (let k = 0; k < 3000; k++) {
+    const line = (k * 7) % model.lineCount;
+    const c: TextChange = { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: k % 5 === 0 ? 'x\n' : 'y' };
+    text = applyText(text, c);
+    model.applyChanges([c], k + 2);
+  }
+  same();
+  check(model, text);
+  text = 'a\nb';
+  model.applyChanges([{ text }], 9999);
+  same();
+  assert.throws(() => {
+    'use strict';
+    (model.lines as string[])[0] = 'z';
+  });
+});
