@@ -106,25 +106,30 @@ export function checkCspInputs(nonce: unknown, cspSource: unknown): void {
   }
 }
 
-/** A page with a heading and a message (no plan: no memory map, a planner error). */
-export function renderMessage(opts: { nonce: string; cspSource: string; title: string; message: string }): string {
-  checkCspInputs(opts.nonce, opts.cspSource);
-  const csp = `default-src 'none'; style-src ${opts.cspSource} 'nonce-${opts.nonce}';`;
+/** The document around a page's header and body: CSP meta with the nonce, theme style. */
+function page(opts: { nonce: string; csp: string; title: string }, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta http-equiv="Content-Security-Policy" content="${opts.csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(opts.title)}</title>
 <style nonce="${opts.nonce}">${STYLE}</style>
 </head>
 <body>
-<header class="head"><div class="titles"><h1>${esc(opts.title)}</h1></div></header>
-<main><p class="notice" role="status">${esc(opts.message)}</p></main>
+${body}
 </body>
 </html>
 `;
+}
+
+/** A page with a heading and a message (no plan: no memory map, a planner error). */
+export function renderMessage(opts: { nonce: string; cspSource: string; title: string; message: string }): string {
+  checkCspInputs(opts.nonce, opts.cspSource);
+  const csp = `default-src 'none'; style-src ${opts.cspSource} 'nonce-${opts.nonce}';`;
+  return page({ nonce: opts.nonce, csp, title: opts.title }, `<header class="head"><div class="titles"><h1>${esc(opts.title)}</h1></div></header>
+<main><p class="notice" role="status">${esc(opts.message)}</p></main>`);
 }
 
 export function renderReport(plan: Plan, opts: ReportOptions): string {
@@ -147,17 +152,7 @@ export function renderReport(plan: Plan, opts: ReportOptions): string {
     o.mtrr ? 'memory types from the MTRRs' : 'gaps UC, RAM WB',
   ].filter(Boolean).join(' · ');
 
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(opts.title)}</title>
-<style nonce="${nonce}">${STYLE}</style>
-</head>
-<body>
-<header class="head">
+  return page({ nonce, csp, title: opts.title }, `<header class="head">
   <div class="titles">
     <h1>${esc(opts.title)}</h1>
     <p class="sub">${esc(subtitle)}</p>
@@ -172,10 +167,7 @@ ${addressMap(plan, segs, lineLabel)}
 ${gapTable(plan, segs, lineLabel)}
 ${ramTable(plan, segs, lineLabel)}
 </main>
-<script nonce="${nonce}">${SCRIPT}</script>
-</body>
-</html>
-`;
+<script nonce="${nonce}">${SCRIPT}</script>`);
 }
 
 function toolbar(): string {
