@@ -62,6 +62,12 @@ function row(cells: (string | number)[]): string {
   return `| ${cells.map(String).join(' | ')} |`;
 }
 
+/** One gap or RAM range as a table row: number, line, start, end, size, pages, type. */
+function spanRow(n: number, line: string, s: Span): string {
+  const p = s.pages;
+  return row([n, line, `\`${hex(s.start)}\``, `\`${hex(s.end)}\``, formatSize(s.end - s.start), formatCount(p['4K']), formatCount(p['2M']), formatCount(p['1G']), md(memoryTypeText(s))]);
+}
+
 export function planToMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   const title = opts.title ?? 'EPT identity-map plan';
   const label = (line: number | undefined): string => {
@@ -115,19 +121,7 @@ export function planToMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
     out.push(row(['#', 'line', 'start', 'end', 'size', '4K', '2M', '1G', 'type']));
     out.push(row(['---:', '---', '---', '---', '---:', '---:', '---:', '---:', '---']));
     plan.gaps.forEach((g, i) => {
-      out.push(
-        row([
-          i + 1,
-          label(gapLine(plan, g)) + (g.before === undefined ? ' (tail)' : ''),
-          `\`${hex(g.start)}\``,
-          `\`${hex(g.end)}\``,
-          formatSize(g.end - g.start),
-          formatCount(g.pages['4K']),
-          formatCount(g.pages['2M']),
-          formatCount(g.pages['1G']),
-          md(memoryTypeText(g)),
-        ]),
-      );
+      out.push(spanRow(i + 1, label(gapLine(plan, g)) + (g.before === undefined ? ' (tail)' : ''), g));
     });
     out.push('');
     const mixed = plan.gaps.filter((g) => g.memoryType === 'mixed');
@@ -148,19 +142,7 @@ export function planToMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
     out.push(row(['#', 'line', 'start', 'end', 'size', '4K', '2M', '1G', 'type']));
     out.push(row(['---:', '---', '---', '---', '---:', '---:', '---:', '---:', '---']));
     plan.ram.forEach((r, i) => {
-      out.push(
-        row([
-          i + 1,
-          label(ramLine(r)),
-          `\`${hex(r.start)}\``,
-          `\`${hex(r.end)}\``,
-          formatSize(r.end - r.start),
-          formatCount(r.pages['4K']),
-          formatCount(r.pages['2M']),
-          formatCount(r.pages['1G']),
-          md(memoryTypeText(r)),
-        ]),
-      );
+      out.push(spanRow(i + 1, label(ramLine(r)), r));
     });
     out.push('');
   }
