@@ -8,14 +8,6 @@ import { planToMarkdown } from './markdown';
 export type ExportFormat = 'json' | 'md' | 'csv' | 'c';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'md', 'csv', 'c'];
 
-/** File extension and a human label for each format (save dialogs, buttons). */
-export const EXPORT_FORMAT_INFO: Readonly<Record<ExportFormat, { extension: string; label: string }>> = {
-  json: { extension: 'json', label: 'JSON' },
-  md: { extension: 'md', label: 'Markdown' },
-  csv: { extension: 'csv', label: 'CSV' },
-  c: { extension: 'h', label: 'C header' },
-};
-
 export const isExportFormat = (v: unknown): v is ExportFormat => typeof v === 'string' && (EXPORT_FORMATS as readonly string[]).includes(v);
 
 export interface ExportOptions {
