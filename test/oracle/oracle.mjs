@@ -7,6 +7,8 @@
 //
 //   node test/oracle/oracle.mjs extract FORMAT FILE   # prints the .oracle.json for FILE
 //   node test/oracle/oracle.mjs plan FILE.oracle.json # prints the plan's figures
+//   node test/oracle/oracle.mjs figures FORMAT FILE [dmesg|none]  # extract + plan
+//   node test/oracle/oracle.mjs plans SPEC...         # full plans as one JSON object (the test)
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
@@ -53,11 +55,12 @@ function extractMtrrDump(lines) {
     const line = bare(raw);
     let m;
     if ((m = /MTRR default type: ([a-z-]+)/.exec(line))) {
-      mtrr = { source: 'dmesg', defaultType: TYPE_NAMES[m[1]], fixedEnabled: false, fixed: [], variable: [], physBits: null };
+      mtrr = { source: 'dmesg', enabled: true, defaultType: TYPE_NAMES[m[1]], fixedEnabled: false, fixed: [], variable: [], physBits: null };
       block = null;
     } else if (!mtrr) continue;
     else if ((m = /MTRR fixed ranges (enabled|disabled):/.exec(line))) { mtrr.fixedEnabled = m[1] === 'enabled'; block = 'fixed'; }
-    else if (/MTRR variable ranges (enabled|disabled):/.test(line)) block = 'variable';
+    // "variable ranges disabled" is Linux's way of saying MTRRs are off (E clear): all UC.
+    else if ((m = /MTRR variable ranges (enabled|disabled):/.exec(line))) { mtrr.enabled = m[1] === 'enabled'; block = 'variable'; }
     else if (block === 'fixed' && (m = /\s([0-9A-F]{5})-([0-9A-F]{5}) ([a-z-]+)$/.exec(line))) mtrr.fixed.push([`0x${m[1]}`, `0x${m[2]}`, TYPE_NAMES[m[3]]]);
     else if (block === 'variable' && (m = /\s(\d+) base ([0-9A-F]+) mask ([0-9A-F]+) ([a-z-]+)$/.exec(line))) mtrr.variable.push([`0x${m[2]}`, `0x${m[3]}`, TYPE_NAMES[m[4]]]);
     else if (block === 'variable' && /\s\d+ disabled$/.test(line)) continue;
@@ -69,6 +72,25 @@ function extractMtrrDump(lines) {
     mtrr.physBits = bits.length ? Math.max(...bits) : null;
   }
   return mtrr;
+}
+
+/**
+ * QEMU `info mtree` (tree or `-f` flat view): inside the `address-space: memory` block or the
+ * flat view of AS "memory", every `(prio N, ram)` line (a RAM region or an alias of one) is RAM,
+ * end inclusive; `rom`, `i/o` and `romd` lines are not. Other address spaces and the
+ * `memory-region:` listings (the RAM blocks themselves, not where they are mapped) don't count.
+ */
+function extractMtree(lines) {
+  const ram = [];
+  let active = false;
+  lines.forEach((raw, i) => {
+    const line = bare(raw);
+    if (/^\s*address-space: memory\s*$/.test(line) || /^\s*AS "memory"/.test(line)) { active = true; return; }
+    if (/^\s*(address-space:|memory-region:|FlatView #)/.test(line)) { active = false; return; }
+    const m = /^\s*([0-9a-f]{16})-([0-9a-f]{16}) \(prio -?\d+, ([a-z/]+)\):/.exec(line);
+    if (active && m && m[3] === 'ram') ram.push({ start: `0x${m[1]}`, end: `0x${m[2]}`, line: i + 1 });
+  });
+  return ram;
 }
 
 /** `grep "" /sys/firmware/memmap/N/{start,end,type}` output: start, end (inclusive) and type per entry directory. */
@@ -118,7 +140,8 @@ function extractCleanup(lines, physBits) {
 
 export function extract(text, format, { mtrr = 'dmesg', physBits = null } = {}) {
   const lines = text.split(/\r?\n/);
-  const f = format === 'sysfs-memmap' ? { re: /(?!)/, ram: /(?!)/ } : RAM_FORMATS[format];
+  const own = { 'sysfs-memmap': extractSysfsMemmap, mtree: extractMtree }[format];
+  const f = own ? { re: /(?!)/, ram: /(?!)/, inclusive: true } : RAM_FORMATS[format];
   if (!f) throw new Error(`oracle: unknown format ${format}`);
   const ram = [];
   lines.forEach((raw, i) => {
@@ -128,8 +151,8 @@ export function extract(text, format, { mtrr = 'dmesg', physBits = null } = {}) 
     const [start, end] = f.sizeFirst ? [BigInt(`0x${m[2]}`), BigInt(`0x${m[2]}`) + BigInt(`0x${m[1]}`)] : [BigInt(`0x${m[1]}`), BigInt(`0x${m[2]}`)];
     ram.push({ start: `0x${start.toString(16)}`, end: `0x${end.toString(16)}`, line: i + 1 });
   });
-  if (format === 'sysfs-memmap') ram.push(...extractSysfsMemmap(lines));
-  const spec = { format, endInclusive: format === 'sysfs-memmap' ? true : f.inclusive, ram };
+  if (own) ram.push(...own(lines));
+  const spec = { format, endInclusive: f.inclusive, ram };
   if (mtrr === 'dmesg') spec.mtrr = extractMtrrDump(lines);
   else if (mtrr === 'proc') spec.mtrr = extractProcMtrr(lines, physBits ?? 36);
   else if (mtrr === 'cleanup') spec.mtrr = extractCleanup(lines, physBits ?? 36);
@@ -143,7 +166,7 @@ const CODE = { UC: 0, WC: 1, WT: 4, WP: 5, WB: 6 };
 
 /** The effective MTRR type of every address as sorted pieces [{start, type}] up to `top`. */
 function typePieces(mtrr, top) {
-  if (!mtrr) return [{ start: 0n, type: 'UC' }];
+  if (!mtrr || mtrr.enabled === false) return [{ start: 0n, type: 'UC' }];
   const phys = 1n << BigInt(mtrr.physBits ?? 52);
   const regions = mtrr.variable.map(([b, m, type]) => {
     // Ones above MAXPHYADDR: a contiguous mask is one block below 2^MAXPHYADDR, no aliases.
@@ -265,7 +288,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       m ? '  ],' : '  ],\n  "mtrr": null',
     ];
     if (m) {
-      out.push('  "mtrr": {', `    "source": ${one(m.source)}, "defaultType": ${one(m.defaultType)}, "physBits": ${m.physBits}, "fixedEnabled": ${m.fixedEnabled},`);
+      const enabled = m.enabled === false ? ' "enabled": false,' : '';
+      out.push('  "mtrr": {', `    "source": ${one(m.source)},${enabled} "defaultType": ${one(m.defaultType)}, "physBits": ${m.physBits}, "fixedEnabled": ${m.fixedEnabled},`);
       out.push(`    "fixed": [${m.fixed.map(one).join(', ')}],`);
       out.push(`    "variable": [${m.variable.length ? '\n' : ''}${m.variable.map((v) => `      ${one(v)}`).join(',\n')}${m.variable.length ? '\n    ' : ''}]`, '  }');
     }
@@ -275,13 +299,18 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const spec = JSON.parse(fs.readFileSync(rest[0], 'utf8'));
     const p = plan(spec, spec.options ?? {});
     console.log(JSON.stringify({ totals: p.totals, tables: p.tables, bytes: p.bytes, gaps: p.gaps.length, ram: p.ram.length }));
+  } else if (cmd === 'figures') {
+    // Extract and plan in one go (checking the oracle itself on logs with known figures).
+    const [format, file, mtrr] = rest;
+    const p = plan(extract(fs.readFileSync(file, 'utf8'), format, { mtrr: mtrr ?? 'dmesg' }));
+    console.log(JSON.stringify({ totals: p.totals, tables: p.tables, bytes: p.bytes }));
   } else if (cmd === 'plans') {
     // Full plans of several .oracle.json files as one JSON object keyed by file (for the test).
     const out = {};
     for (const f of rest) { const spec = JSON.parse(fs.readFileSync(f, 'utf8')); out[f] = plan(spec, spec.options ?? {}); }
     process.stdout.write(JSON.stringify(out));
   } else {
-    console.error('usage: oracle.mjs extract FORMAT FILE [dmesg|proc|cleanup|none] [PHYSBITS] | plan FILE.oracle.json | plans FILE.oracle.json...');
+    console.error('usage: oracle.mjs extract FORMAT FILE [dmesg|proc|cleanup|none] [PHYSBITS] | plan SPEC | figures FORMAT FILE [MTRR] | plans SPEC...');
     process.exit(2);
   }
 }
