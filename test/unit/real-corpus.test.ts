@@ -88,22 +88,40 @@ test('the corpus: at least 45 real logs, each with its source on line 1 and an o
   for (const f of Object.keys(PENDING)) assert.ok(logs.includes(f), `PENDING names a missing file: ${f}`);
 });
 
+/** The product's plan of one corpus file, as the parts the oracle pins. */
+function productPlan(i: number): Plan {
+  const spec = JSON.parse(fs.readFileSync(specs[i], 'utf8')) as Spec;
+  const r = spawnSync(process.execPath, [CLI, '--json', ...(spec.args ?? []), path.join(DIR, logs[i])], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.equal(r.status, 0, `${logs[i]}: exit ${r.status}: ${r.stderr.split('\n')[0]}`);
+  const got = JSON.parse(r.stdout) as Plan;
+  return {
+    ram: got.ram.map(({ start, end }) => ({ start, end })),
+    gaps: got.gaps.map(({ start, end, pages }) => ({ start, end, pages })),
+    totals: got.totals,
+    tables: got.tables,
+    bytes: got.bytes,
+  };
+}
+
 const exact: string[] = [];
 for (const [i, f] of logs.entries()) {
   const reason = PENDING[f];
-  test(`real corpus: ${f}`, reason ? { todo: reason } : {}, () => {
+  test(`real corpus: ${f}`, (t) => {
     const want = expected[specs[i]];
     assert.ok(want, `${f}: no oracle plan`);
-    const spec = JSON.parse(fs.readFileSync(specs[i], 'utf8')) as Spec;
-    const r = spawnSync(process.execPath, [CLI, '--json', ...(spec.args ?? []), path.join(DIR, f)], { encoding: 'utf8', maxBuffer: 1 << 28 });
-    assert.equal(r.status, 0, `${f}: exit ${r.status}: ${r.stderr}`);
-    const got = JSON.parse(r.stdout) as Plan;
-    assert.deepEqual(got.ram.map(({ start, end }) => ({ start, end })), want.ram, `${f}: RAM ranges`);
-    assert.deepEqual(got.gaps.map(({ start, end, pages }) => ({ start, end, pages })), want.gaps, `${f}: gaps`);
-    assert.deepEqual(got.totals, want.totals, `${f}: totals`);
-    assert.deepEqual(got.tables, want.tables, `${f}: tables`);
-    assert.equal(got.bytes, want.bytes, `${f}: bytes`);
-    exact.push(f);
+    try {
+      const got = productPlan(i);
+      assert.deepEqual(got.ram, want.ram, `${f}: RAM ranges`);
+      assert.deepEqual(got.gaps, want.gaps, `${f}: gaps`);
+      assert.deepEqual(got.totals, want.totals, `${f}: totals`);
+      assert.deepEqual(got.tables, want.tables, `${f}: tables`);
+      assert.equal(got.bytes, want.bytes, `${f}: bytes`);
+      exact.push(f);
+    } catch (e) {
+      // A pending file is reported, not failed: its reader or rule is another item's work.
+      if (!reason) throw e;
+      t.todo(`${reason} (now: ${(e as Error).message.split('\n')[0]})`);
+    }
   });
 }
 
