@@ -11,6 +11,7 @@ import { exportPlan, planToJson } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { forEachLine } from '../formats/lines';
 import { renderPlanText } from './render';
+import { mmioPastLimit, runPolicies, sizingDefines } from './policies';
 import pkg from '../../package.json';
 
 interface Input {
@@ -152,6 +153,11 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const chunks: string[] = [];
+  const failures: string[] = [];
+  const atLine = (line: number): string => {
+    const l = locate(scanned.inputs, line);
+    return `${l.file}:${l.line}`;
+  };
   for (const map of selected) {
     const first = locate(scanned.inputs, map.firstLine);
     const last = locate(scanned.inputs, map.lastLine);
@@ -183,6 +189,17 @@ async function main(argv: string[]): Promise<number> {
     if (past.length === 0) {
       for (const b of plan.beyondLimit) err(`${first.file}: warning: RAM [0x${b.start.toString(16)}, 0x${b.end.toString(16)}) lies beyond the limit and is not mapped (raise --limit)`);
     }
+    const heading = `${first.file}: ${FORMAT_NAMES[map.format]} map ${map.index + 1} of ${doc.maps.length}, lines ${first.line}–${last.line}, ${ram.length} RAM ranges`;
+    const ctx = { map, plan, at: atLine, heading };
+    for (const w of mmioPastLimit(ctx)) err(w);
+    if (o.policy || o.policies || o.check) {
+      const pol = runPolicies(ctx, o, o.format);
+      failures.push(...pol.failures);
+      if (pol.chunk !== undefined) {
+        chunks.push(pol.chunk);
+        continue;
+      }
+    }
     if (o.format === 'json') {
       const json = {
         file: first.file,
@@ -195,16 +212,20 @@ async function main(argv: string[]): Promise<number> {
       };
       chunks.push(JSON.stringify(json, null, 2));
     } else if (o.format !== 'text') {
-      chunks.push(exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}` }).trimEnd());
+      let text = exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}` }).trimEnd();
+      // The C header also sizes static pools: highest address to map and what covers it.
+      if (o.format === 'c') text = text.replace(/\n(#endif[^\n]*)$/, `\n${sizingDefines(ctx).join('\n')}\n$1`);
+      chunks.push(text);
     } else {
-      const heading = `${first.file}: ${FORMAT_NAMES[map.format]} map ${map.index + 1} of ${doc.maps.length}, lines ${first.line}–${last.line}, ${ram.length} RAM ranges`;
       chunks.push(renderPlanText(plan, { heading, mtrrNote: mt.note, where: (line) => (line < 0 ? '' : `line ${line + 1}`) }));
     }
   }
   const text = chunks.join('\n\n') + '\n';
   if (o.output) fs.writeFileSync(path.resolve(o.output), text);
   else out(text);
-  return 0;
+  // Unprefixed, so CI problem matchers (`file:line: error:`) pick them up.
+  for (const f of failures) process.stderr.write(f + '\n');
+  return failures.length ? 3 : 0;
 }
 
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
