@@ -11,7 +11,7 @@ import { exportPlan, planToJson } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { forEachLine } from '../formats/lines';
 import { renderPlanText } from './render';
-import { mmioPastLimit, runPolicies, sizingDefines } from './policies';
+import { highestAddress, mmioPastLimit, runPolicies } from './policies';
 import pkg from '../../package.json';
 
 interface Input {
@@ -212,10 +212,8 @@ async function main(argv: string[]): Promise<number> {
       };
       chunks.push(JSON.stringify(json, null, 2));
     } else if (o.format !== 'text') {
-      let text = exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}` }).trimEnd();
-      // The C header also sizes static pools: highest address to map and what covers it.
-      if (o.format === 'c') text = text.replace(/\n(#endif[^\n]*)$/, `\n${sizingDefines(ctx).join('\n')}\n$1`);
-      chunks.push(text);
+      const sizing = o.format === 'c' ? { highestAddress: highestAddress(ctx) } : undefined;
+      chunks.push(exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}`, sizing }).trimEnd());
     } else {
       chunks.push(renderPlanText(plan, { heading, mtrrNote: mt.note, where: (line) => (line < 0 ? '' : `line ${line + 1}`) }));
     }

@@ -3,11 +3,11 @@
 import type { MemoryMap } from '../formats/maps';
 import type { Plan } from '../planner/plan';
 import { tableTotal } from '../planner/tables';
-import { PAGE_BYTES } from '../planner/types';
 import { formatCount, formatSize, hex } from '../planner/units';
-import { MEMORY_TYPE_NUMBER } from '../planner/export/c-header';
+import { MEMORY_TYPE_NUMBER, sizingDefines } from '../planner/export/c-header';
 import { POLICIES, PolicyReport, comparePolicy, machineFromMap, policyNamed } from '../policies';
 import type { MachineWithSources } from '../policies/machine';
+import { highestEnd } from '../policies/build';
 import type { ExportFormat } from './args';
 
 export interface PolicyOptions {
@@ -26,7 +26,7 @@ export const POLICY_USAGE = `  --policy NAME         plan as that hypervisor wou
   --max-tables N        with --check: at most N paging-structure tables in this plan
   --max-mmio-tables N   with --check: at most N tables that only non-RAM leaves need
                         with --check --policy NAME: no coverage holes, no dangerous type mismatch,
-                        no pre-allocated pool too small`;
+                        no static pool too small`;
 
 /** Takes one of the policy flags from argv; returns false when `a` is not one. */
 export function takePolicyFlag(a: string, take: (name: string) => string, o: PolicyOptions, fail: (msg: string) => never): boolean {
@@ -78,26 +78,9 @@ const machineOf = (c: MapContext): MachineWithSources => {
   return machineFromMap(c.map, { limit: c.plan.limit, maxPage: o.maxPage, ramPage: o.ramPage, mtrr: o.mtrr });
 };
 
-/** Highest address a hypervisor must map for this machine (RAM or known MMIO), and what covers it. */
-export function sizing(m: MachineWithSources): { highest: number; eptPdCount: number; pml4Entries: number } {
-  const highest = Math.max(0, ...m.ram.map((r) => r.end), ...m.mmio.map((r) => r.end));
-  return { highest, eptPdCount: Math.ceil(highest / PAGE_BYTES['1G']), pml4Entries: Math.ceil(highest / (512 * PAGE_BYTES['1G'])) };
-}
-
-/** The C header lines sizing static pools (appended to the plan's header before its #endif). */
-export function sizingDefines(c: MapContext, prefix = 'EPT_PLAN'): string[] {
-  const s = sizing(machineOf(c));
-  const d = (name: string, v: string, note: string): string => `#define ${prefix}_${name} ${v} /* ${note} */`;
-  return [
-    '/* Static pool sizing: cover [0, HIGHEST_ADDRESS) (every RAM and known MMIO range). */',
-    d('HIGHEST_ADDRESS', `${hex(s.highest)}ULL`, `end of the highest RAM or known MMIO range (${formatSize(s.highest)})`),
-    d('EPT_PD_COUNT', `${s.eptPdCount}ULL`, 'PDs (1 GiB each) that cover it with 2M pages: jonomango/hv ept_pd_count'),
-    d('PML4_ENTRIES', `${s.pml4Entries}ULL`, 'PML4 entries (512 GiB each) that cover it: PDPTs to allocate'),
-    d('PD_PAGES_2M', `${s.eptPdCount}ULL`, 'PD pages for 2M pages everywhere below it'),
-    d('PT_PAGES', `${c.plan.tables.pt}ULL`, 'PT pages this plan needs (4K leaves)'),
-    d('PD_PAGES', `${c.plan.tables.pd}ULL`, 'PD pages this plan needs'),
-    '',
-  ];
+/** End of the highest RAM or known MMIO range: what a hypervisor must map for this machine. */
+export function highestAddress(c: MapContext): number {
+  return highestEnd(machineOf(c));
 }
 
 const pct = (r: PolicyReport): string => `${formatCount(r.leafTotal)} leaves, ${formatCount(r.tableTotal)} tables (${formatSize(r.bytes)})`;
@@ -125,7 +108,7 @@ function renderPolicyText(r: PolicyReport, c: MapContext, exactRep: PolicyReport
   L.push(`  tables   ${r.tables.pml4} PML4 + ${formatCount(r.tables.pdpt)} PDPT + ${formatCount(r.tables.pd)} PD + ${formatCount(r.tables.pt)} PT`);
   L.push(`  exact    ${pct(exactRep)}`);
   L.push(`  covers   ${r.layout.coverage.map((x) => `${range(x.start, x.end)} (${formatSize(x.end - x.start)})`).join(', ')}`);
-  for (const p of r.pools) L.push(`  pool     ${p.what}: needs ${formatCount(p.needed)} of ${formatCount(p.available)}${p.per ? ` ${p.per}` : ''}: ${p.fits ? 'fits' : `does NOT fit (${p.exhausted})`}`);
+  for (const p of r.pools) L.push(`  pool     ${p.what}: needs ${p.ceiling ? 'up to ' : ''}${formatCount(p.needed)} of ${formatCount(p.available)}${p.per ? ` ${p.per}` : ''}: ${p.fits ? 'fits' : `does NOT fit (${p.exhausted})`}`);
   L.push(`  holes    ${holesLine(r)}`);
   for (const h of r.holes.slice(0, MAX_LISTED)) L.push(`    ${h.kind.padEnd(5)}${range(h.start, h.end).padEnd(36)}${formatSize(h.end - h.start).padStart(10)}  ${h.name} (${c.at(h.line)})${h.pastLimit ? ', past the plan limit too' : ''}`);
   if (r.holes.length > MAX_LISTED) L.push(`    … and ${formatCount(r.holes.length - MAX_LISTED)} more (--json lists them all)`);
@@ -185,7 +168,7 @@ function policyCHeader(r: PolicyReport, c: MapContext): string {
   for (const s of ['4K', '2M', '1G'] as const) L.push(`#define ${P}_LEAVES_${s} ${r.leaves[s]}ULL`);
   L.push(`#define ${P}_TABLES ${r.tableTotal}ULL`, `#define ${P}_TABLE_BYTES ${r.bytes}ULL`, `#define ${P}_HOLES ${r.holes.length}u`);
   L.push(`#define ${P}_DANGEROUS_MISMATCHES ${r.mismatches.filter((x) => x.severity === 'dangerous').length}u`, '');
-  L.push(...sizingDefines(c, P));
+  L.push(...sizingDefines(P, highestAddress(c)), '');
   L.push(`/* memory types: ${Object.entries(MEMORY_TYPE_NUMBER).map(([k, v]) => `${v} ${k}`).join(', ')} */`, `#endif /* ${P}_H */`);
   return L.join('\n');
 }
@@ -228,13 +211,13 @@ export function runPolicies(c: MapContext, o: PolicyOptions, format: ExportForma
     for (const x of rep.mismatches) {
       if (x.severity === 'dangerous') failures.push(`${mtrrLine}: error: ${t} maps ${range(x.start, x.end)} ${x.policyType}; the MTRRs make it ${x.expected}`);
     }
-    for (const p of rep.pools) if (!p.fits) failures.push(`${mapLine}: error: ${t}: ${p.what}: this machine needs ${formatCount(p.needed)}, it has ${formatCount(p.available)} (${p.exhausted})`);
+    for (const p of rep.pools) if (!p.fits && !p.ceiling) failures.push(`${mapLine}: error: ${t}: ${p.what}: this machine needs ${formatCount(p.needed)}, it has ${formatCount(p.available)} (${p.exhausted})`);
   }
   let chunk: string | undefined;
   if (o.policies) {
     const reports = POLICIES.map((p) => (p === POLICIES[0] ? exactRep : comparePolicy(p, m)));
     if (format === 'json') chunk = JSON.stringify({ heading: c.heading, policies: reports.map(policyJson) }, null, 2);
-    else if (format === 'c') chunk = sizingDefines(c).join('\n');
+    else if (format === 'c') chunk = sizingDefines('EPT_PLAN', highestAddress(c)).join('\n');
     else chunk = (format === 'text' ? `${c.heading}\nHypervisor policies on this machine (${reports.length}):\n` : '') + renderPoliciesTable(reports, format);
   } else if (rep) {
     if (format === 'json') chunk = JSON.stringify({ heading: c.heading, ...policyJson(rep) }, null, 2);

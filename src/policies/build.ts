@@ -14,6 +14,10 @@ export const EPT_TOP = 512 * GiB512;
 /** The local APIC page (IA32_APIC_BASE after reset); HyperPlatform and ksm map it eagerly. */
 export const APIC_BASE = 0xfee00000;
 
+/** End of the highest RAM or known MMIO range. */
+export const highestEnd = (m: { ram: readonly Range[]; mmio: readonly Range[] }): number =>
+  Math.max(0, m.ram[m.ram.length - 1]?.end ?? 0, m.mmio[m.mmio.length - 1]?.end ?? 0);
+
 /** Leaf runs of one size from typed page runs (each run a multiple of the page size). */
 export function toRuns(typed: readonly TypedRun[], size: PageSize, eager = true): PolicyRun[] {
   const b = PAGE_BYTES[size];

@@ -64,6 +64,7 @@ export const hyperPlatform: Policy = {
         needed: lazyTables(eager, subtract(m.mmio, eager)),
         // ept.cpp `EptpAllocateEptEntryFromPreAllocated`: count > 50 → HYPERPLATFORM_COMMON_BUG_CHECK.
         exhausted: 'bug check kExhaustedPreallocatedEntries',
+        ceiling: true,
       }],
       notes: [],
     };

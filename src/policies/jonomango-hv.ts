@@ -2,7 +2,7 @@
 // hv/mtrr.cpp `calc_mtrr_mem_type` (both overloads).
 import { variableRangeBlocks } from '../planner/mtrr';
 import { MemoryType } from '../planner/types';
-import { GiB, KiB4, MiB2, clip, countRuns, toRuns } from './build';
+import { GiB, KiB4, MiB2, clip, countRuns, highestEnd, toRuns } from './build';
 import { TypedRun, ViewEntry, Walk, typePages } from './mtrr-view';
 import type { Machine, Policy, PolicyLayout } from './types';
 
@@ -79,13 +79,12 @@ export const jonomangoHv: Policy = {
     else if (!m.mtrr.enabled) typed = [{ start: 0, end, type: 'UC' }];
     else typed = worstPer2M(typePages(jonomangoEntries(m, end), 'first-byte', KiB4, 0, end, jonomangoWalk, m.mtrr.defaultType));
     const all = toRuns(typed, '2M');
-    const top = Math.max(0, ...m.ram.map((r) => r.end), ...m.mmio.map((r) => r.end));
     return {
       runs: clip(all, Math.min(m.limit, end)),
       ...countRuns(all),
       coverage: [{ start: 0, end }],
       untyped: m.mtrr ? undefined : 'no MTRR dump: jonomango/hv types pages from the MTRRs',
-      pools: [{ what: 'ept_pd_count (static PDs, one per GiB mapped)', available: EPT_PD_COUNT, needed: Math.ceil(top / GiB), exhausted: 'addresses above are not mapped: EPT violations the handler cannot resolve (jonomango/hv#14, #43, #64)' }],
+      pools: [{ what: 'ept_pd_count (static PDs, one per GiB mapped)', available: EPT_PD_COUNT, needed: Math.ceil(highestEnd(m) / GiB), exhausted: 'addresses above are not mapped: EPT violations the handler cannot resolve (jonomango/hv#14, #43, #64)' }],
       notes: [],
     };
   },

@@ -38,6 +38,11 @@ export interface Pool {
   exhausted: string;
   /** How `available` scales, when it does (airhv: per logical processor). */
   per?: string;
+  /**
+   * `needed` assumes every known page is touched (lazy MMIO mapping): a ceiling, not what a
+   * boot uses, so --check reports it but does not fail on it.
+   */
+  ceiling?: boolean;
 }
 
 export interface PolicyLayout {
