@@ -147,7 +147,7 @@ function row(r: PolicyReport): string[] {
   const d = r.mismatches.filter((x) => x.severity === 'dangerous').length;
   const s = r.mismatches.filter((x) => x.severity === 'slow').length;
   const cov = r.layout.coverage.reduce((n, x) => Math.max(n, x.end), 0);
-  const pool = r.pools.map((p) => `${formatCount(p.needed)}/${formatCount(p.available)}${p.fits ? '' : ' !'}`).join(' ') || '-';
+  const pool = r.pools.map((p) => `${p.ceiling ? '≤' : ''}${formatCount(p.needed)}/${formatCount(p.available)}${p.fits ? '' : ' !'}`).join(' ') || '-';
   return [r.policy.name, formatCount(r.leafTotal), formatCount(r.tableTotal), formatSize(r.bytes), formatSize(cov), String(r.holes.length), r.untyped ? '-' : String(d), r.untyped ? '-' : String(s), r.untyped ? '-' : String(r.straddles.length), pool];
 }
 const HEAD = ['policy', 'leaves', 'tables', 'bytes', 'covers', 'holes', 'dangerous', 'slow', 'straddles', 'pool needed/has'];
