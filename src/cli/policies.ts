@@ -97,7 +97,7 @@ function typesLine(r: PolicyReport): string {
   if (r.untyped) return r.untyped;
   const d = r.mismatches.filter((x) => x.severity === 'dangerous').length;
   const s = r.mismatches.filter((x) => x.severity === 'slow').length;
-  return `${r.mismatches.length} mismatched ranges (${d} dangerous, ${s} slow, ${r.mismatches.length - d - s} other), ${r.straddles.length} large leaves straddle a type boundary`;
+  return `${r.mismatches.length} mismatched ranges (${d} dangerous, ${s} slow, ${r.mismatches.length - d - s} other), ${r.straddles.length} large ${r.straddles.length === 1 ? 'leaf straddles' : 'leaves straddle'} a type boundary`;
 }
 
 function renderPolicyText(r: PolicyReport, c: MapContext, exactRep: PolicyReport): string {
