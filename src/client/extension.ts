@@ -15,14 +15,22 @@ import type {
 } from '../server/protocol';
 import { Requests } from '../server/protocol';
 import { showPlanReport as openPlanReport } from './report-panel';
+import { watchFiles } from './file-watch';
+import { traceChannel } from './trace-channel';
+import { decodeInput, setLimit, setMaxPage, setMmioMemoryType, setRamPage } from './inputs';
 
 const LANGUAGE = 'ept-log';
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
 let status: vscode.StatusBarItem;
+let files: ReturnType<typeof watchFiles>;
 
 export async function activate(context: vscode.ExtensionContext): Promise<{ client: () => LanguageClient | undefined }> {
   output = vscode.window.createOutputChannel('EPT Lens', { log: true });
+  const trace = traceChannel('EPT Lens Trace');
+  const version = (context.extension.packageJSON as { version?: string }).version ?? '?';
+  output.info(`EPT Lens ${version} on VS Code ${vscode.version} (${vscode.env.appName}), server ${context.asAbsolutePath('dist/server.js')}, Node ${process.version}`);
+  context.subscriptions.push(trace);
   status = vscode.window.createStatusBarItem('eptLens.plan', vscode.StatusBarAlignment.Right, 100);
   status.name = 'EPT Lens plan';
   status.command = 'eptLens.showPlanReport';
@@ -38,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     documentSelector: [{ language: LANGUAGE }],
     synchronize: { configurationSection: 'eptLens' },
     outputChannel: output,
-    traceOutputChannel: output,
+    traceOutputChannel: trace,
   };
   // The id `eptLens` makes the client read `eptLens.trace.server`.
   client = new LanguageClient('eptLens', 'EPT Lens', serverOptions, clientOptions);
@@ -67,6 +75,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   register('eptLens.copyPlanMarkdown', (uri?: unknown, map?: unknown) => copyPlan('md', uri, map));
   register('eptLens.setLimit', setLimit);
   register('eptLens.setMaxPage', setMaxPage);
+  register('eptLens.setRamPage', setRamPage);
+  register('eptLens.setMmioMemoryType', setMmioMemoryType);
+  register('eptLens.openExample', (name?: unknown) => openExample(context, name));
+  register('eptLens.showWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#eptLens.start`, false));
   register('eptLens.decodeEntry', (value?: unknown, level?: unknown) => decodeCommand('entry', value, level));
   register('eptLens.decodeQualification', (value?: unknown) => decodeCommand('qualification', value));
   register('eptLens.goToAddress', goToAddress);
@@ -80,6 +92,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
       if (e.affectsConfiguration('eptLens')) void updateStatus();
     }),
   );
+
+  files = watchFiles(context, (m) => output.info(m));
 
   try {
     await client.start();
@@ -165,7 +179,7 @@ const virtualProvider: vscode.TextDocumentContentProvider = {
   provideTextDocumentContent: (uri) => virtualDocs.get(uri.toString()) ?? '',
 };
 
-async function showMarkdown(content: string, title = 'EPT Lens'): Promise<vscode.TextEditor> {
+async function showMarkdown(content: string, title = 'EPT Lens'): Promise<vscode.Uri> {
   const name = title.replace(/[\\/:*?"<>|#%]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80) || 'EPT Lens';
   const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${name}.md`, query: String(++virtualSeq) });
   virtualDocs.set(uri.toString(), content);
@@ -173,7 +187,22 @@ async function showMarkdown(content: string, title = 'EPT Lens'): Promise<vscode
   if (virtualDocs.size > 20) virtualDocs.delete(virtualDocs.keys().next().value as string);
   const doc = await vscode.workspace.openTextDocument(uri);
   const md = doc.languageId === 'markdown' ? doc : await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-  return vscode.window.showTextDocument(md, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+  // Rendered, not its source: the built-in Markdown preview, beside the log.
+  try {
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', md.uri);
+    return md.uri;
+  } catch {
+    await vscode.window.showTextDocument(md, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+    return md.uri;
+  }
+}
+
+/** Opens one of the bundled examples (walkthrough). */
+async function openExample(context: vscode.ExtensionContext, name?: unknown): Promise<string> {
+  const file = typeof name === 'string' && /^[\w.-]+$/.test(name) ? name : 'hyperplatform.eptlog';
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(context.extensionUri, 'examples', file));
+  await vscode.window.showTextDocument(doc, { preview: false });
+  return doc.languageId;
 }
 
 async function copyPlan(format: 'json' | 'md', uriArg?: unknown, mapArg?: unknown): Promise<string> {
@@ -183,76 +212,15 @@ async function copyPlan(format: 'json' | 'md', uriArg?: unknown, mapArg?: unknow
   return plan.text;
 }
 
-function configTarget(): vscode.ConfigurationTarget {
-  return vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-}
-
-const SIZE = /^\s*(0[xX][0-9a-fA-F]+|\d+(\.\d+)?\s*([KkMmGgTtPp]i?[Bb]?)?)\s*$/;
-
-async function setLimit(value?: unknown): Promise<string | undefined> {
-  let v = typeof value === 'string' ? value.trim() : undefined;
-  if (v === undefined) {
-    const current = vscode.workspace.getConfiguration('eptLens', vscode.window.activeTextEditor?.document.uri).get<string>('limit');
-    const pick = await vscode.window.showQuickPick(
-      [
-        { label: '4G', description: '4 GiB: 32-bit guests' },
-        { label: '64G', description: '64 GiB' },
-        { label: '512G', description: '512 GiB: one PML4 entry (default)' },
-        { label: '1T', description: '1 TiB: MMIO above 512 GiB' },
-        { label: 'Custom…', description: 'a size (256G) or a hex address (0x8000000000)' },
-      ],
-      { title: 'EPT Lens: End of the identity map', placeHolder: `current: ${current}` },
-    );
-    if (!pick) return undefined;
-    v = pick.label;
-    if (v === 'Custom…') {
-      v = await vscode.window.showInputBox({
-        title: 'EPT Lens: End of the identity map',
-        value: current,
-        prompt: 'A size such as 256G or 1T, or a hex address such as 0x8000000000',
-        validateInput: (s) => (SIZE.test(s) ? undefined : 'expected a size (512G, 1T) or a hex address (0x8000000000)'),
-      });
-      if (v === undefined) return undefined;
-    }
-  }
-  if (!SIZE.test(v)) throw new Error(`'${v}' is not a size (512G, 1T) or a hex address (0x8000000000)`);
-  await vscode.workspace.getConfiguration('eptLens', vscode.window.activeTextEditor?.document.uri).update('limit', v.trim(), configTarget());
-  return v.trim();
-}
-
-async function setMaxPage(value?: unknown): Promise<string | undefined> {
-  let v = typeof value === 'string' ? value.trim().toUpperCase() : undefined;
-  if (v === undefined) {
-    const pick = await vscode.window.showQuickPick(
-      [
-        { label: '1G', description: 'IA32_VMX_EPT_VPID_CAP bit 17: 1 GiB pages allowed' },
-        { label: '2M', description: 'bit 16 only: 2 MiB pages (older CPUs, many hypervisors)' },
-        { label: '4K', description: '4 KiB pages only (HyperPlatform)' },
-      ],
-      { title: 'EPT Lens: Largest EPT page' },
-    );
-    if (!pick) return undefined;
-    v = pick.label;
-  }
-  if (v !== '4K' && v !== '2M' && v !== '1G') throw new Error(`'${v}' is not 4K, 2M or 1G`);
-  await vscode.workspace.getConfiguration('eptLens', vscode.window.activeTextEditor?.document.uri).update('maxPage', v, configTarget());
-  return v;
-}
-
 async function decodeCommand(what: 'entry' | 'qualification', value?: unknown, level?: unknown): Promise<DecodeResult | undefined> {
   let v = typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' ? String(value) : undefined;
   if (v === undefined) {
-    v = await vscode.window.showInputBox({
-      title: what === 'entry' ? 'EPT Lens: Decode EPT entry' : 'EPT Lens: Decode exit qualification',
-      prompt: what === 'entry' ? 'A 64-bit EPT entry in hex, optionally followed by its level (1 PTE … 4 PML4E): 0x6000000100bd7b77 1' : 'An EPT-violation exit qualification in hex: 0x181',
-      validateInput: (s) => (/^\s*(0x)?[0-9a-f]{1,16}(\s+[1-4])?\s*$/i.test(s) ? undefined : 'expected a hex value'),
-    });
+    v = await decodeInput(what);
     if (v === undefined) return undefined;
   }
-  const parts = v.trim().split(/\s+/);
-  const params: DecodeParams = { what, value: parts[0] };
-  const lv = typeof level === 'number' ? level : parts[1] ? Number(parts[1]) : undefined;
-  if (lv !== undefined) params.level = lv;
+  // The server reads what was pasted (`600000012345b77 (rwx)`, `IO_INSTRUCTION 0x3f80008`).
+  const params: DecodeParams = { what, value: v.trim() };
+  if (typeof level === 'number') params.level = level;
   const c = await ready();
   const result = await c.sendRequest<DecodeResult>(Requests.decode, params);
   await showMarkdown(result.markdown, result.title);
@@ -285,14 +253,17 @@ async function openAsEptLog(uriArg?: unknown): Promise<string | undefined> {
     uriArg instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uriArg) : vscode.window.activeTextEditor?.document;
   if (!doc) throw new Error('no document to switch');
   const switched = await vscode.languages.setTextDocumentLanguage(doc, LANGUAGE);
+  files.remember(switched.uri);
   await vscode.window.showTextDocument(switched, { preview: false });
   return switched.languageId;
 }
 
 async function restartServer(): Promise<void> {
   if (!client) throw new Error('the language server was never started');
-  output.appendLine('restarting the EPT Lens server');
-  await client.restart();
+  output.info('restarting the EPT Lens server');
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'EPT Lens: restarting the server' }, () => client!.restart());
+  output.info('the EPT Lens server is running again');
+  vscode.window.setStatusBarMessage('$(check) EPT Lens: server restarted', 4000);
   void updateStatus();
 }
 

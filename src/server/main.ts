@@ -67,8 +67,9 @@ function collectGarbage(bytes: number): void {
   });
 }
 
+// The client's log channel stamps every line; a second timestamp here would only be noise.
 function log(message: string): void {
-  connection.console.log(`[${new Date().toISOString()}] ${message}`);
+  connection.console.log(message);
 }
 
 function errorText(e: unknown): string {
