@@ -243,8 +243,12 @@ test('UI: every format in the web workbench (tokens, inline hints, hover, code l
       const usable = await spanColor(page, needle, 'usable', 'e820 type usable');
       const reserved = await spanColor(page, '0x00000000000a0000-0x00000000000fffff', 'reserved', 'e820 type reserved');
       assert.notEqual(usable.color, reserved.color, `e820 usable and reserved share one colour (${usable.color})`);
-      const hint = await inlineHint(page, needle, fileLine(ws, rel, needle));
+      // The gap's hint sits on the hole's own (reserved) line (#13), not on the next usable line.
+      const hole = '0x00000000000a0000-0x00000000000fffff';
+      const hint = await inlineHint(page, hole, fileLine(ws, rel, hole), 'gap 384 KiB');
       log(`dmesg hint: ${hint}`);
+      const first = '0x0000000000000000-0x000000000009ffff';
+      assert.equal(squashed(await lineTokens(page, first)), squashed({ text: fileLine(ws, rel, first) }), 'the first usable line carries no "no gap" hint');
       await screenshot(page, 'ui-dmesg');
     });
     await uiStep(t, page, '/proc/iomem: addresses coloured, inline hints', async () => {
@@ -253,7 +257,8 @@ test('UI: every format in the web workbench (tokens, inline hints, hover, code l
       await expectLanguage(page);
       const needle = '00100000-cf1f9fff : System RAM';
       await tokenColor(page, needle, '00100000', 'iomem address');
-      const hint = await inlineHint(page, needle, fileLine(ws, rel, needle));
+      const hole = '00091800-0009ffff : reserved';
+      const hint = await inlineHint(page, hole, fileLine(ws, rel, hole), 'gap');
       log(`iomem hint: ${hint}`);
       await screenshot(page, 'ui-iomem');
     });
@@ -269,6 +274,8 @@ test('UI: every format in the web workbench (tokens, inline hints, hover, code l
     timings.ui = Date.now() - t0;
   }
 });
+
+const squashed = (l) => norm(l && l.text).replace(/\s+/g, ' ').trim();
 
 /** A HyperPlatform map, then filler lines up to `bytes` (generated at test time, never committed). */
 function bigLog(file, bytes) {
@@ -360,6 +367,7 @@ test('UI: issue 14 — hints where the eye is, readable hovers, KVM decodes, .lo
     await uiStep(t, page, '#4: KVM exit reasons and qualifications decoded; rip is guest-virtual; hints beside info1', async () => {
       const rel = 'examples/kvm-trace.eptlog';
       await openFile(page, rel);
+      await tokenColor(page, 'reason EPT_VIOLATION rip 0x5600b39c8132', 'EPT_VIOLATION', 'exit reason');
       const reason = await hover(page, 'reason EPT_VIOLATION rip 0x5600b39c8132', 'EPT_VIOLATION', 'EPT_VIOLATION (48)');
       assert.match(reason, /not present/);
       await page.mouse.move(5, 5);
@@ -431,6 +439,7 @@ test('UI: issue 14 — hints where the eye is, readable hovers, KVM decodes, .lo
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => [...document.querySelectorAll('.tabs-container .tab')].some((t) => /^Preview /.test(t.getAttribute('aria-label') || '')), null, { timeout: 20000 });
       await screenshot(page, 'i14-decode-rendered');
+      await runCommand(page, 'View: Close All Editors');
     });
     await uiStep(t, page, '#6: a 30 MB log says why colours and lens are off', async () => {
       await openFile(page, 'big-30mb.eptlog');
@@ -503,6 +512,23 @@ test('packaging: npm run package → --install-extension → UI test against the
     assert.deepEqual(want, [], `missing from the installed .vsix: ${want.join(', ')}`);
     const bad = files.filter((f) => /^(node_modules|src|test|out|\.vscode-test|test-artifacts|benchmarks)\//.test(f) || /\.(ts|map)$/.test(f));
     assert.deepEqual(bad, [], `the .vsix ships files it should not: ${bad.slice(0, 20).join(', ')}`);
+  });
+  await t.test('the extension page is user-first and its pictures are in the .vsix, by relative path (#16)', () => {
+    const readme = fs.readFileSync(path.join(installed, files.find((f) => f.toLowerCase() === 'readme.md')), 'utf8');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+    assert.ok(images.length >= 3, `the extension page has ${images.length} pictures`);
+    for (const img of images) {
+      assert.doesNotMatch(img, /^[a-z]+:/i, `remote picture on the extension page: ${img}`);
+      assert.ok(files.includes(img), `${img} is not in the .vsix`);
+    }
+    assert.doesNotMatch(readme.split('\n## ')[0], /npm (install|test|ci)/, 'the page opens with contributor commands');
+    const pkg = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
+    for (const [key, prop] of Object.entries(pkg.contributes.configuration.properties)) assert.ok(prop.title, `${key} has no title (shown as "Ept Lens: …")`);
+    assert.ok(pkg.contributes.walkthroughs?.length, 'no walkthrough');
+    for (const step of pkg.contributes.walkthroughs[0].steps) {
+      const m = step.media.image ?? step.media.markdown;
+      assert.ok(files.includes(m), `walkthrough media ${m} is not in the .vsix`);
+    }
   });
   const wb = await workbench('vsix', { devMode: false, extensionsDir, keepRunDir: true });
   try {

@@ -242,3 +242,25 @@ test('/proc/iomem read without root: no hints, the lens and a diagnostic say why
   assert.equal(lensTitle(analysis, resolveSettings({}), 0), 'EPT plan: no usable RAM ranges in this map (/proc/iomem read without root)');
   assert.ok(computeDiagnostics(analysis, resolveSettings({})).some((d) => d.code === 'iomem-no-root' && d.severity === 1));
 });
+
+test('KVM trace summary: exits by reason, GPAs by region of the plan; without a map it says how to get one', async () => {
+  const { traceSummary, traceLensTitle, traceMarkdown } = await import('../../src/server/trace-summary.js');
+  const alone = open('kvm.report', fixture('kvm-trace.report'));
+  const s = traceSummary(alone.analysis, resolveSettings({}))!;
+  const lines = alone.lines;
+  // Oracle: count the lines by hand with plain string tests.
+  const exits = lines.filter((l) => l.includes('kvm_exit:'));
+  assert.equal(s.exits, exits.length);
+  assert.equal(s.firstLine, lines.findIndex((l) => /kvm_\w+:/.test(l)));
+  const viol = exits.filter((l) => l.includes('reason EPT_VIOLATION')).length;
+  assert.deepEqual(s.byReason.find(([r]) => r === 'EPT_VIOLATION'), ['EPT_VIOLATION', viol]);
+  assert.match(traceLensTitle(s), /no memory map \(add dmesg e820 or \/proc\/iomem\)/);
+  assert.match(traceMarkdown(s, 'kvm.report'), /dmesg \| grep -i e820/);
+  const withMap = open('mixed.log', fixture('hyperplatform-laptop-8gb.log') + fixture('kvm-trace.report'));
+  const m = traceSummary(withMap.analysis, resolveSettings({}))!;
+  const addressed = withMap.lines.filter((l) => /kvm_mmio:|kvm_page_fault:/.test(l)).length;
+  assert.equal(m.addressed, addressed);
+  assert.equal(m.byRegion.reduce((n, [, c]) => n + c, 0), addressed);
+  assert.ok(m.byRegion.some(([r]) => r.startsWith('gap 0x8d000000–0x100000000 · 1G leaf UC')), JSON.stringify(m.byRegion));
+  assert.match(traceLensTitle(m), /^KVM trace: \d+ exits \(.*\) · \d+ GPAs in \d+ regions?$/);
+});
