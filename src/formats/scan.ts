@@ -5,15 +5,17 @@ import { readE820 } from './e820';
 import { readHyperPlatformRange } from './hyperplatform';
 import { readIomem } from './iomem';
 import { MtrrBlock, readMtrrDmesg, readProcMtrr } from './mtrr-text';
-import { messageOffset } from './prefix';
+import { type Envelope, newEnvelope, readEnvelope } from './envelope';
 import type { MalformedRecord, MapRecord } from './records';
 import { readXen } from './xen';
 
 export interface ScanState {
   block: MtrrBlock;
+  /** Reused for every line: the envelope is peeled without allocating. */
+  envelope?: Envelope;
 }
 
-export const newScanState = (): ScanState => ({ block: 'none' });
+export const newScanState = (): ScanState => ({ block: 'none', envelope: newEnvelope() });
 
 /** Lines longer than this are not memory-map lines; skipping them keeps hostile input cheap. */
 export const MAX_RECORD_LINE = 4096;
@@ -65,11 +67,10 @@ const isHexDigit = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x6
 const isAlnum = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 
 /**
- * Whether an iomem line can start here: ` *` + a hex digit + `[0-9a-zA-Z]*` + `-`, the start of
+ * Whether an iomem line can start at `i`: ` *` + a hex digit + `[0-9a-zA-Z]*` + `-`, the start of
  * iomem's pattern. Most log lines fail it within a few characters, before any substring search.
  */
-function mayBeIomem(text: string): boolean {
-  let i = 0;
+function mayBeIomem(text: string, i: number): boolean {
   while (text.charCodeAt(i) === 0x20) i++;
   if (!isHexDigit(text.charCodeAt(i))) return false;
   i++;
@@ -77,30 +78,40 @@ function mayBeIomem(text: string): boolean {
   return text.charCodeAt(i) === 0x2d;
 }
 
-// Each reader below is only asked when the line can be one of its records (the checks are the
-// first thing each reader tests, done here once, so most lines are rejected by a few char codes).
+/** `MTRR fixed…`, `MTRR variable…`, `MTRR default type`, `MTRRs disabled`, `MTRR: …`: not HyperPlatform's `MTRR Default=6`. */
+function mayBeMtrrHeader(text: string, at: number): boolean {
+  const c = text.charCodeAt(at + 4);
+  if (c !== 0x20) return c === 0x73 /* s */ || c === 0x3a /* : */;
+  const d = text.charCodeAt(at + 5);
+  return d === 0x66 /* f */ || d === 0x76 /* v */ || d === 0x64 /* d */;
+}
+
+// The envelope is peeled once; each reader below is only asked when the message can be one of its
+// records (the checks are the first thing each reader tests, done here once, so most lines are
+// rejected by a few char codes).
 function readAny(text: string, line: number, state: ScanState): MapRecord | undefined {
-  const hp = readHyperPlatformRange(text, line);
+  const env = readEnvelope(text, (state.envelope ??= newEnvelope()));
+  const hp = readHyperPlatformRange(text, line, env);
   if (hp) return hp;
-  if (mayBeIomem(text)) {
-    const io = readIomem(text, line);
+  if (mayBeIomem(text, env.indent)) {
+    const io = readIomem(text, line, env);
     if (io) return io;
   }
-  const at = messageOffset(text);
+  const { at } = env;
   const c = text.charCodeAt(at);
-  if (c === 0x42 /* B */ || c === 0x65 /* e */ || c === 0x4c /* L */) {
-    const e = readE820(text, line, at);
+  if (c === 0x42 /* B */ || c === 0x65 /* e */ || c === 0x4c /* L */ || c === 0x58 /* X */) {
+    const e = readE820(text, line, env);
     if (e) return e;
   }
-  if (state.block !== 'none' || c === 0x4d /* M */) {
-    const m = readMtrrDmesg(text, line, at, state.block);
+  if (state.block !== 'none' || (c === 0x4d /* M */ && mayBeMtrrHeader(text, at))) {
+    const m = readMtrrDmesg(text, line, at, state.block, env.end);
     if (m) return m;
   }
-  if (c === 0x28 /* ( */) {
-    const x = readXen(text, line, at);
+  if (env.xen) {
+    const x = readXen(text, line, env);
     if (x) return x;
   }
-  return at === 0 && c === 0x72 /* r */ ? readProcMtrr(text, line) : undefined;
+  return at === env.indent && c === 0x72 /* r */ ? readProcMtrr(text, line, at, env.end) : undefined;
 }
 
 /** Splits on CRLF, LF and lone CR, as editors do. */
