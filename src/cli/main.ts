@@ -1,9 +1,8 @@
 // `ept-plan`: the planner for terminals and CI. All side effects (files, streams, exit codes)
 // live here; reading, planning and rendering are pure functions from src/formats and src/planner.
 import fs from 'node:fs';
-import path from 'node:path';
 import { FORMAT_NAMES, MapRecord, checkMapRanges, groupMaps, newScanState, ramInputs, scanLine } from '../formats';
-import { MemoryMap, MtrrDump, buildDump } from '../formats/maps';
+import { DUMP_SOURCES, MemoryMap, MtrrDump, buildDump } from '../formats/maps';
 import { MAX_BLOCKS, MtrrState } from '../planner/mtrr';
 import { RamInput } from '../planner/normalize';
 import { PlanError, planMemoryMap } from '../planner/plan';
@@ -11,6 +10,8 @@ import { exportPlan, planToJson } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { forEachLine } from '../formats/lines';
 import { renderPlanText } from './render';
+import { highestAddress, mmioPastLimit, runPolicies } from './policies';
+import { Sink, WriteError, fileSink, inputOverwritten, stdoutSink } from './output';
 import pkg from '../../package.json';
 
 interface Input {
@@ -64,7 +65,7 @@ function reportProblems(scanned: Scanned, maps: readonly MemoryMap[], err: (s: s
     return `${l.file}:${l.line}${col === undefined ? '' : `:${col + 1}`}`;
   };
   for (const r of scanned.records) {
-    const problems = r.kind === 'range' || r.kind === 'malformed' || r.kind === 'mtrr-variable' ? r.problems : [];
+    const problems = 'problems' in r ? r.problems : [];
     for (const p of problems) err(`${at(r.line, p.field.start)}: ${p.severity}: ${p.message}`);
   }
   for (const m of maps) {
@@ -88,7 +89,7 @@ function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, 
   const where = fileDump ? o.mtrrFile! : `${locate(scanned.inputs, dump.firstLine).file} line ${locate(scanned.inputs, dump.firstLine).line}`;
   const state = withDefault(dump, o);
   const assumed = state.defaultTypeKnown ? '' : ` (default type ${state.defaultType} assumed; set --mtrr-default)`;
-  return { state, note: `memory types from the MTRR dump at ${where}${assumed}` };
+  return { state, note: `memory types from the ${DUMP_SOURCES[dump.source]} at ${where}${assumed}` };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -105,6 +106,36 @@ async function main(argv: string[]): Promise<number> {
   }
   if (o.help) return out(USAGE), 0;
   if (o.version) return out(`ept-plan ${pkg.version}`), 0;
+  if (o.output) {
+    const clash = inputOverwritten(o.output, o.mtrrFile ? [...o.files, o.mtrrFile] : o.files);
+    if (clash) {
+      err(`--output ${o.output}: that is the input ${clash}; refusing to overwrite it`);
+      return 2;
+    }
+  }
+  let sink: Sink;
+  try {
+    sink = o.output ? fileSink(o.output) : stdoutSink();
+  } catch (e) {
+    if (!(e instanceof WriteError)) throw e;
+    err(e.message);
+    return 1;
+  }
+  try {
+    const code = await planInputs(o, sink, err);
+    if (code === 0) await sink.close();
+    else sink.discard();
+    return code;
+  } catch (e) {
+    sink.discard();
+    if (!(e instanceof WriteError)) throw e;
+    err(e.message);
+    return 1;
+  }
+}
+
+/** Reads, plans and writes to `sink`; the exit status. */
+async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): Promise<number> {
 
   let scanned: Scanned;
   let fileDump: MtrrDump | undefined;
@@ -152,6 +183,11 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const chunks: string[] = [];
+  const failures: string[] = [];
+  const atLine = (line: number): string => {
+    const l = locate(scanned.inputs, line);
+    return `${l.file}:${l.line}`;
+  };
   for (const map of selected) {
     const first = locate(scanned.inputs, map.firstLine);
     const last = locate(scanned.inputs, map.lastLine);
@@ -183,6 +219,17 @@ async function main(argv: string[]): Promise<number> {
     if (past.length === 0) {
       for (const b of plan.beyondLimit) err(`${first.file}: warning: RAM [0x${b.start.toString(16)}, 0x${b.end.toString(16)}) lies beyond the limit and is not mapped (raise --limit)`);
     }
+    const heading = `${first.file}: ${FORMAT_NAMES[map.format]} map ${map.index + 1} of ${doc.maps.length}, lines ${first.line}–${last.line}, ${ram.length} RAM ranges`;
+    const ctx = { map, plan, at: atLine, heading };
+    for (const w of mmioPastLimit(ctx)) err(w);
+    if (o.policy || o.policies || o.check) {
+      const pol = runPolicies(ctx, o, o.format);
+      failures.push(...pol.failures);
+      if (pol.chunk !== undefined) {
+        chunks.push(pol.chunk);
+        continue;
+      }
+    }
     if (o.format === 'json') {
       const json = {
         file: first.file,
@@ -195,21 +242,17 @@ async function main(argv: string[]): Promise<number> {
       };
       chunks.push(JSON.stringify(json, null, 2));
     } else if (o.format !== 'text') {
-      chunks.push(exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}` }).trimEnd());
+      const sizing = o.format === 'c' ? { highestAddress: highestAddress(ctx) } : undefined;
+      chunks.push(exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}`, sizing }).trimEnd());
     } else {
-      const heading = `${first.file}: ${FORMAT_NAMES[map.format]} map ${map.index + 1} of ${doc.maps.length}, lines ${first.line}–${last.line}, ${ram.length} RAM ranges`;
       chunks.push(renderPlanText(plan, { heading, mtrrNote: mt.note, where: (line) => (line < 0 ? '' : `line ${line + 1}`) }));
     }
   }
-  const text = chunks.join('\n\n') + '\n';
-  if (o.output) fs.writeFileSync(path.resolve(o.output), text);
-  else out(text);
-  return 0;
+  await sink.write(chunks.join('\n\n') + '\n');
+  // Unprefixed, so CI problem matchers (`file:line: error:`) pick them up.
+  for (const f of failures) process.stderr.write(f + '\n');
+  return failures.length ? 3 : 0;
 }
-
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-});
 
 main(process.argv.slice(2)).then(
   (code) => {
