@@ -2,7 +2,7 @@
 // live here; reading, planning and rendering are pure functions from src/formats and src/planner.
 import fs from 'node:fs';
 import { FORMAT_NAMES, MapRecord, checkMapRanges, groupMaps, newScanState, ramInputs, scanLine } from '../formats';
-import { MemoryMap, MtrrDump, buildDump } from '../formats/maps';
+import { DUMP_SOURCES, MemoryMap, MtrrDump, buildDump } from '../formats/maps';
 import type { MtrrRecord, Problem } from '../formats/records';
 import { MAX_BLOCKS, MtrrState } from '../planner/mtrr';
 import { RamInput } from '../planner/normalize';
@@ -11,6 +11,7 @@ import { exportPlan, planToJson } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { forEachLine } from '../formats/lines';
 import { renderPlanText } from './render';
+import { highestAddress, mmioPastLimit, runPolicies } from './policies';
 import { Sink, WriteError, fileSink, inputOverwritten, stdoutSink } from './output';
 import pkg from '../../package.json';
 
@@ -55,7 +56,7 @@ function locate(inputs: readonly Input[], line: number): { file: string; line: n
   return { file: inputs[i].name, line: line - inputs[i].firstLine + 1 };
 }
 
-const problemsOf = (r: MapRecord): readonly Problem[] => (r.kind === 'range' || r.kind === 'malformed' || r.kind === 'mtrr-variable' ? r.problems : []);
+const problemsOf = (r: MapRecord): readonly Problem[] => ('problems' in r ? r.problems : []);
 
 /** A map worth planning: at least one range line without errors, and not an all-zero iomem. */
 const isUsable = (m: MemoryMap): boolean =>
@@ -73,7 +74,7 @@ function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, 
   const where = fileDump ? o.mtrrFile! : `${at.file} line ${at.line}`;
   const state = withDefault(dump, o);
   const assumed = state.defaultTypeKnown ? '' : ` (default type ${state.defaultType} assumed; set --mtrr-default)`;
-  return { state, note: `memory types from the MTRR dump at ${where}${assumed}` };
+  return { state, note: `memory types from the ${DUMP_SOURCES[dump.source]} at ${where}${assumed}` };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -118,11 +119,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** A planned map waiting for the total number of maps its heading quotes. */
-interface Planned {
-  heading: (maps: number) => string;
-  body: string;
-}
+/**
+ * Stands for the number of maps in headings rendered before the input is all read (text output
+ * plans each map as it comes); replaced once the count is known. No file name holds a NUL.
+ */
+const MAP_COUNT = '\u0000maps\u0000';
 
 /**
  * Reads the inputs as a stream and plans map by map: records are grouped a boot at a time (no
@@ -144,11 +145,14 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
   /** Non-text formats plan one map (--map N, else the last usable one), once the input is read. */
   let chosen: MemoryMap | undefined;
   let chosenUnusable = false;
-  const planned: Planned[] = [];
+  const chunks: string[] = [];
+  const failures: string[] = [];
   let failed = false;
 
-  const planOne = (map: MemoryMap): { plan: Plan; mtrrNote: string; mtrrNotes?: string[] } | undefined => {
+  /** Plans one map and renders it in the output format; undefined when the planner refused. */
+  const render = (map: MemoryMap, total: string): string | undefined => {
     const first = locate(inputs, map.firstLine);
+    const last = locate(inputs, map.lastLine);
     const ram: RamInput[] = ramInputs(map).map((r) => {
       const l = locate(inputs, r.line!);
       return { ...r, line: l.line - 1, source: l.file };
@@ -177,7 +181,31 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
     if (past.length === 0) {
       for (const b of plan.beyondLimit) err(`${first.file}: warning: RAM [0x${b.start.toString(16)}, 0x${b.end.toString(16)}) lies beyond the limit and is not mapped (raise --limit)`);
     }
-    return { plan, mtrrNote: mt.note, mtrrNotes: mt.state ? (fileDump ?? map.mtrr)?.notes ?? [] : undefined };
+    const heading = `${first.file}: ${FORMAT_NAMES[map.format]} map ${map.index + 1} of ${total}, lines ${first.line}–${last.line}, ${ram.length} RAM ranges`;
+    const ctx = { map, plan, at: (line: number) => at(line), heading };
+    for (const w of mmioPastLimit(ctx)) err(w);
+    if (o.policy || o.policies || o.check) {
+      const pol = runPolicies(ctx, o, o.format);
+      failures.push(...pol.failures);
+      if (pol.chunk !== undefined) return pol.chunk;
+    }
+    if (o.format === 'json') {
+      const json = {
+        file: first.file,
+        format: map.format,
+        lines: [first.line, last.line],
+        map: map.index + 1,
+        maps: Number(total),
+        ...planToJson(plan),
+        mtrrSource: mt.state ? { note: mt.note, notes: (fileDump ?? map.mtrr)?.notes ?? [] } : undefined,
+      };
+      return JSON.stringify(json, null, 2);
+    }
+    if (o.format !== 'text') {
+      const sizing = o.format === 'c' ? { highestAddress: highestAddress(ctx) } : undefined;
+      return exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}`, sizing }).trimEnd();
+    }
+    return renderPlanText(plan, { heading, mtrrNote: mt.note, where: (line) => (line < 0 ? '' : `line ${line + 1}`) });
   };
 
   const onMap = (map: MemoryMap): void => {
@@ -188,28 +216,15 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
     // confident wrong answer. The problems reported above said why.
     const ok = isUsable(map);
     if (ok) usable++;
-    if (o.map !== undefined) {
-      if (map.index + 1 !== o.map) return;
-      if (!ok) chosenUnusable = true;
-      else if (o.format === 'text') planText(map);
-      else chosen = map;
-    } else if (ok) {
-      if (o.format === 'text') planText(map);
-      else chosen = map;
+    if (o.map !== undefined && map.index + 1 !== o.map) return;
+    if (o.map !== undefined && !ok) chosenUnusable = true;
+    else if (!ok) return;
+    // Text plans every map now, its records go; other formats plan one map at the end.
+    else if (o.format !== 'text') chosen = map;
+    else if (!failed) {
+      const chunk = render(map, MAP_COUNT);
+      if (chunk !== undefined) chunks.push(chunk);
     }
-  };
-  const planText = (map: MemoryMap): void => {
-    if (failed) return;
-    const p = planOne(map);
-    if (!p) return;
-    const first = locate(inputs, map.firstLine);
-    const last = locate(inputs, map.lastLine);
-    const ramCount = ramInputs(map).length;
-    // Rendered now (the records go), headed at the end: the heading quotes the number of maps.
-    planned.push({
-      heading: (n) => `${first.file}: ${FORMAT_NAMES[map.format]} map ${map.index + 1} of ${n}, lines ${first.line}–${last.line}, ${ramCount} RAM ranges`,
-      body: renderPlanText(p.plan, { heading: '', mtrrNote: p.mtrrNote, where: (line) => (line < 0 ? '' : `line ${line + 1}`) }),
-    });
   };
 
   let boot: MapRecord[] = [];
@@ -261,34 +276,18 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
     err(`no usable memory map in ${names}: ${maps === 1 ? 'its only map holds' : `its ${maps} maps hold`} no usable range line`);
     return 1;
   }
-  if (o.format === 'text') {
-    await sink.write(planned.map((p) => p.heading(maps) + p.body).join('\n\n') + '\n');
-    return 0;
+  if (o.format !== 'text') {
+    if (o.map === undefined && maps > 1) {
+      err(`${maps} memory maps found; planning the last${usable < maps ? ' usable' : ''} one (map ${chosen!.index + 1}); choose another with --map N`);
+    }
+    const chunk = render(chosen!, String(maps));
+    if (chunk === undefined) return 1;
+    chunks.push(chunk);
   }
-  const map = chosen!;
-  if (o.map === undefined && maps > 1) {
-    err(`${maps} memory maps found; planning the last${usable < maps ? ' usable' : ''} one (map ${map.index + 1}); choose another with --map N`);
-  }
-  const p = planOne(map);
-  if (!p) return 1;
-  const { plan } = p;
-  const first = locate(inputs, map.firstLine);
-  const last = locate(inputs, map.lastLine);
-  if (o.format === 'json') {
-    const json = {
-      file: first.file,
-      format: map.format,
-      lines: [first.line, last.line],
-      map: map.index + 1,
-      maps,
-      ...planToJson(plan),
-      mtrrSource: p.mtrrNotes ? { note: p.mtrrNote, notes: p.mtrrNotes } : undefined,
-    };
-    await sink.write(JSON.stringify(json, null, 2) + '\n');
-  } else {
-    await sink.write(exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}` }).trimEnd() + '\n');
-  }
-  return 0;
+  await sink.write(chunks.join('\n\n').replaceAll(MAP_COUNT, String(maps)) + '\n');
+  // Unprefixed, so CI problem matchers (`file:line: error:`) pick them up.
+  for (const f of failures) process.stderr.write(f + '\n');
+  return failures.length ? 3 : 0;
 }
 
 main(process.argv.slice(2)).then(
