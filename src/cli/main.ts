@@ -2,14 +2,14 @@
 // live here; reading, planning and rendering are pure functions from src/formats and src/planner.
 import fs from 'node:fs';
 import path from 'node:path';
-import { FORMAT_NAMES, MapRecord, checkMapRanges, groupMaps, newScanState, ramInputs, scanLine } from '../formats';
+import { FORMAT_NAMES, MapRecord, checkMapRanges, groupMaps, ramInputs } from '../formats';
+import { chooseMap, isUsable, planOptions, scanStream } from '../analysis';
 import { MemoryMap, MtrrDump, buildDump } from '../formats/maps';
 import { MAX_BLOCKS, MtrrState } from '../planner/mtrr';
 import { RamInput } from '../planner/normalize';
 import { PlanError, planMemoryMap } from '../planner/plan';
 import { exportPlan, planToJson } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
-import { forEachLine } from '../formats/lines';
 import { renderPlanText } from './render';
 import pkg from '../../package.json';
 
@@ -33,15 +33,10 @@ async function scanFiles(files: readonly string[]): Promise<Scanned> {
   for (const file of files) {
     const name = file === '-' ? '<stdin>' : file;
     inputs.push({ name, firstLine: line });
-    const state = newScanState();
     try {
       if (file !== '-' && fs.statSync(file).isDirectory()) throw new InputError(`${name}: is a directory`);
       const input = file === '-' ? process.stdin : fs.createReadStream(file, { highWaterMark: 1 << 20 });
-      await forEachLine(input, (text) => {
-        const r = scanLine(text, line, state);
-        if (r) records.push(r);
-        line++;
-      });
+      line += (await scanStream(input, { firstLine: line, onRecord: (r) => records.push(r) })).lines;
     } catch (e) {
       if (e instanceof InputError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
@@ -72,10 +67,6 @@ function reportProblems(scanned: Scanned, maps: readonly MemoryMap[], err: (s: s
     for (const n of m.notes) err(`${at(n.line)}: ${n.severity}: ${n.message}`);
   }
 }
-
-/** A map worth planning: at least one range line without errors, and not an all-zero iomem. */
-const isUsable = (m: MemoryMap): boolean =>
-  !m.notes.some((n) => n.code === 'iomem-no-root') && m.ranges.some((r) => !r.problems.some((p) => p.severity === 'error'));
 
 function withDefault(dump: MtrrDump, o: CliOptions): MtrrState {
   return o.mtrrDefault ? { ...dump.state, defaultType: o.mtrrDefault, defaultTypeKnown: true } : dump.state;
@@ -146,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
     err(`no usable memory map in ${names}: ${doc.maps.length === 1 ? 'its only map holds' : `its ${doc.maps.length} maps hold`} no usable range line`);
     return 1;
   }
-  const selected = o.map !== undefined ? [doc.maps[o.map - 1]] : o.format === 'text' ? usable : [usable[usable.length - 1]];
+  const selected = o.format === 'text' && o.map === undefined ? usable : [chooseMap(doc.maps, { map: o.map === undefined ? undefined : o.map - 1 })!];
   if (o.map === undefined && o.format !== 'text' && doc.maps.length > 1) {
     err(`${doc.maps.length} memory maps found; planning the last${usable.length < doc.maps.length ? ' usable' : ''} one (map ${selected[0].index + 1}); choose another with --map N`);
   }
@@ -162,7 +153,7 @@ async function main(argv: string[]): Promise<number> {
     const mt = mtrrFor(map, o, fileDump, scanned);
     let plan;
     try {
-      plan = planMemoryMap(ram, { limit: o.limit, maxPage: o.maxPage, ramPage: o.ramPage, mtrr: mt.state });
+      plan = planMemoryMap(ram, planOptions({ limit: o.limit, maxPage: o.maxPage, ramPage: o.ramPage, useMtrr: true }, mt.state));
     } catch (e) {
       if (!(e instanceof PlanError)) throw e;
       err(`${first.file}:${first.line}: ${e.message}`);

@@ -4,7 +4,7 @@ import { eptIndices } from '../planner/decode/ept-indices';
 import type { ExitQualification } from '../planner/decode/exit-qualification';
 import type { Gap, PageCounts, PageSize, Plan, Span, TypedLeafRun } from '../planner';
 import { formatCount, formatSize, hex, leafAt } from '../planner';
-import type { MapPlan } from './analysis';
+import type { MapPlan } from '../analysis';
 
 /** VS Code cuts inlay hint labels at 43 characters by default. */
 export const MAX_HINT = 43;

@@ -8,7 +8,9 @@ import { EptLevel, decodeEptEntry, describeEptEntry } from '../planner/decode/ep
 import { decodeExitQualification, describeExitQualification } from '../planner/decode/exit-qualification';
 import { eptIndices } from '../planner/decode/ept-indices';
 import { formatSize, hex } from '../planner';
-import type { Analysis, MapPlan } from './analysis';
+import { type MapPlan, isUsable } from '../analysis';
+import { gapLine } from '../planner/export/markdown';
+import type { DocAnalysis as Analysis } from './model';
 import {
   accessShort, addressMarkdown, fit, gapLabel, isFirstInput, landingShort, ramLineOf, rangeText, spanBreakdown,
 } from './describe';
@@ -68,7 +70,7 @@ export function inlayHints(
   const out: InlayHint[] = [];
   const hint = (line: number, label: string, kind: HintKind): void => {
     out.push({
-      position: { line, character: model.lines[line].length },
+      position: { line, character: model.lineAt(line).length },
       label: fit(label),
       paddingLeft: true,
       data: { uri: model.uri, version: model.version, line, kind } satisfies HintData,
@@ -79,20 +81,21 @@ export function inlayHints(
     // While a large document is still being scanned, only maps later lines can't change.
     if (!analysis.isSettled(map)) continue;
     const mp = analysis.planFor(map, settings);
-    const last = map.ranges[map.ranges.length - 1];
+    // The tail belongs to the line of the last RAM range, as everywhere (gapLine).
+    const tailLine = mp.plan && mp.tail ? gapLine(mp.plan, mp.tail) : undefined;
     for (let i = firstRangeAt(map, from); i < map.ranges.length && map.ranges[i].line <= to; i++) {
       const r = map.ranges[i];
       recordLines.add(r.line);
       const label = rangeLabel(mp, r);
       if (label) hint(r.line, label, 'gap');
     }
-    if (mp.tail && mp.inputCount > 0 && last && last.line >= from && last.line <= to) hint(last.line, gapLabel(mp.tail), 'tail');
+    if (mp.tail && isUsable(map) && tailLine !== undefined && tailLine >= from && tailLine <= to) hint(tailLine, gapLabel(mp.tail), 'tail');
   }
   const eventEnd = Math.min(to, from + MAX_EVENT_LINES, model.scannedLines - 1);
   for (let line = from; line <= eventEnd; line++) {
     if ((line & 0xfff) === 0 && isCancelled()) break;
     if (recordLines.has(line)) continue;
-    const text = model.lines[line];
+    const text = model.lineAt(line);
     if (text.length > 4096) continue;
     const ev = parseEventLine(text, line);
     if (!ev) continue;
@@ -205,7 +208,7 @@ export function hintTooltip(analysis: Analysis, settings: Settings, data: HintDa
     }
     lines.push('', `_${mp.mtrrApplied ? 'Memory types from the MTRR dump of this map' : 'Gaps UC, RAM WB (no MTRRs applied)'}; limit ${formatSize(mp.plan.limit)}, max page ${mp.plan.options.maxPage}._`);
   } else {
-    const ev = parseEventLine(model.lines[data.line], data.line);
+    const ev = parseEventLine(model.lineAt(data.line), data.line);
     if (!ev) return undefined;
     lines.push(...eventMarkdown(analysis, settings, ev));
   }

@@ -8,7 +8,8 @@ import { EptLevel, decodeEptEntry, describeEptEntry } from '../planner/decode/ep
 import { decodeExitQualification, describeExitQualification } from '../planner/decode/exit-qualification';
 import { describeMemoryType, memoryTypeNumber, parseMemoryTypeWord } from '../planner/decode/memory-types';
 import { MemoryType, formatSize, hex, leafAt, variableRangeBlocks } from '../planner';
-import type { Analysis, MapPlan } from './analysis';
+import type { MapPlan } from '../analysis';
+import type { DocAnalysis as Analysis } from './model';
 import { addressMarkdown, isFirstInput, pagesShort, ramLineOf, rangeText, spanBreakdown } from './describe';
 import { eventMarkdown } from './hints';
 import type { Settings } from './settings';
@@ -23,7 +24,7 @@ const hoverOf = (line: number, f: Span, lines: string[]): Hover => ({
 export function hover(analysis: Analysis, settings: Settings, pos: Position): Hover | null {
   const model = analysis.model;
   if (pos.line < 0 || pos.line >= model.lineCount) return null;
-  const text = model.lines[pos.line];
+  const text = model.lineAt(pos.line);
   if (text.length > 4096) return null;
   const ch = pos.character;
   const rec = model.recordAt(pos.line);
