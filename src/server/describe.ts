@@ -6,6 +6,13 @@ import type { Gap, PageCounts, PageSize, Plan, Span, TypedLeafRun } from '../pla
 import { formatCount, formatSize, hex, leafAt } from '../planner';
 import type { MapPlan } from '../analysis';
 
+/**
+ * Text from the log as plain text inside Markdown: every character Markdown could read as syntax
+ * (links, images, emphasis, code, HTML) is escaped, line breaks become spaces. A type name such as
+ * `![x](https://…)` shows as written and loads nothing.
+ */
+export const plainText = (s: string): string => s.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`);
+
 /** VS Code cuts inlay hint labels at 43 characters by default. */
 export const MAX_HINT = 43;
 

@@ -12,7 +12,7 @@ import { type MapPlan, isUsable } from '../analysis';
 import { gapLine } from '../planner/export/markdown';
 import type { DocAnalysis as Analysis } from './model';
 import {
-  accessShort, addressMarkdown, fit, gapLabel, isFirstInput, landingShort, ramLineOf, rangeText, spanBreakdown,
+  accessShort, addressMarkdown, fit, gapLabel, isFirstInput, landingShort, plainText, ramLineOf, rangeText, spanBreakdown,
 } from './describe';
 import type { Settings } from './settings';
 
@@ -223,7 +223,7 @@ export function eventMarkdown(analysis: Analysis, settings: Settings, ev: EventR
     out.push('**EPT misconfiguration** exit: KVM marks emulated-MMIO pages with deliberately misconfigured entries, so this is usually an MMIO access (see the following `kvm_mmio` line).');
   }
   if (ev.kind === 'kvm_page_fault') out.push(...qualificationLines(ev.errorCode.value));
-  if (ev.kind === 'kvm_mmio') out.push(`**MMIO ${ev.access.value}** of ${ev.len.value} bytes at \`${hex(ev.gpa.value)}\``);
+  if (ev.kind === 'kvm_mmio') out.push(`**MMIO ${plainText(ev.access.value)}** of ${ev.len.value} bytes at \`${hex(ev.gpa.value)}\``);
   if (ev.kind === 'kvm_mmu_set_spte' && ev.level.value >= 1 && ev.level.value <= 4) {
     out.push(...describeEptEntry(decodeEptEntry(ev.spte.value, ev.level.value as EptLevel)));
   }
