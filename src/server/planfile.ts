@@ -27,7 +27,7 @@ function kindOf(st: fs.Stats): string {
 }
 
 /** Opens a regular file for reading without ever blocking in open() (O_NONBLOCK), and checks it again on the descriptor. */
-async function openRegular(file: string): Promise<{ fd: number; size: number }> {
+async function openRegular(file: string): Promise<{ handle: fs.promises.FileHandle; size: number }> {
   let st: fs.Stats;
   try {
     st = await fs.promises.stat(file);
@@ -42,7 +42,7 @@ async function openRegular(file: string): Promise<{ fd: number; size: number }> 
     await handle.close();
     throw new RequestError(`${file} is ${kindOf(again)}: Plan Log File reads regular files only`);
   }
-  return { fd: handle.fd, size: again.size };
+  return { handle, size: again.size };
 }
 
 export async function planFile(
@@ -56,12 +56,13 @@ export async function planFile(
   const stop = (): void => {
     if (isCancelled()) throw new Cancelled('cancelled');
   };
-  const { fd, size: total } = await openRegular(file);
-  stop();
-  const stream = fs.createReadStream('', { fd, highWaterMark: 1 << 20 });
+  const { handle, size: total } = await openRegular(file);
+  // The stream owns the handle from here and closes it when it ends or is destroyed.
+  const stream = handle.createReadStream({ highWaterMark: 1 << 20 });
   const records: MapRecord[] = [];
   let scanned: { lines: number; bytes: number };
   try {
+    stop();
     scanned = await scanStream(stream, {
       onRecord: (r) => records.push(r),
       afterChunk: async (bytes) => {

@@ -36,6 +36,9 @@ test('requests before initialize get ServerNotInitialized (-32002)', async () =>
 describe('a running server', () => {
   let c: Client;
   const URI = 'file:///hostile/laptop.log';
+  const laptop = fixture('hyperplatform-laptop-8gb.log').split('\n');
+  /** On the start address of line 3's range. */
+  const onAddress = { line: 3, character: laptop[3].indexOf('Range: ') + 10 };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ept-hostile-'));
 
   before(async () => {
@@ -78,7 +81,7 @@ describe('a running server', () => {
       await assert.rejects(c.conn.sendRequest(method, params), code(INVALID_PARAMS), `${method} ${JSON.stringify(params)}`);
     }
     // The server still answers well-formed requests.
-    const h = await c.conn.sendRequest(HoverRequest.type, { textDocument: td, position: { line: 3, character: 60 } });
+    const h = await c.conn.sendRequest(HoverRequest.type, { textDocument: td, position: onAddress });
     assert.ok(h);
   });
 
@@ -89,7 +92,7 @@ describe('a running server', () => {
     await c.waitDiagnostics(uri);
     c.change(uri, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'ok\n' }, { range: { start: { line: 'x' } }, text: 'bad' } as never]);
     const d = await c.waitDiagnostics(uri, (p) => p.diagnostics.some((x) => x.code === 'out-of-sync'));
-    assert.match(d.diagnostics[0].message, /could not be applied.*reopen/);
+    assert.match(d.diagnostics[0].message as string, /could not be applied.*reopen/);
     await assert.rejects(c.hints(uri), code(-32801));
     c.change(uri, 3, [{ text }]);
     const back = await c.waitDiagnostics(uri, (p) => p.version === 3);
@@ -130,7 +133,7 @@ describe('a running server', () => {
     fs.writeFileSync(big, block.repeat(40));
     const src = new CancellationTokenSource();
     const pending = c.conn.sendRequest('eptLens/planFile', { uri: pathToFileURL(big).href }, src.token);
-    const h = await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 3, character: 60 } });
+    const h = await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: onAddress });
     assert.ok(h, 'hover answered while Plan Log File runs');
     src.cancel();
     await assert.rejects(pending, code(-32800));
