@@ -3,5 +3,6 @@
 export * from './options';
 export * from './choose';
 export * from './map-plan';
+export * from './span-lines';
 export * from './document';
 export * from './scan-stream';

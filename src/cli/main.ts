@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { FORMAT_NAMES, MapRecord, checkMapRanges, groupMaps, ramInputs } from '../formats';
 import { chooseMap, isUsable, planOptions, scanStream } from '../analysis';
-import { MemoryMap, MtrrDump, buildDump } from '../formats/maps';
+import { DUMP_SOURCES, MemoryMap, MtrrDump, buildDump } from '../formats/maps';
 import { MAX_BLOCKS, MtrrState } from '../planner/mtrr';
 import { RamInput } from '../planner/normalize';
 import { PlanError, planMemoryMap } from '../planner/plan';
@@ -59,7 +59,7 @@ function reportProblems(scanned: Scanned, maps: readonly MemoryMap[], err: (s: s
     return `${l.file}:${l.line}${col === undefined ? '' : `:${col + 1}`}`;
   };
   for (const r of scanned.records) {
-    const problems = r.kind === 'range' || r.kind === 'malformed' || r.kind === 'mtrr-variable' ? r.problems : [];
+    const problems = 'problems' in r ? r.problems : [];
     for (const p of problems) err(`${at(r.line, p.field.start)}: ${p.severity}: ${p.message}`);
   }
   for (const m of maps) {
@@ -79,7 +79,7 @@ function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, 
   const where = fileDump ? o.mtrrFile! : `${locate(scanned.inputs, dump.firstLine).file} line ${locate(scanned.inputs, dump.firstLine).line}`;
   const state = withDefault(dump, o);
   const assumed = state.defaultTypeKnown ? '' : ` (default type ${state.defaultType} assumed; set --mtrr-default)`;
-  return { state, note: `memory types from the MTRR dump at ${where}${assumed}` };
+  return { state, note: `memory types from the ${DUMP_SOURCES[dump.source]} at ${where}${assumed}` };
 }
 
 async function main(argv: string[]): Promise<number> {

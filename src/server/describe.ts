@@ -25,11 +25,43 @@ export function pagesShort(p: PageCounts): string {
 
 export const fit = (s: string, max = MAX_HINT): string => (s.length <= max ? s : s.slice(0, max - 1) + '…');
 
-/** `gap 388 KiB → 97×4K` (or `tail …` for the gap up to the limit). */
-export function gapLabel(g: Gap): string {
+/** `gap 388 KiB → 97×4K` (or `tail …` for the gap up to the limit); `terse` drops the size. */
+export function gapLabel(g: Gap, terse = false): string {
   const word = g.before === undefined ? 'tail' : 'gap';
-  const full = `${word} ${formatSize(g.end - g.start)} → ${pagesShort(g.pages)}`;
-  return full.length <= MAX_HINT ? full : fit(`${word} → ${pagesShort(g.pages)}`);
+  return terse ? `${word} ${pagesShort(g.pages)}` : `${word} ${formatSize(g.end - g.start)} → ${pagesShort(g.pages)}`;
+}
+
+/**
+ * Labels that share a line, joined so VS Code never has to cut them: its 43-character limit is
+ * for all the hints of a line together. `terse` forms are tried before cutting.
+ */
+export function fitLine(full: readonly string[], terse: readonly string[] = full): string[] {
+  const total = (ls: readonly string[]) => ls.reduce((n, l) => n + l.length, 0) + ls.length - 1;
+  if (total(full) <= MAX_HINT) return [...full];
+  if (total(terse) <= MAX_HINT) return [...terse];
+  return terse.map((l) => fit(l, Math.floor((MAX_HINT - terse.length + 1) / terse.length)));
+}
+
+/**
+ * Markdown from lines: a blank line between blocks, one line break inside lists and tables, and an
+ * explicit break (two trailing spaces) between other adjacent lines, so nothing runs together.
+ */
+export function markdown(lines: readonly string[]): string {
+  const kind = (l: string): string => (l === '' ? 'blank' : /^\s*([-*]|\d+\.) /.test(l) ? 'list' : l.startsWith('|') ? 'table' : /^(#|---$)/.test(l) ? 'block' : 'text');
+  let out = '';
+  let prev = 'blank';
+  for (const l of lines) {
+    const k = kind(l);
+    if (out !== '') {
+      if (k === 'blank' || prev === 'blank') out += '\n';
+      else if (k === prev && (k === 'list' || k === 'table')) out += '\n';
+      else if (k === 'text' && prev === 'text') out += '  \n';
+      else out += '\n\n';
+    }
+    if (!(k === 'blank' && (prev === 'blank' || out === ''))) out += l;
+    prev = k;
+  }
+  return out.replace(/\n+$/, '');
 }
 
 export const rangeText = (start: number, end: number): string => `${hex(start)}–${hex(end)}`;
@@ -41,16 +73,15 @@ export function typeText(s: Span): string {
   return `mixed (${seen.join(', ')})`;
 }
 
-/** Markdown lines: a span's pieces by memory type with their leaves. */
+/** Markdown lines: a span's size, leaves and type, then its leaf runs as a table. */
 export function spanBreakdown(s: Span): string[] {
   const out: string[] = [];
   out.push(`${formatSize(s.end - s.start)} → **${pagesShort(s.pages)}**, ${typeText(s)}`);
-  if (s.pieces.length > 1) {
-    for (const p of s.pieces.slice(0, 20)) out.push(`- \`${rangeText(p.start, p.end)}\` ${p.memoryType}: ${pagesShort(p.pages)}`);
-    if (s.pieces.length > 20) out.push(`- … ${s.pieces.length - 20} more pieces`);
+  if (s.runs.length) {
+    out.push('', '| leaves | from | to | type |', '| ---: | --- | --- | --- |');
+    for (const r of s.runs.slice(0, 12)) out.push(`| ${formatCount(r.count)}×${r.size} | \`${hex(r.start)}\` | \`${hex(r.end)}\` | ${r.memoryType} |`);
+    if (s.runs.length > 12) out.push(`| … | ${s.runs.length - 12} more runs | | |`);
   }
-  const runs = s.runs.slice(0, 12).map((r) => `\`${rangeText(r.start, r.end)}\` ${formatCount(r.count)}×${r.size} ${r.memoryType}`);
-  if (runs.length) out.push(`Leaves: ${runs.join(' · ')}${s.runs.length > 12 ? ` · … (${s.runs.length - 12} more runs)` : ''}`);
   return out;
 }
 
@@ -80,18 +111,23 @@ export function landingShort(mp: MapPlan | undefined, addr: number): string | un
   return `${at.kind === 'gap' ? 'MMIO' : 'RAM'} · ${at.run.size} leaf ${at.run.memoryType}`;
 }
 
+/** Where a memory map for a trace comes from, for documents that have none. */
+export const NO_MAP_HINT =
+  '_No memory map in this document. Paste the guest\'s e820 map (`dmesg | grep -i e820`) or its `/proc/iomem` (read as root) above the trace to see RAM, gaps and leaves; QEMU\'s monitor command `info mtree` shows the same layout from the host._';
+
 /** Markdown lines explaining an address against a plan. */
 export function addressMarkdown(mp: MapPlan | undefined, addr: number, lineOf: (ramIndex: number) => number | undefined): string[] {
   const out: string[] = [];
   const plan: Plan | undefined = mp?.plan;
   if (!plan) {
     out.push(`**${hex(addr)}**${mp?.error ? ` — no plan: ${mp.error}` : ' — no memory map in this document'}`);
-    out.push(`EPT walk: ${walkText(addr)}`);
+    out.push(`- EPT walk: ${walkText(addr)}`);
+    if (!mp) out.push('', NO_MAP_HINT);
     return out;
   }
   if (addr >= plan.limit) {
     out.push(`**${hex(addr)}** lies past the identity-map limit ${hex(plan.limit)} (${formatSize(plan.limit)}): not mapped`);
-    out.push(`EPT walk: ${walkText(addr)}`);
+    out.push(`- EPT walk: ${walkText(addr)}`);
     return out;
   }
   const at = leafAt(plan, addr);
@@ -110,8 +146,8 @@ export function addressMarkdown(mp: MapPlan | undefined, addr: number, lineOf: (
     out.push(`**${hex(addr)}** is in a **gap** (MMIO / not RAM): \`${rangeText(g.start, g.end)}\` (${formatSize(g.end - g.start)}, ${where}) → ${pagesShort(g.pages)}`);
   }
   const leaf = leafOf(at.run, addr);
-  out.push(`Mapped by a **${leaf.size} leaf** at \`${hex(leaf.base)}\`, memory type **${leaf.type}**`);
-  out.push(`EPT walk: ${walkText(addr, leaf.size)}`);
+  out.push(`- mapped by a **${leaf.size} leaf** at \`${hex(leaf.base)}\`, memory type **${leaf.type}**`);
+  out.push(`- EPT walk: ${walkText(addr, leaf.size)}`);
   return out;
 }
 
@@ -122,10 +158,7 @@ export function accessShort(q: ExitQualification): string {
   return `${kinds} · ${perms}`;
 }
 
-/** The RAM line numbers of a map plan's RAM range. */
-export function ramLineOf(mp: MapPlan, ramIndex: number): number | undefined {
-  return mp.plan?.ram[ramIndex]?.inputs.find((i) => i.line !== undefined)?.line;
-}
+export { gapLines, ramLineOf, type GapLines } from '../analysis';
 
 /** True when this range line is the first (lowest) input of its merged RAM range. */
 export function isFirstInput(mp: MapPlan, r: RangeRecord): boolean {
@@ -133,3 +166,4 @@ export function isFirstInput(mp: MapPlan, r: RangeRecord): boolean {
   if (idx === undefined || !mp.plan) return false;
   return mp.plan.ram[idx].inputs[0]?.line === r.line;
 }
+

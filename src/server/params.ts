@@ -128,7 +128,8 @@ export function decodeParams(raw: unknown): DecodeParams {
   if (o.what !== 'entry' && o.what !== 'qualification') throw new RequestError(`what must be 'entry' or 'qualification'`);
   if (typeof o.value !== 'string' && typeof o.value !== 'number') throw new RequestError('value must be a hex string');
   if (o.level != null && (!isIndex(o.level) || o.level < 1 || o.level > 4)) throw new RequestError('EPT level must be 1 to 4');
-  return { what: o.what, value: String(o.value), level: o.level == null ? undefined : (o.level as number) };
+  if (o.reason != null && typeof o.reason !== 'string' && typeof o.reason !== 'number') throw new RequestError('reason must be an exit reason such as IO_INSTRUCTION or 30');
+  return { what: o.what, value: String(o.value), level: o.level == null ? undefined : (o.level as number), reason: o.reason == null ? undefined : String(o.reason) };
 }
 
 export function planFileParams(raw: unknown): PlanFileParams {

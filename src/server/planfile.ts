@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MapRecord } from '../formats';
 import { groupMaps } from '../formats';
-import { isUsable, mapTitle, planMap, scanStream } from '../analysis';
+import { gapLineOf, isUsable, mapTitle, planMap, scanStream } from '../analysis';
 import { planToMarkdown } from '../planner/export/markdown';
 import type { PlanFileResult } from '../protocol/requests';
 import { Cancelled, RequestError } from './errors';
@@ -96,7 +96,7 @@ export async function planFile(
     }
     const mp = planMap(map, settings);
     if (!mp.plan) parts.push(`# ${title}`, '', `No plan: ${mp.error}`, '');
-    else parts.push(planToMarkdown(mp.plan, { title, lineLabel: (l) => `${name}:${l + 1}`, lineLink: (l) => `${href}#L${l + 1}` }), '');
+    else parts.push(planToMarkdown(mp.plan, { title, gapLine: gapLineOf(mp), lineLabel: (l) => `${name}:${l + 1}`, lineLink: (l) => `${href}#L${l + 1}` }), '');
   }
   return { title: `EPT plan — ${name}`, markdown: parts.join('\n'), lines: scanned.lines, bytes: scanned.bytes, ms: Date.now() - t0 };
 }

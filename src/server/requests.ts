@@ -2,11 +2,12 @@
 // report page, the status summary, go to address and the decoders. Pure functions over a
 // document's analysis; they throw domain errors (errors.ts), the guard turns them into LSP errors.
 import type { MemoryMap, RangeRecord } from '../formats';
-import { type Analysis, chooseMap, isUsable, mapTitle, type MapPlan } from '../analysis';
-import { EptLevel, decodeEptEntry, describeEptEntry } from '../planner/decode/ept-entry';
-import { decodeExitQualification, describeExitQualification } from '../planner/decode/exit-qualification';
+import { type Analysis, chooseMap, gapLineOf, isUsable, mapTitle, type MapPlan, ramLineOf } from '../analysis';
+import { EptLevel, decodeEptEntry, describeEptEntry, parseEntryInput } from '../planner/decode/ept-entry';
+import { decodeExitQualification } from '../planner/decode/exit-qualification';
+import { exitReason } from '../planner/decode/exit-reasons';
+import { decodeQualification, qualificationMarkdown } from '../planner/decode/qualifications';
 import { exportPlan } from '../planner/export';
-import { gapLine } from '../planner/export/markdown';
 import { type Gap, formatCount, formatSize, hex, leafAt, parseSize, tableTotal } from '../planner';
 import {
   type DecodeParams, type DecodeResult, EXPORT_FORMAT_INFO, type ExportParams, type ExportResult, type FindAddressResult,
@@ -70,13 +71,13 @@ export function exportRequest(ctx: DocContext, p: ExportParams): ExportResult {
       const mp = ctx.analysis.planFor(map, ctx.settings);
       const title = `Map ${map.index + 1}: ${name} — ${mapTitle(map)}`;
       const why = noPlanReason(map, mp);
-      parts.push(why ? `# ${title}\n\nNo plan: ${why}\n` : exportPlan(mp.plan!, 'md', { title }), '');
+      parts.push(why ? `# ${title}\n\nNo plan: ${why}\n` : exportPlan(mp.plan!, 'md', { title, gapLine: gapLineOf(mp) }), '');
     }
     return { text: parts.join('\n'), filename, title: `EPT plan — ${name}`, maps: maps.length };
   }
   const { map, mp, count } = planned(ctx, p);
   const title = `${name} — ${count > 1 ? mapLabel(map, count) : mapTitle(map)}`;
-  return { text: exportPlan(mp.plan!, p.format, { title }), filename, title, maps: count };
+  return { text: exportPlan(mp.plan!, p.format, { title, gapLine: gapLineOf(mp) }), filename, title, maps: count };
 }
 
 /** eptLens/report: the report page of the chosen map, or a page saying why there is none. */
@@ -90,7 +91,9 @@ export function reportRequest(ctx: DocContext, p: ReportParams): ReportResult {
   const mp = ctx.analysis.planFor(map, ctx.settings);
   const why = noPlanReason(map, mp);
   if (why) return { title, html: renderMessage({ ...page, message: `No plan: ${why}` }) };
-  return { title, html: renderReport(mp.plan!, { ...page, subtitle: mapLabel(map, maps.length) }) };
+  const gapLine = gapLineOf(mp);
+  const lineOf = (kind: 'ram' | 'gap', i: number): number | undefined => (kind === 'ram' ? ramLineOf(mp, i) : gapLine(i));
+  return { title, html: renderReport(mp.plan!, { ...page, subtitle: mapLabel(map, maps.length), lineOf }) };
 }
 
 /** eptLens/summary, and what eptLens/planChanged carries: the default map's totals. */
@@ -150,7 +153,7 @@ export function findAddress({ analysis, settings }: DocContext, text: string): F
     const at = mp.plan && leafAt(mp.plan, addr);
     if (!at || at.kind !== 'gap') continue;
     const g = at.span as Gap;
-    const line = gapLine(mp.plan!, g);
+    const line = gapLineOf(mp)(mp.plan!.gaps.indexOf(g));
     if (line === undefined) continue;
     const r = map.ranges.find((x) => x.line === line);
     return {
@@ -173,32 +176,60 @@ export function parseBig(text: string): bigint | undefined {
 
 const LEVEL_NAMES: Record<EptLevel, string> = { 1: 'PTE (level 1)', 2: 'PDE (level 2)', 3: 'PDPTE (level 3)', 4: 'PML4E (level 4)' };
 
+/**
+ * A qualification as typed or pasted: `0x181`, `IO_INSTRUCTION 0x3f80008`, `0x3f80008 30`, or a
+ * kvm_exit excerpt `reason IO_INSTRUCTION … info1 0x…`. The reason defaults to EPT_VIOLATION.
+ */
+export function parseQualificationInput(text: string, reasonText?: string): { value: bigint; reason: string } | string {
+  const words = text.trim().replace(/[`,]/g, ' ').split(/\s+/).filter(Boolean);
+  let reason = reasonText;
+  let value: bigint | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (/^(reason|rip|info2|intr_info|error_code|vcpu)$/.test(w)) {
+      if (w === 'reason') reason = words[++i];
+      else i++;
+      continue;
+    }
+    if (w === 'info1' || w === 'info') continue;
+    if (/^[A-Za-z][A-Za-z_]+$/.test(w) && exitReason(w)) reason = w;
+    else if (value === undefined && parseBig(w) !== undefined) value = parseBig(w);
+    else if (value !== undefined && /^\d{1,2}$/.test(w) && exitReason(w)) reason = w;
+    else return `'${w}' is neither a hex qualification nor an exit reason (EPT_VIOLATION, IO_INSTRUCTION, CR_ACCESS, 48…)`;
+  }
+  if (value === undefined) return 'type an exit qualification in hex, optionally with its exit reason: 0x181, IO_INSTRUCTION 0x3f80008';
+  return { value, reason: reason ?? 'EPT_VIOLATION' };
+}
+
 export function decode(p: DecodeParams): DecodeResult {
-  const v = parseBig(String(p.value ?? ''));
-  if (v === undefined) throw new RequestError(`'${p.value}' is not a 64-bit hex value`);
   if (p.what === 'qualification') {
-    const q = decodeExitQualification(v);
-    const bits = q.bits.map((b) => `| ${b.bit} | ${b.name} | ${b.set ? '**1**' : '0'} |`);
-    const markdown = [
-      `# Exit qualification \`${hex(Number(v & 0xffffffffn))}\``,
-      '',
-      ...describeExitQualification(q).map((l) => `${l}  `),
-      '',
-      '| bit | meaning | value |',
-      '| ---: | --- | --- |',
-      ...bits,
-      '',
-    ].join('\n');
-    return { title: `Exit qualification 0x${v.toString(16)}`, markdown };
+    const parsed = parseQualificationInput(String(p.value ?? ''), p.reason);
+    if (typeof parsed === 'string') throw new RequestError(parsed);
+    const reason = exitReason(parsed.reason);
+    if (!reason) throw new RequestError(`unknown exit reason '${parsed.reason}'`);
+    const v = parsed.value;
+    const q = decodeQualification(reason, v);
+    const out = [`# Exit qualification \`0x${v.toString(16)}\` of ${reason.name} (${reason.number})`, '', `The guest exited because of ${reason.meaning}.`, ''];
+    if (!q) out.push(`${reason.name} has no exit qualification to decode.`, '');
+    else out.push(...qualificationMarkdown(q, v), '');
+    if (reason.qualification === 'ept-violation') {
+      out.push('## Every bit', '', '| bit | meaning | value |', '| ---: | --- | --- |');
+      for (const b of decodeExitQualification(v).bits) out.push(`| ${b.bit} | ${b.name} | ${b.set ? '**1**' : '0'} |`);
+      out.push('');
+    }
+    return { title: `Exit qualification 0x${v.toString(16)} (${reason.name})`, markdown: out.join('\n') };
   }
   if (p.what !== 'entry') throw new RequestError(`unknown decode kind '${String(p.what)}'`);
-  const levels: EptLevel[] =
-    p.level !== undefined ? [checkLevel(p.level)] : (v >> 7n) & 1n ? [2, 3] : [1];
+  const parsed = parseEntryInput(String(p.value ?? ''));
+  if (typeof parsed === 'string') throw new RequestError(parsed);
+  const v = parsed.value;
+  const given = p.level ?? parsed.level;
+  const levels: EptLevel[] = given !== undefined ? [checkLevel(given)] : (v >> 7n) & 1n ? [2, 3] : [1];
   const parts = [`# EPT entry \`0x${v.toString(16)}\``, ''];
   for (const level of levels) {
     parts.push(`## As a ${LEVEL_NAMES[level]}`, '', ...describeEptEntry(decodeEptEntry(v, level)).map((l) => `${l}  `), '');
   }
-  if (p.level === undefined) parts.push('_Pass a level (1 PTE, 2 PDE, 3 PDPTE, 4 PML4E) to decode it at another level._', '');
+  if (given === undefined) parts.push('_Pass a level (1 PTE, 2 PDE, 3 PDPTE, 4 PML4E) to decode it at another level._', '');
   return { title: `EPT entry 0x${v.toString(16)}`, markdown: parts.join('\n') };
 }
 

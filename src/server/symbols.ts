@@ -1,10 +1,9 @@
 // Document symbols (one per map, gaps as children at the line each gap belongs to; MTRR dumps) and
 // folding ranges. Pure.
 import { DocumentSymbol, FoldingRange, SymbolKind } from 'vscode-languageserver';
-import type { MtrrDump } from '../formats';
+import { DUMP_SOURCES, type MtrrDump } from '../formats';
 import { formatSize } from '../planner';
-import { gapLine } from '../planner/export/markdown';
-import { mapTitle } from '../analysis';
+import { gapLineOf, mapTitle } from '../analysis';
 import { pagesShort, rangeText } from './describe';
 import type { DocAnalysis as Analysis, DocumentModel } from './model';
 import type { Settings } from './settings';
@@ -22,9 +21,10 @@ export function documentSymbols(analysis: Analysis, settings: Settings): Documen
     const mp = analysis.planFor(map, settings);
     const children: DocumentSymbol[] = [];
     if (mp.plan) {
-      for (const g of mp.plan.gaps) {
+      const gapLine = gapLineOf(mp);
+      for (const [i, g] of mp.plan.gaps.entries()) {
         if (children.length >= MAX_GAP_SYMBOLS) break;
-        const line = gapLine(mp.plan, g) ?? map.lastLine;
+        const line = gapLine(i) ?? map.lastLine;
         const range = { start: { line, character: 0 }, end: lineEnd(model, line) };
         children.push({
           name: `${g.before === undefined ? 'tail' : 'gap'} ${rangeText(g.start, g.end)}`,
@@ -54,8 +54,9 @@ export function documentSymbols(analysis: Analysis, settings: Settings): Documen
 }
 
 function dumpTitle(d: MtrrDump): string {
-  const vars = d.state.variable.length;
-  return `MTRRs (${d.source === 'proc' ? '/proc/mtrr' : 'dmesg'}): ${vars} variable range${vars === 1 ? '' : 's'}, default ${d.state.defaultType}${d.state.defaultTypeKnown ? '' : ' (assumed)'}`;
+  const vars = d.state.variable.length + (d.state.ranges?.length ?? 0);
+  const source = d.source === 'proc' ? '/proc/mtrr' : d.source === 'dmesg' ? 'dmesg' : DUMP_SOURCES[d.source];
+  return `MTRRs (${source}): ${vars} variable range${vars === 1 ? '' : 's'}, default ${d.state.defaultType}${d.state.defaultTypeKnown ? '' : ' (assumed)'}`;
 }
 
 export function foldingRanges(analysis: Analysis): FoldingRange[] {
