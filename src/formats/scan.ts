@@ -94,6 +94,25 @@ function mayBeIomem(text: string): boolean {
   return text.charCodeAt(i) === 0x2d;
 }
 
+/**
+ * Whether a line can be one of hvpp's: an entry ends in ` kb)`, a header in `ranges (N)`. Seven
+ * lines in a hundred of a mixed log end in `)`; these few char codes reject them.
+ */
+function mayBeHvpp(text: string): boolean {
+  const n = text.length;
+  if (text.charCodeAt(n - 1) !== 0x29 /* ) */) return false;
+  if (text.charCodeAt(n - 2) === 0x62 /* b */) return text.charCodeAt(n - 3) === 0x6b /* k */;
+  let i = n - 2;
+  while (i > n - 7 && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i--;
+  return i < n - 2 && text.charCodeAt(i) === 0x28 /* ( */ && text.charCodeAt(i - 2) === 0x73 /* s */;
+}
+
+/** The lines that open a part of a QEMU `info mtree` dump. */
+const mayOpenMtree = (text: string, at: number, c: number): boolean =>
+  (c === 0x61 /* a */ && text.startsWith('address-space: ', at)) ||
+  (c === 0x6d /* m */ && text.startsWith('memory-region: ', at)) ||
+  (c === 0x46 /* F */ && text.startsWith('FlatView #', at));
+
 // Each reader below is only asked when the line can be one of its records (the checks are the
 // first thing each reader tests, done here once, so most lines are rejected by a few char codes).
 function readAny(text: string, line: number, state: ScanState): MapRecord | undefined {
@@ -105,35 +124,6 @@ function readAny(text: string, line: number, state: ScanState): MapRecord | unde
   }
   const at = messageOffset(text);
   const c = text.charCodeAt(at);
-  const last = text.charCodeAt(text.length - 1);
-  if (state.hvpp !== 'none' || last === 0x29 /* ) */) {
-    const h = readHvpp(text, line, at, state.hvpp);
-    state.hvpp = h.list;
-    if (h.record) return h.record;
-  }
-  if (state.mtree !== 'none' || c === 0x61 /* a */ || c === 0x6d /* m */ || c === 0x46 /* F */) {
-    const q = readMtree(text, line, at, state.mtree);
-    state.mtree = q.section;
-    if (q.record) return q.record;
-  }
-  if (state.cleanup !== 'none' || c === 0x72 /* r */ || c === 0x6f /* o */ || c === 0x4e /* N */) {
-    const k = readMtrrCleanup(text, line, at, state.cleanup);
-    state.cleanup = k.list;
-    if (k.record) return k.record;
-  }
-  if (state.memmap || c === 0x2f /* / */) {
-    const s = readSysfsMemmap(text, line, at, state.memmap);
-    state.memmap = s.pending;
-    if (s.record) return s.record;
-  }
-  if (c === 0x6b /* k */) {
-    const k = readKsm(text, line, at);
-    if (k) return k;
-  }
-  if (endsWithTypeNumber(text)) {
-    const g = readGbhvMtrr(text, line);
-    if (g) return g;
-  }
   if (c === 0x42 /* B */ || c === 0x65 /* e */ || c === 0x4c /* L */) {
     const e = readE820(text, line, at);
     if (e) return e;
@@ -146,7 +136,75 @@ function readAny(text: string, line: number, state: ScanState): MapRecord | unde
     const x = readXen(text, line, at);
     if (x) return x;
   }
-  return at === 0 && c === 0x72 /* r */ ? readProcMtrr(text, line) : undefined;
+  if (at === 0 && c === 0x72 /* r */) {
+    const p = readProcMtrr(text, line);
+    if (p) return p;
+  }
+  if (c < 128 && LISTED_FIRST[c] === 1) return readListed(text, line, at, c, state);
+  if (state.hvpp !== 'none' || state.mtree !== 'none' || state.cleanup !== 'none' || state.memmap || text.charCodeAt(text.length - 1) === 0x29 /* ) */) {
+    return readListed(text, line, at, c, state);
+  }
+  return undefined;
+}
+
+/** First characters of the messages readListed can use when no list is open (a table beats a chain of compares). */
+const LISTED_FIRST = new Uint8Array(128);
+for (const ch of 'amFoN/k[(M') LISTED_FIRST[ch.charCodeAt(0)] = 1;
+
+/**
+ * The sources that come after the ones above (none of their lines can be one of theirs): QEMU
+ * mtree, /sys/firmware/memmap, and the hypervisors' and mtrr_cleanup's lists. Apart from the
+ * lists a header line opened, each is gated by a few char codes.
+ */
+function readListed(text: string, line: number, at: number, c: number, state: ScanState): MapRecord | undefined {
+  if (state.hvpp !== 'none' || state.mtree !== 'none' || state.cleanup !== 'none' || state.memmap) return readInList(text, line, at, c, state);
+  switch (c) {
+    case 0x61 /* a */:
+    case 0x6d /* m */:
+    case 0x46 /* F */:
+      return mayOpenMtree(text, at, c) ? readInList(text, line, at, c, state) : undefined;
+    case 0x6f /* o */:
+    case 0x4e /* N */:
+      return text.startsWith('original variable MTRRs', at) || text.startsWith('New variable MTRRs', at) ? readInList(text, line, at, c, state) : undefined;
+    case 0x2f /* / */:
+      return text.startsWith('/sys/firmware/memmap/', at) ? readInList(text, line, at, c, state) : undefined;
+    case 0x6b /* k */:
+      return text.startsWith('ksm: ', at) ? readKsm(text, line, at) : undefined;
+    // gbhv prints `[DEBUG] …`, HyperDbg `(07:04:24.042 - core : 3 …) … | …`; or the bare message.
+    case 0x5b /* [ */:
+    case 0x28 /* ( */:
+    case 0x4d /* M */:
+      if (endsWithTypeNumber(text)) return readGbhvMtrr(text, line);
+      break;
+    default:
+      break;
+  }
+  return text.charCodeAt(text.length - 1) === 0x29 /* ) */ && mayBeHvpp(text) ? readInList(text, line, at, c, state) : undefined;
+}
+
+/** A line of a list a header opened, or one that may open one. */
+function readInList(text: string, line: number, at: number, c: number, state: ScanState): MapRecord | undefined {
+  if (state.hvpp !== 'none' || mayBeHvpp(text)) {
+    const h = readHvpp(text, line, at, state.hvpp);
+    state.hvpp = h.list;
+    if (h.record) return h.record;
+  }
+  if (state.mtree !== 'none' || mayOpenMtree(text, at, c)) {
+    const q = readMtree(text, line, at, state.mtree);
+    state.mtree = q.section;
+    if (q.record) return q.record;
+  }
+  if (state.cleanup !== 'none' || c === 0x6f /* o */ || c === 0x4e /* N */) {
+    const k = readMtrrCleanup(text, line, at, state.cleanup);
+    state.cleanup = k.list;
+    if (k.record) return k.record;
+  }
+  if (state.memmap || c === 0x2f /* / */) {
+    const s = readSysfsMemmap(text, line, at, state.memmap);
+    state.memmap = s.pending;
+    if (s.record) return s.record;
+  }
+  return undefined;
 }
 
 /** Splits on CRLF, LF and lone CR, as editors do. */
