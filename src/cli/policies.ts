@@ -184,7 +184,7 @@ export interface PolicyOutcome {
 export function mmioPastLimit(c: MapContext): string[] {
   const out: string[] = [];
   for (const r of c.map.ranges) {
-    if (r.ram || r.end <= c.plan.limit || r.problems.some((p) => p.severity === 'error')) continue;
+    if (r.ram || r.mtree?.spansAll || r.end <= c.plan.limit || r.problems.some((p) => p.severity === 'error')) continue;
     out.push(`${c.at(r.line)}:${r.fields.start.start + 1}: warning: ${r.typeName} [${hex(Math.max(r.start, c.plan.limit))}, ${hex(r.end)}) lies beyond the limit ${hex(c.plan.limit)} and is not mapped (raise --limit)`);
   }
   return out;
