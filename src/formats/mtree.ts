@@ -84,7 +84,7 @@ function region(m: RegExpExecArray, line: number, at: number, depth: number): Ra
     typeName: name,
     fields: { start: startField, end: endField, type: { start: typeAt, end: typeAt + name.length } },
     depth,
-    mtree: { priority: Number(m[3]), regionType, aliasOf: alias?.[2], disabled, spansAll: /^f{16}$/i.test(m[2]) },
+    mtree: { priority: Number(m[3]), regionType, aliasOf: alias?.[2], disabled },
     problems,
   };
 }

@@ -130,8 +130,6 @@ export interface MtreeRegion {
   /** `alias NAME @TARGET …`: the target's name. */
   aliasOf?: string;
   disabled: boolean;
-  /** Printed as reaching 2^64 - 1 (`system`, `pci`, bus-master containers): a container, not a device. */
-  spansAll: boolean;
 }
 
 /** Dumps that list MTRRs as typed address ranges, not base/mask pairs. */
