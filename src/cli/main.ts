@@ -188,6 +188,8 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
     const l = locate(scanned.inputs, line);
     return `${l.file}:${l.line}`;
   };
+  /** A plan with no RAM is printed but never exits 0 (the map's no-ram note said why). */
+  let noRam = false;
   for (const map of selected) {
     const first = locate(scanned.inputs, map.firstLine);
     const last = locate(scanned.inputs, map.lastLine);
@@ -195,6 +197,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
       const l = locate(scanned.inputs, r.line!);
       return { ...r, line: l.line - 1, source: l.file };
     });
+    if (ram.length === 0) noRam = true;
     const mt = mtrrFor(map, o, fileDump, scanned);
     let plan;
     try {
@@ -251,7 +254,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
   await sink.write(chunks.join('\n\n') + '\n');
   // Unprefixed, so CI problem matchers (`file:line: error:`) pick them up.
   for (const f of failures) process.stderr.write(f + '\n');
-  return failures.length ? 3 : 0;
+  return failures.length ? 3 : noRam ? 4 : 0;
 }
 
 main(process.argv.slice(2)).then(
