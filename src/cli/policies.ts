@@ -182,12 +182,10 @@ export interface PolicyOutcome {
 
 /** Known MMIO (non-RAM lines) past the plan's limit: the plan leaves it unmapped. */
 export function mmioPastLimit(c: MapContext): string[] {
-  const out: string[] = [];
-  for (const r of c.map.ranges) {
-    if (r.ram || r.end <= c.plan.limit || r.problems.some((p) => p.severity === 'error')) continue;
-    out.push(`${c.at(r.line)}:${r.fields.start.start + 1}: warning: ${r.typeName} [${hex(Math.max(r.start, c.plan.limit))}, ${hex(r.end)}) lies beyond the limit ${hex(c.plan.limit)} and is not mapped (raise --limit)`);
-  }
-  return out;
+  const limit = c.plan.limit;
+  return machineOf(c).resources
+    .filter((r) => !r.ram && r.end > limit)
+    .map((r) => `${c.at(r.line)}: warning: ${r.name} [${hex(Math.max(r.start, limit))}, ${hex(r.end)}) lies beyond the limit ${hex(limit)} and is not mapped (raise --limit)`);
 }
 
 export function runPolicies(c: MapContext, o: PolicyOptions, format: ExportFormat): PolicyOutcome {

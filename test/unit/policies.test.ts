@@ -200,7 +200,7 @@ test('real bug, airhv#34 / HyperDbg#567: PCI windows above 512 GiB are a hole fo
   for (const name of ['hyperplatform', 'hyperdbg', 'ksm']) assert.deepEqual(holes[name], [], name);
   assert.equal(j.policies.find((p: { policy: string }) => p.policy === 'exact').holes[0].pastLimit, true);
   const r = cli([P('synthetic-core-ultra-above-512g.iomem')]);
-  assert.match(r.err, /synthetic-core-ultra-above-512g\.iomem:16:1: warning: PCI Bus 0000:00 \[0xa000000000, 0xc000000000\) lies beyond the limit/);
+  assert.match(r.err, /synthetic-core-ultra-above-512g\.iomem:16: warning: PCI Bus 0000:00 \[0xa000000000, 0xc000000000\) lies beyond the limit/);
 });
 
 test('real dump, overlapping variable MTRRs (Phenom II, netdev): hvpp and SimpleVisor mismatches', () => {
@@ -242,4 +242,14 @@ test('CLI: usage errors, --policies table, exit 0 without failures', () => {
   const c = cli(['--format', 'c', P('synthetic-core-ultra-above-512g.iomem')]).out;
   assert.match(c, /#define EPT_PLAN_HIGHEST_ADDRESS 0xc000000000ULL/);
   assert.match(c, /#define EPT_PLAN_EPT_PD_COUNT 768ULL/);
+});
+
+test('known MMIO from QEMU info mtree: device regions kept, the 64-bit `system`/`pci` containers are not resources', () => {
+  const map = groupMaps(scanText(fixture('sources/qemu-mtree-i440fx.txt'))).maps[0];
+  const m = machineFromMap(map, { limit: 512 * G, maxPage: '1G', ramPage: '4K' });
+  const has = (start: number, end: number): boolean => m.mmio.some((r) => r.start <= start && end <= r.end);
+  assert.ok(has(0xfed00000, 0xfed01000), 'hpet (line 34), a page');
+  assert.ok(has(0xfee00000, 0xfef00000), 'apic-msi (line 35)');
+  assert.ok(m.resources.every((r) => r.end < 2 ** 52), 'no 0-ffffffffffffffff container');
+  assert.deepEqual(comparePolicy(named('hvpp'), m).holes, []);
 });
