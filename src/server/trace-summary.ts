@@ -4,7 +4,8 @@
 import { parseEventLine } from '../formats/events';
 import { exitReason } from '../planner/decode/exit-reasons';
 import { formatCount, hex, leafAt } from '../planner';
-import type { Analysis } from './analysis';
+import { planKey } from '../analysis';
+import type { DocAnalysis as Analysis } from './model';
 import { NO_MAP_HINT, rangeText } from './describe';
 import { eventAddress } from './events';
 import type { Settings } from './settings';
@@ -29,7 +30,7 @@ const cache = new WeakMap<Analysis, { key: string; summary: TraceSummary | undef
 
 export function traceSummary(analysis: Analysis, settings: Settings): TraceSummary | undefined {
   const model = analysis.model;
-  const key = `${model.version}|${model.scannedLines}|${settings.limit}|${settings.maxPage}|${settings.ramPage}|${settings.mmioMemoryType}`;
+  const key = `${model.version}|${model.scannedLines}|${planKey(settings)}`;
   const hit = cache.get(analysis);
   if (hit && hit.key === key) return hit.summary;
   let firstLine = -1;
@@ -39,7 +40,7 @@ export function traceSummary(analysis: Analysis, settings: Settings): TraceSumma
   const regions = new Map<string, number>();
   const end = Math.min(model.scannedLines, MAX_SUMMARY_LINES);
   for (let line = 0; line < end; line++) {
-    const text = model.lines[line];
+    const text = model.lineAt(line);
     if (text.length > 4096 || text.indexOf('kvm_') < 0) continue;
     const ev = parseEventLine(text, line);
     if (!ev || !ev.kind.startsWith('kvm_')) continue;
