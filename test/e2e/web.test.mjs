@@ -111,6 +111,18 @@ test('web worker pass: EPT Lens in code-server\'s web extension host (hints, hov
       assert.match(text, /2,083,348/, 'the report shows the plan\'s 2,083,348 leaves');
       await screenshot(page, 'web-report');
     });
+    await step('Plan Log File reads the file through vscode.workspace.fs and plans it in the worker', async () => {
+      await page.keyboard.press('Escape');
+      await runCommand(page, 'EPT Lens: Plan Log File');
+      // The web workbench's own file dialog: a quick input holding a path.
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 15000 });
+      await input.fill(path.join(ws, LAPTOP));
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => /EPT plan — hyperplatform-laptop-8gb\.log/.test(document.body.innerText.replace(/\u00a0/g, ' ')), null, { timeout: 60000 })
+        .catch(async () => { throw new Error('no "EPT plan — hyperplatform-laptop-8gb.log" result appeared'); });
+      await screenshot(page, 'web-plan-log-file');
+    });
   } finally {
     await browser.close();
     await cs.stop();
