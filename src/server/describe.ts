@@ -9,9 +9,9 @@ import type { MapPlan } from '../analysis';
 /**
  * Text from the log as plain text inside Markdown: every character Markdown could read as syntax
  * (links, images, emphasis, code, HTML) is escaped, line breaks become spaces. A type name such as
- * `![x](https://…)` shows as written and loads nothing.
+ * `![x](https://…)` shows as written and loads nothing (escaping `:` also keeps URLs from being auto-linked).
  */
-export const plainText = (s: string): string => s.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`);
+export const plainText = (s: string): string => s.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>~&:/]/g, (c) => `\\${c}`);
 
 /** VS Code cuts inlay hint labels at 43 characters by default. */
 export const MAX_HINT = 43;

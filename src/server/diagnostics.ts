@@ -172,9 +172,10 @@ function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, pu
     const g1 = with1G.totals.mmio['1G'] + with1G.totals.ram['1G'];
     if (g1 > 0) {
       const leaves = (p: typeof plan) => p.comparison.plan.leaves;
+      // A Hint (dots under the start, listed in Problems), not a squiggle over a line the user can't fix.
       push({
         range: lineRange(analysis.model, map.firstLine),
-        severity: DiagnosticSeverity.Information,
+        severity: DiagnosticSeverity.Hint,
         code: DIAGNOSTIC_CODES.needs1G,
         message:
           `eptLens.maxPage is ${settings.maxPage}: with 1 GiB pages this map would use ${formatCount(g1)}×1G, ` +

@@ -106,13 +106,15 @@ export function summary(ctx: DocContext): SummaryResult | null {
   if (why) return { text: 'EPT: no plan', tooltip: why, maps: maps.length, error: true };
   const p = mp.plan!;
   const more = maps.length > 1 ? ` (map ${map.index + 1} of ${maps.length})` : '';
+  const tables = formatCount(tableTotal(p.tables));
   const tooltip = [
     mapLabel(map, maps.length),
+    `whole plan: ${formatCount(p.comparison.plan.leaves)} leaves, ${tables} tables (${formatSize(p.bytes)})`,
     `gaps: ${pagesShort(p.totals.mmio)}`,
     `RAM: ${pagesShort(p.totals.ram)}`,
-    `tables: ${formatCount(tableTotal(p.tables))} (${formatSize(p.bytes)}), limit ${formatSize(p.limit)}, max page ${p.options.maxPage}`,
+    `limit ${formatSize(p.limit)}, max page ${p.options.maxPage}, RAM pages ${p.options.ramPage}`,
   ].join('\n');
-  return { text: `EPT ${pagesShort(p.totals.mmio)} · ${formatSize(p.bytes)}${more}`, tooltip, maps: maps.length };
+  return { text: `EPT plan: ${formatCount(p.comparison.plan.leaves)} leaves · ${tables} tables${more}`, tooltip, maps: maps.length };
 }
 
 /** Parses what a user types for an address: hex with or without 0x (logs print hex), or `4G`. */
@@ -147,7 +149,7 @@ export function findAddress({ analysis, settings }: DocContext, text: string): F
       message: `${hex(addr)} is in ${best.ram ? 'RAM' : best.typeName} ${rangeText(best.start, best.end)} (line ${best.line + 1})`,
     };
   }
-  // In a gap: go to the line of the RAM range after it (where its hint is).
+  // In a gap: go to the line the gap belongs to (the hole's own line when it is listed; where its hint is).
   for (const map of maps) {
     const mp = analysis.planFor(map, settings);
     const at = mp.plan && leafAt(mp.plan, addr);
@@ -161,7 +163,7 @@ export function findAddress({ analysis, settings }: DocContext, text: string): F
       start: r?.fields.start.start ?? 0,
       end: r?.fields.end.end ?? 0,
       kind: 'gap',
-      message: `${hex(addr)} is in the gap ${rangeText(g.start, g.end)} (${g.before === undefined ? 'the tail' : `before line ${line + 1}`}), mapped by a ${at.run.size} leaf ${at.run.memoryType}`,
+      message: `${hex(addr)} is in the ${g.before === undefined ? 'tail' : 'gap'} ${rangeText(g.start, g.end)} (line ${line + 1}), mapped by a ${at.run.size} leaf ${at.run.memoryType}`,
     };
   }
   return { kind: 'none', message: maps.length ? `${hex(addr)} is in no range of this document` : 'no memory map in this document' };

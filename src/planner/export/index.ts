@@ -17,6 +17,8 @@ export interface ExportOptions {
   lineLabel?: (line0: number) => string;
   /** The 0-based line of gap `index`, in Markdown (see MarkdownOptions). */
   gapLine?: (index: number) => number | undefined;
+  /** C header: static pool sizing (see CHeaderOptions). */
+  sizing?: { highestAddress: number };
 }
 
 export function exportPlan(plan: Plan, format: ExportFormat, opts: ExportOptions = {}): string {
@@ -28,13 +30,14 @@ export function exportPlan(plan: Plan, format: ExportFormat, opts: ExportOptions
     case 'csv':
       return planToCsv(plan);
     case 'c':
-      return planToCHeader(plan, { title: opts.title });
+      return planToCHeader(plan, { title: opts.title, sizing: opts.sizing });
     default:
       throw new Error(`unknown export format ${String(format)}`);
   }
 }
 
 export { planToJson, planToMarkdown, planToCsv, planToCHeader };
+export { sizingDefines } from './c-header';
 export { CSV_HEADER } from './csv';
 export type { MarkdownOptions } from './markdown';
 export type { CHeaderOptions } from './c-header';
