@@ -148,6 +148,8 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
   const chunks: string[] = [];
   const failures: string[] = [];
   let failed = false;
+  /** A plan with no RAM is printed but never exits 0 (the map's no-ram note said why). */
+  let noRam = false;
 
   /** Plans one map and renders it in the output format; undefined when the planner refused. */
   const render = (map: MemoryMap, total: string): string | undefined => {
@@ -157,6 +159,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
       const l = locate(inputs, r.line!);
       return { ...r, line: l.line - 1, source: l.file };
     });
+    if (ram.length === 0) noRam = true;
     const mt = mtrrFor(map, o, fileDump, inputs);
     let plan: Plan;
     try {
@@ -287,7 +290,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
   await sink.write(chunks.join('\n\n').replaceAll(MAP_COUNT, String(maps)) + '\n');
   // Unprefixed, so CI problem matchers (`file:line: error:`) pick them up.
   for (const f of failures) process.stderr.write(f + '\n');
-  return failures.length ? 3 : 0;
+  return failures.length ? 3 : noRam ? 4 : 0;
 }
 
 main(process.argv.slice(2)).then(
