@@ -7,6 +7,7 @@ import { MemoryMap, MtrrDump, buildDump } from '../formats/maps';
 import { MAX_BLOCKS, MtrrState } from '../planner/mtrr';
 import { RamInput } from '../planner/normalize';
 import { PlanError, planMemoryMap } from '../planner/plan';
+import { describePhysBits, physLimitWarning } from '../planner/phys-bits';
 import { exportPlan, planToJson } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { forEachLine } from '../formats/lines';
@@ -64,7 +65,7 @@ function reportProblems(scanned: Scanned, maps: readonly MemoryMap[], err: (s: s
     return `${l.file}:${l.line}${col === undefined ? '' : `:${col + 1}`}`;
   };
   for (const r of scanned.records) {
-    const problems = r.kind === 'range' || r.kind === 'malformed' || r.kind === 'mtrr-variable' ? r.problems : [];
+    const problems = 'problems' in r ? r.problems : [];
     for (const p of problems) err(`${at(r.line, p.field.start)}: ${p.severity}: ${p.message}`);
   }
   for (const m of maps) {
@@ -81,14 +82,19 @@ function withDefault(dump: MtrrDump, o: CliOptions): MtrrState {
   return o.mtrrDefault ? { ...dump.state, defaultType: o.mtrrDefault, defaultTypeKnown: true } : dump.state;
 }
 
-function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, scanned: Scanned): { state?: MtrrState; note: string } {
-  if (o.noMtrr) return { note: 'MTRRs ignored (--no-mtrr): gaps UC, RAM WB' };
+function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, scanned: Scanned): { state?: MtrrState; note: string; notes: string[] } {
+  if (o.noMtrr) return { note: 'MTRRs ignored (--no-mtrr): gaps UC, RAM WB', notes: [] };
   const dump = fileDump ?? map.mtrr;
-  if (!dump) return { note: 'no MTRRs found: gaps UC, RAM WB (give --mtrr FILE to use them)' };
+  if (!dump) return { note: 'no MTRRs found: gaps UC, RAM WB (give --mtrr FILE to use them)', notes: [] };
   const where = fileDump ? o.mtrrFile! : `${locate(scanned.inputs, dump.firstLine).file} line ${locate(scanned.inputs, dump.firstLine).line}`;
   const state = withDefault(dump, o);
   const assumed = state.defaultTypeKnown ? '' : ` (default type ${state.defaultType} assumed; set --mtrr-default)`;
-  return { state, note: `memory types from the MTRR dump at ${where}${assumed}` };
+  const notes = [...dump.notes];
+  const shown = dump.state.physAddrBits;
+  if (o.physBits !== undefined && shown !== undefined && shown !== o.physBits) {
+    notes.push(`the MTRR masks are ${shown} bits wide, but --phys-bits ${o.physBits} is used`);
+  }
+  return { state, note: `memory types from the MTRR dump at ${where}${assumed}`, notes };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -112,6 +118,8 @@ async function main(argv: string[]): Promise<number> {
     scanned = await scanFiles(o.files);
     if (o.mtrrFile) {
       const m = await scanFiles([o.mtrrFile]);
+      // The MTRR file's own problems, `file:line:col` like the main input's.
+      reportProblems(m, [], err);
       const recs = m.records.filter((r) => r.kind.startsWith('mtrr-'));
       if (recs.length === 0) throw new InputError(`${o.mtrrFile}: no MTRRs found (expected /proc/mtrr lines or a dmesg 'MTRR default type' dump)`);
       fileDump = buildDump(recs as Parameters<typeof buildDump>[0]);
@@ -162,7 +170,7 @@ async function main(argv: string[]): Promise<number> {
     const mt = mtrrFor(map, o, fileDump, scanned);
     let plan;
     try {
-      plan = planMemoryMap(ram, { limit: o.limit, maxPage: o.maxPage, ramPage: o.ramPage, mtrr: mt.state });
+      plan = planMemoryMap(ram, { limit: o.limitPhys ? 'phys' : o.limit, physAddrBits: o.physBits, maxPage: o.maxPage, ramPage: o.ramPage, mtrr: mt.state });
     } catch (e) {
       if (!(e instanceof PlanError)) throw e;
       err(`${first.file}:${first.line}: ${e.message}`);
@@ -183,6 +191,9 @@ async function main(argv: string[]): Promise<number> {
     if (past.length === 0) {
       for (const b of plan.beyondLimit) err(`${first.file}: warning: RAM [0x${b.start.toString(16)}, 0x${b.end.toString(16)}) lies beyond the limit and is not mapped (raise --limit)`);
     }
+    const { physAddrBits, physAddrBitsFrom } = plan.options;
+    const physWarning = physLimitWarning(plan.limit, physAddrBits, physAddrBitsFrom, '--limit phys');
+    if (physWarning) err(`${first.file}: warning: ${physWarning}`);
     if (o.format === 'json') {
       const json = {
         file: first.file,
@@ -191,14 +202,20 @@ async function main(argv: string[]): Promise<number> {
         map: map.index + 1,
         maps: doc.maps.length,
         ...planToJson(plan),
-        mtrrSource: mt.state ? { note: mt.note, notes: (fileDump ?? map.mtrr)?.notes ?? [] } : undefined,
+        mtrrSource: mt.state ? { note: mt.note, notes: mt.notes } : undefined,
+        ...(physWarning ? { warnings: [physWarning] } : {}),
       };
       chunks.push(JSON.stringify(json, null, 2));
     } else if (o.format !== 'text') {
       chunks.push(exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}` }).trimEnd());
     } else {
       const heading = `${first.file}: ${FORMAT_NAMES[map.format]} map ${map.index + 1} of ${doc.maps.length}, lines ${first.line}–${last.line}, ${ram.length} RAM ranges`;
-      chunks.push(renderPlanText(plan, { heading, mtrrNote: mt.note, where: (line) => (line < 0 ? '' : `line ${line + 1}`) }));
+      chunks.push(renderPlanText(plan, {
+        heading,
+        mtrrNote: `${describePhysBits(physAddrBits, physAddrBitsFrom)}; ${mt.note}`,
+        notes: [...(physWarning ? [`warning: ${physWarning}`] : []), ...mt.notes],
+        where: (line) => (line < 0 ? '' : `line ${line + 1}`),
+      }));
     }
   }
   const text = chunks.join('\n\n') + '\n';

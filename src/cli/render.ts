@@ -20,6 +20,8 @@ export interface RenderContext {
   heading: string;
   /** How memory types were decided, one line. */
   mtrrNote: string;
+  /** Warnings and notes about the plan's inputs, one line each (what `--json` carries too). */
+  notes?: readonly string[];
   /** 1-based `file:line` for a 0-based global line. */
   where: (line: number) => string;
 }
@@ -29,6 +31,7 @@ export function renderPlanText(plan: Plan, ctx: RenderContext): string {
   const o = plan.options;
   out.push(ctx.heading);
   out.push(`Identity map of [0x0, ${hex(plan.limit)}) (${formatSize(plan.limit)}), max page ${o.maxPage}, RAM pages ${o.ramPage}; ${ctx.mtrrNote}`);
+  for (const n of ctx.notes ?? []) out.push(`  ${n}`);
   out.push('');
   const header = `  ${pad('gap start', 16)}${pad('end', 16)}${lpad('size', 10)}${lpad('4K', 8)}${lpad('2M', 7)}${lpad('1G', 6)}  type    before`;
   out.push(header);

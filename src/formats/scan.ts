@@ -32,11 +32,14 @@ export function scanLine(text: string, line: number, state: ScanState): MapRecor
   }
   const rec = readAny(text, line, state);
   if (rec?.kind === 'mtrr-header') state.block = rec.enabled && rec.which !== 'all' ? rec.which : 'none';
-  else if (!(rec && (rec.kind === 'mtrr-fixed' || rec.kind === 'mtrr-variable' || rec.kind === 'mtrr-disabled-slot'))) {
+  else if (!(rec && (rec.kind === 'mtrr-fixed' || rec.kind === 'mtrr-variable' || rec.kind === 'mtrr-disabled-slot' || isMtrrProblem(rec)))) {
     if (rec?.kind !== 'mtrr-default') state.block = 'none';
   }
   return rec;
 }
+
+/** A line of an MTRR list that could not be used: reported, and the list stays open (issue 11). */
+const isMtrrProblem = (rec: MapRecord): boolean => rec.kind === 'malformed' && rec.format === 'mtrr';
 
 /**
  * A line past MAX_RECORD_LINE is not read; when its beginning looks like a memory-map or MTRR line
