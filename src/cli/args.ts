@@ -47,11 +47,12 @@ Options:
   --json                print the plan as JSON (same as --format json)
   --format FMT          text (default), json, md, csv or c (a C header for hypervisor code)
   --map N               plan only the N-th memory map of the input (1-based)
-  --output FILE         write to FILE instead of standard output
+  --output FILE         write to FILE instead of standard output (replaced only when complete)
   -h, --help            show this help
   -V, --version         show the version
 
-Exit status: 0 planned; 1 no memory map found or an input could not be read; 2 usage error.`;
+Exit status: 0 planned; 1 no memory map found, an input could not be read or the output
+not written; 2 usage error (including an --output that is one of the inputs).`;
 
 export function parseArgs(argv: readonly string[]): CliOptions {
   const o: CliOptions = { files: [], limit: 2 ** 39, maxPage: '1G', ramPage: '4K', noMtrr: false, format: 'text', help: false, version: false };

@@ -1,7 +1,6 @@
 // `ept-plan`: the planner for terminals and CI. All side effects (files, streams, exit codes)
 // live here; reading, planning and rendering are pure functions from src/formats and src/planner.
 import fs from 'node:fs';
-import path from 'node:path';
 import { FORMAT_NAMES, MapRecord, checkMapRanges, groupMaps, newScanState, ramInputs, scanLine } from '../formats';
 import { MemoryMap, MtrrDump, buildDump } from '../formats/maps';
 import { MAX_BLOCKS, MtrrState } from '../planner/mtrr';
@@ -12,6 +11,7 @@ import { exportPlan, planToJson } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { forEachLine } from '../formats/lines';
 import { renderPlanText } from './render';
+import { Sink, WriteError, fileSink, inputOverwritten, stdoutSink } from './output';
 import pkg from '../../package.json';
 
 interface Input {
@@ -111,6 +111,36 @@ async function main(argv: string[]): Promise<number> {
   }
   if (o.help) return out(USAGE), 0;
   if (o.version) return out(`ept-plan ${pkg.version}`), 0;
+  if (o.output) {
+    const clash = inputOverwritten(o.output, o.mtrrFile ? [...o.files, o.mtrrFile] : o.files);
+    if (clash) {
+      err(`--output ${o.output}: that is the input ${clash}; refusing to overwrite it`);
+      return 2;
+    }
+  }
+  let sink: Sink;
+  try {
+    sink = o.output ? fileSink(o.output) : stdoutSink();
+  } catch (e) {
+    if (!(e instanceof WriteError)) throw e;
+    err(e.message);
+    return 1;
+  }
+  try {
+    const code = await planInputs(o, sink, err);
+    if (code === 0) await sink.close();
+    else sink.discard();
+    return code;
+  } catch (e) {
+    sink.discard();
+    if (!(e instanceof WriteError)) throw e;
+    err(e.message);
+    return 1;
+  }
+}
+
+/** Reads, plans and writes to `sink`; the exit status. */
+async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): Promise<number> {
 
   let scanned: Scanned;
   let fileDump: MtrrDump | undefined;
@@ -218,15 +248,9 @@ async function main(argv: string[]): Promise<number> {
       }));
     }
   }
-  const text = chunks.join('\n\n') + '\n';
-  if (o.output) fs.writeFileSync(path.resolve(o.output), text);
-  else out(text);
+  await sink.write(chunks.join('\n\n') + '\n');
   return 0;
 }
-
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-});
 
 main(process.argv.slice(2)).then(
   (code) => {

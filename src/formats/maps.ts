@@ -175,14 +175,30 @@ function noteIomemWithoutRoot(m: MemoryMap): void {
   }
 }
 
-const between = (boundaries: readonly number[], a: number, b: number): boolean => boundaries.some((x) => x > a && x < b);
-
+/**
+ * Gives each dump the closest map before it unless a boundary separates them, else the first map
+ * after it. Maps, dumps and boundaries all come in line order, so one forward pass over the three
+ * lists does it: linear in boots, where testing every map and boundary per dump was cubic (a dmesg
+ * of 10,000 boots took 44 s).
+ */
 function attachDumps(maps: MemoryMap[], dumps: MtrrDump[], boundaries: number[]): MtrrDump[] {
   const orphans: MtrrDump[] = [];
+  /** First map starting at or after the dump's first line, then after its last line. */
+  let before = 0;
+  let after = 0;
+  /** First boundary at or after the dump's first line, then after its last line. */
+  let bBefore = 0;
+  let bAfter = 0;
   for (const d of dumps) {
+    while (before < maps.length && maps[before].firstLine < d.firstLine) before++;
+    while (bBefore < boundaries.length && boundaries[bBefore] < d.firstLine) bBefore++;
+    while (after < maps.length && maps[after].firstLine <= d.lastLine) after++;
+    while (bAfter < boundaries.length && boundaries[bAfter] <= d.lastLine) bAfter++;
+    const prev = before > 0 ? maps[before - 1] : undefined;
+    const next = after < maps.length ? maps[after] : undefined;
     let target: MemoryMap | undefined;
-    for (const m of maps) if (m.firstLine < d.firstLine && !between(boundaries, m.firstLine, d.firstLine)) target = m;
-    if (!target) target = maps.find((m) => m.firstLine > d.lastLine && !between(boundaries, d.lastLine, m.firstLine));
+    if (prev && !(bBefore > 0 && boundaries[bBefore - 1] > prev.firstLine)) target = prev;
+    else if (next && !(bAfter < boundaries.length && boundaries[bAfter] < next.firstLine)) target = next;
     if (!target) orphans.push(d);
     else if (!target.mtrr) target.mtrr = d;
     else {

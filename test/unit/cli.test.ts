@@ -1,7 +1,7 @@
 // ept-plan as a user runs it: the bundled dist/cli.js on the real samples.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -84,6 +84,66 @@ test('--output writes the file and nothing to stdout', () => {
   assert.equal(r.code, 0);
   assert.equal(r.out, '');
   assert.equal(JSON.parse(fs.readFileSync(out, 'utf8')).bytes, 16703488);
+});
+
+test('--output never overwrites an input: the same path, a symlink, a hard link, the --mtrr file, redirected stdin', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ept-plan-'));
+  const log = path.join(dir, 'x.log');
+  const mtrr = path.join(dir, 'x.mtrr');
+  const original = fs.readFileSync(fixturePath('hyperplatform-laptop-8gb.log'));
+  fs.writeFileSync(log, original);
+  const mtrrText = fs.readFileSync(fixturePath('desktop-i7-2600.mtrr'));
+  fs.writeFileSync(mtrr, mtrrText);
+  fs.symlinkSync(log, path.join(dir, 'link.log'));
+  fs.linkSync(log, path.join(dir, 'hard.log'));
+  const refused = (r: { code: number | null; err: string }, what: string): void => {
+    assert.equal(r.code, 2, `${what}: ${r.err}`);
+    assert.match(r.err, /^ept-plan: --output .+: that is the input .+; refusing to overwrite it\n$/, what);
+  };
+  refused(run(['--output', log, log]), 'the same path');
+  refused(run(['-o', path.join(dir, 'link.log'), log]), 'a symlink to the input');
+  refused(run(['--output', path.join(dir, '..', path.basename(dir), 'hard.log'), path.join(dir, 'link.log')]), 'a hard link, reached another way');
+  refused(run(['--output', mtrr, '--mtrr', mtrr, log]), 'the --mtrr file');
+  const stdin = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" --output "${log}" - < "${log}"`], { encoding: 'utf8' });
+  refused({ code: stdin.status, err: stdin.stderr }, 'standard input redirected from the output');
+  assert.deepEqual(fs.readFileSync(log), original);
+  assert.deepEqual(fs.readFileSync(mtrr), mtrrText);
+});
+
+test('write errors: one line and exit 1 (a full device, a directory, a missing directory, a closed pipe); no partial file', async () => {
+  const log = fixturePath('hyperplatform-laptop-8gb.log');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ept-plan-'));
+  const full = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" "${log}" > /dev/full`], { encoding: 'utf8' });
+  assert.equal(full.status, 1);
+  assert.equal(full.stderr, 'ept-plan: standard output: cannot write: no space left on the device\n');
+  for (const [target, why] of [['/dev/full', 'no space left on the device'], [dir, 'is a directory'], [path.join(dir, 'none', 'x'), 'no such directory']]) {
+    const r = run(['--output', target, log]);
+    assert.equal(r.code, 1, target);
+    assert.equal(r.err, `ept-plan: ${target}: cannot write: ${why}\n`);
+  }
+  assert.deepEqual(fs.readdirSync(dir), [], 'no temporary file left behind');
+  // The reader is gone before ept-plan writes: EPIPE.
+  const child = spawn(process.execPath, [CLI, log], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  assert.equal(code, 1);
+  assert.equal(stderr, 'ept-plan: standard output: cannot write: the reader closed the pipe\n');
+});
+
+test('--output replaces an existing file only once the plan is complete, keeping its mode', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ept-plan-'));
+  const out = path.join(dir, 'plan.txt');
+  fs.writeFileSync(out, 'old plan\n', { mode: 0o640 });
+  const failed = run(['--output', out, fixturePath('kvm-trace.report')]);
+  assert.equal(failed.code, 1, 'no memory map');
+  assert.equal(fs.readFileSync(out, 'utf8'), 'old plan\n', 'a failed run leaves the old file');
+  const ok = run(['--output', out, fixturePath('hyperplatform-laptop-8gb.log')]);
+  assert.equal(ok.code, 0, ok.err);
+  assert.match(fs.readFileSync(out, 'utf8'), /Tables: 1 PML4/);
+  assert.equal(fs.statSync(out).mode & 0o777, 0o640);
+  assert.deepEqual(fs.readdirSync(dir), ['plan.txt']);
 });
 
 test('errors: one clear line, exit 1 without a map, exit 2 on usage, never a stack trace', () => {
