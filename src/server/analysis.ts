@@ -3,7 +3,7 @@
 import { FORMAT_NAMES, MemoryMap, ramInputs } from '../formats';
 import { Gap, Plan, PlanError, RamInput, planMemoryMap } from '../planner';
 import type { DocumentModel } from './model';
-import { Settings, planKey } from './settings';
+import { Settings, planKey, planOptions } from './settings';
 
 export interface MapPlan {
   map: MemoryMap;
@@ -135,7 +135,7 @@ export class Analysis {
     }
     let planned: MapPlan;
     try {
-      const plan = planMemoryMap(inputs, { limit: settings.limit, maxPage: settings.maxPage, ramPage: settings.ramPage, mtrr });
+      const plan = planMemoryMap(inputs, { ...planOptions(settings), mtrr });
       const gapBefore: (Gap | undefined)[] = new Array(plan.ram.length);
       let tail: Gap | undefined;
       for (const g of plan.gaps) {

@@ -4,10 +4,10 @@
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import type { Field, RangeRecord, Severity } from '../formats';
 import { checkMapRanges, ramInputs } from '../formats';
-import { PageCounts, formatCount, formatSize, hex, planMemoryMap } from '../planner';
+import { PageCounts, formatCount, formatSize, hex, physLimitWarning, planMemoryMap } from '../planner';
 import type { Analysis, MapPlan } from './analysis';
 import { isFirstInput, pagesShort, rangeText } from './describe';
-import type { Settings } from './settings';
+import { type Settings, planOptions } from './settings';
 
 export const SOURCE = 'ept-lens';
 
@@ -20,6 +20,7 @@ export const DIAGNOSTIC_CODES = {
   planError: 'plan-error',
   settings: 'settings',
   mtrrNote: 'mtrr-note',
+  limitPastPhys: 'limit-past-maxphyaddr',
   truncated: 'too-many-diagnostics',
 } as const;
 
@@ -114,6 +115,13 @@ function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, pu
   const plan = mp.plan!;
   const map = mp.map;
   const lines = analysis.model.lines;
+  // A limit past 2^MAXPHYADDR: said where the width shows (the MTRR dump), else on the map.
+  const { physAddrBits, physAddrBitsFrom } = plan.options;
+  const phys = physLimitWarning(plan.limit, physAddrBits, physAddrBitsFrom, 'eptLens.limit "phys"');
+  if (phys) {
+    const line = physAddrBitsFrom === 'mtrr' && map.mtrr ? map.mtrr.firstLine : map.firstLine;
+    if (!push({ range: lineRange(lines, line), severity: DiagnosticSeverity.Warning, code: DIAGNOSTIC_CODES.limitPastPhys, message: phys })) return;
+  }
   // RAM past the limit.
   if (plan.beyondLimit.length) {
     for (const r of map.ranges) {
@@ -169,7 +177,7 @@ function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, pu
   if (settings.maxPage !== '1G') {
     const with1G = planMemoryMap(
       ramInputs(map),
-      { limit: settings.limit, maxPage: '1G', ramPage: settings.ramPage, mtrr: mp.mtrrApplied ? map.mtrr?.state : undefined },
+      { ...planOptions(settings), maxPage: '1G', mtrr: mp.mtrrApplied ? map.mtrr?.state : undefined },
     );
     const g1 = with1G.totals.mmio['1G'] + with1G.totals.ram['1G'];
     if (g1 > 0) {

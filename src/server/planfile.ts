@@ -10,7 +10,7 @@ import { planToMarkdown } from '../planner/export/markdown';
 import { ramInputs } from '../formats';
 import { mapTitle } from './analysis';
 import type { PlanFileResult } from './protocol';
-import type { Settings } from './settings';
+import { type Settings, planOptions } from './settings';
 
 export class Cancelled extends Error {}
 
@@ -63,7 +63,7 @@ export async function planFile(
     const title = `${doc.maps.length > 1 ? `Map ${map.index + 1}: ` : ''}${mapTitle(map)}`;
     try {
       const mtrr = settings.mmioMemoryType === 'mtrr' ? map.mtrr?.state : undefined;
-      const plan = planMemoryMap(ramInputs(map), { limit: settings.limit, maxPage: settings.maxPage, ramPage: settings.ramPage, mtrr });
+      const plan = planMemoryMap(ramInputs(map), { ...planOptions(settings), mtrr });
       parts.push(planToMarkdown(plan, { title, lineLabel: (l) => `${name}:${l + 1}`, lineLink: (l) => `${pathToFileURL(file).href}#L${l + 1}` }), '');
     } catch (e) {
       parts.push(`# ${title}`, '', `No plan: ${e instanceof Error ? e.message : String(e)}`, '');

@@ -1,9 +1,10 @@
 // EPT Lens settings as the server uses them: raw values from `workspace/configuration`
 // (section `eptLens`, scoped to the document) turned into planner options. Pure.
-import { PageSize, parsePageSize, parseSize } from '../planner';
+import { PageSize, PlanOptions, isPhysBits, parsePageSize, parseSize } from '../planner';
 
 export interface RawSettings {
   limit?: unknown;
+  physAddressBits?: unknown;
   maxPage?: unknown;
   ramPage?: unknown;
   mmioMemoryType?: unknown;
@@ -15,6 +16,10 @@ export interface Settings {
   limit: number;
   /** The limit as the user wrote it, for messages. */
   limitText: string;
+  /** `eptLens.limit: "phys"`: 2^MAXPHYADDR of each map (`limit` then holds the default). */
+  limitPhys: boolean;
+  /** `eptLens.physAddressBits`; else each map's MTRR mask width, else 52. */
+  physAddressBits?: number;
   maxPage: PageSize;
   ramPage: PageSize;
   mmioMemoryType: 'mtrr' | 'uc';
@@ -27,6 +32,7 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = Object.freeze({
   limit: 512 * 2 ** 30,
   limitText: '512G',
+  limitPhys: false,
   maxPage: '1G',
   ramPage: '4K',
   mmioMemoryType: 'mtrr',
@@ -39,7 +45,10 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
 export function resolveSettings(raw: RawSettings | null | undefined): Settings {
   const r = raw ?? {};
   const s: Settings = { ...DEFAULT_SETTINGS, problems: [] };
-  if (r.limit !== undefined && r.limit !== null && r.limit !== '') {
+  if (typeof r.limit === 'string' && r.limit.trim().toLowerCase() === 'phys') {
+    s.limitPhys = true;
+    s.limitText = 'phys';
+  } else if (r.limit !== undefined && r.limit !== null && r.limit !== '') {
     const text = String(r.limit);
     const n = parseSize(text);
     if (n === undefined || n <= 0 || n % 4096 !== 0 || n > 2 ** 52) {
@@ -55,6 +64,11 @@ export function resolveSettings(raw: RawSettings | null | undefined): Settings {
     if (!p) s.problems.push(`eptLens.${name} '${String(v)}' is not 4K, 2M or 1G: ${dflt} used`);
     return p ?? dflt;
   };
+  if (r.physAddressBits !== undefined && r.physAddressBits !== null && r.physAddressBits !== '') {
+    const n = Number(r.physAddressBits);
+    if (isPhysBits(n)) s.physAddressBits = n;
+    else s.problems.push(`eptLens.physAddressBits '${String(r.physAddressBits)}' is not a physical address width from 32 to 52: taken from the MTRR masks (else 52)`);
+  }
   s.maxPage = page(r.maxPage, 'maxPage', '1G');
   s.ramPage = page(r.ramPage, 'ramPage', '4K');
   if (r.mmioMemoryType === 'uc' || r.mmioMemoryType === 'mtrr') s.mmioMemoryType = r.mmioMemoryType;
@@ -66,4 +80,12 @@ export function resolveSettings(raw: RawSettings | null | undefined): Settings {
 }
 
 /** Identifies the settings that change a plan (cache key). */
-export const planKey = (s: Settings): string => `${s.limit}|${s.maxPage}|${s.ramPage}|${s.mmioMemoryType}`;
+export const planKey = (s: Settings): string => `${s.limitPhys ? 'phys' : s.limit}|${s.physAddressBits ?? ''}|${s.maxPage}|${s.ramPage}|${s.mmioMemoryType}`;
+
+/** The planner options the settings decide (each map brings its own MTRRs). */
+export const planOptions = (s: Settings): PlanOptions => ({
+  limit: s.limitPhys ? 'phys' : s.limit,
+  physAddrBits: s.physAddressBits,
+  maxPage: s.maxPage,
+  ramPage: s.ramPage,
+});
