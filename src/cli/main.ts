@@ -2,7 +2,7 @@
 // live here; reading, planning and rendering are pure functions from src/formats and src/planner.
 import fs from 'node:fs';
 import { FORMAT_NAMES, MapRecord, checkMapRanges, groupMaps, newScanState, ramInputs, scanLine } from '../formats';
-import { MemoryMap, MtrrDump, buildDump } from '../formats/maps';
+import { DUMP_SOURCES, MemoryMap, MtrrDump, buildDump } from '../formats/maps';
 import { MAX_BLOCKS, MtrrState } from '../planner/mtrr';
 import { RamInput } from '../planner/normalize';
 import { PlanError, planMemoryMap } from '../planner/plan';
@@ -94,7 +94,7 @@ function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, 
   if (o.physBits !== undefined && shown !== undefined && shown !== o.physBits) {
     notes.push(`the MTRR masks are ${shown} bits wide, but --phys-bits ${o.physBits} is used`);
   }
-  return { state, note: `memory types from the MTRR dump at ${where}${assumed}`, notes };
+  return { state, note: `memory types from the ${DUMP_SOURCES[dump.source]} at ${where}${assumed}`, notes };
 }
 
 async function main(argv: string[]): Promise<number> {

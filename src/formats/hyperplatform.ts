@@ -5,7 +5,9 @@ import type { PageCounts, PageSize } from '../planner/types';
 import { makeRange } from './range-record';
 import type { Annotation, MalformedRecord, RangeRecord } from './records';
 
-const KEY = 'Physical Memory Range:';
+/** Also MemInfo's key (meminfo.ts): the scan looks for it once and asks the right reader. */
+export const PHYSICAL_MEMORY_RANGE = 'Physical Memory Range:';
+const KEY = PHYSICAL_MEMORY_RANGE;
 const RANGE = /^\s*(\S+)\s*-\s*([0-9A-Za-z_]+)/;
 // The look-behind makes a count start only where a number starts: without it a run of n digits
 // is retried from each of its digits, O(n^2) on a line of digits.

@@ -9,12 +9,23 @@
 //      unsorted entry of the same map, reported but kept.
 // An MTRR dump (consecutive MTRR lines) belongs to the closest map before it, unless a boundary
 // separates them; else to the first map after it.
-import type { MtrrFixedRange, MtrrState, MtrrVariableRange } from '../planner/mtrr';
+import type { MtrrFixedRange, MtrrState, MtrrTypedRange, MtrrVariableRange } from '../planner/mtrr';
 import type { RamInput } from '../planner/normalize';
-import type { MapFormat, MapRecord, MalformedRecord, MtrrRecord, RangeRecord, Severity } from './records';
+import { mtreeRam } from './mtree-flatten';
+import type { MapFormat, MapRecord, MalformedRecord, MtrrRangeSource, MtrrRecord, RangeRecord, Severity } from './records';
+
+/** What a dump is, for the plan's `memory types from …` line. */
+export const DUMP_SOURCES: Readonly<Record<MtrrDump['source'], string>> = {
+  dmesg: 'MTRR dump',
+  proc: 'MTRR dump',
+  hvpp: 'hvpp MTRR range list',
+  gbhv: 'gbhv/HyperDbg/airhv MTRR range list',
+  ksm: 'ksm MTRR range list',
+  'mtrr-cleanup': 'mtrr_cleanup register list (the MTRRs Linux wrote at boot)',
+};
 
 export interface MtrrDump {
-  source: 'dmesg' | 'proc';
+  source: 'dmesg' | 'proc' | MtrrRangeSource;
   records: MtrrRecord[];
   firstLine: number;
   lastLine: number;
@@ -53,6 +64,7 @@ const isMtrr = (r: MapRecord): r is MtrrRecord => r.kind.startsWith('mtrr-');
 /** RAM ranges to plan: top-level RAM lines without errors. */
 export function ramInputs(map: MemoryMap): RamInput[] {
   if (map.notes.some((n) => n.code === 'iomem-no-root')) return [];
+  if (map.format === 'mtree') return mtreeRam(map.ranges);
   return map.ranges
     .filter((r) => r.ram && !r.problems.some((p) => p.severity === 'error'))
     .map((r) => ({ start: r.start, end: r.end, line: r.line }));
@@ -120,7 +132,7 @@ export function groupMaps(records: readonly MapRecord[], options: GroupOptions =
       continue;
     }
     const top = r.depth === 0;
-    const restart = top && lastTop !== undefined && r.start < lastTop.start && r.line - lastRangeLine > 1;
+    const restart = top && lastTop !== undefined && r.start < lastTop.start && (r.firstLine ?? r.line) - lastRangeLine > 1;
     if (!cur || cur.format !== r.format || restart) {
       cur = newMap(maps.length, r.format, r.line);
       maps.push(cur);
@@ -201,7 +213,15 @@ function attachDumps(maps: MemoryMap[], dumps: MtrrDump[], boundaries: number[])
     else if (next && !(bAfter < boundaries.length && boundaries[bAfter] < next.firstLine)) target = next;
     if (!target) orphans.push(d);
     else if (!target.mtrr) target.mtrr = d;
-    else {
+    else if (rewritesMtrrs(d)) {
+      target.notes.push({
+        code: 'mtrr-rewritten',
+        message: `Linux rewrote the MTRRs at boot (mtrr_cleanup, line ${d.firstLine + 1}): its new registers are used, not the dump on line ${target.mtrr.firstLine + 1}`,
+        severity: 'information',
+        line: d.firstLine,
+      });
+      target.mtrr = keepFixed(target.mtrr, d);
+    } else {
       target.notes.push({
         code: 'mtrr-extra-dump',
         message: `a second MTRR dump (line ${d.firstLine + 1}) also matches this map; the first one (line ${target.mtrr.firstLine + 1}) is used`,
@@ -213,12 +233,31 @@ function attachDumps(maps: MemoryMap[], dumps: MtrrDump[], boundaries: number[])
   return orphans;
 }
 
+/** mtrr_cleanup's `New variable MTRRs`: what the machine runs with after boot, whatever was dumped before. */
+const rewritesMtrrs = (d: MtrrDump): boolean => d.records.some((r) => r.kind === 'mtrr-range' && r.phase === 'new');
+
+/**
+ * mtrr_cleanup rewrites only the variable MTRRs: the fixed ranges, their enable bit and the
+ * default type stay as the earlier dump shows them.
+ */
+function keepFixed(before: MtrrDump, after: MtrrDump): MtrrDump {
+  if (!before.state.fixedEnabled) return after;
+  const { enabled, fixedEnabled, fixed, defaultType, defaultTypeKnown } = before.state;
+  const notes = after.notes.filter((n) => !n.includes('no fixed ranges'));
+  return { ...after, notes, state: { ...after.state, enabled, fixedEnabled, fixed, defaultType, defaultTypeKnown } };
+}
+
 /** More variable ranges than any CPU has (VCNT ≤ 255); past this a dump's registers are ignored. */
 export const MAX_VARIABLE_MTRRS = 256;
 
 /** Turns a dump's records into the MTRR state the planner takes. */
 export function buildDump(records: MtrrRecord[], procDefault: MtrrState['defaultType'] = 'UC'): MtrrDump {
-  const source = records.some((r) => r.kind === 'mtrr-variable' && r.source === 'proc') ? 'proc' : 'dmesg';
+  const listed = records.find((r) => r.kind === 'mtrr-range');
+  const source = listed?.kind === 'mtrr-range' ? listed.source : records.some((r) => r.kind === 'mtrr-variable' && r.source === 'proc') ? 'proc' : 'dmesg';
+  // mtrr_cleanup prints the registers it found and then the ones it wrote: the new ones are what
+  // the machine runs with (and what a hypervisor loaded later reads).
+  const rewritten = records.some((r) => r.kind === 'mtrr-range' && r.phase === 'new');
+  const ranges: MtrrTypedRange[] = [];
   const notes: string[] = [];
   let enabled = true;
   let fixedEnabled = false;
@@ -254,15 +293,32 @@ export function buildDump(records: MtrrRecord[], procDefault: MtrrState['default
         variable.push({ index: r.index, base: r.base, mask: r.mask, type: r.type, line: r.line });
         bits = Math.max(bits, r.physAddrBits ?? 0);
         break;
+      case 'mtrr-range': {
+        if (r.problems.some((p) => p.severity === 'error') || (rewritten && r.phase === 'original')) break;
+        // MTRRs work on 4 KiB pages: a printed range is rounded outward to them.
+        const start = r.start - (r.start % 4096);
+        const end = Math.ceil(r.end / 4096) * 4096;
+        if (r.fixed) {
+          fixed.push({ start, end, type: r.type, line: r.line });
+          fixedEnabled = true;
+        } else if (ranges.length < MAX_VARIABLE_MTRRS) ranges.push({ index: ranges.length, start, end, type: r.type, line: r.line });
+        break;
+      }
       default:
         break;
     }
   }
+  if (source === 'mtrr-cleanup' && !defaultTypeKnown) {
+    // Linux runs mtrr_cleanup only when IA32_MTRR_DEF_TYPE says UC (cleanup.c: `if (def != MTRR_TYPE_UNCACHABLE) return 0`).
+    defaultType = 'UC';
+    defaultTypeKnown = true;
+  }
   if (!defaultTypeKnown) {
     notes.push(source === 'proc'
       ? `/proc/mtrr has no default type: ${defaultType} assumed (override with the default-type option)`
-      : `no 'MTRR default type' line: ${defaultType} assumed`);
+      : listed ? `the ${source} MTRR list has no default type: ${defaultType} assumed` : `no 'MTRR default type' line: ${defaultType} assumed`);
   }
+  if (listed && !fixedEnabled) notes.push(`the ${source} MTRR list has no fixed ranges: the first MiB follows the listed ranges and the default type`);
   if (source === 'proc') notes.push('/proc/mtrr lists no fixed ranges: the first MiB follows the variable ranges and the default type');
   const first = records[0].line;
   const last = records[records.length - 1].line;
@@ -279,6 +335,7 @@ export function buildDump(records: MtrrRecord[], procDefault: MtrrState['default
       fixedEnabled,
       fixed,
       variable: variableEnabled ? variable : [],
+      ranges: ranges.length ? ranges : undefined,
       physAddrBits: bits || undefined,
     },
   };

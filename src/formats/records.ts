@@ -18,13 +18,18 @@ export interface Problem {
   field: Field;
 }
 
-export type MapFormat = 'hyperplatform' | 'e820' | 'iomem' | 'xen';
+export type MapFormat = 'hyperplatform' | 'e820' | 'iomem' | 'xen' | 'memmap' | 'mtree' | 'meminfo' | 'hvpp' | 'ksm';
 
 export const FORMAT_NAMES: Readonly<Record<MapFormat, string>> = {
   hyperplatform: 'HyperPlatform `Physical Memory Range`',
   e820: 'Linux dmesg `BIOS-e820`',
   iomem: '/proc/iomem',
   xen: 'Xen `(XEN)` e820',
+  memmap: '/sys/firmware/memmap',
+  mtree: 'QEMU `info mtree`',
+  meminfo: 'Windows `MemInfo -r`',
+  hvpp: 'hvpp `Physical memory ranges`',
+  ksm: 'ksm `Range:`',
 };
 
 /** A hand-written note after a HyperPlatform range line, claiming counts for the gap before it. */
@@ -45,8 +50,15 @@ export interface RangeRecord {
   /** The source's own type name: `usable`, `System RAM`, `ACPI NVS`, … */
   typeName: string;
   fields: { start: Field; end: Field; type?: Field };
-  /** iomem nesting depth (2 spaces per level); 0 elsewhere. Only depth 0 forms the map. */
+  /** iomem and QEMU mtree nesting depth (2 spaces per level); 0 elsewhere. Only depth 0 forms the map. */
   depth: number;
+  /**
+   * First line of a record printed over several lines (/sys/firmware/memmap prints start, end and
+   * type on lines of their own); `line` is the last one. Absent for one-line records.
+   */
+  firstLine?: number;
+  /** QEMU `info mtree`: what decides which region wins where regions overlap. */
+  mtree?: MtreeRegion;
   annotation?: Annotation;
   /** Errors here mean the range is not used for planning. */
   problems: Problem[];
@@ -114,6 +126,38 @@ export interface MtrrVariableRecord {
   problems: Problem[];
 }
 
+/** Where an `info mtree` region sits among its siblings; RAM is decided by the flattening (mtree-flatten.ts). */
+export interface MtreeRegion {
+  priority: number;
+  /** `ram`, `rom`, `i/o`, `romd`, `ramd` as QEMU prints the region (for an alias, its target's type). */
+  regionType: string;
+  /** `alias NAME @TARGET …`: the target's name. */
+  aliasOf?: string;
+  disabled: boolean;
+}
+
+/** Dumps that list MTRRs as typed address ranges, not base/mask pairs. */
+export type MtrrRangeSource = 'hvpp' | 'gbhv' | 'ksm' | 'mtrr-cleanup';
+
+/**
+ * One typed range of such a list (hvpp `  3) WB [… - …]`, gbhv `MTRR Range: Base=… End=… Type=0x6`,
+ * ksm `MTRR Range: … fixed: 0 type: 6`, Linux `reg 0, base: 0GB, range: 2GB, type WB`), half-open.
+ */
+export interface MtrrRangeRecord {
+  kind: 'mtrr-range';
+  line: number;
+  source: MtrrRangeSource;
+  /** A fixed-range MTRR (first MiB); otherwise a variable one. */
+  fixed: boolean;
+  /** mtrr_cleanup prints the registers before (`original`) and after (`new`) it rewrote them. */
+  phase?: 'original' | 'new';
+  start: number;
+  end: number;
+  type: MemoryType;
+  fields: { start: Field; end: Field; type: Field };
+  problems: Problem[];
+}
+
 export interface MtrrDisabledRecord {
   kind: 'mtrr-disabled-slot';
   line: number;
@@ -129,7 +173,7 @@ export interface LinuxMtrrMapRecord {
   line: number;
 }
 
-export type MtrrRecord = MtrrDefaultRecord | MtrrHeaderRecord | MtrrFixedRecord | MtrrVariableRecord | MtrrDisabledRecord;
+export type MtrrRecord = MtrrDefaultRecord | MtrrHeaderRecord | MtrrFixedRecord | MtrrVariableRecord | MtrrDisabledRecord | MtrrRangeRecord;
 
 /** A recognised line with nothing usable: `Problem`s say why (malformed hex and the like). */
 export interface MalformedRecord {

@@ -1,19 +1,33 @@
 // One pass over a log: each line is offered to the readers, cheapest rejection first, and the
-// recognised ones become records. The only state carried from line to line is which MTRR list
-// (fixed or variable) a dmesg dump has opened, so the scan can run on a stream.
+// recognised ones become records. The only state carried from line to line is which list a
+// header line opened (a dmesg MTRR dump's fixed or variable list, hvpp's lists, mtrr_cleanup's,
+// a QEMU mtree address space) and a /sys/firmware/memmap entry still missing lines, so the scan
+// can run on a stream.
+import { endsWithTypeNumber, readGbhvMtrr } from './gbhv';
+import { HvppList, readHvpp } from './hvpp';
 import { readE820 } from './e820';
-import { readHyperPlatformRange } from './hyperplatform';
+import { PHYSICAL_MEMORY_RANGE, readHyperPlatformRange } from './hyperplatform';
 import { readIomem } from './iomem';
+import { readKsm } from './ksm';
+import { isMemInfoRange, readMemInfo } from './meminfo';
+import { CleanupList, readMtrrCleanup } from './mtrr-cleanup';
 import { MtrrBlock, readMtrrDmesg, readProcMtrr } from './mtrr-text';
+import { MtreeSection, readMtree } from './mtree';
 import { messageOffset } from './prefix';
 import type { MalformedRecord, MapRecord } from './records';
+import { MemmapEntry, readSysfsMemmap } from './sysfs-memmap';
 import { readXen } from './xen';
 
 export interface ScanState {
   block: MtrrBlock;
+  hvpp: HvppList;
+  cleanup: CleanupList;
+  mtree: MtreeSection;
+  /** Replaced, never mutated: the server compares states by identity. */
+  memmap: MemmapEntry | undefined;
 }
 
-export const newScanState = (): ScanState => ({ block: 'none' });
+export const newScanState = (): ScanState => ({ block: 'none', hvpp: 'none', cleanup: 'none', mtree: 'none', memmap: undefined });
 
 /** Lines longer than this are not memory-map lines; skipping them keeps hostile input cheap. */
 export const MAX_RECORD_LINE = 4096;
@@ -23,6 +37,9 @@ export const MAX_LINE_KEPT = 1 << 20;
 export function scanLine(text: string, line: number, state: ScanState): MapRecord | undefined {
   if (text.length === 0) {
     state.block = 'none';
+    state.hvpp = 'none';
+    state.cleanup = 'none';
+    state.mtree = 'none';
     return undefined;
   }
   if (text.length > MAX_RECORD_LINE) {
@@ -83,14 +100,43 @@ function mayBeIomem(text: string): boolean {
 // Each reader below is only asked when the line can be one of its records (the checks are the
 // first thing each reader tests, done here once, so most lines are rejected by a few char codes).
 function readAny(text: string, line: number, state: ScanState): MapRecord | undefined {
-  const hp = readHyperPlatformRange(text, line);
-  if (hp) return hp;
+  const key = text.indexOf(PHYSICAL_MEMORY_RANGE);
+  if (key >= 0) return isMemInfoRange(text, key) ? readMemInfo(text, line, key) : readHyperPlatformRange(text, line);
   if (mayBeIomem(text)) {
     const io = readIomem(text, line);
     if (io) return io;
   }
   const at = messageOffset(text);
   const c = text.charCodeAt(at);
+  const last = text.charCodeAt(text.length - 1);
+  if (state.hvpp !== 'none' || last === 0x29 /* ) */) {
+    const h = readHvpp(text, line, at, state.hvpp);
+    state.hvpp = h.list;
+    if (h.record) return h.record;
+  }
+  if (state.mtree !== 'none' || c === 0x61 /* a */ || c === 0x6d /* m */ || c === 0x46 /* F */) {
+    const q = readMtree(text, line, at, state.mtree);
+    state.mtree = q.section;
+    if (q.record) return q.record;
+  }
+  if (state.cleanup !== 'none' || c === 0x72 /* r */ || c === 0x6f /* o */ || c === 0x4e /* N */) {
+    const k = readMtrrCleanup(text, line, at, state.cleanup);
+    state.cleanup = k.list;
+    if (k.record) return k.record;
+  }
+  if (state.memmap || c === 0x2f /* / */) {
+    const s = readSysfsMemmap(text, line, at, state.memmap);
+    state.memmap = s.pending;
+    if (s.record) return s.record;
+  }
+  if (c === 0x6b /* k */) {
+    const k = readKsm(text, line, at);
+    if (k) return k;
+  }
+  if (endsWithTypeNumber(text)) {
+    const g = readGbhvMtrr(text, line);
+    if (g) return g;
+  }
   if (c === 0x42 /* B */ || c === 0x65 /* e */ || c === 0x4c /* L */) {
     const e = readE820(text, line, at);
     if (e) return e;

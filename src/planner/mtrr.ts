@@ -17,6 +17,17 @@ export interface MtrrFixedRange extends Range {
   line?: number;
 }
 
+/**
+ * A variable MTRR known only as the typed range a hypervisor printed (hvpp, gbhv, ksm and Linux's
+ * mtrr_cleanup list ranges, not PHYSBASE/PHYSMASK pairs). It combines with the other variable
+ * ranges by the same rule; `index` numbers it in its list.
+ */
+export interface MtrrTypedRange extends Range {
+  index: number;
+  type: MemoryType;
+  line?: number;
+}
+
 export interface MtrrState {
   /** IA32_MTRR_DEF_TYPE.E: when clear, all memory is UC. */
   enabled: boolean;
@@ -26,6 +37,8 @@ export interface MtrrState {
   fixedEnabled: boolean;
   fixed: MtrrFixedRange[];
   variable: MtrrVariableRange[];
+  /** Variable MTRRs given as explicit ranges (see MtrrTypedRange); absent for base/mask dumps. */
+  ranges?: MtrrTypedRange[];
   /** MAXPHYADDR as the source shows it (the widest mask printed), when it does. */
   physAddrBits?: number;
 }
@@ -149,6 +162,10 @@ export function buildMemoryTypeMap(mtrr: MtrrState, limit: number, physBits = mt
     if (r.truncated) truncated.push(v.index);
     return { reg: v, blocks: r.blocks, next: 0 };
   });
+  for (const t of mtrr.ranges ?? []) {
+    const end = Math.min(t.end, limit);
+    if (end > t.start) regs.push({ reg: { index: t.index, base: t.start, mask: 0, type: t.type, line: t.line }, blocks: [{ start: t.start, end }], next: 0 });
+  }
   // Fixed ranges are 4 KiB multiples in hardware; a dump saying otherwise is rounded outward so
   // that every typed segment (and every leaf cut at it) stays 4 KiB aligned.
   const fixed = mtrr.fixedEnabled

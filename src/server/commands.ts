@@ -1,8 +1,10 @@
 // What the client's palette commands ask the server for: plans as JSON / Markdown, status-bar
 // totals, go-to-address, decoders. Pure functions over the analysis.
 import type { MemoryMap, RangeRecord } from '../formats';
-import { EptLevel, decodeEptEntry, describeEptEntry } from '../planner/decode/ept-entry';
-import { decodeExitQualification, describeExitQualification } from '../planner/decode/exit-qualification';
+import { EptLevel, decodeEptEntry, describeEptEntry, parseEntryInput } from '../planner/decode/ept-entry';
+import { decodeExitQualification } from '../planner/decode/exit-qualification';
+import { exitReason } from '../planner/decode/exit-reasons';
+import { decodeQualification, qualificationMarkdown } from '../planner/decode/qualifications';
 import { planToJson } from '../planner/export/json';
 import { planToMarkdown } from '../planner/export/markdown';
 import { formatCount, formatSize, hex, leafAt, parseSize } from '../planner';
@@ -128,32 +130,60 @@ export function parseBig(text: string): bigint | undefined {
 
 const LEVEL_NAMES: Record<EptLevel, string> = { 1: 'PTE (level 1)', 2: 'PDE (level 2)', 3: 'PDPTE (level 3)', 4: 'PML4E (level 4)' };
 
+/**
+ * A qualification as typed or pasted: `0x181`, `IO_INSTRUCTION 0x3f80008`, `0x3f80008 30`, or a
+ * kvm_exit excerpt `reason IO_INSTRUCTION … info1 0x…`. The reason defaults to EPT_VIOLATION.
+ */
+export function parseQualificationInput(text: string, reasonText?: string): { value: bigint; reason: string } | string {
+  const words = text.trim().replace(/[`,]/g, ' ').split(/\s+/).filter(Boolean);
+  let reason = reasonText;
+  let value: bigint | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (/^(reason|rip|info2|intr_info|error_code|vcpu)$/.test(w)) {
+      if (w === 'reason') reason = words[++i];
+      else i++;
+      continue;
+    }
+    if (w === 'info1' || w === 'info') continue;
+    if (/^[A-Za-z][A-Za-z_]+$/.test(w) && exitReason(w)) reason = w;
+    else if (value === undefined && parseBig(w) !== undefined) value = parseBig(w);
+    else if (value !== undefined && /^\d{1,2}$/.test(w) && exitReason(w)) reason = w;
+    else return `'${w}' is neither a hex qualification nor an exit reason (EPT_VIOLATION, IO_INSTRUCTION, CR_ACCESS, 48…)`;
+  }
+  if (value === undefined) return 'type an exit qualification in hex, optionally with its exit reason: 0x181, IO_INSTRUCTION 0x3f80008';
+  return { value, reason: reason ?? 'EPT_VIOLATION' };
+}
+
 export function decode(p: DecodeParams): DecodeResult {
-  const v = parseBig(String(p.value ?? ''));
-  if (v === undefined) throw new CommandError(`'${p.value}' is not a 64-bit hex value`);
   if (p.what === 'qualification') {
-    const q = decodeExitQualification(v);
-    const bits = q.bits.map((b) => `| ${b.bit} | ${b.name} | ${b.set ? '**1**' : '0'} |`);
-    const markdown = [
-      `# Exit qualification \`${hex(Number(v & 0xffffffffn))}\``,
-      '',
-      ...describeExitQualification(q).map((l) => `${l}  `),
-      '',
-      '| bit | meaning | value |',
-      '| ---: | --- | --- |',
-      ...bits,
-      '',
-    ].join('\n');
-    return { title: `Exit qualification 0x${v.toString(16)}`, markdown };
+    const parsed = parseQualificationInput(String(p.value ?? ''), p.reason);
+    if (typeof parsed === 'string') throw new CommandError(parsed);
+    const reason = exitReason(parsed.reason);
+    if (!reason) throw new CommandError(`unknown exit reason '${parsed.reason}'`);
+    const v = parsed.value;
+    const q = decodeQualification(reason, v);
+    const out = [`# Exit qualification \`0x${v.toString(16)}\` of ${reason.name} (${reason.number})`, '', `The guest exited because of ${reason.meaning}.`, ''];
+    if (!q) out.push(`${reason.name} has no exit qualification to decode.`, '');
+    else out.push(...qualificationMarkdown(q, v), '');
+    if (reason.qualification === 'ept-violation') {
+      out.push('## Every bit', '', '| bit | meaning | value |', '| ---: | --- | --- |');
+      for (const b of decodeExitQualification(v).bits) out.push(`| ${b.bit} | ${b.name} | ${b.set ? '**1**' : '0'} |`);
+      out.push('');
+    }
+    return { title: `Exit qualification 0x${v.toString(16)} (${reason.name})`, markdown: out.join('\n') };
   }
   if (p.what !== 'entry') throw new CommandError(`unknown decode kind '${String(p.what)}'`);
-  const levels: EptLevel[] =
-    p.level !== undefined ? [checkLevel(p.level)] : (v >> 7n) & 1n ? [2, 3] : [1];
+  const parsed = parseEntryInput(String(p.value ?? ''));
+  if (typeof parsed === 'string') throw new CommandError(parsed);
+  const v = parsed.value;
+  const given = p.level ?? parsed.level;
+  const levels: EptLevel[] = given !== undefined ? [checkLevel(given)] : (v >> 7n) & 1n ? [2, 3] : [1];
   const parts = [`# EPT entry \`0x${v.toString(16)}\``, ''];
   for (const level of levels) {
     parts.push(`## As a ${LEVEL_NAMES[level]}`, '', ...describeEptEntry(decodeEptEntry(v, level)).map((l) => `${l}  `), '');
   }
-  if (p.level === undefined) parts.push('_Pass a level (1 PTE, 2 PDE, 3 PDPTE, 4 PML4E) to decode it at another level._', '');
+  if (given === undefined) parts.push('_Pass a level (1 PTE, 2 PDE, 3 PDPTE, 4 PML4E) to decode it at another level._', '');
   return { title: `EPT entry 0x${v.toString(16)}`, markdown: parts.join('\n') };
 }
 

@@ -18,11 +18,43 @@ export function pagesShort(p: PageCounts): string {
 
 export const fit = (s: string, max = MAX_HINT): string => (s.length <= max ? s : s.slice(0, max - 1) + '…');
 
-/** `gap 388 KiB → 97×4K` (or `tail …` for the gap up to the limit). */
-export function gapLabel(g: Gap): string {
+/** `gap 388 KiB → 97×4K` (or `tail …` for the gap up to the limit); `terse` drops the size. */
+export function gapLabel(g: Gap, terse = false): string {
   const word = g.before === undefined ? 'tail' : 'gap';
-  const full = `${word} ${formatSize(g.end - g.start)} → ${pagesShort(g.pages)}`;
-  return full.length <= MAX_HINT ? full : fit(`${word} → ${pagesShort(g.pages)}`);
+  return terse ? `${word} ${pagesShort(g.pages)}` : `${word} ${formatSize(g.end - g.start)} → ${pagesShort(g.pages)}`;
+}
+
+/**
+ * Labels that share a line, joined so VS Code never has to cut them: its 43-character limit is
+ * for all the hints of a line together. `terse` forms are tried before cutting.
+ */
+export function fitLine(full: readonly string[], terse: readonly string[] = full): string[] {
+  const total = (ls: readonly string[]) => ls.reduce((n, l) => n + l.length, 0) + ls.length - 1;
+  if (total(full) <= MAX_HINT) return [...full];
+  if (total(terse) <= MAX_HINT) return [...terse];
+  return terse.map((l) => fit(l, Math.floor((MAX_HINT - terse.length + 1) / terse.length)));
+}
+
+/**
+ * Markdown from lines: a blank line between blocks, one line break inside lists and tables, and an
+ * explicit break (two trailing spaces) between other adjacent lines, so nothing runs together.
+ */
+export function markdown(lines: readonly string[]): string {
+  const kind = (l: string): string => (l === '' ? 'blank' : /^\s*([-*]|\d+\.) /.test(l) ? 'list' : l.startsWith('|') ? 'table' : /^(#|---$)/.test(l) ? 'block' : 'text');
+  let out = '';
+  let prev = 'blank';
+  for (const l of lines) {
+    const k = kind(l);
+    if (out !== '') {
+      if (k === 'blank' || prev === 'blank') out += '\n';
+      else if (k === prev && (k === 'list' || k === 'table')) out += '\n';
+      else if (k === 'text' && prev === 'text') out += '  \n';
+      else out += '\n\n';
+    }
+    if (!(k === 'blank' && (prev === 'blank' || out === ''))) out += l;
+    prev = k;
+  }
+  return out.replace(/\n+$/, '');
 }
 
 export const rangeText = (start: number, end: number): string => `${hex(start)}–${hex(end)}`;
@@ -34,16 +66,15 @@ export function typeText(s: Span): string {
   return `mixed (${seen.join(', ')})`;
 }
 
-/** Markdown lines: a span's pieces by memory type with their leaves. */
+/** Markdown lines: a span's size, leaves and type, then its leaf runs as a table. */
 export function spanBreakdown(s: Span): string[] {
   const out: string[] = [];
   out.push(`${formatSize(s.end - s.start)} → **${pagesShort(s.pages)}**, ${typeText(s)}`);
-  if (s.pieces.length > 1) {
-    for (const p of s.pieces.slice(0, 20)) out.push(`- \`${rangeText(p.start, p.end)}\` ${p.memoryType}: ${pagesShort(p.pages)}`);
-    if (s.pieces.length > 20) out.push(`- … ${s.pieces.length - 20} more pieces`);
+  if (s.runs.length) {
+    out.push('', '| leaves | from | to | type |', '| ---: | --- | --- | --- |');
+    for (const r of s.runs.slice(0, 12)) out.push(`| ${formatCount(r.count)}×${r.size} | \`${hex(r.start)}\` | \`${hex(r.end)}\` | ${r.memoryType} |`);
+    if (s.runs.length > 12) out.push(`| … | ${s.runs.length - 12} more runs | | |`);
   }
-  const runs = s.runs.slice(0, 12).map((r) => `\`${rangeText(r.start, r.end)}\` ${formatCount(r.count)}×${r.size} ${r.memoryType}`);
-  if (runs.length) out.push(`Leaves: ${runs.join(' · ')}${s.runs.length > 12 ? ` · … (${s.runs.length - 12} more runs)` : ''}`);
   return out;
 }
 
@@ -73,18 +104,23 @@ export function landingShort(mp: MapPlan | undefined, addr: number): string | un
   return `${at.kind === 'gap' ? 'MMIO' : 'RAM'} · ${at.run.size} leaf ${at.run.memoryType}`;
 }
 
+/** Where a memory map for a trace comes from, for documents that have none. */
+export const NO_MAP_HINT =
+  '_No memory map in this document. Paste the guest\'s e820 map (`dmesg | grep -i e820`) or its `/proc/iomem` (read as root) above the trace to see RAM, gaps and leaves; QEMU\'s monitor command `info mtree` shows the same layout from the host._';
+
 /** Markdown lines explaining an address against a plan. */
 export function addressMarkdown(mp: MapPlan | undefined, addr: number, lineOf: (ramIndex: number) => number | undefined): string[] {
   const out: string[] = [];
   const plan: Plan | undefined = mp?.plan;
   if (!plan) {
     out.push(`**${hex(addr)}**${mp?.error ? ` — no plan: ${mp.error}` : ' — no memory map in this document'}`);
-    out.push(`EPT walk: ${walkText(addr)}`);
+    out.push(`- EPT walk: ${walkText(addr)}`);
+    if (!mp) out.push('', NO_MAP_HINT);
     return out;
   }
   if (addr >= plan.limit) {
     out.push(`**${hex(addr)}** lies past the identity-map limit ${hex(plan.limit)} (${formatSize(plan.limit)}): not mapped`);
-    out.push(`EPT walk: ${walkText(addr)}`);
+    out.push(`- EPT walk: ${walkText(addr)}`);
     return out;
   }
   const at = leafAt(plan, addr);
@@ -103,8 +139,8 @@ export function addressMarkdown(mp: MapPlan | undefined, addr: number, lineOf: (
     out.push(`**${hex(addr)}** is in a **gap** (MMIO / not RAM): \`${rangeText(g.start, g.end)}\` (${formatSize(g.end - g.start)}, ${where}) → ${pagesShort(g.pages)}`);
   }
   const leaf = leafOf(at.run, addr);
-  out.push(`Mapped by a **${leaf.size} leaf** at \`${hex(leaf.base)}\`, memory type **${leaf.type}**`);
-  out.push(`EPT walk: ${walkText(addr, leaf.size)}`);
+  out.push(`- mapped by a **${leaf.size} leaf** at \`${hex(leaf.base)}\`, memory type **${leaf.type}**`);
+  out.push(`- EPT walk: ${walkText(addr, leaf.size)}`);
   return out;
 }
 
@@ -125,4 +161,50 @@ export function isFirstInput(mp: MapPlan, r: RangeRecord): boolean {
   const idx = mp.ramByLine.get(r.line);
   if (idx === undefined || !mp.plan) return false;
   return mp.plan.ram[idx].inputs[0]?.line === r.line;
+}
+
+export interface GapLines {
+  /** Indexed like plan.gaps: the gap's line, -1 for none. */
+  line: Int32Array;
+  /** Gap indices in line order. */
+  byLine: Int32Array;
+}
+
+const anchors = new WeakMap<MapPlan, { map: MapPlan['map']; lines: GapLines }>();
+
+/**
+ * The line each gap of a plan belongs to (indexed like plan.gaps, -1 for none): the first listed
+ * non-RAM range inside it (an e820 `reserved`, an iomem `PCI Bus` line: the hole itself), else
+ * the RAM line right after it (where HyperPlatform annotations sit), else, for the tail, the last
+ * RAM line. One rule for hints, outline, Go to Address and the report. n log n in the ranges.
+ */
+export function gapLines(mp: MapPlan): GapLines {
+  const cached = anchors.get(mp);
+  if (cached && cached.map === mp.map) return cached.lines;
+  const gaps = mp.plan?.gaps ?? [];
+  const lines = new Int32Array(gaps.length).fill(-1);
+  const holes = mp.map.ranges
+    .filter((r) => !r.ram && r.depth === 0 && r.end > r.start && !r.problems.some((p) => p.severity === 'error'))
+    .sort((a, b) => a.start - b.start || a.line - b.line);
+  const order = gaps.map((_, i) => i).sort((a, b) => gaps[a].start - gaps[b].start);
+  let h = 0;
+  let lastRam: number | undefined;
+  for (const r of mp.plan?.ram ?? []) for (const i of r.inputs) if (i.line !== undefined && (lastRam === undefined || i.line > lastRam)) lastRam = i.line;
+  for (const gi of order) {
+    const g = gaps[gi];
+    while (h < holes.length && holes[h].end <= g.start) h++;
+    // Ranges that start inside the gap, earliest first; among equal starts the earliest line.
+    let best: RangeRecord | undefined;
+    for (let k = h; k < holes.length && holes[k].start < g.end; k++) {
+      if (holes[k].end > g.start && (!best || holes[k].line < best.line)) best = holes[k];
+      if (best && holes[k].start > best.start) break;
+    }
+    if (best) lines[gi] = best.line;
+    else if (g.before !== undefined) lines[gi] = ramLineOf(mp, g.before) ?? -1;
+    else lines[gi] = lastRam ?? -1;
+  }
+  const byLine = Int32Array.from(gaps.map((_, i) => i).sort((a, b) => lines[a] - lines[b] || a - b));
+  const out = { line: lines, byLine };
+  anchors.set(mp, { map: mp.map, lines: out });
+  return out;
 }

@@ -1,26 +1,25 @@
-// Inlay hints: at the end of each RAM-range line the plan for the gap before it, on the map's last
-// range line the tail up to the limit, and on KVM / HyperPlatform event lines where the GPA lands.
-// Only lines inside the requested range are looked at; tooltips are filled in by resolve.
+// Inlay hints, right after the field they explain: on a memory-range line after its end address
+// (the plan for the gap that line belongs to, the tail on the last RAM line), on KVM /
+// HyperPlatform event lines after the decoded field. Only lines inside the requested range are
+// looked at; tooltips are filled in by resolve.
 import type { InlayHint, MarkupContent, Range } from 'vscode-languageserver';
 import type { MemoryMap, RangeRecord } from '../formats';
-import { EventRecord, parseEventLine } from '../formats/events';
-import { EptLevel, decodeEptEntry, describeEptEntry } from '../planner/decode/ept-entry';
-import { decodeExitQualification, describeExitQualification } from '../planner/decode/exit-qualification';
-import { eptIndices } from '../planner/decode/ept-indices';
+import { parseEventLine } from '../formats/events';
 import { formatSize, hex } from '../planner';
 import type { Analysis, MapPlan } from './analysis';
-import {
-  accessShort, addressMarkdown, fit, gapLabel, isFirstInput, landingShort, ramLineOf, rangeText, spanBreakdown,
-} from './describe';
+import { fitLine, gapLabel, gapLines, isFirstInput, markdown, ramLineOf, rangeText, spanBreakdown } from './describe';
+import { eventAnchor, eventLabel, eventMarkdown } from './events';
 import type { Settings } from './settings';
 
-export type HintKind = 'gap' | 'tail' | 'event';
+export type HintKind = 'gap' | 'tail' | 'range' | 'event';
 
 export interface HintData {
   uri: string;
   version: number;
   line: number;
   kind: HintKind;
+  /** Index in plan.gaps (gap and tail hints). */
+  gap?: number;
 }
 
 /** Event lines scanned per request at most (VS Code asks for the visible lines plus a margin). */
@@ -40,19 +39,22 @@ function firstRangeAt(map: MemoryMap, line: number): number {
   return lo;
 }
 
-/** The label for a RAM-range line, or undefined when the line gets none. */
+/** What a RAM-range line says besides its gap: beyond the limit, or merged into an earlier line. */
 export function rangeLabel(mp: MapPlan, r: RangeRecord): string | undefined {
   const plan = mp.plan;
   if (!plan || !usable(r) || r.end <= r.start) return undefined;
   if (r.start >= plan.limit) return `beyond the ${formatSize(plan.limit)} limit`;
   const idx = mp.ramByLine.get(r.line);
-  if (idx === undefined) return undefined;
-  if (!isFirstInput(mp, r)) {
-    const first = ramLineOf(mp, idx);
-    return first === undefined ? 'merged' : `no gap (merged with line ${first + 1})`;
-  }
-  const g = mp.gapBefore[idx];
-  return g ? gapLabel(g) : 'no gap';
+  if (idx === undefined || isFirstInput(mp, r)) return undefined;
+  const first = ramLineOf(mp, idx);
+  return first === undefined ? 'merged' : `merged with line ${first + 1}`;
+}
+
+interface Pending {
+  line: number;
+  full: string;
+  terse: string;
+  data: HintData;
 }
 
 export function inlayHints(
@@ -65,30 +67,39 @@ export function inlayHints(
   const model = analysis.model;
   const from = Math.max(0, range.start.line);
   const to = Math.min(model.lineCount - 1, range.end.line);
-  const out: InlayHint[] = [];
-  const hint = (line: number, label: string, kind: HintKind): void => {
-    out.push({
-      position: { line, character: model.lines[line].length },
-      label: fit(label),
-      paddingLeft: true,
-      data: { uri: model.uri, version: model.version, line, kind } satisfies HintData,
-    });
-  };
+  const pending: Pending[] = [];
+  const data = (line: number, kind: HintKind, gap?: number): HintData =>
+    gap === undefined ? { uri: model.uri, version: model.version, line, kind } : { uri: model.uri, version: model.version, line, kind, gap };
   const recordLines = new Set<number>();
   for (const map of analysis.mapsInLines(from, to)) {
     // While a large document is still being scanned, only maps later lines can't change.
     if (!analysis.isSettled(map)) continue;
     const mp = analysis.planFor(map, settings);
-    const last = map.ranges[map.ranges.length - 1];
     for (let i = firstRangeAt(map, from); i < map.ranges.length && map.ranges[i].line <= to; i++) {
       const r = map.ranges[i];
       recordLines.add(r.line);
       const label = rangeLabel(mp, r);
-      if (label) hint(r.line, label, 'gap');
+      if (label) pending.push({ line: r.line, full: label, terse: label, data: data(r.line, 'range') });
     }
-    if (mp.tail && mp.inputCount > 0 && last && last.line >= from && last.line <= to) hint(last.line, gapLabel(mp.tail), 'tail');
+    if (!mp.plan || mp.inputCount === 0) continue;
+    const gaps = mp.plan.gaps;
+    const { line: gapLine, byLine } = gapLines(mp);
+    let lo = 0;
+    let hi = byLine.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (gapLine[byLine[mid]] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < byLine.length && gapLine[byLine[k]] <= to; k++) {
+      const gi = byLine[k];
+      const g = gaps[gi];
+      const line = gapLine[gi];
+      pending.push({ line, full: gapLabel(g), terse: gapLabel(g, true), data: data(line, g.before === undefined ? 'tail' : 'gap', gi) });
+    }
   }
   const eventEnd = Math.min(to, from + MAX_EVENT_LINES, model.scannedLines - 1);
+  const eventAt = new Map<number, number>();
   for (let line = from; line <= eventEnd; line++) {
     if ((line & 0xfff) === 0 && isCancelled()) break;
     if (recordLines.has(line)) continue;
@@ -98,142 +109,63 @@ export function inlayHints(
     if (!ev) continue;
     if (!analysis.isSettled(analysis.mapForLine(line))) continue;
     const label = eventLabel(analysis, settings, ev);
-    if (label) hint(line, label, 'event');
+    if (!label) continue;
+    const at = eventAnchor(ev);
+    if (at) eventAt.set(line, at.end);
+    pending.push({ line, full: label, terse: label, data: data(line, 'event') });
   }
-  out.sort((a, b) => a.position.line - b.position.line);
+  // One line's hints together stay within VS Code's per-line cut.
+  pending.sort((a, b) => a.line - b.line);
+  const out: InlayHint[] = [];
+  for (let i = 0; i < pending.length; ) {
+    let j = i;
+    while (j < pending.length && pending[j].line === pending[i].line) j++;
+    const group = pending.slice(i, j);
+    const line = group[0].line;
+    const labels = fitLine(group.map((p) => p.full), group.map((p) => p.terse));
+    const character = eventAt.get(line) ?? anchorOf(analysis, line);
+    group.forEach((p, k) => out.push({ position: { line, character }, label: labels[k], paddingLeft: true, data: p.data }));
+    i = j;
+  }
   return out;
 }
 
-/** The guest-physical address an event is about, if any. */
-export function eventAddress(ev: EventRecord): number | undefined {
-  switch (ev.kind) {
-    case 'kvm_mmio':
-      return ev.gpa.value;
-    case 'kvm_page_fault':
-      return ev.address?.value;
-    case 'kvm_mmu_set_spte':
-    case 'kvm_mmu_spte_requested':
-      return ev.gfn.value * 0x1000;
-    case 'hyperplatform_violation':
-      return ev.pa?.value;
-    default:
-      return undefined;
-  }
+/** Right after a range line's end address (the text after it is type names and notes). */
+function anchorOf(analysis: Analysis, line: number): number {
+  const rec = analysis.model.recordAt(line);
+  return rec?.kind === 'range' ? rec.fields.end.end : analysis.model.lines[line].length;
 }
 
-const isViolation = (reason: string): boolean => /EPT_VIOLATION/i.test(reason) || reason === '48';
-const isMisconfig = (reason: string): boolean => /EPT_MISCONFIG/i.test(reason) || reason === '49';
-
-export function eventLabel(analysis: Analysis, settings: Settings, ev: EventRecord): string | undefined {
-  const where = (addr: number | undefined): string | undefined => {
-    if (addr === undefined) return undefined;
-    const map = analysis.mapForLine(ev.line);
-    const mp = map ? analysis.planFor(map, settings) : undefined;
-    if (mp?.plan) return landingShort(mp, addr);
-    const i = eptIndices(addr);
-    return `EPT ${i.pml4}/${i.pdpt}/${i.pd}/${i.pt}`;
-  };
-  switch (ev.kind) {
-    case 'kvm_mmio': {
-      const w = where(ev.gpa.value);
-      return fit(`${ev.access.value}${w ? ` · ${w}` : ''}`);
-    }
-    case 'kvm_exit': {
-      const reason = ev.reason.value;
-      if (isViolation(reason) && ev.info1) return fit(accessShort(decodeExitQualification(ev.info1.value)));
-      if (isMisconfig(reason)) return 'EPT misconfig (KVM emulated MMIO)';
-      return undefined;
-    }
-    case 'kvm_page_fault': {
-      const access = accessShort(decodeExitQualification(ev.errorCode.value));
-      const w = where(ev.address?.value);
-      return fit(w ? `${access} · ${w.replace(' leaf ', ' ')}` : access);
-    }
-    case 'kvm_mmu_set_spte': {
-      const level = ev.level.value;
-      if (level < 1 || level > 4) return undefined;
-      const e = decodeEptEntry(ev.spte.value, level as EptLevel);
-      const perms = `${e.read ? 'r' : '-'}${e.write ? 'w' : '-'}${e.execute ? 'x' : '-'}`;
-      const kind = e.leaf ? `${e.pageSize} leaf ${e.memoryType ?? 'bad type'}` : 'table';
-      const w = where(eventAddress(ev));
-      const misconf = e.misconfigurations.length ? ' · MISCONFIG' : '';
-      return fit(`${kind} ${perms}${misconf}${w ? ` · ${w.split(' · ')[0]}` : ''}`);
-    }
-    case 'hyperplatform_violation': {
-      const w = where(ev.pa?.value);
-      return w ? fit(`EPT violation · ${w}`) : undefined;
-    }
-    case 'hyperplatform_preallocated': {
-      const map = analysis.mapForLine(ev.line);
-      const mp = map ? analysis.planFor(map, settings) : undefined;
-      if (!mp?.plan) return undefined;
-      return fit(`plan: ${mp.plan.comparison.mmioTables} MMIO-only tables`);
-    }
-    default:
-      return undefined;
-  }
-}
+const tooltipSettings = (mp: MapPlan): string =>
+  `_${mp.mtrrApplied ? 'Memory types from the MTRR dump of this map' : 'Gaps UC, RAM WB (no MTRRs applied)'}; limit ${formatSize(mp.plan!.limit)}, max page ${mp.plan!.options.maxPage}._`;
 
 /** The tooltip of a hint, computed when VS Code asks for it (inlayHint/resolve). */
 export function hintTooltip(analysis: Analysis, settings: Settings, data: HintData): MarkupContent | undefined {
   const model = analysis.model;
   if (data.line < 0 || data.line >= model.lineCount) return undefined;
   const lines: string[] = [];
-  if (data.kind === 'gap' || data.kind === 'tail') {
+  if (data.kind === 'event') {
+    const ev = parseEventLine(model.lines[data.line], data.line);
+    if (!ev) return undefined;
+    lines.push(...eventMarkdown(analysis, settings, ev));
+  } else {
     const map = analysis.maps().find((m) => m.firstLine <= data.line && data.line <= m.lastLine);
     if (!map) return undefined;
     const mp = analysis.planFor(map, settings);
     if (!mp.plan) return undefined;
-    if (data.kind === 'tail') {
-      const g = mp.tail;
-      if (!g) return undefined;
-      lines.push(`**Tail** \`${rangeText(g.start, g.end)}\` up to the limit ${hex(mp.plan.limit)} (${formatSize(mp.plan.limit)})`, '');
-      lines.push(...spanBreakdown(g));
-    } else {
+    if (data.kind === 'range') {
       const idx = mp.ramByLine.get(data.line);
-      if (idx === undefined) return undefined;
-      const g = mp.gapBefore[idx];
-      const ram = mp.plan.ram[idx];
-      if (g) {
-        lines.push(`**Gap before this range** \`${rangeText(g.start, g.end)}\``, '');
-        lines.push(...spanBreakdown(g), '');
-      } else {
-        lines.push('**No gap** before this range', '');
-      }
-      lines.push(`**RAM** \`${rangeText(ram.start, ram.end)}\` (pages up to ${mp.plan.options.ramPage})`, '');
-      lines.push(...spanBreakdown(ram));
+      const ram = idx === undefined ? undefined : mp.plan.ram[idx];
+      if (!ram) return undefined;
+      lines.push(`### RAM \`${rangeText(ram.start, ram.end)}\``, '', ...spanBreakdown(ram));
+    } else {
+      const g = data.gap === undefined ? undefined : mp.plan.gaps[data.gap];
+      if (!g) return undefined;
+      if (g.before === undefined) lines.push(`### Tail \`${rangeText(g.start, g.end)}\``, '', `From the last RAM range up to the limit ${hex(mp.plan.limit)} (${formatSize(mp.plan.limit)}).`, '');
+      else lines.push(`### Gap \`${rangeText(g.start, g.end)}\``, '', 'Not RAM: mapped with the largest pages that fit (MMIO, holes, PCI windows).', '');
+      lines.push(...spanBreakdown(g));
     }
-    lines.push('', `_${mp.mtrrApplied ? 'Memory types from the MTRR dump of this map' : 'Gaps UC, RAM WB (no MTRRs applied)'}; limit ${formatSize(mp.plan.limit)}, max page ${mp.plan.options.maxPage}._`);
-  } else {
-    const ev = parseEventLine(model.lines[data.line], data.line);
-    if (!ev) return undefined;
-    lines.push(...eventMarkdown(analysis, settings, ev));
+    lines.push('', tooltipSettings(mp));
   }
-  return { kind: 'markdown', value: lines.join('\n') };
-}
-
-/** Markdown for an event line: decoded qualification / entry and where its address lands. */
-export function eventMarkdown(analysis: Analysis, settings: Settings, ev: EventRecord): string[] {
-  const out: string[] = [];
-  if (ev.kind === 'kvm_exit' && ev.info1 && isViolation(ev.reason.value)) out.push(...qualificationLines(ev.info1.value));
-  if (ev.kind === 'kvm_exit' && isMisconfig(ev.reason.value)) {
-    out.push('**EPT misconfiguration** exit: KVM marks emulated-MMIO pages with deliberately misconfigured entries, so this is usually an MMIO access (see the following `kvm_mmio` line).');
-  }
-  if (ev.kind === 'kvm_page_fault') out.push(...qualificationLines(ev.errorCode.value));
-  if (ev.kind === 'kvm_mmio') out.push(`**MMIO ${ev.access.value}** of ${ev.len.value} bytes at \`${hex(ev.gpa.value)}\``);
-  if (ev.kind === 'kvm_mmu_set_spte' && ev.level.value >= 1 && ev.level.value <= 4) {
-    out.push(...describeEptEntry(decodeEptEntry(ev.spte.value, ev.level.value as EptLevel)));
-  }
-  const addr = eventAddress(ev);
-  if (addr !== undefined) {
-    const map = analysis.mapForLine(ev.line);
-    const mp = map ? analysis.planFor(map, settings) : undefined;
-    if (out.length) out.push('');
-    out.push(...addressMarkdown(mp, addr, (i) => (mp ? ramLineOf(mp, i) : undefined)));
-  }
-  return out;
-}
-
-function qualificationLines(v: bigint): string[] {
-  return describeExitQualification(decodeExitQualification(v));
+  return { kind: 'markdown', value: markdown(lines) };
 }

@@ -5,18 +5,18 @@ import type { Field, MapRecord, MtrrVariableRecord, RangeRecord } from '../forma
 import { FORMAT_NAMES } from '../formats';
 import { EventRecord, parseEventLine } from '../formats/events';
 import { EptLevel, decodeEptEntry, describeEptEntry } from '../planner/decode/ept-entry';
-import { decodeExitQualification, describeExitQualification } from '../planner/decode/exit-qualification';
+import { decodeEptViolationQualification, qualificationMarkdown } from '../planner/decode/qualifications';
 import { describeMemoryType, memoryTypeNumber, parseMemoryTypeWord } from '../planner/decode/memory-types';
 import { MAX_BLOCKS, MAX_PHYS_BITS, MemoryType, formatSize, hex, leafAt, variableRangeBlocks } from '../planner';
 import type { Analysis, MapPlan } from './analysis';
-import { addressMarkdown, isFirstInput, pagesShort, ramLineOf, rangeText, spanBreakdown } from './describe';
-import { eventMarkdown } from './hints';
+import { addressMarkdown, isFirstInput, markdown, pagesShort, ramLineOf, rangeText, spanBreakdown } from './describe';
+import { eventMarkdown, exitQualification, exitReasonMarkdown } from './events';
 import type { Settings } from './settings';
 
 type Span = { start: number; end: number };
 const inside = (f: Span | undefined, ch: number): f is Span => !!f && f.start <= ch && ch <= f.end;
 const hoverOf = (line: number, f: Span, lines: string[]): Hover => ({
-  contents: { kind: 'markdown', value: lines.join('\n') },
+  contents: { kind: 'markdown', value: markdown(lines) },
   range: { start: { line, character: f.start }, end: { line, character: f.end } },
 });
 
@@ -35,9 +35,11 @@ export function hover(analysis: Analysis, settings: Settings, pos: Position): Ho
     if (ev) {
       const h = eventHover(analysis, settings, ev, ch);
       if (h) return h;
+      // Other numbers on an event line are guest-virtual (rip, VA) or not addresses at all.
+      return wordHover(analysis, settings, pos.line, text, ch, false);
     }
   }
-  return wordHover(analysis, settings, pos.line, text, ch);
+  return wordHover(analysis, settings, pos.line, text, ch, true);
 }
 
 function planForLine(analysis: Analysis, settings: Settings, line: number): MapPlan | undefined {
@@ -98,7 +100,8 @@ function printedValue(text: string, f: Field, fallback: number): number {
 export function rangeLines(mp: MapPlan | undefined, r: RangeRecord): string[] {
   const out: string[] = [];
   const size = formatSize(Math.max(0, r.end - r.start));
-  out.push(`**${r.ram ? 'RAM' : r.typeName.replace(/[`*_]/g, '')} range** \`${rangeText(r.start, r.end)}\` (${size}) — ${FORMAT_NAMES[r.format]}`);
+  out.push(`#### ${r.ram ? 'RAM' : r.typeName.replace(/[`*_#<>[\]]/g, '')} range \`${rangeText(r.start, r.end)}\``, '', `${size}, from ${FORMAT_NAMES[r.format]}`);
+  if (r.problems.length) out.push('');
   for (const p of r.problems) out.push(`- ${p.severity}: ${p.message}`);
   const plan = mp?.plan;
   if (!plan) {
@@ -111,9 +114,13 @@ export function rangeLines(mp: MapPlan | undefined, r: RangeRecord): string[] {
       return out;
     }
     const at = leafAt(plan, r.start);
-    if (at) {
-      out.push('', `Not RAM: it lies in the ${at.kind === 'gap' ? 'gap' : 'RAM range'} \`${rangeText(at.span.start, at.span.end)}\``, '');
-      out.push(...spanBreakdown(at.span));
+    if (at?.kind === 'gap') {
+      out.push('', `Not RAM: it lies in the gap \`${rangeText(at.span.start, at.span.end)}\``, '', ...spanBreakdown(at.span));
+    } else if (at) {
+      // A sub-resource of RAM (iomem `Kernel code` under `System RAM`): planned as that RAM.
+      const idx = plan.ram.indexOf(at.span as (typeof plan.ram)[number]);
+      const ramLine = idx >= 0 ? ramLineOf(mp!, idx) : undefined;
+      out.push('', `Part of the RAM range \`${rangeText(at.span.start, at.span.end)}\`${ramLine !== undefined ? ` (line ${ramLine + 1})` : ''}: mapped as RAM, with it`, '', ...spanBreakdown(at.span));
     }
     return out;
   }
@@ -124,16 +131,12 @@ export function rangeLines(mp: MapPlan | undefined, r: RangeRecord): string[] {
   const idx = mp!.ramByLine.get(r.line);
   if (idx === undefined) return out;
   const ram = plan.ram[idx];
-  if (isFirstInput(mp!, r)) {
-    const g = mp!.gapBefore[idx];
-    out.push('');
-    if (g) out.push(`**Gap before** \`${rangeText(g.start, g.end)}\``, '', ...spanBreakdown(g));
-    else out.push('**No gap** before this range');
-  } else {
-    out.push('', `Merged with the RAM range on line ${(ramLineOf(mp!, idx) ?? 0) + 1} (they overlap or touch)`);
-  }
-  out.push('', `**RAM** \`${rangeText(ram.start, ram.end)}\`${ram.start !== r.start || ram.end !== r.end ? ' (rounded to 4 KiB and merged)' : ''}`, '', ...spanBreakdown(ram));
-  if (mp!.tail && r.line === lastRangeLine(mp!)) out.push('', `**Tail** up to the limit \`${rangeText(mp!.tail.start, mp!.tail.end)}\``, '', ...spanBreakdown(mp!.tail));
+  if (!isFirstInput(mp!, r)) out.push('', `Merged with the RAM range on line ${(ramLineOf(mp!, idx) ?? 0) + 1} (they overlap or touch).`);
+  const same = ram.start === r.start && ram.end === r.end;
+  out.push('', same ? '**As RAM:**' : `**As RAM** \`${rangeText(ram.start, ram.end)}\` (rounded to 4 KiB and merged):`, '', ...spanBreakdown(ram));
+  const g = mp!.gapBefore[idx];
+  if (g && isFirstInput(mp!, r)) out.push('', `**Gap before it** \`${rangeText(g.start, g.end)}\`:`, '', ...spanBreakdown(g));
+  if (mp!.tail && r.line === lastRangeLine(mp!)) out.push('', `**Tail** up to the limit \`${rangeText(mp!.tail.start, mp!.tail.end)}\`:`, '', ...spanBreakdown(mp!.tail));
   return out;
 }
 
@@ -170,17 +173,34 @@ function mtrrVariableLines(r: MtrrVariableRecord, settings: Settings): string[] 
   return out;
 }
 
+const GUEST_VIRTUAL = [
+  '**Guest-virtual address**: it goes through the guest\'s own page tables before EPT, so it has no EPT walk of its own.',
+  '',
+  'The guest-physical address of an EPT exit is on the `kvm_page_fault` (`address`) or `kvm_mmio` (`gpa`) line next to it.',
+];
+
 function eventHover(analysis: Analysis, settings: Settings, ev: EventRecord, ch: number): Hover | null {
   const line = ev.line;
-  const q = (f: { value: bigint; range: Span }): Hover => hoverOf(line, f.range, describeExitQualification(decodeExitQualification(f.value)));
+  const virtual = (f: { value: bigint; range: Span } | undefined, name: string): Hover | null =>
+    f && inside(f.range, ch) ? hoverOf(line, f.range, [`#### ${name} \`0x${f.value.toString(16)}\``, '', ...GUEST_VIRTUAL]) : null;
   switch (ev.kind) {
-    case 'kvm_exit':
-      if (ev.info1 && inside(ev.info1.range, ch) && /EPT_VIOLATION/i.test(ev.reason.value)) return q(ev.info1);
+    case 'kvm_exit': {
+      if (inside(ev.reason.range, ch)) return hoverOf(line, ev.reason.range, exitReasonMarkdown(ev));
+      if (ev.info1 && inside(ev.info1.range, ch)) {
+        const q = exitQualification(ev);
+        return hoverOf(line, ev.info1.range, q ? qualificationMarkdown(q, ev.info1.value) : exitReasonMarkdown(ev));
+      }
+      const rip = virtual(ev.rip, 'Guest RIP');
+      if (rip) return rip;
       break;
-    case 'kvm_page_fault':
-      if (inside(ev.errorCode.range, ch)) return q(ev.errorCode);
+    }
+    case 'kvm_page_fault': {
+      if (inside(ev.errorCode.range, ch)) return hoverOf(line, ev.errorCode.range, qualificationMarkdown(decodeEptViolationQualification(ev.errorCode.value), ev.errorCode.value));
+      const rip = virtual(ev.rip, 'Guest RIP');
+      if (rip) return rip;
       if (ev.address && inside(ev.address.range, ch)) return hoverOf(line, ev.address.range, addressLines(analysis, settings, line, ev.address.value));
       break;
+    }
     case 'kvm_mmio':
       if (inside(ev.gpa.range, ch)) return hoverOf(line, ev.gpa.range, addressLines(analysis, settings, line, ev.gpa.value));
       break;
@@ -193,9 +213,12 @@ function eventHover(analysis: Analysis, settings: Settings, ev: EventRecord, ch:
     case 'kvm_mmu_spte_requested':
       if (inside(ev.gfn.range, ch)) return hoverOf(line, ev.gfn.range, [`gfn \`${hex(ev.gfn.value)}\` = GPA \`${hex(ev.gfn.value * 0x1000)}\``, '', ...addressLines(analysis, settings, line, ev.gfn.value * 0x1000)]);
       break;
-    case 'hyperplatform_violation':
+    case 'hyperplatform_violation': {
       if (ev.pa && inside(ev.pa.range, ch)) return hoverOf(line, ev.pa.range, addressLines(analysis, settings, line, ev.pa.value));
+      const va = virtual(ev.va, 'VA');
+      if (va) return va;
       break;
+    }
     default:
       break;
   }
@@ -206,8 +229,8 @@ function eventHover(analysis: Analysis, settings: Settings, ev: EventRecord, ch:
 
 const WORD = /[A-Za-z0-9_-]+/g;
 
-/** Memory-type words and bare hex addresses anywhere. */
-function wordHover(analysis: Analysis, settings: Settings, line: number, text: string, ch: number): Hover | null {
+/** Memory-type words anywhere, and bare hex addresses when `addresses` (not on event lines). */
+function wordHover(analysis: Analysis, settings: Settings, line: number, text: string, ch: number, addresses: boolean): Hover | null {
   WORD.lastIndex = 0;
   for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
     const start = m.index;
@@ -220,7 +243,7 @@ function wordHover(analysis: Analysis, settings: Settings, line: number, text: s
     // Hex words: 0x… or 8+ digits (logs zero-pad to 8/9/16); 52-bit physical addresses only.
     const hexm = /^(?:0[xX])?([0-9a-fA-F]{1,16})$/.exec(word);
     const significant = hexm ? hexm[1].replace(/^0+(?=.)/, '') : '';
-    if (hexm && significant.length <= 13 && (/^0x/i.test(word) || (word.length >= 8 && /\d/.test(word)))) {
+    if (addresses && hexm && significant.length <= 13 && (/^0x/i.test(word) || (word.length >= 8 && /\d/.test(word)))) {
       const value = parseInt(significant, 16);
       return hoverOf(line, { start, end }, addressLines(analysis, settings, line, value));
     }

@@ -1,7 +1,7 @@
 // Code lenses (plan totals above each map), document symbols (one per map, gaps as children; MTRR
 // dumps) and folding ranges. Pure.
 import { CodeAction, CodeActionKind, CodeLens, Diagnostic, DocumentSymbol, FoldingRange, SymbolKind } from 'vscode-languageserver';
-import type { MtrrDump } from '../formats';
+import { DUMP_SOURCES, MtrrDump } from '../formats';
 import { formatCount, formatSize } from '../planner';
 import { gapLine } from '../planner/export/markdown';
 import type { Analysis } from './analysis';
@@ -81,8 +81,9 @@ export function documentSymbols(analysis: Analysis, settings: Settings): Documen
 }
 
 function dumpTitle(d: MtrrDump): string {
-  const vars = d.state.variable.length;
-  return `MTRRs (${d.source === 'proc' ? '/proc/mtrr' : 'dmesg'}): ${vars} variable range${vars === 1 ? '' : 's'}, default ${d.state.defaultType}${d.state.defaultTypeKnown ? '' : ' (assumed)'}`;
+  const vars = d.state.variable.length + (d.state.ranges?.length ?? 0);
+  const source = d.source === 'proc' ? '/proc/mtrr' : d.source === 'dmesg' ? 'dmesg' : DUMP_SOURCES[d.source];
+  return `MTRRs (${source}): ${vars} variable range${vars === 1 ? '' : 's'}, default ${d.state.defaultType}${d.state.defaultTypeKnown ? '' : ' (assumed)'}`;
 }
 
 export function foldingRanges(analysis: Analysis): FoldingRange[] {

@@ -62,6 +62,8 @@ export interface DecodeParams {
   value: string;
   /** EPT level for entries: 1 PTE, 2 PDE, 3 PDPTE, 4 PML4E (default: 1, and 2 too when bit 7 is set). */
   level?: number;
+  /** Exit reason for qualifications (`IO_INSTRUCTION`, `30`); default EPT_VIOLATION. */
+  reason?: string;
 }
 
 export interface DecodeResult {

@@ -200,7 +200,11 @@ export const plannerProperty = () => fc.property(plannerCases, (c) => checkPlann
 /** Every line reader and the grammar-free helpers, each on its own. */
 export const READERS: Record<string, (text: string) => unknown> = {
   scanLine: (t) => scanLine(t, 0, newScanState()),
-  'scanLine (MTRR block)': (t) => scanLine(t, 0, { block: 'variable' }),
+  'scanLine (MTRR block)': (t) => scanLine(t, 0, { ...newScanState(), block: 'variable' }),
+  'scanLine (hvpp list)': (t) => scanLine(t, 0, { ...newScanState(), hvpp: 'fixed' }),
+  'scanLine (mtree)': (t) => scanLine(t, 0, { ...newScanState(), mtree: 'memory' }),
+  'scanLine (mtrr_cleanup)': (t) => scanLine(t, 0, { ...newScanState(), cleanup: 'new' }),
+  'scanLine (memmap entry)': (t) => scanLine(t, 0, { ...newScanState(), memmap: { index: '0', firstLine: 0, start: '0x0' } }),
   hyperplatform: (t) => readHyperPlatformRange(t, 0),
   iomem: (t) => readIomem(t, 0),
   e820: (t) => readE820(t, 0, messageOffset(t)),

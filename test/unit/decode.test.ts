@@ -5,7 +5,9 @@ import {
   memoryTypeFromNumber, memoryTypeNumber, parseMemoryTypeWord, isReservedMemoryTypeNumber, describeMemoryType, memoryTypeLabel,
 } from '../../src/planner/decode/memory-types';
 import { eptIndices, describeEptIndices } from '../../src/planner/decode/ept-indices';
-import { decodeEptEntry, describeEptEntry } from '../../src/planner/decode/ept-entry';
+import { decodeEptEntry, describeEptEntry, parseEntryInput } from '../../src/planner/decode/ept-entry';
+import { exitReason } from '../../src/planner/decode/exit-reasons';
+import * as q from '../../src/planner/decode/qualifications';
 import { decodeExitQualification, describeExitQualification } from '../../src/planner/decode/exit-qualification';
 import type { MemoryType } from '../../src/planner/types';
 
@@ -155,4 +157,42 @@ test('exit qualification: write to a read-only page, fetch, paging-structure acc
   assert.equal(x.nmiUnblocking, true);
   assert.equal(x.glaValid, false);
   assert.match(describeExitQualification(x).join('\n'), /NMI unblocking/);
+});
+
+test('exit reasons: names KVM prints and numbers, with what their qualification holds', () => {
+  assert.deepEqual([exitReason('EPT_VIOLATION')?.number, exitReason('48')?.name, exitReason('io_instruction')?.number], [48, 'EPT_VIOLATION', 30]);
+  assert.equal(exitReason('HLT')?.qualification, 'none');
+  assert.equal(exitReason('EPT_MISCONFIG')?.number, 49);
+  assert.equal(exitReason('NO_SUCH_EXIT'), undefined);
+});
+
+test('exit qualifications by hand from the SDM tables: I/O, CR, DR, APIC access, #DB, task switch', () => {
+  // 0x3f80008: port 0x3f8 in bits 31:16, bit 3 = IN, size bits 2:0 = 0 (1 byte).
+  const io = q.decodeIoQualification(0x3f80008n);
+  assert.equal(io.summary, 'IN 1 byte · port 0x3f8');
+  assert.ok(io.notes.some((n) => /COM1/.test(n)));
+  // 0x31: bits 2:0 = 1 (2 bytes), bit 4 string, bit 5 REP, OUT, port 0.
+  assert.equal(q.decodeIoQualification(0x31n).summary, 'REP OUTS 2 bytes · port 0x0');
+  // 0x303: CR3, MOV to CR (type 0), register 3 = RBX.
+  assert.equal(q.decodeCrQualification(0x303n).summary, 'MOV CR3 ← RBX');
+  assert.equal(q.decodeCrQualification(0x10n).summary, 'MOV RAX ← CR0');
+  assert.equal(q.decodeCrQualification(0x20n).summary, 'CLTS (clears CR0.TS)');
+  assert.equal(q.decodeDrQualification(0x117n).summary, 'MOV RCX ← DR7');
+  // 0x10b0: linear write (type 1) at offset 0xb0 (EOI).
+  assert.equal(q.decodeApicAccessQualification(0x10b0n).summary, 'write APIC+0xb0 EOI');
+  assert.equal(q.decodeDebugQualification(0x4001n).summary, '#DB breakpoint 0, single step (BS)');
+  assert.equal(q.decodeTaskSwitchQualification(0x40000028n).summary, 'task switch by IRET to TSS 0x28');
+  assert.equal(q.decodeEptViolationQualification(0x181n).summary, 'read · not present');
+  assert.equal(q.decodeEptViolationQualification(0x18an).summary, 'write · was r--');
+  const md = q.qualificationMarkdown(io, 0x3f80008n).join('\n');
+  assert.match(md, /\| 31:16 \| port \| 0x3f8 \|/);
+});
+
+test('EPT entry input: pasted from kvm_mmu_set_spte, with a level, and what is wrong otherwise', () => {
+  assert.deepEqual(parseEntryInput('600000012345b77 (rwx)'), { value: 0x600000012345b77n });
+  assert.deepEqual(parseEntryInput('spte 600000012345b77 (rwx) level 1 at 10f4c2028'), { value: 0x600000012345b77n, level: 1 });
+  assert.deepEqual(parseEntryInput('0x6000000100bd7b77 2'), { value: 0x6000000100bd7b77n, level: 2 });
+  assert.match(parseEntryInput('0x1 7') as string, /level '7'/);
+  assert.match(parseEntryInput('12345678901234567') as string, /at most 16/);
+  assert.match(parseEntryInput('') as string, /type a 64-bit/);
 });

@@ -7,7 +7,7 @@ import { Analysis } from '../../src/server/analysis';
 import { decode, findAddress, parseAddressInput, planText, summary } from '../../src/server/commands';
 import { annotationText, computeDiagnostics } from '../../src/server/diagnostics';
 import { gapLabel, pagesShort } from '../../src/server/describe';
-import { hintTooltip, inlayHints } from '../../src/server/hints';
+import { HintData, hintTooltip, inlayHints } from '../../src/server/hints';
 import { hover } from '../../src/server/hover';
 import { DocumentModel } from '../../src/server/model';
 import { codeActions, codeLenses, documentSymbols, foldingRanges, lensTitle } from '../../src/server/outline';
@@ -73,15 +73,24 @@ test('hints: /proc/iomem hints only top-level System RAM lines; disabled by the 
   }
   assert.ok(hs.some((h) => h.includes('gap 776 MiB → 388×2M')));
   assert.deepEqual(inlayHints(analysis, resolveSettings({ inlayHints: { enabled: false } }), all), []);
-  const some = inlayHints(analysis, resolveSettings({}), { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } });
-  assert.deepEqual(some.map((h) => h.position.line), [9]);
+  const one = Number(hs[2].split(':')[0]);
+  const some = inlayHints(analysis, resolveSettings({}), { start: { line: one, character: 0 }, end: { line: one, character: 0 } });
+  assert.deepEqual(some.map((h) => h.position.line), [one]);
+  // Gaps sit on the hole they are (e820 `reserved`, iomem `PCI Bus`), not on the next RAM line.
+  const hole = lines.findIndex((l) => l.startsWith('cf800000-cfffffff : RAM buffer'));
+  assert.ok(hs.includes(`${hole}: gap 776 MiB → 388×2M`), JSON.stringify(hs));
+  assert.ok(!hs.some((h) => /no gap/.test(h)), 'no "no gap" noise');
 });
 
 test('hints: a map wholly beyond a small limit, and the resolve tooltip', () => {
-  const { analysis } = open('hyperplatform-laptop-8gb.log');
-  assert.deepEqual(hints(analysis, { limit: '4G' }).slice(-2), ['8: beyond the 4 GiB limit', '8: tail 1.8 GiB → 408×2M 1×1G']);
-  const tip = hintTooltip(analysis, resolveSettings({}), { uri: analysis.model.uri, version: 1, line: 8, kind: 'tail' });
-  assert.match(tip!.value, /\*\*Tail\*\* `0x26f600000–0x8000000000`/);
+  const { analysis, lines } = open('hyperplatform-laptop-8gb.log');
+  // The tail starts after the last RAM range inside the limit; one line's labels fit 43 characters together.
+  assert.deepEqual(hints(analysis, { limit: '4G' }).slice(-3), ['7: gap 146×4K', '7: tail 408×2M 1×1G', '8: beyond the 4 GiB limit']);
+  const tailHint = inlayHints(analysis, resolveSettings({}), all).find((h) => (h.data as HintData).kind === 'tail')!;
+  assert.deepEqual(tailHint.position, { line: 8, character: lines[8].indexOf('000000026f600000') + 16 }, 'right after the end address');
+  const tip = hintTooltip(analysis, resolveSettings({}), tailHint.data as HintData);
+  assert.match(tip!.value, /### Tail `0x26f600000–0x8000000000`/);
+  assert.match(tip!.value, /\| 502×1G \| `0x8040000000`|\| 502×1G \|/);
 });
 
 test('hover: memory-type words, MTRR lines, annotations, malformed input', () => {
@@ -102,7 +111,7 @@ test('hover: e820 inclusive end, non-RAM e820 line, KVM gpa against the map of t
   const { analysis, lines } = open('surface-pro-7.dmesg');
   const reserved = lines.findIndex((l) => /BIOS-e820: .* reserved/.test(l));
   const h = hoverAt(analysis, reserved, lines[reserved].length - 3);
-  assert.match(h, /\*\*reserved range\*\*/);
+  assert.match(h, /#### reserved range/);
   assert.match(h, /Not RAM: it lies in the gap/);
   const withTrace = open('mixed.log', fixture('hyperplatform-laptop-8gb.log') + fixture('kvm-trace.report'));
   const mmio = find(withTrace.lines, 'gpa 0xfee000b0');
@@ -194,10 +203,12 @@ test('diagnostics: overlapping MTRRs with undefined precedence, on the register 
   assert.equal(c[0].range.start.line, 5);
   assert.match(c[0].message, /MTRRs 0, 1 overlap at 0x40000000–0x80000000 with types WB and WC/);
   assert.deepEqual(computeDiagnostics(analysis, resolveSettings({ mmioMemoryType: 'uc' })).filter((x) => x.code === 'mtrr-conflict'), []);
-  const tip = hintTooltip(analysis, resolveSettings({}), { uri: analysis.model.uri, version: 1, line: 2, kind: 'gap' });
+  const gapHint = inlayHints(analysis, resolveSettings({}), all).find((h) => h.position.line === 2 && (h.data as HintData).kind === 'gap')!;
+  const tip = hintTooltip(analysis, resolveSettings({}), gapHint.data as HintData);
   assert.match(tip!.value, /Memory types from the MTRR dump/);
-  assert.match(tip!.value, /`0xa0000–0x100000` 96×4K WB/);
-  assert.match(tip!.value, /- `0x40000000–0x80000000` UC: 262,144×4K/);
+  assert.match(tip!.value, /\| 96×4K \| `0xa0000` \| `0x100000` \| WB \|/);
+  const ramTip = hintTooltip(analysis, resolveSettings({}), { uri: analysis.model.uri, version: 1, line: 2, kind: 'range' });
+  assert.match(ramTip!.value, /\| 262,144×4K \| `0x40000000` \| `0x80000000` \| UC \|/);
 });
 
 test('hints and hovers on HyperPlatform EPT lines: [UNK1] PA against the map, pre-allocated table use', () => {
@@ -214,7 +225,9 @@ test('hints and hovers on HyperPlatform EPT lines: [UNK1] PA against the map, pr
   const pa = find(lines, '000000000009f000');
   assert.match(hoverAt(analysis, pa.line, pa.col + 3), /\*\*0x9f000\*\* is in a \*\*gap\*\*.*before line 4/s);
   const vsc = find(lines, 'FFFFF78000000000');
-  assert.equal(hoverAt(analysis, vsc.line, vsc.col + 3), '', 'a guest virtual address is not explained as a physical one');
+  const va = hoverAt(analysis, vsc.line, vsc.col + 3);
+  assert.match(va, /Guest-virtual address/);
+  assert.doesNotMatch(va, /PML4|is in a|is \*\*RAM/, 'a guest virtual address is not explained as a physical one');
 });
 
 test('hover on bare hex words elsewhere: zero-padded physical addresses yes, 64-bit virtual addresses no', () => {

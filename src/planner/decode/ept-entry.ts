@@ -114,3 +114,26 @@ export function describeEptEntry(e: EptEntry): string[] {
   lines.push(...e.notes);
   return lines;
 }
+
+export interface EntryInput {
+  value: bigint;
+  level?: EptLevel;
+}
+
+/**
+ * What a user pastes for an entry: `0x6000000100bd7b77`, `6000…77 1`, or a kvm_mmu_set_spte
+ * excerpt such as `600000012345b77 (rwx)` or `spte 600000012345b77 (rwx) level 1 at …`.
+ * Returns a message saying what is wrong when it is not one.
+ */
+export function parseEntryInput(text: string): EntryInput | string {
+  const s = text.trim().replace(/[_`]/g, '');
+  if (!s) return 'type a 64-bit EPT entry in hex, e.g. 0x6000000100bd7b77';
+  const m = /^(?:spte\s+)?(?:0x)?([0-9a-f]+)(?:\s*\(([-rwxu]*)\))?(?:\s+(?:level\s+)?(\S+))?(?:\s+at\s+\S+)?\s*$/i.exec(s);
+  if (!m) return `'${text.trim()}' is not a hex EPT entry (optionally followed by its level 1–4)`;
+  if (m[1].length > 16) return `${m[1].length} hex digits: an EPT entry has at most 16 (64 bits)`;
+  const value = BigInt(`0x${m[1]}`);
+  if (m[3] === undefined) return { value };
+  const level = Number(m[3]);
+  if (level !== 1 && level !== 2 && level !== 3 && level !== 4) return `level '${m[3]}' must be 1 (PTE), 2 (PDE), 3 (PDPTE) or 4 (PML4E)`;
+  return { value, level };
+}
