@@ -3,10 +3,11 @@ import type { MemoryType, PageSize } from '../planner/types';
 import { parsePageSize, parseSize } from '../planner/units';
 import { parseMemoryTypeWord } from '../planner/decode/memory-types';
 import { MIN_PHYS_BITS, isPhysBits } from '../planner/phys-bits';
+import { POLICY_USAGE, PolicyOptions, checkPolicyOptions, takePolicyFlag } from './policies';
 
 export type ExportFormat = 'text' | 'json' | 'md' | 'csv' | 'c';
 
-export interface CliOptions {
+export interface CliOptions extends PolicyOptions {
   files: string[];
   limit: number;
   /** `--limit phys`: the limit is 2^MAXPHYADDR, known per map once its MTRRs are read. */
@@ -48,14 +49,18 @@ Options:
   --format FMT          text (default), json, md, csv or c (a C header for hypervisor code)
   --map N               plan only the N-th memory map of the input (1-based)
   --output FILE         write to FILE instead of standard output (replaced only when complete)
+${POLICY_USAGE}
   -h, --help            show this help
   -V, --version         show the version
 
 Exit status: 0 planned; 1 no memory map found, an input could not be read or the output
-not written; 2 usage error (including an --output that is one of the inputs).`;
+not written; 2 usage error (including an --output that is one of the inputs); 3 a --check failed.`;
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { files: [], limit: 2 ** 39, maxPage: '1G', ramPage: '4K', noMtrr: false, format: 'text', help: false, version: false };
+  const o: CliOptions = { files: [], limit: 2 ** 39, maxPage: '1G', ramPage: '4K', noMtrr: false, format: 'text', help: false, version: false, policies: false, check: false };
+  const fail = (msg: string): never => {
+    throw new UsageError(msg);
+  };
   const value = (i: number, name: string): string => {
     const v = argv[i + 1];
     if (v === undefined) throw new UsageError(`${name} needs a value`);
@@ -142,11 +147,13 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         o.version = true;
         break;
       default:
+        if (takePolicyFlag(a, take, o, fail)) break;
         if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`);
         o.files.push(a);
     }
   }
   if (o.noMtrr && (o.mtrrFile || o.mtrrDefault)) throw new UsageError('--no-mtrr cannot be combined with --mtrr or --mtrr-default');
+  checkPolicyOptions(o, fail);
   if (o.files.length === 0) o.files.push('-');
   return o;
 }

@@ -11,6 +11,7 @@ import { exportPlan, planToJson } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { forEachLine } from '../formats/lines';
 import { renderPlanText } from './render';
+import { highestAddress, mmioPastLimit, runPolicies } from './policies';
 import { Sink, WriteError, fileSink, inputOverwritten, stdoutSink } from './output';
 import pkg from '../../package.json';
 
@@ -190,6 +191,11 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
   }
 
   const chunks: string[] = [];
+  const failures: string[] = [];
+  const atLine = (line: number): string => {
+    const l = locate(scanned.inputs, line);
+    return `${l.file}:${l.line}`;
+  };
   for (const map of selected) {
     const first = locate(scanned.inputs, map.firstLine);
     const last = locate(scanned.inputs, map.lastLine);
@@ -224,6 +230,17 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
     const { physAddrBits, physAddrBitsFrom } = plan.options;
     const physWarning = physLimitWarning(plan.limit, physAddrBits, physAddrBitsFrom, '--limit phys');
     if (physWarning) err(`${first.file}: warning: ${physWarning}`);
+    const heading = `${first.file}: ${FORMAT_NAMES[map.format]} map ${map.index + 1} of ${doc.maps.length}, lines ${first.line}–${last.line}, ${ram.length} RAM ranges`;
+    const ctx = { map, plan, at: atLine, heading };
+    for (const w of mmioPastLimit(ctx)) err(w);
+    if (o.policy || o.policies || o.check) {
+      const pol = runPolicies(ctx, o, o.format);
+      failures.push(...pol.failures);
+      if (pol.chunk !== undefined) {
+        chunks.push(pol.chunk);
+        continue;
+      }
+    }
     if (o.format === 'json') {
       const json = {
         file: first.file,
@@ -237,9 +254,9 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
       };
       chunks.push(JSON.stringify(json, null, 2));
     } else if (o.format !== 'text') {
-      chunks.push(exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}` }).trimEnd());
+      const sizing = o.format === 'c' ? { highestAddress: highestAddress(ctx) } : undefined;
+      chunks.push(exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}`, sizing }).trimEnd());
     } else {
-      const heading = `${first.file}: ${FORMAT_NAMES[map.format]} map ${map.index + 1} of ${doc.maps.length}, lines ${first.line}–${last.line}, ${ram.length} RAM ranges`;
       chunks.push(renderPlanText(plan, {
         heading,
         mtrrNote: `${describePhysBits(physAddrBits, physAddrBitsFrom)}; ${mt.note}`,
@@ -249,7 +266,9 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
     }
   }
   await sink.write(chunks.join('\n\n') + '\n');
-  return 0;
+  // Unprefixed, so CI problem matchers (`file:line: error:`) pick them up.
+  for (const f of failures) process.stderr.write(f + '\n');
+  return failures.length ? 3 : 0;
 }
 
 main(process.argv.slice(2)).then(

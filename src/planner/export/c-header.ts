@@ -11,6 +11,8 @@ export interface CHeaderOptions {
   prefix?: string;
   /** A line of text for the header comment (a file name, say). */
   title?: string;
+  /** Static pool sizing: the end of the highest RAM or known MMIO range the source lists. */
+  sizing?: { highestAddress: number };
 }
 
 /** Encoding of EPT memory types (Intel SDM, bits 5:3 of a leaf). */
@@ -20,6 +22,21 @@ const u64 = (n: number): string => `${hex(n)}ULL`;
 const dec = (n: number): string => `${n}ULL`;
 /** Text safe inside a C block comment: one line, no comment terminator, ASCII only. */
 const comment = (s: string): string => s.replace(/[\r\n]+/g, ' ').replace(/\*\//g, '* /').replace(/[^\x20-\x7e]/g, '?');
+
+/**
+ * #defines sizing static pools to cover [0, highestAddress): what jonomango/hv calls
+ * `ept_pd_count` (one PD per GiB with 2M pages), and how many PML4 entries (PDPTs) that takes.
+ */
+export function sizingDefines(prefix: string, highestAddress: number): string[] {
+  const pds = Math.ceil(highestAddress / PAGE_BYTES['1G']);
+  const d = (name: string, v: string, note: string): string => `#define ${prefix}_${name} ${v} /* ${note} */`;
+  return [
+    '/* Static pools: cover [0, HIGHEST_ADDRESS), every RAM and known MMIO range of the source. */',
+    d('HIGHEST_ADDRESS', u64(highestAddress), `end of the highest RAM or known MMIO range (${formatSize(highestAddress)})`),
+    d('EPT_PD_COUNT', dec(pds), 'PD pages (1 GiB each) covering it with 2M pages (jonomango/hv ept_pd_count)'),
+    d('PML4_ENTRIES', dec(Math.ceil(highestAddress / (512 * PAGE_BYTES['1G']))), 'PML4 entries (512 GiB each, one PDPT page each) covering it'),
+  ];
+}
 
 export function planToCHeader(plan: Plan, opts: CHeaderOptions = {}): string {
   const prefix = opts.prefix ?? 'EPT_PLAN';
@@ -61,6 +78,7 @@ export function planToCHeader(plan: Plan, opts: CHeaderOptions = {}): string {
   L.push(def('TABLE_BYTES', dec(plan.bytes), formatSize(plan.bytes)));
   L.push(def('MMIO_TABLES', dec(plan.comparison.mmioTables), 'tables only gap leaves need (HyperPlatform pre-allocates 50)'));
   L.push('');
+  if (opts.sizing) L.push(...sizingDefines(P, opts.sizing.highestAddress), '');
   L.push(def('PAGE_SIZE_2M', u64(PAGE_BYTES['2M'])));
   L.push(def('PAGE_SIZE_1G', u64(PAGE_BYTES['1G'])));
   L.push('');

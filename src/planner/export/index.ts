@@ -15,6 +15,8 @@ export interface ExportOptions {
   title?: string;
   /** How a 0-based log line is shown in Markdown. */
   lineLabel?: (line0: number) => string;
+  /** C header: static pool sizing (see CHeaderOptions). */
+  sizing?: { highestAddress: number };
 }
 
 export function exportPlan(plan: Plan, format: ExportFormat, opts: ExportOptions = {}): string {
@@ -26,13 +28,14 @@ export function exportPlan(plan: Plan, format: ExportFormat, opts: ExportOptions
     case 'csv':
       return planToCsv(plan);
     case 'c':
-      return planToCHeader(plan, { title: opts.title });
+      return planToCHeader(plan, { title: opts.title, sizing: opts.sizing });
     default:
       throw new Error(`unknown export format ${String(format)}`);
   }
 }
 
 export { planToJson, planToMarkdown, planToCsv, planToCHeader };
+export { sizingDefines } from './c-header';
 export { CSV_HEADER } from './csv';
 export type { MarkdownOptions } from './markdown';
 export type { CHeaderOptions } from './c-header';

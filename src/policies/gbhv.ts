@@ -1,0 +1,63 @@
+// gbhv (Gbps/gbhv): gbhv/ept.c `HvEptBuildMTRRMap`, `HvEptSetupPML2Entry`,
+// `HvEptAllocateAndCreateIdentityPageTable`.
+import { MemoryType } from '../planner/types';
+import { GiB512, MiB2, clip, countRuns, toRuns } from './build';
+import { ViewEntry, Walk, bsfRange, typePages } from './mtrr-view';
+import type { Machine, Policy, PolicyLayout } from './types';
+
+/**
+ * ept.c `HvEptBuildMTRRMap`: valid variable ranges, [base, base + (1 << _BitScanForward64(mask))
+ * - 1], and WB ranges are dropped ("this is already our default"). No fixed ranges.
+ */
+export function gbhvEntries(m: Machine): ViewEntry[] {
+  if (!m.mtrr) return [];
+  return m.mtrr.variable.filter((v) => v.type !== 'WB').map((v) => ({ ...bsfRange(v.base, v.mask).range, type: v.type, fixed: false }));
+}
+
+/**
+ * ept.c `HvEptSetupPML2Entry`: WB to start (the default type register is never read), each range
+ * touching the 2 MiB page sets its type, a UC one stops the search.
+ */
+export const gbhvWalk: Walk = (hits) => {
+  let type: MemoryType | undefined;
+  for (const e of hits) {
+    type = e.type;
+    if (type === 'UC') break;
+  }
+  return type;
+};
+
+export const gbhv: Policy = {
+  name: 'gbhv',
+  title: 'gbhv',
+  source: 'Gbps/gbhv',
+  summary: '2M pages over [0, 512 GiB); page 0 UC; WB unless a non-WB variable range touches the page (UC wins, else the last)',
+  layout(m: Machine): PolicyLayout {
+    // ept.c `HvEptAllocateAndCreateIdentityPageTable`: PML4[0], 512 PML3 entries, 512×512 PML2
+    // large entries; `HvEptSetupPML2Entry` makes PFN 0 (the first 2 MiB) UC before anything else.
+    let typed = m.mtrr ? typePages(gbhvEntries(m), 'overlap', MiB2, 0, GiB512, gbhvWalk, 'WB') : [{ start: 0, end: GiB512, type: 'WB' as MemoryType }];
+    typed = forceFirstPage(typed, 'UC');
+    const all = toRuns(typed, '2M');
+    return {
+      runs: clip(all, Math.min(m.limit, GiB512)),
+      ...countRuns(all),
+      coverage: [{ start: 0, end: GiB512 }],
+      untyped: m.mtrr ? undefined : 'no MTRR dump: gbhv types pages from the MTRRs',
+      pools: [],
+      notes: m.mtrr && !m.mtrr.enabled ? ['MTRRs disabled: gbhv refuses to load (ept.c `HvEptCheckFeatures`)'] : [],
+    };
+  },
+};
+
+/** The first 2 MiB page forced to `type`, the rest unchanged. */
+function forceFirstPage(typed: { start: number; end: number; type: MemoryType }[], type: MemoryType): { start: number; end: number; type: MemoryType }[] {
+  const out = [{ start: 0, end: MiB2, type }];
+  for (const t of typed) {
+    if (t.end <= MiB2) continue;
+    const s = Math.max(t.start, MiB2);
+    const last = out[out.length - 1];
+    if (last.type === t.type && last.end === s) last.end = t.end;
+    else out.push({ start: s, end: t.end, type: t.type });
+  }
+  return out;
+}

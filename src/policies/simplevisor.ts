@@ -1,0 +1,42 @@
+// SimpleVisor (ionescu007/SimpleVisor): shvvmx.c `ShvVmxMtrrInitialize`,
+// `ShvVmxMtrrAdjustEffectiveMemoryType`, `ShvVmxEptInitialize`.
+import { MemoryType } from '../planner/types';
+import { GiB512, MiB2, clip, countRuns, toRuns } from './build';
+import { ViewEntry, Walk, bsfRange, typePages } from './mtrr-view';
+import type { Machine, Policy, PolicyLayout } from './types';
+
+/**
+ * shvvmx.c `ShvVmxMtrrInitialize`: variable ranges only (no fixed ranges, no default type), each
+ * [PhysBase, PhysBase + (1 << _BitScanForward64(PhysMask)) - 1].
+ */
+export function simpleVisorEntries(m: Machine): ViewEntry[] {
+  if (!m.mtrr) return [];
+  return m.mtrr.variable.map((v) => ({ ...bsfRange(v.base, v.mask).range, type: v.type, fixed: false }));
+}
+
+/**
+ * shvvmx.c `ShvVmxMtrrAdjustEffectiveMemoryType`: the candidate starts WB and every range that
+ * touches the 2 MiB page overrides it in register order: the last one wins, UC has no precedence
+ * (SimpleVisor#29), and memory no range covers is WB whatever the default type.
+ */
+export const simpleVisorWalk: Walk = (hits) => hits[hits.length - 1]?.type;
+
+export const simpleVisor: Policy = {
+  name: 'simplevisor',
+  title: 'SimpleVisor',
+  source: 'ionescu007/SimpleVisor',
+  summary: '2M pages over [0, 512 GiB); WB unless a variable range touches the page, the last one wins',
+  layout(m: Machine): PolicyLayout {
+    // shvvmx.c `ShvVmxEptInitialize`: one PML4E, 512 PDPTEs, 512×512 large PDEs (PFN i*512+j).
+    const typed = m.mtrr ? typePages(simpleVisorEntries(m), 'overlap', MiB2, 0, GiB512, simpleVisorWalk, 'WB') : [{ start: 0, end: GiB512, type: 'WB' as MemoryType }];
+    const all = toRuns(typed, '2M');
+    return {
+      runs: clip(all, Math.min(m.limit, GiB512)),
+      ...countRuns(all),
+      coverage: [{ start: 0, end: GiB512 }],
+      untyped: m.mtrr ? undefined : 'no MTRR dump: SimpleVisor types pages from the MTRRs',
+      pools: [],
+      notes: [],
+    };
+  },
+};

@@ -1,0 +1,245 @@
+// Each replayed policy rule against a case worked out by hand from the hypervisor's own code
+// (the function named in each test), then the comparison and the CLI on real and shaped maps.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type { MtrrState, MtrrVariableRange } from '../../src/planner/mtrr';
+import type { MemoryType } from '../../src/planner/types';
+import { POLICIES, comparePolicy, machineFromMap, policyNamed } from '../../src/policies';
+import type { MachineWithSources } from '../../src/policies/machine';
+import type { Policy, PolicyRun } from '../../src/policies/types';
+import { bsfRange } from '../../src/policies/mtrr-view';
+import { hyperPlatformWalk } from '../../src/policies/hyperplatform';
+import { groupMaps, scanText } from '../../src/formats';
+import { ROOT, fixture, fixturePath } from '../support/fixtures';
+
+const K = 0x1000;
+const G = 2 ** 30;
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+let reg = 0;
+const v = (base: number, size: number, type: MemoryType, maskBits = 36): MtrrVariableRange => ({ index: reg++, base, mask: 2 ** maskBits - size, type });
+const mtrr = (over: Partial<MtrrState>): MtrrState => ({ enabled: true, defaultType: 'UC', defaultTypeKnown: true, fixedEnabled: false, fixed: [], variable: [], ...over });
+const machine = (m: MtrrState | undefined, over: Partial<MachineWithSources> = {}): MachineWithSources => ({
+  ram: [{ start: 0x1000, end: 0x9f000 }, { start: 0x100000, end: 2 * G }],
+  mmio: [],
+  resources: [],
+  mtrr: m,
+  limit: 512 * G,
+  maxPage: '1G',
+  ramPage: '4K',
+  ...over,
+});
+/** The type the policy gives the leaf holding `addr`. */
+function typeAt(p: Policy, m: MachineWithSources, addr: number): { type: MemoryType; size: string } {
+  const r = p.layout(m).runs.find((x: PolicyRun) => x.start <= addr && addr < x.end);
+  assert.ok(r, `${p.name} maps 0x${addr.toString(16)}`);
+  return { type: r.memoryType, size: r.size };
+}
+const named = (n: string): Policy => policyNamed(n)!;
+
+test('bsf sizing (HyperPlatform EptInitializeMtrrEntries, hvpp check_variable, …): [base, base + 2^lowest mask bit)', () => {
+  // Hyper-V: base 4 GiB, mask of 64 GiB (bits 36–39): the SDM matches [0, 64 GiB); bsf gives [4 GiB, 68 GiB).
+  assert.deepEqual(bsfRange(0x100000000, 0xf000000000).range, { start: 4 * G, end: 68 * G });
+  assert.deepEqual(bsfRange(0xc0000000, 0xfc0000000).range, { start: 3 * G, end: 4 * G });
+  assert.equal(bsfRange(0, 0).zeroMask, true);
+});
+
+test('HyperPlatform EptpGetMemoryType: fixed wins, UC wins, WB then WT → WT, WT then WB → WB (the last)', () => {
+  const e = (type: MemoryType, fixed = false) => ({ start: 0, end: K, type, fixed });
+  assert.equal(hyperPlatformWalk([e('WB'), e('WT')]), 'WT');
+  assert.equal(hyperPlatformWalk([e('WT'), e('WB')]), 'WB');
+  assert.equal(hyperPlatformWalk([e('WB'), e('UC'), e('WT')]), 'UC');
+  assert.equal(hyperPlatformWalk([e('WP', true), e('UC')]), 'WP');
+  assert.equal(hyperPlatformWalk([]), undefined);
+  // 4K pages, RAM at load, the rest lazily; typed at each page's first byte.
+  const m = machine(mtrr({ defaultType: 'WB', variable: [v(0xfed00000, K, 'UC')] }));
+  assert.deepEqual(typeAt(named('hyperplatform'), m, 0xfed00000), { type: 'UC', size: '4K' });
+  assert.deepEqual(typeAt(named('hyperplatform'), m, 0xfed01000), { type: 'WB', size: '4K' });
+  const lay = named('hyperplatform').layout(m);
+  assert.equal(lay.leaves['4K'], 0x9e + (2 * G - 0x100000) / K + 1, 'RAM pages plus the APIC page');
+  assert.equal(lay.pools[0].available, 50);
+});
+
+test('hvpp mtrr_descriptor_t::type: only fixed and UC entries count; a WB range falls to the default type', () => {
+  // Default UC, RAM WB [0, 2G), UC [0xfed00000, +4K): hvpp maps 16 MiB UC (the WB range is ignored),
+  // the 2M page holding the HPET UC, and page 0 with the fixed type at address 0.
+  const m = machine(mtrr({ fixedEnabled: true, fixed: [{ start: 0, end: 0xa0000, type: 'WB' }, { start: 0xa0000, end: 0x100000, type: 'UC' }], variable: [v(0, 2 * G, 'WB'), v(0xfed00000, K, 'UC')] }));
+  const p = named('hvpp');
+  assert.deepEqual(typeAt(p, m, 16 << 20), { type: 'UC', size: '2M' });
+  assert.deepEqual(typeAt(p, m, 0), { type: 'WB', size: '2M' });
+  assert.deepEqual(typeAt(p, m, 0xfec00000), { type: 'UC', size: '2M' }, 'first byte 0xfec00000 is in no range: default UC');
+  const withWbDefault = machine(mtrr({ defaultType: 'WB', variable: [v(0xfed00000, K, 'UC')] }));
+  assert.equal(typeAt(p, withWbDefault, 0xfec00000).type, 'WB', 'lookup at the first byte only: the UC page at 0xfed00000 is missed');
+  const lay = p.layout(m);
+  assert.deepEqual(lay.tables, { pml4: 1, pdpt: 1, pd: 512, pt: 0 });
+  assert.deepEqual(lay.coverage, [{ start: 0, end: 512 * G }]);
+});
+
+test('SimpleVisor ShvVmxMtrrAdjustEffectiveMemoryType: WB start, any touching range overrides, last wins (no UC precedence)', () => {
+  const m = machine(mtrr({ variable: [v(3 * G, G, 'UC'), v(0, 4 * G, 'WB'), v(0xfed00000, K, 'UC')] }));
+  const p = named('simplevisor');
+  assert.equal(typeAt(p, m, 3 * G).type, 'WB', 'UC [3G,4G) then WB [0,4G): the last one wins');
+  assert.equal(typeAt(p, m, 0xfec00000).type, 'UC', 'the 4K UC range touches the 2M page: the whole page UC');
+  assert.equal(typeAt(p, m, 8 * G).type, 'WB', 'no range: WB whatever the default type (UC)');
+});
+
+test('gbhv HvEptSetupPML2Entry: page 0 UC, WB ranges dropped, UC stops the search, else the last', () => {
+  const m = machine(mtrr({ defaultType: 'WB', variable: [v(3 * G, G, 'UC'), v(3 * G + 512 * (1 << 20), 512 << 20, 'WC'), v(2 * G, G, 'WC'), v(2 * G, G, 'WT')] }));
+  const p = named('gbhv');
+  assert.equal(typeAt(p, m, 0).type, 'UC');
+  assert.equal(typeAt(p, m, 3.5 * G).type, 'UC');
+  assert.equal(typeAt(p, m, 2 * G).type, 'WT');
+  assert.equal(typeAt(p, m, 16 << 20).type, 'WB');
+});
+
+test('airhv get_memory_type/is_valid_for_large_page: default-type ranges dropped, containment, split at inner edges', () => {
+  // Default UC, WB [0,4G), UC [3G,4G): the UC range has the default type, so airhv drops it and 3G–4G stays WB.
+  const m = machine(mtrr({ variable: [v(0, 4 * G, 'WB'), v(3 * G, G, 'UC')] }));
+  const p = named('airhv');
+  assert.equal(typeAt(p, m, 3 * G).type, 'WB');
+  // Default WB, UC [0xfed00000, +4K): the page holding it is split into 4K pages, that one UC.
+  const hpet = machine(mtrr({ defaultType: 'WB', variable: [v(0xfed00000, K, 'UC')] }));
+  assert.deepEqual(typeAt(p, hpet, 0xfed00000), { type: 'UC', size: '4K' });
+  assert.deepEqual(typeAt(p, hpet, 0xfed01000), { type: 'WB', size: '4K' });
+  const lay = p.layout(hpet);
+  assert.equal(lay.pools[0].needed, 1);
+  assert.equal(lay.tables.pt, 1);
+});
+
+test('HyperDbg EptGetMemoryType: a UC match followed by another match takes the later type; 1G UC above 512 GiB', () => {
+  const p = named('hyperdbg');
+  assert.equal(typeAt(p, machine(mtrr({ variable: [v(3 * G, G, 'UC'), v(0, 4 * G, 'WB')] })), 3 * G).type, 'WB');
+  assert.equal(typeAt(p, machine(mtrr({ variable: [v(0, 4 * G, 'WB'), v(3 * G, G, 'UC')] })), 3 * G).type, 'UC');
+  const far = machine(mtrr({ defaultType: 'WB' }), { limit: 1024 * G });
+  assert.deepEqual(typeAt(p, far, 600 * G), { type: 'UC', size: '1G' });
+  const lay = p.layout(far);
+  assert.equal(lay.tables.pdpt, 512, 'PML3 plus 511 PML3_RSVD tables');
+  assert.equal(lay.leaves['1G'], 511 * 512);
+});
+
+test('ksm mm_cache_mtrr_ranges: trailing UC bytes of a fixed MSR dropped, 16K/4K MSRs restart their base', () => {
+  // Fixed: WB below 0xA0000, UC A0000–BFFFF (the whole A0000 MSR is 0: never listed), WP C0000–FFFFF.
+  // Every 4K MSR starts at 0xC0000: nothing describes 0xC8000–0xFFFFF, so the WB variable range types it.
+  const fixed = [{ start: 0, end: 0xa0000, type: 'WB' as MemoryType }, { start: 0xa0000, end: 0xc0000, type: 'UC' as MemoryType }, { start: 0xc0000, end: 0x100000, type: 'WP' as MemoryType }];
+  const m = machine(mtrr({ fixedEnabled: true, fixed, variable: [v(0, 2 * G, 'WB')] }));
+  const p = named('ksm');
+  assert.equal(typeAt(p, m, 0xa0000).type, 'WB', 'the SDM says UC');
+  assert.equal(typeAt(p, m, 0xc0000).type, 'WP');
+  assert.equal(typeAt(p, m, 0xc8000).type, 'WB', 'the SDM says WP');
+  const rep = comparePolicy(p, m);
+  assert.deepEqual(rep.mismatches.filter((x) => x.severity === 'dangerous').map((x) => [x.start, x.end]), [[0xa0000, 0xc0000]]);
+});
+
+test('jonomango/hv calc_mtrr_mem_type: mask matching, worst 4K type per 2M page, 64 GiB only', () => {
+  const p = named('jonomango-hv');
+  // Hyper-V: base 4G, 64 GiB mask, WB; default UC. Mask matching gets [0, 64G) right.
+  const hv = machine(mtrr({ variable: [v(0x100000000, 64 * G, 'WB', 40)] }));
+  assert.equal(typeAt(p, hv, G).type, 'WB');
+  assert.equal(p.layout(hv).runs.at(-1)!.end, 64 * G);
+  const hpet = machine(mtrr({ defaultType: 'WB', fixedEnabled: true, fixed: [{ start: 0, end: 0x100000, type: 'WB' }], variable: [v(0xfed00000, K, 'UC')] }));
+  assert.equal(typeAt(p, hpet, 0xfec00000).type, 'UC', 'one UC 4K page makes the 2M page UC');
+  assert.equal(typeAt(p, hpet, 0).type, 'UC', 'fixed-range region: "TODO: implement this" → UC');
+  const lay = p.layout(hpet);
+  assert.deepEqual(lay.tables, { pml4: 1, pdpt: 1, pd: 64, pt: 0 });
+  assert.deepEqual(lay.pools[0], { ...lay.pools[0], available: 64, needed: 2 });
+});
+
+test('Xen mmio_order caps direct MMIO at 2M; KVM vmx_get_mt_mask: MMIO UC, RAM WB whatever the MTRRs', () => {
+  const m = machine(mtrr({ defaultType: 'WB', variable: [v(G, G, 'UC')] }));
+  const xen = named('xen').layout(m);
+  assert.equal(xen.leaves['1G'], 1, 'RAM [1G, 2G) is one 1G page; no 1G page for MMIO');
+  assert.equal(typeAt(named('xen'), m, 4 * G).size, '2M');
+  assert.deepEqual(typeAt(named('kvm'), m, 4 * G), { type: 'UC', size: '1G' });
+  assert.equal(typeAt(named('kvm'), m, G).type, 'WB');
+  const rep = comparePolicy(named('kvm'), m);
+  assert.ok(rep.mismatches.some((x) => x.severity === 'slow' && x.start <= 4 * G && 4 * G < x.end), 'MMIO gaps UC where the default type is WB');
+});
+
+test('the exact policy is the plan: no mismatches, no straddles', () => {
+  const doc = groupMaps(scanText(fixture('surface-pro-7.dmesg')));
+  const map = doc.maps[0];
+  const m = machineFromMap(map, { limit: 512 * G, maxPage: '1G', ramPage: '4K', mtrr: map.mtrr!.state });
+  const rep = comparePolicy(POLICIES[0], m);
+  assert.equal(rep.leafTotal, 4092089);
+  assert.equal(rep.tableTotal, 8009);
+  assert.deepEqual([rep.mismatches.length, rep.straddles.length, rep.holes.length], [0, 0, 0]);
+});
+
+test('compare: straddles and the dangerous-first order on hvpp', () => {
+  const m = machine(mtrr({ defaultType: 'WB', variable: [v(0xfed00000, K, 'UC'), v(0, 2 * G, 'WT')] }));
+  const rep = comparePolicy(named('hvpp'), m);
+  assert.equal(rep.mismatches[0].severity, 'dangerous');
+  assert.deepEqual([rep.mismatches[0].start, rep.mismatches[0].end, rep.mismatches[0].policyType], [0xfed00000, 0xfed01000, 'WB']);
+  assert.ok(rep.straddles.some((s) => s.start === 0xfec00000 && s.types.join() === 'WB,UC,WB'));
+  const order = rep.mismatches.map((x) => x.severity);
+  assert.deepEqual(order, [...order].sort((a, b) => ['dangerous', 'slow', 'other'].indexOf(a) - ['dangerous', 'slow', 'other'].indexOf(b)));
+});
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: ROOT });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const P = (n: string): string => fixturePath(path.join('policies', n));
+
+test('real bug, jonomango/hv#14/#43/#64: MMIO above 64 GiB fails --check --policy jonomango-hv with file:line errors', () => {
+  const r = cli(['--check', '--policy', 'jonomango-hv', P('synthetic-core-ultra-above-512g.iomem')]);
+  assert.equal(r.code, 3, r.err);
+  const errors = r.err.split('\n').filter((l) => /^\S+:\d+: error: /.test(l));
+  // The 256–512 GiB window (line 15), the window above 512 GiB (16) and its two BARs (17, 18); then the pool.
+  assert.deepEqual(errors.filter((l) => l.includes('coverage hole')).map((l) => Number(l.split(':')[1])), [15, 16, 17, 18]);
+  assert.ok(errors.some((l) => /ept_pd_count.*needs 768, it has 64/.test(l)));
+  assert.equal(cli(['--check', '--policy', 'jonomango-hv', fixturePath('surface-pro-7.dmesg')]).code, 0, 'Surface Pro 7 (17.7 GiB) fits');
+});
+
+test('real bug, airhv#34 / HyperDbg#567: PCI windows above 512 GiB are a hole for every 512 GiB policy', () => {
+  const j = JSON.parse(cli(['--policies', '--json', P('synthetic-core-ultra-above-512g.iomem')]).out);
+  const holes = Object.fromEntries(j.policies.map((p: { policy: string; holes: { start: string }[] }) => [p.policy, p.holes.map((h) => h.start)]));
+  for (const name of ['hvpp', 'simplevisor', 'gbhv', 'airhv', 'xen', 'kvm', 'exact']) assert.deepEqual(holes[name], ['0xa000000000', '0xa000000000', '0xa010000000'], name);
+  for (const name of ['hyperplatform', 'hyperdbg', 'ksm']) assert.deepEqual(holes[name], [], name);
+  assert.equal(j.policies.find((p: { policy: string }) => p.policy === 'exact').holes[0].pastLimit, true);
+  const r = cli([P('synthetic-core-ultra-above-512g.iomem')]);
+  assert.match(r.err, /synthetic-core-ultra-above-512g\.iomem:16:1: warning: PCI Bus 0000:00 \[0xa000000000, 0xc000000000\) lies beyond the limit/);
+});
+
+test('real dump, overlapping variable MTRRs (Phenom II, netdev): hvpp and SimpleVisor mismatches', () => {
+  const j = (n: string) => JSON.parse(cli(['--policy', n, '--json', P('phenom-overlapping-mtrr.dmesg')]).out);
+  // Worked by hand: default UC; reg2 WB [3G, 3.25G) overlaps reg3 UC [0xcff00000, 3.25G).
+  // SimpleVisor starts WB and no range covers [3.25G, 4G) or [8.75G, 512G): mapped WB where the SDM says UC.
+  const sv = j('simplevisor');
+  const dangerous = sv.mismatches.filter((x: { severity: string }) => x.severity === 'dangerous').map((x: { start: string; end: string }) => [x.start, x.end]);
+  assert.deepEqual(dangerous, [['0xa0000', '0xc0000'], ['0xc8000', '0x100000'], ['0xd0000000', '0x100000000'], ['0x230000000', '0x8000000000']]);
+  assert.ok(sv.mismatches.some((x: { start: string; severity: string }) => x.start === '0xcfe00000' && x.severity === 'slow'), 'the 2M page touched by reg3 is UC over 1 MiB of WB RAM');
+  // hvpp never honours a WB variable range: with default UC all RAM above the first 2 MiB is UC.
+  const hv = j('hvpp');
+  assert.deepEqual(hv.mismatches.filter((x: { severity: string }) => x.severity === 'slow').map((x: { start: string; end: string }) => [x.start, x.end]), [['0x200000', '0xcff00000'], ['0x100000000', '0x230000000']]);
+});
+
+test('Hyper-V unaligned base: the bsf policies misplace [0, 64 GiB); jonomango/hv (mask matching) does not', () => {
+  const j = JSON.parse(cli(['--policies', '--json', P('synthetic-hyperv-unaligned.dmesg')]).out);
+  const hp = j.policies.find((p: { policy: string }) => p.policy === 'hyperplatform');
+  // bsf puts the WB range at [4G, 68G): RAM below 4 GiB gets the default UC; 64–68 GiB gets WB where the SDM says UC.
+  assert.ok(hp.mismatches.some((x: { start: string; end: string; severity: string }) => x.start === '0x1000000000' && x.end === '0x1100000000' && x.severity === 'dangerous'));
+  assert.ok(hp.mismatches.some((x: { start: string; severity: string }) => x.start === '0x100000' && x.severity === 'slow'));
+  const jono = j.policies.find((p: { policy: string }) => p.policy === 'jonomango-hv');
+  assert.equal(jono.mismatches.filter((x: { severity: string }) => x.severity === 'dangerous').length, 0);
+});
+
+test('CLI: usage errors, --policies table, exit 0 without failures', () => {
+  const bad = cli(['--policy', 'nope', fixturePath('surface-pro-7.dmesg')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--policy: 'nope' is not one of exact, hyperplatform/);
+  assert.equal(cli(['--max-tables', '5', fixturePath('surface-pro-7.dmesg')]).code, 2);
+  const table = cli(['--policies', fixturePath('surface-pro-7.dmesg')]);
+  assert.equal(table.code, 0);
+  assert.equal(table.out.trim().split('\n').length, 3 + POLICIES.length);
+  const budget = cli(['--check', '--max-tables', '8009', '--max-mmio-tables', '1', fixturePath('surface-pro-7.dmesg')]);
+  assert.equal(budget.code, 0, budget.err);
+  const over = cli(['--check', '--max-tables', '8008', fixturePath('surface-pro-7.dmesg')]);
+  assert.equal(over.code, 3);
+  assert.match(over.err, /surface-pro-7\.dmesg:24: error: the plan needs 8,009 tables, over --max-tables 8008/);
+  const c = cli(['--format', 'c', P('synthetic-core-ultra-above-512g.iomem')]).out;
+  assert.match(c, /#define EPT_PLAN_HIGHEST_ADDRESS 0xc000000000ULL/);
+  assert.match(c, /#define EPT_PLAN_EPT_PD_COUNT 768ULL/);
+});
