@@ -18,7 +18,6 @@ const ORACLE = path.join(ROOT, 'test', 'oracle', 'oracle.mjs');
  * Files the product does not plan exactly yet, and why; they run as TODO tests and the summary
  * names the ones that have started to pass. Shrink this to nothing as the readers land.
  */
-const MTRR_36 = '36-bit MTRR masks: variable ranges alias every 64 GiB below the 512 GiB limit (issue 11 item 3, mtrr lane)';
 const PENDING: Record<string, string> = {
   'amd-gfx-2025-ryzen-iomem-mail-quoted-interleaved.iomem': '"> " mail-quoted /proc/iomem (issue 11 item 1, envelopes lane)',
   'blog-rhel9-kvm-64g-numa-dmesg-T.log': 'dmesg -T "[Tue Nov  4 21:29:37 2025]" prefix (item 1, envelopes lane)',
@@ -28,10 +27,6 @@ const PENDING: Record<string, string> = {
   'linux-block-virtme-7.0-caller-id-system-ram.log': 'caller ids "[ts][    T0]", Linux 7.0 "System RAM" and "[gap" lines (items 1 and 2, envelopes lane)',
   'linux-pci-kernelci-chromebook-coral-lava-printk-level.log': 'LAVA "1841 17:54:41.419712  <6>[ts]" prefix with a printk level (item 1, envelopes lane)',
   'linux-watchdog-nuc-iomem-mail-quoted.iomem': '"> " mail-quoted /proc/iomem (item 1, envelopes lane)',
-  'linuxhw-abit-i45cv-core2-3.10-el7-36bit.dmesg': MTRR_36,
-  'linuxhw-abit-ic7-pentium4-3.14-i686-36bit.dmesg': MTRR_36,
-  'linuxhw-asus-et2010pnt-atom-d510-4.9-i686.dmesg': MTRR_36,
-  'linuxhw-dell-latitude-e6510-i5-m560-4.9-36bit.dmesg': MTRR_36,
   'lkml-2001-cyrix-6x86mx-2.4-iomem-mail-quoted.iomem': '"> " mail-quoted /proc/iomem (item 1, envelopes lane)',
   'lkml-2001-sgi-quad-xeon-8g-e820-2.4-proc-mtrr.txt': '2.4-era "BIOS-e820: SIZE @ START (usable)" (item 2, envelopes lane) and the old /proc/mtrr "size= 256MB: uncachable, count=1" order',
   'lkml-virtualbox-kvm-6.6-rc7-caller-id.dmesg': 'printk caller ids "[ts][    T0]" (item 1, envelopes lane)',
