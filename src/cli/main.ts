@@ -3,9 +3,10 @@
 import fs from 'node:fs';
 import { FORMAT_NAMES, MapRecord, checkMapRanges, groupMaps, newScanState, ramInputs, scanLine } from '../formats';
 import { DUMP_SOURCES, MemoryMap, MtrrDump, buildDump } from '../formats/maps';
+import type { MtrrRecord, Problem } from '../formats/records';
 import { MAX_BLOCKS, MtrrState } from '../planner/mtrr';
 import { RamInput } from '../planner/normalize';
-import { PlanError, planMemoryMap } from '../planner/plan';
+import { Plan, PlanError, planMemoryMap } from '../planner/plan';
 import { describePhysBits, physLimitWarning } from '../planner/phys-bits';
 import { exportPlan, planToJson } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
@@ -21,16 +22,13 @@ interface Input {
   firstLine: number;
 }
 
-interface Scanned {
-  records: MapRecord[];
-  inputs: Input[];
-}
-
 class InputError extends Error {}
 
-async function scanFiles(files: readonly string[]): Promise<Scanned> {
-  const records: MapRecord[] = [];
-  const inputs: Input[] = [];
+/**
+ * Streams `files` line by line into `onRecord`, one global line numbering across them; `inputs`
+ * grows as each file starts.
+ */
+async function scanFiles(files: readonly string[], inputs: Input[], onRecord: (r: MapRecord) => void): Promise<void> {
   let line = 0;
   for (const file of files) {
     const name = file === '-' ? '<stdin>' : file;
@@ -41,7 +39,7 @@ async function scanFiles(files: readonly string[]): Promise<Scanned> {
       const input = file === '-' ? process.stdin : fs.createReadStream(file, { highWaterMark: 1 << 20 });
       await forEachLine(input, (text) => {
         const r = scanLine(text, line, state);
-        if (r) records.push(r);
+        if (r) onRecord(r);
         line++;
       });
     } catch (e) {
@@ -51,7 +49,6 @@ async function scanFiles(files: readonly string[]): Promise<Scanned> {
       throw new InputError(`${name}: cannot read: ${why}`);
     }
   }
-  return { records, inputs };
 }
 
 function locate(inputs: readonly Input[], line: number): { file: string; line: number } {
@@ -60,20 +57,7 @@ function locate(inputs: readonly Input[], line: number): { file: string; line: n
   return { file: inputs[i].name, line: line - inputs[i].firstLine + 1 };
 }
 
-function reportProblems(scanned: Scanned, maps: readonly MemoryMap[], err: (s: string) => void): void {
-  const at = (line: number, col?: number): string => {
-    const l = locate(scanned.inputs, line);
-    return `${l.file}:${l.line}${col === undefined ? '' : `:${col + 1}`}`;
-  };
-  for (const r of scanned.records) {
-    const problems = 'problems' in r ? r.problems : [];
-    for (const p of problems) err(`${at(r.line, p.field.start)}: ${p.severity}: ${p.message}`);
-  }
-  for (const m of maps) {
-    for (const p of checkMapRanges(m)) err(`${at(p.line, p.field.start)}: ${p.severity}: ${p.message}`);
-    for (const n of m.notes) err(`${at(n.line)}: ${n.severity}: ${n.message}`);
-  }
-}
+const problemsOf = (r: MapRecord): readonly Problem[] => ('problems' in r ? r.problems : []);
 
 /** A map worth planning: at least one range line without errors, and not an all-zero iomem. */
 const isUsable = (m: MemoryMap): boolean =>
@@ -83,11 +67,12 @@ function withDefault(dump: MtrrDump, o: CliOptions): MtrrState {
   return o.mtrrDefault ? { ...dump.state, defaultType: o.mtrrDefault, defaultTypeKnown: true } : dump.state;
 }
 
-function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, scanned: Scanned): { state?: MtrrState; note: string; notes: string[] } {
+function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, inputs: readonly Input[]): { state?: MtrrState; note: string; notes: string[] } {
   if (o.noMtrr) return { note: 'MTRRs ignored (--no-mtrr): gaps UC, RAM WB', notes: [] };
   const dump = fileDump ?? map.mtrr;
   if (!dump) return { note: 'no MTRRs found: gaps UC, RAM WB (give --mtrr FILE to use them)', notes: [] };
-  const where = fileDump ? o.mtrrFile! : `${locate(scanned.inputs, dump.firstLine).file} line ${locate(scanned.inputs, dump.firstLine).line}`;
+  const at = locate(inputs, dump.firstLine);
+  const where = fileDump ? o.mtrrFile! : `${at.file} line ${at.line}`;
   const state = withDefault(dump, o);
   const assumed = state.defaultTypeKnown ? '' : ` (default type ${state.defaultType} assumed; set --mtrr-default)`;
   const notes = [...dump.notes];
@@ -140,89 +125,64 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Reads, plans and writes to `sink`; the exit status. */
+/**
+ * Stands for the number of maps in headings rendered before the input is all read (text output
+ * plans each map as it comes); replaced once the count is known. No file name holds a NUL.
+ */
+const MAP_COUNT = '\u0000maps\u0000';
+
+/**
+ * Reads the inputs as a stream and plans map by map: records are grouped a boot at a time (no
+ * map or MTRR dump belongs across a boundary line such as `Linux version`), each boot's maps are
+ * checked, planned and rendered, and their records dropped, so memory stays flat however long
+ * the log. Output is written once everything is planned (a heading quotes the number of maps,
+ * and a failure must not leave half a plan behind). Returns the exit status.
+ */
 async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): Promise<number> {
-
-  let scanned: Scanned;
   let fileDump: MtrrDump | undefined;
-  try {
-    scanned = await scanFiles(o.files);
-    if (o.mtrrFile) {
-      const m = await scanFiles([o.mtrrFile]);
-      // The MTRR file's own problems, `file:line:col` like the main input's.
-      reportProblems(m, [], err);
-      const recs = m.records.filter((r) => r.kind.startsWith('mtrr-'));
-      if (recs.length === 0) throw new InputError(`${o.mtrrFile}: no MTRRs found (expected /proc/mtrr lines or a dmesg 'MTRR default type' dump)`);
-      fileDump = buildDump(recs as Parameters<typeof buildDump>[0]);
-    }
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    err(e.message);
-    return 1;
-  }
-
-  const doc = groupMaps(scanned.records, { mapBreaks: scanned.inputs.map((i) => i.firstLine) });
-  reportProblems(scanned, doc.maps, err);
-  const names = scanned.inputs.map((i) => i.name).join(', ');
-  if (doc.maps.length === 0) {
-    const mtrrOnly = doc.dumps.length ? ' (only MTRRs: give the memory map too, e.g. ept-plan /proc/iomem /proc/mtrr)' : '';
-    err(`no memory map found in ${names}${mtrrOnly}. Known formats: ${Object.values(FORMAT_NAMES).join(', ')}.`);
-    return 1;
-  }
-  if (o.map !== undefined && o.map > doc.maps.length) {
-    err(`--map ${o.map}: the input holds ${doc.maps.length} memory map${doc.maps.length === 1 ? '' : 's'}`);
-    return 2;
-  }
-  // A map that holds no usable address at all (an all-zero /proc/iomem read without root, only
-  // malformed or over-long lines) is not planned: an identity map with no RAM would be a confident
-  // wrong answer. The problems reported above said why.
-  const usable = doc.maps.filter(isUsable);
-  if (o.map !== undefined && !isUsable(doc.maps[o.map - 1])) {
-    err(`--map ${o.map}: this map holds no usable range line; nothing planned`);
-    return 1;
-  }
-  if (o.map === undefined && usable.length === 0) {
-    err(`no usable memory map in ${names}: ${doc.maps.length === 1 ? 'its only map holds' : `its ${doc.maps.length} maps hold`} no usable range line`);
-    return 1;
-  }
-  const selected = o.map !== undefined ? [doc.maps[o.map - 1]] : o.format === 'text' ? usable : [usable[usable.length - 1]];
-  if (o.map === undefined && o.format !== 'text' && doc.maps.length > 1) {
-    err(`${doc.maps.length} memory maps found; planning the last${usable.length < doc.maps.length ? ' usable' : ''} one (map ${selected[0].index + 1}); choose another with --map N`);
-  }
-
+  const inputs: Input[] = [];
+  const at = (line: number, col?: number): string => {
+    const l = locate(inputs, line);
+    return `${l.file}:${l.line}${col === undefined ? '' : `:${col + 1}`}`;
+  };
+  let maps = 0;
+  let usable = 0;
+  let dumps = 0;
+  /** Non-text formats plan one map (--map N, else the last usable one), once the input is read. */
+  let chosen: MemoryMap | undefined;
+  let chosenUnusable = false;
   const chunks: string[] = [];
   const failures: string[] = [];
-  const atLine = (line: number): string => {
-    const l = locate(scanned.inputs, line);
-    return `${l.file}:${l.line}`;
-  };
-  for (const map of selected) {
-    const first = locate(scanned.inputs, map.firstLine);
-    const last = locate(scanned.inputs, map.lastLine);
+  let failed = false;
+
+  /** Plans one map and renders it in the output format; undefined when the planner refused. */
+  const render = (map: MemoryMap, total: string): string | undefined => {
+    const first = locate(inputs, map.firstLine);
+    const last = locate(inputs, map.lastLine);
     const ram: RamInput[] = ramInputs(map).map((r) => {
-      const l = locate(scanned.inputs, r.line!);
+      const l = locate(inputs, r.line!);
       return { ...r, line: l.line - 1, source: l.file };
     });
-    const mt = mtrrFor(map, o, fileDump, scanned);
-    let plan;
+    const mt = mtrrFor(map, o, fileDump, inputs);
+    let plan: Plan;
     try {
       plan = planMemoryMap(ram, { limit: o.limitPhys ? 'phys' : o.limit, physAddrBits: o.physBits, maxPage: o.maxPage, ramPage: o.ramPage, mtrr: mt.state });
     } catch (e) {
       if (!(e instanceof PlanError)) throw e;
       err(`${first.file}:${first.line}: ${e.message}`);
-      return 1;
+      failed = true;
+      return undefined;
     }
     const dumpLines = (fileDump ?? map.mtrr)?.records;
     for (const index of plan.mtrrTruncated) {
       const reg = fileDump ? undefined : dumpLines?.find((x) => x.kind === 'mtrr-variable' && x.index === index);
-      const where = reg ? `${locate(scanned.inputs, reg.line).file}:${locate(scanned.inputs, reg.line).line}` : (fileDump ? o.mtrrFile! : first.file);
+      const where = reg ? at(reg.line) : (fileDump ? o.mtrrFile! : first.file);
       err(`${where}: warning: MTRR ${index} has a non-contiguous mask matching more separate blocks than are followed (${MAX_BLOCKS.toLocaleString('en-US')} per map): past the first ones it is ignored, so memory types there may be wrong`);
     }
     // RAM past the limit, on the lines that say so (file:line:col like every other problem).
     const past = map.ranges.filter((r) => r.ram && r.end > plan.limit && !r.problems.some((p) => p.severity === 'error'));
     for (const r of past) {
-      const l = locate(scanned.inputs, r.line);
-      err(`${l.file}:${l.line}:${r.fields.start.start + 1}: warning: RAM [0x${Math.max(r.start, plan.limit).toString(16)}, 0x${r.end.toString(16)}) lies beyond the limit 0x${plan.limit.toString(16)} and is not mapped (raise --limit)`);
+      err(`${at(r.line, r.fields.start.start)}: warning: RAM [0x${Math.max(r.start, plan.limit).toString(16)}, 0x${r.end.toString(16)}) lies beyond the limit 0x${plan.limit.toString(16)} and is not mapped (raise --limit)`);
     }
     if (past.length === 0) {
       for (const b of plan.beyondLimit) err(`${first.file}: warning: RAM [0x${b.start.toString(16)}, 0x${b.end.toString(16)}) lies beyond the limit and is not mapped (raise --limit)`);
@@ -230,16 +190,13 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
     const { physAddrBits, physAddrBitsFrom } = plan.options;
     const physWarning = physLimitWarning(plan.limit, physAddrBits, physAddrBitsFrom, '--limit phys');
     if (physWarning) err(`${first.file}: warning: ${physWarning}`);
-    const heading = `${first.file}: ${FORMAT_NAMES[map.format]} map ${map.index + 1} of ${doc.maps.length}, lines ${first.line}–${last.line}, ${ram.length} RAM ranges`;
-    const ctx = { map, plan, at: atLine, heading };
+    const heading = `${first.file}: ${FORMAT_NAMES[map.format]} map ${map.index + 1} of ${total}, lines ${first.line}–${last.line}, ${ram.length} RAM ranges`;
+    const ctx = { map, plan, at: (line: number) => at(line), heading };
     for (const w of mmioPastLimit(ctx)) err(w);
     if (o.policy || o.policies || o.check) {
       const pol = runPolicies(ctx, o, o.format);
       failures.push(...pol.failures);
-      if (pol.chunk !== undefined) {
-        chunks.push(pol.chunk);
-        continue;
-      }
+      if (pol.chunk !== undefined) return pol.chunk;
     }
     if (o.format === 'json') {
       const json = {
@@ -247,25 +204,110 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
         format: map.format,
         lines: [first.line, last.line],
         map: map.index + 1,
-        maps: doc.maps.length,
+        maps: Number(total),
         ...planToJson(plan),
         mtrrSource: mt.state ? { note: mt.note, notes: mt.notes } : undefined,
         ...(physWarning ? { warnings: [physWarning] } : {}),
       };
-      chunks.push(JSON.stringify(json, null, 2));
-    } else if (o.format !== 'text') {
-      const sizing = o.format === 'c' ? { highestAddress: highestAddress(ctx) } : undefined;
-      chunks.push(exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}`, sizing }).trimEnd());
-    } else {
-      chunks.push(renderPlanText(plan, {
-        heading,
-        mtrrNote: `${describePhysBits(physAddrBits, physAddrBitsFrom)}; ${mt.note}`,
-        notes: [...(physWarning ? [`warning: ${physWarning}`] : []), ...mt.notes],
-        where: (line) => (line < 0 ? '' : `line ${line + 1}`),
-      }));
+      return JSON.stringify(json, null, 2);
     }
+    if (o.format !== 'text') {
+      const sizing = o.format === 'c' ? { highestAddress: highestAddress(ctx) } : undefined;
+      return exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}`, sizing }).trimEnd();
+    }
+    return renderPlanText(plan, {
+      heading,
+      mtrrNote: `${describePhysBits(physAddrBits, physAddrBitsFrom)}; ${mt.note}`,
+      notes: [...(physWarning ? [`warning: ${physWarning}`] : []), ...mt.notes],
+      where: (line) => (line < 0 ? '' : `line ${line + 1}`),
+    });
+  };
+
+  const onMap = (map: MemoryMap): void => {
+    for (const p of checkMapRanges(map)) err(`${at(p.line, p.field.start)}: ${p.severity}: ${p.message}`);
+    for (const n of map.notes) err(`${at(n.line)}: ${n.severity}: ${n.message}`);
+    // A map that holds no usable address at all (an all-zero /proc/iomem read without root, only
+    // malformed or over-long lines) is not planned: an identity map with no RAM would be a
+    // confident wrong answer. The problems reported above said why.
+    const ok = isUsable(map);
+    if (ok) usable++;
+    if (o.map !== undefined && map.index + 1 !== o.map) return;
+    if (o.map !== undefined && !ok) chosenUnusable = true;
+    else if (!ok) return;
+    // Text plans every map now, its records go; other formats plan one map at the end.
+    else if (o.format !== 'text') chosen = map;
+    else if (!failed) {
+      const chunk = render(map, MAP_COUNT);
+      if (chunk !== undefined) chunks.push(chunk);
+    }
+  };
+
+  let boot: MapRecord[] = [];
+  const groupBoot = (): void => {
+    for (const r of boot) for (const p of problemsOf(r)) err(`${at(r.line, p.field.start)}: ${p.severity}: ${p.message}`);
+    const doc = groupMaps(boot, { mapBreaks: inputs.map((i) => i.firstLine) });
+    boot = [];
+    dumps += doc.dumps.length;
+    for (const m of doc.maps) m.index += maps;
+    maps += doc.maps.length;
+    for (const m of doc.maps) onMap(m);
+  };
+  const onRecord = (r: MapRecord): void => {
+    if (r.kind === 'boundary') groupBoot();
+    boot.push(r);
+  };
+
+  try {
+    if (o.mtrrFile) {
+      const recs: MtrrRecord[] = [];
+      const mtrrInputs: Input[] = [];
+      await scanFiles([o.mtrrFile], mtrrInputs, (r) => {
+        // The MTRR file's own problems, `file:line:col` like the main input's.
+        for (const p of problemsOf(r)) {
+          const l = locate(mtrrInputs, r.line);
+          err(`${l.file}:${l.line}:${p.field.start + 1}: ${p.severity}: ${p.message}`);
+        }
+        if (r.kind.startsWith('mtrr-')) recs.push(r as MtrrRecord);
+      });
+      if (recs.length === 0) throw new InputError(`${o.mtrrFile}: no MTRRs found (expected /proc/mtrr lines or a dmesg 'MTRR default type' dump)`);
+      fileDump = buildDump(recs);
+    }
+    await scanFiles(o.files, inputs, onRecord);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    err(e.message);
+    return 1;
   }
-  await sink.write(chunks.join('\n\n') + '\n');
+  groupBoot();
+  if (failed) return 1;
+
+  const names = inputs.map((i) => i.name).join(', ');
+  if (maps === 0) {
+    const mtrrOnly = dumps ? ' (only MTRRs: give the memory map too, e.g. ept-plan /proc/iomem /proc/mtrr)' : '';
+    err(`no memory map found in ${names}${mtrrOnly}. Known formats: ${Object.values(FORMAT_NAMES).join(', ')}.`);
+    return 1;
+  }
+  if (o.map !== undefined && o.map > maps) {
+    err(`--map ${o.map}: the input holds ${maps} memory map${maps === 1 ? '' : 's'}`);
+    return 2;
+  }
+  if (chosenUnusable) {
+    err(`--map ${o.map}: this map holds no usable range line; nothing planned`);
+    return 1;
+  }
+  if (o.map === undefined && usable === 0) {
+    err(`no usable memory map in ${names}: ${maps === 1 ? 'its only map holds' : `its ${maps} maps hold`} no usable range line`);
+    return 1;
+  }
+  if (o.format !== 'text') {
+    if (o.map === undefined && maps > 1) {
+      err(`${maps} memory maps found; planning the last${usable < maps ? ' usable' : ''} one (map ${chosen!.index + 1}); choose another with --map N`);
+    }
+    const chunk = render(chosen!, String(maps));
+    if (chunk === undefined) return 1;
+    chunks.push(chunk);
+  }
+  await sink.write(chunks.join('\n\n').replaceAll(MAP_COUNT, String(maps)) + '\n');
   // Unprefixed, so CI problem matchers (`file:line: error:`) pick them up.
   for (const f of failures) process.stderr.write(f + '\n');
   return failures.length ? 3 : 0;

@@ -33,26 +33,34 @@ export function renderPlanText(plan: Plan, ctx: RenderContext): string {
   out.push(`Identity map of [0x0, ${hex(plan.limit)}) (${formatSize(plan.limit)}), max page ${o.maxPage}, RAM pages ${o.ramPage}; ${ctx.mtrrNote}`);
   for (const n of ctx.notes ?? []) out.push(`  ${n}`);
   out.push('');
-  const header = `  ${pad('gap start', 16)}${pad('end', 16)}${lpad('size', 10)}${lpad('4K', 8)}${lpad('2M', 7)}${lpad('1G', 6)}  type    before`;
-  out.push(header);
+  // Column widths from the data (at least the usual ones), so that large counts or long
+  // addresses never run into the next column.
+  const m = plan.totals.mmio;
+  const rows = [...plan.gaps, ...plan.gaps.flatMap((g) => (g.memoryType === 'mixed' ? g.pieces.slice(0, MAX_LISTED) : []))];
+  const widest = (f: (x: (typeof rows)[number]) => string, min: number): number => rows.reduce((w, x) => Math.max(w, f(x).length + 1), min);
+  const w = {
+    start: widest((x) => hex(x.start), 16),
+    end: widest((x) => hex(x.end) + '  ', 16),
+    size: widest((x) => formatSize(x.end - x.start), 10),
+    k4: Math.max(widest((x) => formatCount(x.pages['4K']), 8), formatCount(m['4K']).length + 1),
+    m2: Math.max(widest((x) => formatCount(x.pages['2M']), 7), formatCount(m['2M']).length + 1),
+    g1: Math.max(widest((x) => formatCount(x.pages['1G']), 6), formatCount(m['1G']).length + 1),
+  };
+  const counts = (c: PageCounts): string => `${lpad(formatCount(c['4K']), w.k4)}${lpad(formatCount(c['2M']), w.m2)}${lpad(formatCount(c['1G']), w.g1)}`;
+  out.push(`  ${pad('gap start', w.start)}${pad('end', w.end)}${lpad('size', w.size)}${lpad('4K', w.k4)}${lpad('2M', w.m2)}${lpad('1G', w.g1)}  type    before`);
   for (const g of plan.gaps) {
     const next = g.before === undefined ? 'limit' : ctx.where(plan.ram[g.before].inputs[0]?.line ?? -1);
-    out.push(
-      `  ${pad(hex(g.start), 16)}${pad(hex(g.end), 16)}${lpad(formatSize(g.end - g.start), 10)}${lpad(formatCount(g.pages['4K']), 8)}${lpad(formatCount(g.pages['2M']), 7)}${lpad(formatCount(g.pages['1G']), 6)}  ${pad(g.memoryType, 8)}${next}`,
-    );
+    out.push(`  ${pad(hex(g.start), w.start)}${pad(hex(g.end), w.end)}${lpad(formatSize(g.end - g.start), w.size)}${counts(g.pages)}  ${pad(g.memoryType, 8)}${next}`);
     if (g.memoryType === 'mixed') {
       // Non-contiguous MTRR masks can cut one gap into tens of thousands of typed pieces: show
       // the first ones; --json lists them all.
       for (const p of g.pieces.slice(0, MAX_LISTED)) {
-        out.push(
-          `    ${pad(hex(p.start), 16)}${pad(hex(p.end), 14)}${lpad(formatSize(p.end - p.start), 10)}${lpad(formatCount(p.pages['4K']), 8)}${lpad(formatCount(p.pages['2M']), 7)}${lpad(formatCount(p.pages['1G']), 6)}  ${p.memoryType}`,
-        );
+        out.push(`    ${pad(hex(p.start), w.start)}${pad(hex(p.end), w.end - 2)}${lpad(formatSize(p.end - p.start), w.size)}${counts(p.pages)}  ${p.memoryType}`);
       }
       if (g.pieces.length > MAX_LISTED) out.push(more(g.pieces.length - MAX_LISTED, 'typed pieces'));
     }
   }
-  const m = plan.totals.mmio;
-  out.push(`  ${pad(`gaps: ${plan.gaps.length}`, 32)}${lpad('', 10)}${lpad(formatCount(m['4K']), 8)}${lpad(formatCount(m['2M']), 7)}${lpad(formatCount(m['1G']), 6)}  = ${formatCount(sum(m))} leaves`);
+  out.push(`  ${pad(`gaps: ${plan.gaps.length}`, w.start + w.end)}${lpad('', w.size)}${counts(m)}  = ${formatCount(sum(m))} leaves`);
   out.push('');
   const r = plan.totals.ram;
   const ramBytes = plan.ram.reduce((n, x) => n + x.end - x.start, 0);

@@ -1,39 +1,64 @@
-// Linux firmware memory map in dmesg: `BIOS-e820: [mem 0x…-0x…] usable` (inclusive end; older
-// kernels print `BIOS-e820: 0000000000000000 - 000000000009f000 (usable)`, exclusive). Only
-// `BIOS-e820:` lines form the map; `e820: update/remove` lines are edits the kernel made later.
+// Linux's firmware memory map in dmesg (e820__print_table): `BIOS-e820: [mem 0x…-0x…] usable`
+// (inclusive end). The map's name is whoever supplied it: `BIOS-e820`, `BIOS-88`, `BIOS-e801`,
+// or `Xen` in a PV dom0/domU (`Xen: [mem …] usable`: the map Xen gives the kernel). Linux 7.0
+// names RAM `System RAM` and prints the holes, `BIOS-e820: [gap 0x…-0x…]`. Older forms:
+// `BIOS-e820: 0000000000000000 - 000000000009f000 (usable)` (2.6, exclusive end) and
+// `BIOS-e820: 000000000009fc00 @ 0000000000000000 (usable)` (2.4: SIZE @ START).
+// Only these lines form the map; `e820: update/remove` lines are edits the kernel made later.
+import { makeE820Range } from './e820-types';
+import type { Envelope } from './envelope';
 import { parseAddress } from './hex';
-import { makeRange } from './range-record';
 import type { BoundaryRecord, E820EditRecord, MalformedRecord, RangeRecord } from './records';
 
 // `(.*)` and trimEnd, not `(.*?)\s*$`: the lazy form retries the trailing blanks from every
 // position, O(n^2) on a line ending in thousands of blanks and then a letter.
-const ENTRY = /^BIOS-e820: \[mem ([0-9A-Za-z]+)-([0-9A-Za-z]+)\] ?(.*)$/;
-const OLD_ENTRY = /^BIOS-e820: ([0-9A-Za-z]+) - ([0-9A-Za-z]+) \((.*?)\)\s*$/;
+const ENTRY = /^(?:BIOS-e820|BIOS-88|BIOS-e801|Xen): \[(mem|gap) ([0-9A-Za-z]+)-([0-9A-Za-z]+)\] ?(.*)$/;
+const OLD_ENTRY = /^(?:BIOS-e820|BIOS-88|BIOS-e801): ([0-9A-Za-z]+) (-|@) ([0-9A-Za-z]+) \((.*?)\)\s*$/;
 const EDIT = /^e820: (update|remove|reserve RAM buffer) \[mem ([0-9A-Za-z]+)-([0-9A-Za-z]+)\]/;
+/** Review drafts of the 7.0 format printed a size before the name: `  1.9 GB kernel usable RAM`. */
+const SIZE_COLUMN = /^\d+(?:\.\d+)? +[KMGT]B +/;
 
-export function readE820(text: string, line: number, at: number): RangeRecord | MalformedRecord | E820EditRecord | BoundaryRecord | undefined {
+export function readE820(text: string, line: number, env: Envelope): RangeRecord | MalformedRecord | E820EditRecord | BoundaryRecord | undefined {
+  const { at, end } = env;
   const c = text.charCodeAt(at);
-  if (c === 0x42 /* B */ && text.startsWith('BIOS-e820:', at)) {
-    const msg = text.slice(at);
-    const m = ENTRY.exec(msg) ?? OLD_ENTRY.exec(msg);
-    if (!m) {
-      return {
-        kind: 'malformed',
-        line,
-        format: 'e820',
-        problems: [{ code: 'malformed-range', message: 'expected `BIOS-e820: [mem 0xSTART-0xEND] type`', severity: 'error', field: { start: at, end: text.length } }],
-      };
+  if ((c === 0x42 /* B */ && text.startsWith('BIOS-', at)) || (c === 0x58 /* X */ && text.startsWith('Xen: [', at))) {
+    const colon = text.indexOf(': ', at);
+    if (colon < 0 || colon - at > 9) return undefined;
+    const msg = text.slice(at, end);
+    const m = ENTRY.exec(msg);
+    if (m) {
+      const startAt = at + m[0].indexOf('[') + 5;
+      const endAt = startAt + m[2].length + 1;
+      const gap = m[1] === 'gap';
+      let typeName = m[4].trimEnd();
+      let typeAt = at + m[0].length - m[4].length;
+      const size = SIZE_COLUMN.exec(typeName.trimStart());
+      typeAt += typeName.length - typeName.trimStart().length + (size ? size[0].length : 0);
+      typeName = size ? typeName.trimStart().slice(size[0].length) : typeName.trimStart();
+      if (gap) typeName = 'gap';
+      return e820Range(line, m[2], startAt, m[3], endAt, true, typeName, gap ? undefined : typeAt, false);
     }
-    const inclusive = m[0].includes('[mem');
-    const startAt = at + m[0].indexOf(m[1]);
-    const endAt = at + m[0].indexOf(m[2], startAt - at + m[1].length);
-    const typeName = m[3].trimEnd();
-    const typeAt = at + m[0].lastIndexOf(typeName);
-    return makeRange({ format: 'e820', line, startText: m[1], startAt, endText: m[2], endAt, inclusive, typeName, typeAt, ram: typeName === 'usable' });
+    const o = text.startsWith('BIOS-e820: ', at) ? OLD_ENTRY.exec(msg) : null;
+    if (o) {
+      // 2.6: START - END (exclusive); 2.4: SIZE @ START.
+      const first = at + 'BIOS-e820: '.length;
+      const second = first + o[1].length + 3;
+      const typeAt = second + o[3].length + 2;
+      return o[2] === '@'
+        ? e820Range(line, o[3], second, o[1], first, false, o[4], typeAt, true)
+        : e820Range(line, o[1], first, o[3], second, false, o[4], typeAt, false);
+    }
+    if (!text.startsWith('BIOS-e820:', at) && !text.startsWith('Xen: [mem', at)) return undefined;
+    return {
+      kind: 'malformed',
+      line,
+      format: 'e820',
+      problems: [{ code: 'malformed-range', message: 'expected `BIOS-e820: [mem 0xSTART-0xEND] type`', severity: 'error', field: { start: at, end } }],
+    };
   }
   if (c === 0x65 /* e */ && text.startsWith('e820: ', at)) {
     if (text.includes('BIOS-provided physical RAM map', at)) return { kind: 'boundary', line, reason: 'BIOS-provided physical RAM map' };
-    const msg = text.slice(at);
+    const msg = text.slice(at, end);
     const m = EDIT.exec(msg);
     if (!m) return undefined;
     const startAt = at + m[0].indexOf(m[2]);
@@ -52,4 +77,11 @@ export function readE820(text: string, line: number, at: number): RangeRecord | 
   }
   if (text.startsWith('Linux version ', at)) return { kind: 'boundary', line, reason: 'Linux version (a new boot)' };
   return undefined;
+}
+
+function e820Range(
+  line: number, startText: string, startAt: number, endText: string, endAt: number,
+  inclusive: boolean, typeName: string, typeAt: number | undefined, endIsSize: boolean,
+): RangeRecord | MalformedRecord {
+  return makeE820Range({ format: 'e820', line, startText, startAt, endText, endAt, inclusive, endIsSize, typeName, typeAt });
 }

@@ -2,6 +2,7 @@
 // exclusive, after TAB-separated time/level/cpu/pid/tid/image columns (spaces after copy-paste).
 // People append notes such as `.. 0x15 4KB-enties and 1 2MB-entry`: kept as claimed counts.
 import type { PageCounts, PageSize } from '../planner/types';
+import type { Envelope } from './envelope';
 import { makeRange } from './range-record';
 import type { Annotation, MalformedRecord, RangeRecord } from './records';
 
@@ -13,10 +14,11 @@ const RANGE = /^\s*(\S+)\s*-\s*([0-9A-Za-z_]+)/;
 // is retried from each of its digits, O(n^2) on a line of digits.
 const CLAIM = /(?<![0-9A-Za-z])(0x[0-9a-f]+|\d+)\s*(4\s*KB?|2\s*MB?|1\s*GB?)[- ]?(?:ent|page|leaf|lea)/gi;
 
-export function readHyperPlatformRange(text: string, line: number): RangeRecord | MalformedRecord | undefined {
-  const at = text.indexOf(KEY);
-  if (at < 0) return undefined;
-  const rest = text.slice(at + KEY.length);
+export function readHyperPlatformRange(text: string, line: number, env: Envelope): RangeRecord | MalformedRecord | undefined {
+  // Searched for, not expected at the message start: HyperPlatform's columns vary with its options.
+  const at = text.indexOf(KEY, env.at);
+  if (at < 0 || at >= env.end) return undefined;
+  const rest = text.slice(at + KEY.length, env.end);
   const m = RANGE.exec(rest);
   const base = at + KEY.length;
   if (!m) {
@@ -24,7 +26,7 @@ export function readHyperPlatformRange(text: string, line: number): RangeRecord 
       kind: 'malformed',
       line,
       format: 'hyperplatform',
-      problems: [{ code: 'malformed-range', message: 'expected `Physical Memory Range: START - END` (hex)', severity: 'error', field: { start: at, end: text.length } }],
+      problems: [{ code: 'malformed-range', message: 'expected `Physical Memory Range: START - END` (hex)', severity: 'error', field: { start: at, end: env.end } }],
     };
   }
   const startAt = base + m[0].indexOf(m[1]);
@@ -41,14 +43,14 @@ export function readHyperPlatformRange(text: string, line: number): RangeRecord 
     ram: true,
   });
   if (rec.kind === 'range') {
-    const note = readAnnotation(text, base + m[0].length);
+    const note = readAnnotation(text, base + m[0].length, env.end);
     if (note) rec.annotation = note;
   }
   return rec;
 }
 
-function readAnnotation(text: string, from: number): Annotation | undefined {
-  const tail = text.slice(from);
+function readAnnotation(text: string, from: number, end: number): Annotation | undefined {
+  const tail = text.slice(from, end);
   const trimmed = tail.trimEnd();
   const lead = trimmed.length - trimmed.trimStart().length;
   const body = trimmed.slice(lead);

@@ -1,7 +1,7 @@
 // Readers of memory maps, MTRR dumps and events in hypervisor logs: pure functions over lines.
 export * from './records';
 export * from './hex';
-export * from './prefix';
+export * from './envelope';
 export * from './scan';
 export * from './maps';
 export * from './checks';

@@ -315,7 +315,7 @@ export function buildDump(records: MtrrRecord[], procDefault: MtrrState['default
   }
   if (!defaultTypeKnown) {
     notes.push(source === 'proc'
-      ? `/proc/mtrr has no default type: ${defaultType} assumed (override with the default-type option)`
+      ? `/proc/mtrr has no default type: ${defaultType} assumed (ept-plan --mtrr-default TYPE sets another)`
       : listed ? `the ${source} MTRR list has no default type: ${defaultType} assumed` : `no 'MTRR default type' line: ${defaultType} assumed`);
   }
   if (listed && !fixedEnabled) notes.push(`the ${source} MTRR list has no fixed ranges: the first MiB follows the listed ranges and the default type`);

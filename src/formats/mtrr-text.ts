@@ -74,8 +74,8 @@ const bitLength = (n: number): number => (n <= 0 ? 0 : Math.floor(Math.log2(n)) 
  * Reads one line of a dmesg MTRR dump. `block` says which list the previous lines opened:
  * fixed and variable entries are only recognised inside their block.
  */
-export function readMtrrDmesg(text: string, line: number, at: number, block: MtrrBlock): MtrrRecord | LinuxMtrrMapRecord | MalformedRecord | undefined {
-  const msg = at === 0 ? text : text.slice(at);
+export function readMtrrDmesg(text: string, line: number, at: number, block: MtrrBlock, end = text.length): MtrrRecord | LinuxMtrrMapRecord | MalformedRecord | undefined {
+  const msg = at === 0 && end === text.length ? text : text.slice(at, end);
   if (msg.startsWith('MTRR')) {
     const h = HEADER.exec(msg);
     if (h) return { kind: 'mtrr-header', line, which: h[1] as 'fixed' | 'variable', enabled: h[2] === 'enabled' };
@@ -159,14 +159,15 @@ function maskProblem(index: number, mask: number, physBits: number, field: Field
 }
 
 /** Reads one /proc/mtrr line. Its size is a power of two, so the mask is derived (52 bits wide). */
-export function readProcMtrr(text: string, line: number): MtrrRecord | MalformedRecord | undefined {
-  if (!text.startsWith('reg')) return undefined;
-  const m = PROC.exec(text);
-  if (!m) return PROC_LIKE.test(text) ? unreadable(line, 0, text, "'regNN: base=0x… (…MB), size=…MB, count=N: TYPE'") : undefined;
+export function readProcMtrr(text: string, line: number, at = 0, end = text.length): MtrrRecord | MalformedRecord | undefined {
+  if (!text.startsWith('reg', at)) return undefined;
+  const msg = at === 0 && end === text.length ? text : text.slice(at, end);
+  const m = PROC.exec(msg);
+  if (!m) return PROC_LIKE.test(msg) ? unreadable(line, at, msg, "'regNN: base=0x… (…MB), size=…MB, count=N: TYPE'") : undefined;
   const word = m[5] ?? m[6];
-  const bAt = m[0].indexOf(m[2]);
-  const sAt = m[0].indexOf(m[3] + m[4], m[0].indexOf('size='));
-  const tAt = m[0].lastIndexOf(word);
+  const bAt = at + m[0].indexOf(m[2]);
+  const sAt = at + m[0].indexOf(m[3] + m[4], m[0].indexOf('size='));
+  const tAt = at + m[0].lastIndexOf(word);
   const fields = { base: span(bAt, m[2]), size: span(sAt, m[3] + m[4] + 'B'), type: span(tAt, word) };
   const base = parseAddress(m[2], fields.base, 'MTRR base');
   const size = Number(m[3]) * UNIT[m[4]];

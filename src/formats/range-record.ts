@@ -11,6 +11,8 @@ export interface RangeParts {
   endAt: number;
   /** True when the source prints the last byte (e820, iomem), false for an exclusive end. */
   inclusive: boolean;
+  /** The second field is a size, not an end (2.4's `SIZE @ START`, with the size as `end*`). */
+  endIsSize?: boolean;
   typeName: string;
   typeAt?: number;
   ram: boolean;
@@ -29,8 +31,8 @@ export function makeRange(p: RangeParts): RangeRecord | MalformedRecord {
   if (!e.ok) problems.push(e.problem);
   if (!s.ok || !e.ok) return { kind: 'malformed', line: p.line, format: p.format, problems };
   const start = s.value;
-  const end = p.inclusive ? e.value + 1 : e.value;
-  const whole: Field = { start: startField.start, end: endField.end };
+  const end = p.endIsSize ? start + e.value : p.inclusive ? e.value + 1 : e.value;
+  const whole: Field = { start: Math.min(startField.start, endField.start), end: Math.max(startField.end, endField.end) };
   if (end < start) {
     problems.push({
       code: 'end-before-start',

@@ -6,6 +6,7 @@
 import { endsWithTypeNumber, readGbhvMtrr } from './gbhv';
 import { HvppList, readHvpp } from './hvpp';
 import { readE820 } from './e820';
+import { newEnvelope, readEnvelope } from './envelope';
 import { PHYSICAL_MEMORY_RANGE, readHyperPlatformRange } from './hyperplatform';
 import { readIomem } from './iomem';
 import { readKsm } from './ksm';
@@ -13,7 +14,6 @@ import { isMemInfoRange, readMemInfo } from './meminfo';
 import { CleanupList, readMtrrCleanup } from './mtrr-cleanup';
 import { MtrrBlock, readMtrrDmesg, readProcMtrr } from './mtrr-text';
 import { MtreeSection, readMtree } from './mtree';
-import { messageOffset } from './prefix';
 import type { MalformedRecord, MapRecord } from './records';
 import { MemmapEntry, readSysfsMemmap } from './sysfs-memmap';
 import { readXen } from './xen';
@@ -85,11 +85,10 @@ const isHexDigit = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x6
 const isAlnum = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 
 /**
- * Whether an iomem line can start here: ` *` + a hex digit + `[0-9a-zA-Z]*` + `-`, the start of
+ * Whether an iomem line can start at `i`: ` *` + a hex digit + `[0-9a-zA-Z]*` + `-`, the start of
  * iomem's pattern. Most log lines fail it within a few characters, before any substring search.
  */
-function mayBeIomem(text: string): boolean {
-  let i = 0;
+function mayBeIomem(text: string, i: number): boolean {
   while (text.charCodeAt(i) === 0x20) i++;
   if (!isHexDigit(text.charCodeAt(i))) return false;
   i++;
@@ -97,16 +96,29 @@ function mayBeIomem(text: string): boolean {
   return text.charCodeAt(i) === 0x2d;
 }
 
-// Each reader below is only asked when the line can be one of its records (the checks are the
-// first thing each reader tests, done here once, so most lines are rejected by a few char codes).
+/** `MTRR fixed…`, `MTRR variable…`, `MTRR default type`, `MTRRs disabled`, `MTRR: …`: not HyperPlatform's `MTRR Default=6`. */
+function mayBeMtrrHeader(text: string, at: number): boolean {
+  const c = text.charCodeAt(at + 4);
+  if (c !== 0x20) return c === 0x73 /* s */ || c === 0x3a /* : */;
+  const d = text.charCodeAt(at + 5);
+  return d === 0x66 /* f */ || d === 0x76 /* v */ || d === 0x64 /* d */;
+}
+
+/** One envelope, reused for every line (scanLine is synchronous and readers never keep it). */
+const envelope = newEnvelope();
+
+// The envelope is peeled once; each reader below is only asked when the message can be one of its
+// records (the checks are the first thing each reader tests, done here once, so most lines are
+// rejected by a few char codes).
 function readAny(text: string, line: number, state: ScanState): MapRecord | undefined {
-  const key = text.indexOf(PHYSICAL_MEMORY_RANGE);
-  if (key >= 0) return isMemInfoRange(text, key) ? readMemInfo(text, line, key) : readHyperPlatformRange(text, line);
-  if (mayBeIomem(text)) {
-    const io = readIomem(text, line);
+  const env = readEnvelope(text, envelope);
+  const key = text.indexOf(PHYSICAL_MEMORY_RANGE, env.at);
+  if (key >= 0) return isMemInfoRange(text, key) ? readMemInfo(text, line, key) : readHyperPlatformRange(text, line, env);
+  if (mayBeIomem(text, env.indent)) {
+    const io = readIomem(text, line, env);
     if (io) return io;
   }
-  const at = messageOffset(text);
+  const { at } = env;
   const c = text.charCodeAt(at);
   const last = text.charCodeAt(text.length - 1);
   if (state.hvpp !== 'none' || last === 0x29 /* ) */) {
@@ -137,19 +149,19 @@ function readAny(text: string, line: number, state: ScanState): MapRecord | unde
     const g = readGbhvMtrr(text, line);
     if (g) return g;
   }
-  if (c === 0x42 /* B */ || c === 0x65 /* e */ || c === 0x4c /* L */) {
-    const e = readE820(text, line, at);
+  if (c === 0x42 /* B */ || c === 0x65 /* e */ || c === 0x4c /* L */ || c === 0x58 /* X */) {
+    const e = readE820(text, line, env);
     if (e) return e;
   }
-  if (state.block !== 'none' || c === 0x4d /* M */) {
-    const m = readMtrrDmesg(text, line, at, state.block);
+  if (state.block !== 'none' || (c === 0x4d /* M */ && mayBeMtrrHeader(text, at))) {
+    const m = readMtrrDmesg(text, line, at, state.block, env.end);
     if (m) return m;
   }
-  if (c === 0x28 /* ( */) {
-    const x = readXen(text, line, at);
+  if (env.xen) {
+    const x = readXen(text, line, env);
     if (x) return x;
   }
-  return at === 0 && c === 0x72 /* r */ ? readProcMtrr(text, line) : undefined;
+  return at === env.indent && c === 0x72 /* r */ ? readProcMtrr(text, line, at, env.end) : undefined;
 }
 
 /** Splits on CRLF, LF and lone CR, as editors do. */

@@ -1,19 +1,22 @@
 // Xen's e820 at boot: `(XEN)  [0000000000000000, 000000000009fbff] (usable)` (inclusive) and
-// the older `(XEN)  0000000000000000 - 0000000000058000 (usable)` (exclusive).
-import { makeRange } from './range-record';
+// the older `(XEN)  0000000000000000 - 0000000000058000 (usable)` (exclusive). The `(XEN)` and
+// any console_timestamps stamp (`(XEN) [0000001b4a3297f3] `) are the envelope's.
+import { makeE820Range } from './e820-types';
+import type { Envelope } from './envelope';
 import type { MalformedRecord, RangeRecord } from './records';
 
-const NEW = /^\(XEN\)\s+\[([0-9A-Za-z]+), ([0-9A-Za-z]+)\] \((.*?)\)/;
-const OLD = /^\(XEN\)\s+([0-9A-Za-z]+) - ([0-9A-Za-z]+) \((.*?)\)/;
+const NEW = /^\[([0-9A-Za-z]+), ([0-9A-Za-z]+)\] \((.*?)\)/;
+const OLD = /^([0-9A-Za-z]+) - ([0-9A-Za-z]+) \((.*?)\)/;
 
-export function readXen(text: string, line: number, at: number): RangeRecord | MalformedRecord | undefined {
-  if (!text.startsWith('(XEN)', at)) return undefined;
-  const msg = at === 0 ? text : text.slice(at);
+export function readXen(text: string, line: number, env: Envelope): RangeRecord | MalformedRecord | undefined {
+  if (!env.xen) return undefined;
+  const { at } = env;
+  const msg = text.slice(at, env.end);
   const m = NEW.exec(msg) ?? OLD.exec(msg);
   if (!m) return undefined;
-  const inclusive = m[0].includes('[');
-  const startAt = at + m[0].indexOf(m[1], 5);
-  const endAt = at + m[0].indexOf(m[2], startAt - at + m[1].length);
-  const typeAt = at + m[0].lastIndexOf(m[3]);
-  return makeRange({ format: 'xen', line, startText: m[1], startAt, endText: m[2], endAt, inclusive, typeName: m[3], typeAt, ram: m[3] === 'usable' });
+  const inclusive = msg.charCodeAt(0) === 0x5b;
+  const startAt = at + (inclusive ? 1 : 0);
+  const endAt = startAt + m[1].length + (inclusive ? 2 : 3);
+  const typeAt = endAt + m[2].length + (inclusive ? 3 : 2);
+  return makeE820Range({ format: 'xen', line, startText: m[1], startAt, endText: m[2], endAt, inclusive, typeName: m[3], typeAt });
 }

@@ -10,7 +10,7 @@ import { planToMarkdown } from '../planner/export/markdown';
 import { formatCount, formatSize, hex, leafAt, parseSize } from '../planner';
 import type { Analysis } from './analysis';
 import { mapTitle } from './analysis';
-import { pagesShort, rangeText } from './describe';
+import { gapLines, pagesShort, rangeText } from './describe';
 import type { DecodeParams, DecodeResult, FindAddressResult, PlanParams, PlanResult, SummaryResult } from './protocol';
 import type { Settings } from './settings';
 
@@ -61,12 +61,13 @@ export function summary(analysis: Analysis, settings: Settings): SummaryResult |
   const more = maps.length > 1 ? ` (+${maps.length - 1} map${maps.length > 2 ? 's' : ''})` : '';
   const tooltip = [
     mapTitle(maps[0]),
+    `whole plan: ${formatCount(p.comparison.plan.leaves)} leaves, ${formatCount(tables)} tables (${formatSize(p.bytes)})`,
     `gaps: ${pagesShort(p.totals.mmio)}`,
     `RAM: ${pagesShort(p.totals.ram)}`,
-    `tables: ${formatCount(tables)} (${formatSize(p.bytes)}), limit ${formatSize(p.limit)}, max page ${p.options.maxPage}`,
+    `limit ${formatSize(p.limit)}, max page ${p.options.maxPage}, RAM pages ${p.options.ramPage}`,
     'Click for the plan report',
   ].join('\n');
-  return { text: `EPT ${pagesShort(p.totals.mmio)} · ${formatSize(p.bytes)}${more}`, tooltip, maps: maps.length };
+  return { text: `EPT plan: ${formatCount(p.comparison.plan.leaves)} leaves · ${formatCount(tables)} tables${more}`, tooltip, maps: maps.length };
 }
 
 /** Parses what a user types for an address: hex with or without 0x (logs print hex), or `4G`. */
@@ -101,21 +102,22 @@ export function findAddress(analysis: Analysis, settings: Settings, text: string
       message: `${hex(addr)} is in ${best.ram ? 'RAM' : best.typeName} ${rangeText(best.start, best.end)} (line ${best.line + 1})`,
     };
   }
-  // In a gap: go to the line of the RAM range after it (where its hint is).
+  // In a gap: go to the line the gap belongs to (the hole's own line when it is listed; where its hint is).
   for (const map of maps) {
     const mp = analysis.planFor(map, settings);
     const at = mp.plan && leafAt(mp.plan, addr);
     if (!at || at.kind !== 'gap') continue;
-    const g = mp.plan!.gaps.find((x) => x.start <= addr && addr < x.end)!;
-    const line = g.before !== undefined ? mp.plan!.ram[g.before].inputs[0]?.line : map.ranges[map.ranges.length - 1]?.line;
-    if (line === undefined) continue;
+    const gi = mp.plan!.gaps.findIndex((x) => x.start <= addr && addr < x.end);
+    const g = mp.plan!.gaps[gi];
+    const line = gapLines(mp).line[gi];
+    if (line < 0) continue;
     const r = map.ranges.find((x) => x.line === line);
     return {
       line,
       start: r?.fields.start.start ?? 0,
       end: r?.fields.end.end ?? 0,
       kind: 'gap',
-      message: `${hex(addr)} is in the gap ${rangeText(g.start, g.end)} (${g.before === undefined ? 'the tail' : `before line ${line + 1}`}), mapped by a ${at.run.size} leaf ${at.run.memoryType}`,
+      message: `${hex(addr)} is in the ${g.before === undefined ? 'tail' : 'gap'} ${rangeText(g.start, g.end)} (line ${line + 1}), mapped by a ${at.run.size} leaf ${at.run.memoryType}`,
     };
   }
   return { kind: 'none', message: maps.length ? `${hex(addr)} is in no range of this document` : 'no memory map in this document' };

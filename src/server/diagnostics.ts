@@ -183,9 +183,10 @@ function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, pu
     if (g1 > 0) {
       const leaves = (p: typeof plan) => p.comparison.plan.leaves;
       const tables = (p: typeof plan) => p.tables.pml4 + p.tables.pdpt + p.tables.pd + p.tables.pt;
+      // A Hint (dots under the start, listed in Problems), not a squiggle over a line the user can't fix.
       push({
         range: lineRange(lines, map.firstLine),
-        severity: DiagnosticSeverity.Information,
+        severity: DiagnosticSeverity.Hint,
         code: DIAGNOSTIC_CODES.needs1G,
         message:
           `eptLens.maxPage is ${settings.maxPage}: with 1 GiB pages this map would use ${formatCount(g1)}×1G, ` +

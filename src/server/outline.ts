@@ -3,10 +3,9 @@
 import { CodeAction, CodeActionKind, CodeLens, Diagnostic, DocumentSymbol, FoldingRange, SymbolKind } from 'vscode-languageserver';
 import { DUMP_SOURCES, MtrrDump } from '../formats';
 import { formatCount, formatSize } from '../planner';
-import { gapLine } from '../planner/export/markdown';
 import type { Analysis } from './analysis';
 import { mapTitle } from './analysis';
-import { pagesShort, rangeText } from './describe';
+import { gapLines, pagesShort, rangeText } from './describe';
 import { AnnotationFixData, DIAGNOSTIC_CODES } from './diagnostics';
 import type { Settings } from './settings';
 
@@ -16,7 +15,7 @@ export const LENS_COMMANDS = { report: 'eptLens.showPlanReport', copyJson: 'eptL
 /** Symbols past this many gaps per map are left out (folding and outline stay usable). */
 export const MAX_GAP_SYMBOLS = 5000;
 
-/** `EPT plan: 373×4K · 541×2M · 503×1G · 4,078 tables (15.9 MiB)`: leaves for the gaps, tables for everything. */
+/** `EPT plan: 2,083,348 leaves · 4,078 tables (15.9 MiB) · gaps 373×4K 541×2M 503×1G`: whole-plan totals first, then what the gaps take. */
 export function lensTitle(analysis: Analysis, settings: Settings, mapIndex: number): string {
   const map = analysis.maps()[mapIndex];
   const mp = analysis.planFor(map, settings);
@@ -25,7 +24,7 @@ export function lensTitle(analysis: Analysis, settings: Settings, mapIndex: numb
   const p = mp.plan;
   const m = p.totals.mmio;
   const tables = p.tables.pml4 + p.tables.pdpt + p.tables.pd + p.tables.pt;
-  return `EPT plan: ${formatCount(m['4K'])}×4K · ${formatCount(m['2M'])}×2M · ${formatCount(m['1G'])}×1G · ${formatCount(tables)} tables (${formatSize(p.bytes)})`;
+  return `EPT plan: ${formatCount(p.comparison.plan.leaves)} leaves · ${formatCount(tables)} tables (${formatSize(p.bytes)}) · gaps ${pagesShort(m)}`;
 }
 
 export function codeLenses(analysis: Analysis, settings: Settings): CodeLens[] {
@@ -49,9 +48,10 @@ export function documentSymbols(analysis: Analysis, settings: Settings): Documen
     const mp = analysis.planFor(map, settings);
     const children: DocumentSymbol[] = [];
     if (mp.plan) {
-      for (const g of mp.plan.gaps) {
+      const gapLine = gapLines(mp).line;
+      for (const [gi, g] of mp.plan.gaps.entries()) {
         if (children.length >= MAX_GAP_SYMBOLS) break;
-        const line = gapLine(mp.plan, g) ?? map.lastLine;
+        const line = gapLine[gi] >= 0 ? gapLine[gi] : map.lastLine;
         const range = { start: { line, character: 0 }, end: lineEnd(lines, line) };
         children.push({
           name: `${g.before === undefined ? 'tail' : 'gap'} ${rangeText(g.start, g.end)}`,

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
-import { checkMapRanges, groupMaps, messageOffset, newScanState, ramInputs, scanLine, scanText, splitLines } from '../../src/formats';
+import { checkMapRanges, groupMaps, messageOffset, newEnvelope, newScanState, ramInputs, readEnvelope, scanLine, scanText, splitLines } from '../../src/formats';
 import { readE820 } from '../../src/formats/e820';
 import { readHyperPlatformRange } from '../../src/formats/hyperplatform';
 import { readIomem } from '../../src/formats/iomem';
@@ -205,16 +205,17 @@ export const READERS: Record<string, (text: string) => unknown> = {
   'scanLine (mtree)': (t) => scanLine(t, 0, { ...newScanState(), mtree: 'memory' }),
   'scanLine (mtrr_cleanup)': (t) => scanLine(t, 0, { ...newScanState(), cleanup: 'new' }),
   'scanLine (memmap entry)': (t) => scanLine(t, 0, { ...newScanState(), memmap: { index: '0', firstLine: 0, start: '0x0' } }),
-  hyperplatform: (t) => readHyperPlatformRange(t, 0),
-  iomem: (t) => readIomem(t, 0),
-  e820: (t) => readE820(t, 0, messageOffset(t)),
-  'e820 (at 0)': (t) => readE820(t, 0, 0),
+  hyperplatform: (t) => readHyperPlatformRange(t, 0, readEnvelope(t)),
+  iomem: (t) => readIomem(t, 0, readEnvelope(t)),
+  e820: (t) => readE820(t, 0, readEnvelope(t)),
+  'e820 (at 0)': (t) => readE820(t, 0, { ...newEnvelope(), end: t.length }),
   'mtrr dmesg (fixed)': (t) => readMtrrDmesg(t, 0, messageOffset(t), 'fixed'),
   'mtrr dmesg (variable)': (t) => readMtrrDmesg(t, 0, messageOffset(t), 'variable'),
   'mtrr dmesg (none)': (t) => readMtrrDmesg(t, 0, 0, 'none'),
   'proc mtrr': (t) => readProcMtrr(t, 0),
-  xen: (t) => readXen(t, 0, messageOffset(t)),
-  messageOffset: (t) => messageOffset(t),
+  xen: (t) => readXen(t, 0, readEnvelope(t)),
+  'xen (at 0)': (t) => readXen(t, 0, { ...newEnvelope(), xen: true, end: t.length }),
+  envelope: (t) => readEnvelope(t),
   events: (t) => parseEventLine(t, 0),
   splitLines: (t) => splitLines(t),
 };

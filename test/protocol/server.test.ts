@@ -112,7 +112,7 @@ describe('EPT Lens server over stdio', () => {
   test('code lens: EPT plan totals (the laptop figures) with report and JSON actions', async () => {
     const lenses = (await c.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: LAPTOP } })) as CodeLens[];
     assert.equal(lenses.length, 2);
-    assert.equal(lenses[0].command!.title, 'EPT plan: 373×4K · 541×2M · 503×1G · 4,078 tables (15.9 MiB)');
+    assert.equal(lenses[0].command!.title, 'EPT plan: 2,083,348 leaves · 4,078 tables (15.9 MiB) · gaps 373×4K 541×2M 503×1G');
     assert.equal(lenses[0].command!.command, 'eptLens.showPlanReport');
     assert.deepEqual(lenses[0].command!.arguments, [LAPTOP, 0]);
     assert.equal(lenses[1].command!.command, 'eptLens.copyPlanJson');

@@ -78,6 +78,43 @@ test('options: --limit 1T, --max-page 2M, --ram-page 2M, export formats', () => 
   }
 });
 
+test('text tables: columns sized from the data never run together (--max-page 4K: 131,664,384 leaves in one gap)', () => {
+  for (const args of [['--max-page', '4K'], ['--max-page', '2M'], ['--max-page', '4K', '--limit', '0x10000000000000']]) {
+    const r = run([...args, fixturePath('hyperplatform-laptop-8gb.log')]);
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.split('\n');
+    const header = lines.findIndex((l) => l.startsWith('  gap start'));
+    const rows = lines.slice(header + 1, lines.findIndex((l) => l.startsWith('  gaps: ')));
+    assert.equal(rows.length, 10);
+    // start, end, size and unit, 4K, 2M, 1G, type, then `line N` or `limit`
+    for (const row of rows) assert.equal(row.trim().split(/\s+/).length, row.endsWith('limit') ? 9 : 10, row);
+    const ends = (l: string) => [...l.matchAll(/\S+/g)].map((m) => m.index! + m[0].length);
+    const total = lines.find((l) => l.startsWith('  gaps: '))!;
+    // The 4K, 2M and 1G counts end where their headings do, in every row and in the totals.
+    const at = ends(lines[header]).slice(4, 7);
+    for (const row of [...rows, total]) for (const e of at) assert.ok(ends(row).includes(e), `${row}\n${lines[header]}`);
+  }
+});
+
+test('many boots stream map by map: every boot planned with its own MTRR dump, headings count them all', () => {
+  const boot = (i: number) => [
+    `[    0.000000] Linux version 6.1.${i}`,
+    '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable',
+    `[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x${(0x7fffffff + i * 0x1000).toString(16).padStart(16, '0')}] usable`,
+    '[    0.001697] MTRR default type: write-back',
+  ];
+  const n = 300;
+  const r = run(['-'], Array.from({ length: n }, (_, i) => boot(i)).flat().join('\n'));
+  assert.equal(r.code, 0, r.err);
+  const headings = [...r.out.matchAll(/map (\d+) of (\d+), lines (\d+)–(\d+)/g)];
+  assert.deepEqual(headings.map((h) => [Number(h[1]), Number(h[2]), Number(h[3])]), Array.from({ length: n }, (_, i) => [i + 1, n, 4 * i + 2]));
+  const dumps = [...r.out.matchAll(/MTRR dump at <stdin> line (\d+)/g)].map((m) => Number(m[1]));
+  assert.deepEqual(dumps, Array.from({ length: n }, (_, i) => 4 * i + 4));
+  const j = run(['--json', '--map', '7', '-'], Array.from({ length: n }, (_, i) => boot(i)).flat().join('\n'));
+  assert.equal(j.code, 0, j.err);
+  assert.deepEqual([JSON.parse(j.out).map, JSON.parse(j.out).maps, JSON.parse(j.out).ram[1].end], [7, n, '0x' + (0x80000000 + 6 * 0x1000).toString(16)]);
+});
+
 test('--output writes the file and nothing to stdout', () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ept-plan-')), 'plan.json');
   const r = run(['--json', '--output', out, fixturePath('hyperplatform-laptop-8gb.log')]);

@@ -21,7 +21,6 @@ const ORACLE = path.join(ROOT, 'test', 'oracle', 'oracle.mjs');
 const PENDING: Record<string, string> = {
   'amd-gfx-2025-ryzen-iomem-mail-quoted-interleaved.iomem': '"> " mail-quoted /proc/iomem (issue 11 item 1, envelopes lane)',
   'blog-rhel9-kvm-64g-numa-dmesg-T.log': 'dmesg -T "[Tue Nov  4 21:29:37 2025]" prefix (item 1, envelopes lane)',
-  'blog-rhel9-kvm-64g-sysfs-firmware-memmap.txt': '/sys/firmware/memmap (item 2, sources lane)',
   'journal-localized-ru-month-5.4.log': 'journal with a localized month "ноя 07" (item 1, envelopes lane)',
   'journal-vmware-5.4-br-html.log': 'trailing <br> from a web page: "usable<br>" is planned as 0 RAM (items 1 and 5, envelopes lane)',
   'linux-block-virtme-7.0-caller-id-system-ram.log': 'caller ids "[ts][    T0]", Linux 7.0 "System RAM" and "[gap" lines (items 1 and 2, envelopes lane)',
@@ -35,8 +34,6 @@ const PENDING: Record<string, string> = {
   'mail-quoted-journal-acer-travelmate-b311r-6.x.log': '"> " mail-quoted journal "May 30 19:21:45 host kernel:" (item 1, envelopes lane)',
   'mail-quoted-zhaoxin-kx6640a-4.19-squeezed-spaces.dmesg': '"> [ 0.000000]" mail-quoted dmesg with squeezed spaces (item 1, envelopes lane)',
   'platform-driver-x86-hp-elitebook-8-g1a-6.18-journal-short-monotonic.log': 'journalctl -o short-monotonic "[ts] kernel:" (item 1, envelopes lane)',
-  'qemu-info-mtree-flat-libvirt-i440fx-kvm.txt': 'QEMU "info mtree -f" (item 2, sources lane)',
-  'qemu-info-mtree-tree-ram-aliases-notes.txt': 'QEMU "info mtree" address-space tree with RAM aliases (item 2, sources lane)',
   'xen-devel-pe2950-xen4.20-console-timestamps.log': 'Xen console_timestamps "(XEN) [0000003432ac52a2]" (item 1, envelopes lane)',
   'xen-devel-pv-guest-5.17-qemu-xen4.17.dmesg': 'Xen PV "Xen: [mem ...] usable" (item 2, envelopes lane)',
   'xen-pv-driver-domain-6.12-gentoo-console.log': 'Xen PV "Xen: [mem ...] usable" (item 2, envelopes lane)',

@@ -136,7 +136,7 @@ test('diagnostics: issue 29 annotations, beyond-limit, 1G information, settings 
   assert.deepEqual(small.map((x) => x.code), ['beyond-limit']);
   assert.match(small[0].message, /0x200000000–0x26f600000 \(1.74 GiB\) lies past the limit 0x200000000 \(eptLens.limit = 8G\)/);
   const twoM = computeDiagnostics(laptop.analysis, resolveSettings({ maxPage: '2M' }));
-  assert.deepEqual(twoM.map((x) => [x.code, x.severity]), [['needs-1g-pages', 3]]);
+  assert.deepEqual(twoM.map((x) => [x.code, x.severity]), [['needs-1g-pages', 4]]);
   assert.match(twoM[0].message, /with 1 GiB pages this map would use 503×1G/);
   const badSetting = computeDiagnostics(laptop.analysis, resolveSettings({ limit: 'huge' }));
   assert.equal(badSetting[0].code, 'settings');
@@ -147,7 +147,7 @@ test('diagnostics: issue 29 annotations, beyond-limit, 1G information, settings 
 
 test('code lens, symbols, folding', () => {
   const laptop = open('hyperplatform-laptop-8gb.log');
-  assert.equal(lensTitle(laptop.analysis, resolveSettings({}), 0), 'EPT plan: 373×4K · 541×2M · 503×1G · 4,078 tables (15.9 MiB)');
+  assert.equal(lensTitle(laptop.analysis, resolveSettings({}), 0), 'EPT plan: 2,083,348 leaves · 4,078 tables (15.9 MiB) · gaps 373×4K 541×2M 503×1G');
   assert.equal(codeLenses(laptop.analysis, resolveSettings({})).length, 2);
   const surface = open('surface-pro-7.dmesg');
   const syms = documentSymbols(surface.analysis, resolveSettings({}));
@@ -161,7 +161,7 @@ test('commands: plan text, summary, go to address, decode', () => {
   const s = resolveSettings({});
   const json = JSON.parse(planText(laptop.analysis, s, { uri: laptop.model.uri, format: 'json' }).text);
   assert.equal(json.bytes, 16703488);
-  assert.equal(summary(laptop.analysis, s)!.text, 'EPT 373×4K 541×2M 503×1G · 15.9 MiB');
+  assert.equal(summary(laptop.analysis, s)!.text, 'EPT plan: 2,083,348 leaves · 4,078 tables');
   assert.equal(findAddress(laptop.analysis, s, '0x101000').line, 3);
   assert.equal(findAddress(laptop.analysis, s, '101000').line, 3);
   assert.equal(findAddress(laptop.analysis, s, '8cd60000').line, 5);
