@@ -96,12 +96,12 @@ function mayBeIomem(text: string, i: number): boolean {
   return text.charCodeAt(i) === 0x2d;
 }
 
-/** `MTRR fixed…`, `MTRR variable…`, `MTRR default type`, `MTRRs disabled`, `MTRR: …`: not HyperPlatform's `MTRR Default=6`. */
+/** `MTRR fixed…`, `MTRR variable…`, `MTRR default type`, `MTRR map:`, `MTRRs disabled`, `MTRR: …`: not HyperPlatform's `MTRR Default=6`. */
 function mayBeMtrrHeader(text: string, at: number): boolean {
   const c = text.charCodeAt(at + 4);
   if (c !== 0x20) return c === 0x73 /* s */ || c === 0x3a /* : */;
   const d = text.charCodeAt(at + 5);
-  return d === 0x66 /* f */ || d === 0x76 /* v */ || d === 0x64 /* d */;
+  return d === 0x66 /* f */ || d === 0x76 /* v */ || d === 0x64 /* d */ || d === 0x6d /* m: Linux 6.x `MTRR map:` */;
 }
 
 /** One envelope, reused for every line (scanLine is synchronous and readers never keep it). */
