@@ -54,7 +54,8 @@ ${POLICY_USAGE}
   -V, --version         show the version
 
 Exit status: 0 planned; 1 no memory map found, an input could not be read or the output
-not written; 2 usage error (including an --output that is one of the inputs); 3 a --check failed.`;
+not written; 2 usage error (including an --output that is one of the inputs); 3 a --check failed;
+4 planned, but a planned map holds no RAM range (every address a gap: see its warning).`;
 
 export function parseArgs(argv: readonly string[]): CliOptions {
   const o: CliOptions = { files: [], limit: 2 ** 39, maxPage: '1G', ramPage: '4K', noMtrr: false, format: 'text', help: false, version: false, policies: false, check: false };

@@ -1,7 +1,8 @@
 // `ept-plan`: the planner for terminals and CI. All side effects (files, streams, exit codes)
 // live here; reading, planning and rendering are pure functions from src/formats and src/planner.
 import fs from 'node:fs';
-import { FORMAT_NAMES, MapRecord, checkMapRanges, groupMaps, newScanState, ramInputs, scanLine } from '../formats';
+import { FORMAT_NAMES, MapRecord, checkMapRanges, groupMaps, ramInputs } from '../formats';
+import { isUsable, planOptions, scanStream } from '../analysis';
 import { DUMP_SOURCES, MemoryMap, MtrrDump, buildDump } from '../formats/maps';
 import type { MtrrRecord, Problem } from '../formats/records';
 import { MAX_BLOCKS, MtrrState } from '../planner/mtrr';
@@ -10,7 +11,6 @@ import { Plan, PlanError, planMemoryMap } from '../planner/plan';
 import { describePhysBits, physLimitWarning } from '../planner/phys-bits';
 import { exportPlan, planToJson } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
-import { forEachLine } from '../formats/lines';
 import { renderPlanText } from './render';
 import { highestAddress, mmioPastLimit, runPolicies } from './policies';
 import { Sink, WriteError, fileSink, inputOverwritten, stdoutSink } from './output';
@@ -33,15 +33,10 @@ async function scanFiles(files: readonly string[], inputs: Input[], onRecord: (r
   for (const file of files) {
     const name = file === '-' ? '<stdin>' : file;
     inputs.push({ name, firstLine: line });
-    const state = newScanState();
     try {
       if (file !== '-' && fs.statSync(file).isDirectory()) throw new InputError(`${name}: is a directory`);
       const input = file === '-' ? process.stdin : fs.createReadStream(file, { highWaterMark: 1 << 20 });
-      await forEachLine(input, (text) => {
-        const r = scanLine(text, line, state);
-        if (r) onRecord(r);
-        line++;
-      });
+      line += (await scanStream(input, { firstLine: line, onRecord })).lines;
     } catch (e) {
       if (e instanceof InputError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
@@ -58,10 +53,6 @@ function locate(inputs: readonly Input[], line: number): { file: string; line: n
 }
 
 const problemsOf = (r: MapRecord): readonly Problem[] => ('problems' in r ? r.problems : []);
-
-/** A map worth planning: at least one range line without errors, and not an all-zero iomem. */
-const isUsable = (m: MemoryMap): boolean =>
-  !m.notes.some((n) => n.code === 'iomem-no-root') && m.ranges.some((r) => !r.problems.some((p) => p.severity === 'error'));
 
 function withDefault(dump: MtrrDump, o: CliOptions): MtrrState {
   return o.mtrrDefault ? { ...dump.state, defaultType: o.mtrrDefault, defaultTypeKnown: true } : dump.state;
@@ -154,6 +145,8 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
   const chunks: string[] = [];
   const failures: string[] = [];
   let failed = false;
+  /** A plan with no RAM is printed but never exits 0 (the map's no-ram note said why). */
+  let noRam = false;
 
   /** Plans one map and renders it in the output format; undefined when the planner refused. */
   const render = (map: MemoryMap, total: string): string | undefined => {
@@ -163,10 +156,11 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
       const l = locate(inputs, r.line!);
       return { ...r, line: l.line - 1, source: l.file };
     });
+    if (ram.length === 0) noRam = true;
     const mt = mtrrFor(map, o, fileDump, inputs);
     let plan: Plan;
     try {
-      plan = planMemoryMap(ram, { limit: o.limitPhys ? 'phys' : o.limit, physAddrBits: o.physBits, maxPage: o.maxPage, ramPage: o.ramPage, mtrr: mt.state });
+      plan = planMemoryMap(ram, planOptions({ limit: o.limit, limitPhys: o.limitPhys, physAddrBits: o.physBits, maxPage: o.maxPage, ramPage: o.ramPage, useMtrr: true }, mt.state));
     } catch (e) {
       if (!(e instanceof PlanError)) throw e;
       err(`${first.file}:${first.line}: ${e.message}`);
@@ -310,7 +304,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
   await sink.write(chunks.join('\n\n').replaceAll(MAP_COUNT, String(maps)) + '\n');
   // Unprefixed, so CI problem matchers (`file:line: error:`) pick them up.
   for (const f of failures) process.stderr.write(f + '\n');
-  return failures.length ? 3 : 0;
+  return failures.length ? 3 : noRam ? 4 : 0;
 }
 
 main(process.argv.slice(2)).then(

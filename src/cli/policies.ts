@@ -180,12 +180,18 @@ export interface PolicyOutcome {
   failures: string[];
 }
 
-/** Known MMIO (non-RAM lines) past the plan's limit: the plan leaves it unmapped. */
+/**
+ * Known MMIO (non-RAM lines) past the plan's limit: the plan leaves it unmapped. One warning per
+ * outermost range (a window's BARs inside it are not repeated).
+ */
 export function mmioPastLimit(c: MapContext): string[] {
+  const limit = c.plan.limit;
   const out: string[] = [];
-  for (const r of c.map.ranges) {
-    if (r.ram || r.end <= c.plan.limit || r.problems.some((p) => p.severity === 'error')) continue;
-    out.push(`${c.at(r.line)}:${r.fields.start.start + 1}: warning: ${r.typeName} [${hex(Math.max(r.start, c.plan.limit))}, ${hex(r.end)}) lies beyond the limit ${hex(c.plan.limit)} and is not mapped (raise --limit)`);
+  let warnedEnd = 0;
+  for (const r of machineOf(c).resources) {
+    if (r.ram || r.end <= limit || r.end <= warnedEnd) continue;
+    warnedEnd = r.end;
+    out.push(`${c.at(r.line)}: warning: ${r.name} [${hex(Math.max(r.start, limit))}, ${hex(r.end)}) lies beyond the limit ${hex(limit)} and is not mapped (raise --limit)`);
   }
   return out;
 }

@@ -12,6 +12,7 @@
 import type { MtrrFixedRange, MtrrState, MtrrTypedRange, MtrrVariableRange } from '../planner/mtrr';
 import type { RamInput } from '../planner/normalize';
 import { mtreeRam } from './mtree-flatten';
+import { quoteInput } from './hex';
 import type { MapFormat, MapRecord, MalformedRecord, MtrrRangeSource, MtrrRecord, RangeRecord, Severity } from './records';
 
 /** What a dump is, for the plan's `memory types from …` line. */
@@ -145,7 +146,10 @@ export function groupMaps(records: readonly MapRecord[], options: GroupOptions =
   }
   flushDump();
 
-  for (const m of maps) noteIomemWithoutRoot(m);
+  for (const m of maps) {
+    noteIomemWithoutRoot(m);
+    noteNoRam(m);
+  }
   const orphanDumps = attachDumps(maps, dumps, boundaries);
   noteSummaryOnly(maps, summaries);
   return { maps, dumps, orphanDumps };
@@ -185,6 +189,24 @@ function noteIomemWithoutRoot(m: MemoryMap): void {
       line: m.firstLine,
     });
   }
+}
+
+/**
+ * A map whose ranges hold no RAM would be planned as one big gap with RAM 0: a confident wrong
+ * answer when the RAM lines were there but their type went unrecognised (`usable<br>`, a name a
+ * newer kernel prints). Said as a warning; the CLI also exits with status 4 on such a plan.
+ */
+function noteNoRam(m: MemoryMap): void {
+  const usable = m.ranges.filter((r) => r.depth === 0 && !r.problems.some((p) => p.severity === 'error'));
+  if (usable.length === 0 || m.notes.some((n) => n.code === 'iomem-no-root') || ramInputs(m).length > 0) return;
+  const types = [...new Set(usable.map((r) => r.typeName))];
+  const shown = types.slice(0, 4).map((t) => `'${quoteInput(t)}'`).join(', ') + (types.length > 4 ? `, … (${types.length} names)` : '');
+  m.notes.push({
+    code: 'no-ram',
+    message: `none of the ${usable.length} range${usable.length === 1 ? '' : 's'} of this map is RAM (types: ${shown}): the plan maps every address as a gap and no RAM`,
+    severity: 'warning',
+    line: m.firstLine,
+  });
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { MemoryMap } from '../formats/maps';
 import type { MtrrState } from '../planner/mtrr';
 import { normalizeRam } from '../planner/normalize';
-import type { PageSize, Range } from '../planner/types';
+import { MAX_PHYS_ADDR, PageSize, Range } from '../planner/types';
 import { pageAlign, subtract, union } from './build';
 import type { Machine } from './types';
 
@@ -30,11 +30,19 @@ export interface MachineOptions {
 }
 
 /**
+ * A non-RAM line reaching 2^52 is an address-space container (QEMU mtree `system`, `pci`:
+ * 0-ffffffffffffffff), not a device: no physical address exists up there.
+ */
+const isContainer = (r: Range): boolean => r.end >= MAX_PHYS_ADDR;
+
+/**
  * Non-RAM lines nested inside RAM (iomem `Kernel code`, `Crash kernel`) are RAM, not MMIO: the
  * known MMIO is every non-RAM line minus RAM. n log n in the map's lines.
  */
 export function machineFromMap(map: MemoryMap, o: MachineOptions): MachineWithSources {
-  const usable = map.notes.some((n) => n.code === 'iomem-no-root') ? [] : map.ranges.filter((r) => !r.problems.some((p) => p.severity === 'error') && r.end > r.start);
+  const usable = map.notes.some((n) => n.code === 'iomem-no-root')
+    ? []
+    : map.ranges.filter((r) => !r.problems.some((p) => p.severity === 'error') && r.end > r.start && (r.ram || !isContainer(r)));
   const ram = normalizeRam(usable.filter((r) => r.ram).map((r) => ({ start: r.start, end: r.end }))).map((r) => ({ start: r.start, end: r.end }));
   const mmio = subtract(union(usable.filter((r) => !r.ram).map((r) => pageAlign(r))), ram);
   const resources = usable

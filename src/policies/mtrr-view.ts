@@ -91,27 +91,36 @@ export interface TypedRun extends Range {
 /**
  * Types every `page`-sized page of [from, to) (both multiples of `page`) the way a hypervisor
  * does: the entries matching the page, in list order, go through `walk`; no answer → `fallback`.
- * Between two consecutive entry edges (moved to the page grid) the matching set can't change,
- * so this sweeps O(E) intervals with an O(E) walk each: O(E²) in the entries, which are at most
- * 88 fixed + 256 variable, and independent of how many pages there are. Adjacent equal types merge.
+ * Between two consecutive entry edges (moved to the page grid) the matching set can't change, so
+ * one sweep over the sorted edges keeps the active set and walks it once per interval:
+ * O(E log E + Σ active·log active), whatever the number of pages. Adjacent equal types merge.
  */
 export function typePages(entries: readonly ViewEntry[], match: Match, page: number, from: number, to: number, walk: Walk, fallback: MemoryType): TypedRun[] {
-  const ranges = entries.map((e) => matchRange(e, match, page));
-  const cuts = new Set<number>([from, to]);
-  for (const r of ranges) {
-    if (r.end <= r.start) continue;
-    if (r.start > from && r.start < to) cuts.add(r.start);
-    if (r.end > from && r.end < to) cuts.add(r.end);
-  }
-  const points = [...cuts].sort((a, b) => a - b);
+  const edges: { at: number; index: number; open: boolean }[] = [];
+  entries.forEach((e, index) => {
+    const r = matchRange(e, match, page);
+    const s = Math.max(r.start, from);
+    const t = Math.min(r.end, to);
+    if (t <= s) return;
+    edges.push({ at: s, index, open: true }, { at: t, index, open: false });
+  });
+  edges.sort((a, b) => a.at - b.at);
+  const active = new Set<number>();
   const out: TypedRun[] = [];
-  for (let i = 0; i + 1 < points.length; i++) {
-    const at = points[i];
-    const hits = entries.filter((_, k) => ranges[k].start <= at && at < ranges[k].end);
-    const type = walk(hits) ?? fallback;
+  let at = from;
+  let k = 0;
+  while (at < to) {
+    while (k < edges.length && edges[k].at === at) {
+      const e = edges[k++];
+      if (e.open) active.add(e.index);
+      else active.delete(e.index);
+    }
+    const next = k < edges.length ? Math.min(edges[k].at, to) : to;
+    const type = walk([...active].sort((a, b) => a - b).map((i) => entries[i])) ?? fallback;
     const last = out[out.length - 1];
-    if (last && last.type === type && last.end === at) last.end = points[i + 1];
-    else out.push({ start: at, end: points[i + 1], type });
+    if (last && last.type === type && last.end === at) last.end = next;
+    else out.push({ start: at, end: next, type });
+    at = next;
   }
   return out;
 }

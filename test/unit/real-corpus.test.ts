@@ -19,24 +19,6 @@ const ORACLE = path.join(ROOT, 'test', 'oracle', 'oracle.mjs');
  * names the ones that have started to pass. Shrink this to nothing as the readers land.
  */
 const PENDING: Record<string, string> = {
-  'amd-gfx-2025-ryzen-iomem-mail-quoted-interleaved.iomem': '"> " mail-quoted /proc/iomem (issue 11 item 1, envelopes lane)',
-  'blog-rhel9-kvm-64g-numa-dmesg-T.log': 'dmesg -T "[Tue Nov  4 21:29:37 2025]" prefix (item 1, envelopes lane)',
-  'journal-localized-ru-month-5.4.log': 'journal with a localized month "ноя 07" (item 1, envelopes lane)',
-  'journal-vmware-5.4-br-html.log': 'trailing <br> from a web page: "usable<br>" is planned as 0 RAM (items 1 and 5, envelopes lane)',
-  'linux-block-virtme-7.0-caller-id-system-ram.log': 'caller ids "[ts][    T0]", Linux 7.0 "System RAM" and "[gap" lines (items 1 and 2, envelopes lane)',
-  'linux-pci-kernelci-chromebook-coral-lava-printk-level.log': 'LAVA "1841 17:54:41.419712  <6>[ts]" prefix with a printk level (item 1, envelopes lane)',
-  'linux-watchdog-nuc-iomem-mail-quoted.iomem': '"> " mail-quoted /proc/iomem (item 1, envelopes lane)',
-  'lkml-2001-cyrix-6x86mx-2.4-iomem-mail-quoted.iomem': '"> " mail-quoted /proc/iomem (item 1, envelopes lane)',
-  'lkml-2001-sgi-quad-xeon-8g-e820-2.4-proc-mtrr.txt': '2.4-era "BIOS-e820: SIZE @ START (usable)" (item 2, envelopes lane) and the old /proc/mtrr "size= 256MB: uncachable, count=1" order',
-  'lkml-virtualbox-kvm-6.6-rc7-caller-id.dmesg': 'printk caller ids "[ts][    T0]" (item 1, envelopes lane)',
-  'mail-arrow-lake-kexec-7.0-dmesg-T-system-ram.log': 'dmesg -T prefix and Linux 7.0 "System RAM"/"[gap" lines (items 1 and 2, envelopes lane)',
-  'mail-quoted-acer-nitro-an515-52-5.10-39bit-wb-default.dmesg': '"> " mail-quoted dmesg (item 1, envelopes lane)',
-  'mail-quoted-journal-acer-travelmate-b311r-6.x.log': '"> " mail-quoted journal "May 30 19:21:45 host kernel:" (item 1, envelopes lane)',
-  'mail-quoted-zhaoxin-kx6640a-4.19-squeezed-spaces.dmesg': '"> [ 0.000000]" mail-quoted dmesg with squeezed spaces (item 1, envelopes lane)',
-  'platform-driver-x86-hp-elitebook-8-g1a-6.18-journal-short-monotonic.log': 'journalctl -o short-monotonic "[ts] kernel:" (item 1, envelopes lane)',
-  'xen-devel-pe2950-xen4.20-console-timestamps.log': 'Xen console_timestamps "(XEN) [0000003432ac52a2]" (item 1, envelopes lane)',
-  'xen-devel-pv-guest-5.17-qemu-xen4.17.dmesg': 'Xen PV "Xen: [mem ...] usable" (item 2, envelopes lane)',
-  'xen-pv-driver-domain-6.12-gentoo-console.log': 'Xen PV "Xen: [mem ...] usable" (item 2, envelopes lane)',
 };
 
 interface Pages { '4K': number; '2M': number; '1G': number }
