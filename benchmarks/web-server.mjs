@@ -6,24 +6,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import * as esbuild from 'esbuild';
-import { browserTwins } from '../build.mjs';
+import { buildWebServerHarness } from '../build.mjs';
 
 const require = createRequire(import.meta.url);
 
-async function inWorkerBundle(root) {
-  const outfile = path.join(root, 'out', 'bench', 'web-server.js');
-  await esbuild.build({
-    stdin: {
-      contents: "export { startBrowserServer } from './src/server/browser';\nexport { BrowserMessageReader, BrowserMessageWriter, createProtocolConnection } from 'vscode-languageserver-protocol/browser';",
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true, platform: 'browser', format: 'cjs', target: 'es2022', outfile, logLevel: 'warning', plugins: [browserTwins],
-    loader: { '.css': 'text', '.asset.js': 'text' },
-  });
-  return require(outfile);
-}
+const inWorkerBundle = async (root) => require(await buildWebServerHarness(path.join(root, 'out', 'bench', 'web-server.js')));
 
 /** initialize, then times didOpen -> hints for lines 0-100 and hovers, on `conn`. */
 async function drive(conn, text, runs, median) {
