@@ -1,6 +1,7 @@
 // HyperPlatform (util.cpp): `Physical Memory Range: 0000000000015000 - 0000000000058000`, end
 // exclusive, after TAB-separated time/level/cpu/pid/tid/image columns (spaces after copy-paste).
 // People append notes such as `.. 0x15 4KB-enties and 1 2MB-entry`: kept as claimed counts.
+import { ownString } from './own-string';
 import type { PageCounts, PageSize } from '../planner/types';
 import type { Envelope } from './envelope';
 import { makeRange } from './range-record';
@@ -65,5 +66,5 @@ function readAnnotation(text: string, from: number, end: number): Annotation | u
     any = true;
   }
   if (!any) return undefined;
-  return { field: { start: from + lead, end: from + lead + body.length }, text: body, claimed };
+  return { field: { start: from + lead, end: from + lead + body.length }, text: ownString(body), claimed };
 }
