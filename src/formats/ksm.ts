@@ -21,11 +21,11 @@ const COUNT = /^\d+ MTRR ranges \((\d+) default type\)/;
 /** ksm prints ends either way; see the header. */
 const endIsExclusive = (hex: string): boolean => /000$/.test(hex);
 
-export function readKsm(text: string, line: number, at: number): RangeRecord | MalformedRecord | MtrrRangeRecord | MtrrDefaultRecord | undefined {
-  const p = PREFIX.exec(at === 0 ? text : text.slice(at));
+export function readKsm(text: string, line: number, at: number, end = text.length): RangeRecord | MalformedRecord | MtrrRangeRecord | MtrrDefaultRecord | undefined {
+  const p = PREFIX.exec(text.slice(at, end));
   if (!p) return undefined;
   const from = at + p[0].length;
-  const msg = text.slice(from);
+  const msg = text.slice(from, end);
   const r = RANGE.exec(msg);
   if (r) {
     const startAt = from + 9;
@@ -46,7 +46,7 @@ export function readKsm(text: string, line: number, at: number): RangeRecord | M
   const type = c ? memoryTypeFromNumber(Number(c[1])) : undefined;
   if (c && type) {
     const typeAt = from + c[0].lastIndexOf(c[1]);
-    return { kind: 'mtrr-default', line, type, field: { start: typeAt, end: typeAt + c[1].length } };
+    return { kind: 'mtrr-default', line, type, field: { start: typeAt, end: typeAt + c[1].length }, problems: [] };
   }
   return undefined;
 }

@@ -45,8 +45,8 @@ function need(t) {
 function ensureBuilt() {
   const missing = ['dist/client.js', 'dist/server.js'].filter((f) => !fs.existsSync(path.join(EXT_DIR, f)));
   if (missing.length && EXT_DIR === repoRoot) {
-    const r = spawnSync(process.execPath, ['src/build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
-    if (r.status !== 0) assert.fail(`the extension does not build (node src/build.mjs):\n${r.stdout}${r.stderr}`);
+    const r = spawnSync(process.execPath, ['build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
+    if (r.status !== 0) assert.fail(`the extension does not build (node build.mjs):\n${r.stdout}${r.stderr}`);
   }
   const still = ['dist/client.js', 'dist/server.js'].filter((f) => !fs.existsSync(path.join(EXT_DIR, f)));
   assert.deepEqual(still, [], `extension bundles missing in ${EXT_DIR}: ${still.join(', ')}`);
@@ -299,7 +299,7 @@ test('packaging: npm run package → --install-extension → UI test against the
   })(installed);
   log(`installed copy has ${files.length} files: ${files.slice(0, 30).join(', ')}`);
   await t.test('the .vsix ships the bundles, manifest, icon and docs, no node_modules or sources', () => {
-    const want = ['package.json', 'dist/client.js', 'dist/server.js', manifest.icon && manifest.icon.replace(/^\.\//, ''), 'README.md', 'CHANGELOG.md', 'LICENSE']
+    const want = ['package.json', 'dist/client.js', 'dist/server.js', manifest.browser.replace(/^\.\//, ''), manifest.icon && manifest.icon.replace(/^\.\//, ''), 'README.md', 'CHANGELOG.md', 'LICENSE']
       .filter(Boolean).filter((f) => !files.some((x) => x.toLowerCase() === f.toLowerCase() || x.toLowerCase() === `${f.toLowerCase()}.md` || x.toLowerCase() === `${f.toLowerCase()}.txt`));
     assert.deepEqual(want, [], `missing from the installed .vsix: ${want.join(', ')}`);
     const bad = files.filter((f) => /^(node_modules|src|test|out|\.vscode-test|test-artifacts|benchmarks)\//.test(f) || /\.(ts|map)$/.test(f));
