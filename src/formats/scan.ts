@@ -138,7 +138,7 @@ function readAny(text: string, line: number, state: ScanState): MapRecord | unde
     state.memmap = s.pending;
     if (s.record) return s.record;
   }
-  if (c === 0x6b /* k */) {
+  if (c === 0x6b /* k */ && text.startsWith('ksm: ', at)) {
     const k = readKsm(text, line, at);
     if (k) return k;
   }
