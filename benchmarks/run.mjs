@@ -363,7 +363,7 @@ async function benchTokenize() {
 // ---------------------------------------------------------------- main
 // Measure the current sources: rebuild the bundles first (about a second).
 if (!args.includes('--no-build')) {
-  const b = spawnSync(process.execPath, [path.join(root, 'src', 'build.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const b = spawnSync(process.execPath, [path.join(root, 'build.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (b.status !== 0) throw new Error('build failed');
 }
 for (const f of [CLI, SERVER]) if (!fs.existsSync(f)) throw new Error(`${f} missing: run npm run build first`);

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { common } from '../build.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -33,7 +34,7 @@ function walk(dir, out = []) {
   return out;
 }
 
-run(process.execPath, ['src/build.mjs'], 'build');
+run(process.execPath, ['build.mjs'], 'build');
 run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit'], 'typecheck');
 
 const testDir = path.join(root, 'test');
@@ -55,16 +56,12 @@ const outDir = path.join(root, 'out');
 fs.rmSync(path.join(outDir, 'test'), { recursive: true, force: true });
 const t0 = Date.now();
 await esbuild.build({
+  ...common,
   entryPoints: tsTests,
   outbase: root,
   outdir: outDir,
-  bundle: true,
   packages: 'external',
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
   sourcemap: 'inline',
-  logLevel: 'warning',
 });
 console.log(`[test] bundled ${tsTests.length} test files in ${Date.now() - t0} ms`);
 

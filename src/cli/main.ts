@@ -1,7 +1,8 @@
 // `ept-plan`: the planner for terminals and CI. All side effects (files, streams, exit codes)
 // live here; reading, planning and rendering are pure functions from src/formats and src/planner.
 import fs from 'node:fs';
-import { FORMAT_NAMES, MapRecord, checkMapRanges, groupMaps, newScanState, ramInputs, scanLine } from '../formats';
+import { FORMAT_NAMES, MapRecord, checkMapRanges, groupMaps, ramInputs } from '../formats';
+import { isUsable, planOptions, scanStream } from '../analysis';
 import { DUMP_SOURCES, MemoryMap, MtrrDump, buildDump } from '../formats/maps';
 import type { MtrrRecord, Problem } from '../formats/records';
 import { MAX_BLOCKS, MtrrState } from '../planner/mtrr';
@@ -9,7 +10,6 @@ import { RamInput } from '../planner/normalize';
 import { Plan, PlanError, planMemoryMap } from '../planner/plan';
 import { exportPlan, planToJson } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
-import { forEachLine } from '../formats/lines';
 import { renderPlanText } from './render';
 import { highestAddress, mmioPastLimit, runPolicies } from './policies';
 import { Sink, WriteError, fileSink, inputOverwritten, stdoutSink } from './output';
@@ -32,15 +32,10 @@ async function scanFiles(files: readonly string[], inputs: Input[], onRecord: (r
   for (const file of files) {
     const name = file === '-' ? '<stdin>' : file;
     inputs.push({ name, firstLine: line });
-    const state = newScanState();
     try {
       if (file !== '-' && fs.statSync(file).isDirectory()) throw new InputError(`${name}: is a directory`);
       const input = file === '-' ? process.stdin : fs.createReadStream(file, { highWaterMark: 1 << 20 });
-      await forEachLine(input, (text) => {
-        const r = scanLine(text, line, state);
-        if (r) onRecord(r);
-        line++;
-      });
+      line += (await scanStream(input, { firstLine: line, onRecord })).lines;
     } catch (e) {
       if (e instanceof InputError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
@@ -57,10 +52,6 @@ function locate(inputs: readonly Input[], line: number): { file: string; line: n
 }
 
 const problemsOf = (r: MapRecord): readonly Problem[] => ('problems' in r ? r.problems : []);
-
-/** A map worth planning: at least one range line without errors, and not an all-zero iomem. */
-const isUsable = (m: MemoryMap): boolean =>
-  !m.notes.some((n) => n.code === 'iomem-no-root') && m.ranges.some((r) => !r.problems.some((p) => p.severity === 'error'));
 
 function withDefault(dump: MtrrDump, o: CliOptions): MtrrState {
   return o.mtrrDefault ? { ...dump.state, defaultType: o.mtrrDefault, defaultTypeKnown: true } : dump.state;
@@ -163,7 +154,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
     const mt = mtrrFor(map, o, fileDump, inputs);
     let plan: Plan;
     try {
-      plan = planMemoryMap(ram, { limit: o.limit, maxPage: o.maxPage, ramPage: o.ramPage, mtrr: mt.state });
+      plan = planMemoryMap(ram, planOptions({ limit: o.limit, maxPage: o.maxPage, ramPage: o.ramPage, useMtrr: true }, mt.state));
     } catch (e) {
       if (!(e instanceof PlanError)) throw e;
       err(`${first.file}:${first.line}: ${e.message}`);

@@ -1,6 +1,7 @@
 // The EPT Lens extension: starts the language server over IPC for ept-log documents, owns the
-// palette commands (they ask the server with custom requests), a status-bar item with the active
-// file's plan totals, and the output channel (trace level from eptLens.trace.server).
+// palette commands (they ask the server with custom requests), a language status item with the
+// active file's plan totals (pushed by the server's eptLens/planChanged), and the output channel
+// (trace level from eptLens.trace.server).
 import * as vscode from 'vscode';
 import {
   LanguageClient,
@@ -10,22 +11,25 @@ import {
   TransportKind,
   WorkDoneProgress,
 } from 'vscode-languageclient/node';
-import type {
-  DecodeParams, DecodeResult, FindAddressResult, PlanFileResult, PlanParams, PlanResult, SummaryResult,
-} from '../server/protocol';
-import { Requests } from '../server/protocol';
+import {
+  type DecodeParams, DecodeRequest, type DecodeResult, type ExportParams, ExportRequest, type ExportResult, FindAddressRequest,
+  type FindAddressResult, PlanChangedNotification, PlanFileRequest, type PlanFileResult, type SummaryResult,
+} from '../protocol/requests';
 import { showPlanReport as openPlanReport } from './report-panel';
 
 const LANGUAGE = 'ept-log';
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
-let status: vscode.StatusBarItem;
+let status: vscode.LanguageStatusItem;
+/** The latest summary the server pushed per document URI. */
+const summaries = new Map<string, SummaryResult | null>();
 
 export async function activate(context: vscode.ExtensionContext): Promise<{ client: () => LanguageClient | undefined }> {
   output = vscode.window.createOutputChannel('EPT Lens', { log: true });
-  status = vscode.window.createStatusBarItem('eptLens.plan', vscode.StatusBarAlignment.Right, 100);
+  status = vscode.languages.createLanguageStatusItem('eptLens.plan', { language: LANGUAGE });
   status.name = 'EPT Lens plan';
-  status.command = 'eptLens.showPlanReport';
+  status.command = { title: 'Show Plan Report', command: 'eptLens.showPlanReport' };
+  status.text = 'EPT: planning…';
   context.subscriptions.push(output, status, vscode.workspace.registerTextDocumentContentProvider(SCHEME, virtualProvider));
 
   const serverModule = context.asAbsolutePath('dist/server.js');
@@ -44,7 +48,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   client = new LanguageClient('eptLens', 'EPT Lens', serverOptions, clientOptions);
   context.subscriptions.push(client);
   client.onDidChangeState((e) => {
-    if (e.newState === State.Running) void updateStatus();
+    if (e.newState !== State.Running) summaries.clear();
+    updateStatus();
   });
 
   const register = (id: string, fn: (...args: any[]) => unknown): void => {
@@ -75,22 +80,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   register('eptLens.planLogFile', planLogFile);
 
   context.subscriptions.push(
-    vscode.window.onDidChangeActiveTextEditor(() => void updateStatus()),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('eptLens')) void updateStatus();
+    vscode.window.onDidChangeActiveTextEditor(() => updateStatus()),
+    vscode.workspace.onDidCloseTextDocument((d) => summaries.delete(d.uri.toString())),
+    client.onNotification(PlanChangedNotification, (p) => {
+      summaries.set(p.uri, p.summary);
+      updateStatus();
     }),
   );
 
   try {
     await client.start();
-    client.onNotification('eptLens/planChanged', (p: { uri: string }) => {
-      if (vscode.window.activeTextEditor?.document.uri.toString() === p.uri) void updateStatus();
-    });
   } catch (e) {
     output.appendLine(`the EPT Lens server did not start: ${e instanceof Error ? e.message : String(e)}`);
     void vscode.window.showErrorMessage('EPT Lens: the language server did not start (see the EPT Lens output).');
   }
-  void updateStatus();
+  updateStatus();
   return { client: () => client };
 }
 
@@ -132,16 +136,18 @@ function cursorLine(doc: vscode.TextDocument): number | undefined {
   return ed && ed.document === doc ? ed.selection.active.line : undefined;
 }
 
-async function requestPlan(format: 'json' | 'md', uriArg?: unknown, mapArg?: unknown): Promise<PlanResult> {
+/** The plan of the map `mapArg`, else the one at the cursor; Markdown without either covers every map. */
+async function requestPlan(format: 'json' | 'md', uriArg?: unknown, mapArg?: unknown): Promise<ExportResult> {
   const doc = await targetDocument(uriArg);
   const c = await ready();
-  const params: PlanParams = { uri: doc.uri.toString(), format };
+  const params: ExportParams = { uri: doc.uri.toString(), format };
   if (typeof mapArg === 'number') params.map = mapArg;
   else {
     const line = cursorLine(doc);
     if (line !== undefined) params.line = line;
+    else params.allMaps = format === 'md';
   }
-  return c.sendRequest<PlanResult>(Requests.plan, params);
+  return c.sendRequest(ExportRequest, params);
 }
 
 /** The plan report (a webview beside the log) for the map under the cursor, or map `mapArg` (code lens). */
@@ -254,7 +260,7 @@ async function decodeCommand(what: 'entry' | 'qualification', value?: unknown, l
   const lv = typeof level === 'number' ? level : parts[1] ? Number(parts[1]) : undefined;
   if (lv !== undefined) params.level = lv;
   const c = await ready();
-  const result = await c.sendRequest<DecodeResult>(Requests.decode, params);
+  const result = await c.sendRequest(DecodeRequest, params);
   await showMarkdown(result.markdown, result.title);
   return result;
 }
@@ -267,7 +273,7 @@ async function goToAddress(address?: unknown, uriArg?: unknown): Promise<FindAdd
     if (a === undefined) return undefined;
   }
   const c = await ready();
-  const r = await c.sendRequest<FindAddressResult>(Requests.findAddress, { uri: doc.uri.toString(), address: a });
+  const r = await c.sendRequest(FindAddressRequest, { uri: doc.uri.toString(), address: a });
   if (r.line === undefined) {
     void vscode.window.showWarningMessage(`EPT Lens: ${r.message}`);
     return r;
@@ -293,7 +299,6 @@ async function restartServer(): Promise<void> {
   if (!client) throw new Error('the language server was never started');
   output.appendLine('restarting the EPT Lens server');
   await client.restart();
-  void updateStatus();
 }
 
 async function planLogFile(uriArg?: unknown): Promise<PlanFileResult | undefined> {
@@ -317,7 +322,7 @@ async function planLogFile(uriArg?: unknown): Promise<PlanFileResult | undefined
         last = pct;
       });
       try {
-        return await c.sendRequest<PlanFileResult>(Requests.planFile, { uri: uri!.toString(), workDoneToken }, token);
+        return await c.sendRequest(PlanFileRequest, { uri: uri!.toString(), workDoneToken }, token);
       } catch (e) {
         if (token.isCancellationRequested) return undefined; // the user cancelled: nothing to report
         throw e;
@@ -331,23 +336,23 @@ async function planLogFile(uriArg?: unknown): Promise<PlanFileResult | undefined
   return result;
 }
 
-async function updateStatus(): Promise<void> {
+/** Shows the active document's summary, as the server last pushed it. */
+function updateStatus(): void {
   const doc = vscode.window.activeTextEditor?.document;
-  if (!doc || doc.languageId !== LANGUAGE || !client || client.state !== State.Running) {
-    status.hide();
+  const s = doc && summaries.get(doc.uri.toString());
+  if (!client || client.state !== State.Running) {
+    status.text = 'EPT: server not running';
+    status.detail = 'EPT Lens: Restart Server';
+    status.severity = vscode.LanguageStatusSeverity.Warning;
     return;
   }
-  try {
-    const s = await client.sendRequest<SummaryResult | null>(Requests.summary, { uri: doc.uri.toString() });
-    if (vscode.window.activeTextEditor?.document !== doc) return;
-    if (!s) {
-      status.hide();
-      return;
-    }
-    status.text = `$(server) ${s.text}`;
-    status.tooltip = s.tooltip;
-    status.show();
-  } catch {
-    status.hide();
+  if (s === undefined) {
+    status.text = 'EPT: planning…';
+    status.detail = undefined;
+    status.severity = vscode.LanguageStatusSeverity.Information;
+    return;
   }
+  status.text = s ? s.text : 'EPT: no memory map';
+  status.detail = s ? s.tooltip.split('\n')[0] : 'HyperPlatform, e820, /proc/iomem or Xen range lines';
+  status.severity = s?.error ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
 }

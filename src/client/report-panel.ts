@@ -6,13 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import {
-  type ExportParams, type ExportResult, REPORT_EXPORT_INFO, type ReportExportFormat, type ReportParams, type ReportResult,
-  ReportRequests, parseReportMessage,
-} from '../server/report/protocol';
+  EXPORT_FORMAT_INFO, type ExportFormat, type ExportParams, ExportRequest, type ExportResult, type ReportParams, ReportRequest, type ReportResult,
+} from '../protocol/requests';
+import { parseReportMessage } from '../protocol/webview';
 
 /** What the panel needs of the language client (LanguageClient satisfies it). */
 export interface ReportClient {
-  sendRequest<R>(method: string, param: any, token?: vscode.CancellationToken): Promise<R>;
+  sendRequest(type: typeof ReportRequest, params: ReportParams): Promise<ReportResult>;
+  sendRequest(type: typeof ExportRequest, params: ExportParams): Promise<ExportResult>;
 }
 
 export const REPORT_VIEW_TYPE = 'eptLens.planReport';
@@ -142,7 +143,7 @@ export class PlanReportPanel implements vscode.Disposable {
       const params: ReportParams = { uri: this.uri.toString(), ...this.where(), nonce: nonce(), cspSource: webview.cspSource };
       try {
         const client = await this.opts.client();
-        const r = await client.sendRequest<ReportResult>(ReportRequests.report, params);
+        const r = await client.sendRequest(ReportRequest, params);
         if (this.disposed || gen !== this.generation) return;
         if (typeof r?.html !== 'string') throw new Error('the server sent no report');
         this.panel.title = typeof r.title === 'string' && r.title ? r.title : this.panel.title;
@@ -197,12 +198,12 @@ export class PlanReportPanel implements vscode.Disposable {
     editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
-  private async export(doc: vscode.TextDocument, format: ReportExportFormat, action: 'save' | 'copy'): Promise<void> {
+  private async export(doc: vscode.TextDocument, format: ExportFormat, action: 'save' | 'copy'): Promise<void> {
     const client = await this.opts.client();
     const params: ExportParams = { uri: doc.uri.toString(), ...this.where(), format };
-    const r = await client.sendRequest<ExportResult>(ReportRequests.export, params);
+    const r = await client.sendRequest(ExportRequest, params);
     if (typeof r?.text !== 'string') throw new Error('the server sent no export');
-    const info = REPORT_EXPORT_INFO[format];
+    const info = EXPORT_FORMAT_INFO[format];
     if (action === 'copy') {
       await vscode.env.clipboard.writeText(r.text);
       vscode.window.setStatusBarMessage(`EPT Lens: plan copied as ${info.label}`, 3000);

@@ -11,15 +11,15 @@ import type { MalformedRecord, MtrrRangeRecord } from './records';
 const LINE = /MTRR Range: Base=0x([0-9A-Fa-f]+) End=0x([0-9A-Fa-f]+) Type=(0x[0-9A-Fa-f]+)\s*$/i;
 
 /** Cheap test for `Type=0xN` or `Type=0xNN` at the end of the line (before trailing blanks). */
-export function endsWithTypeNumber(text: string): boolean {
-  let e = text.length;
+export function endsWithTypeNumber(text: string, end = text.length): boolean {
+  let e = end;
   while (e > 0 && text.charCodeAt(e - 1) === 0x20) e--;
   const x = text.charCodeAt(e - 2) === 0x78 /* x */ ? e - 2 : text.charCodeAt(e - 3) === 0x78 ? e - 3 : -1;
   return x > 5 && text.charCodeAt(x - 1) === 0x30 /* 0 */ && text.charCodeAt(x - 2) === 0x3d /* = */;
 }
 
-export function readGbhvMtrr(text: string, line: number): MtrrRangeRecord | MalformedRecord | undefined {
-  const m = LINE.exec(text);
+export function readGbhvMtrr(text: string, line: number, end = text.length): MtrrRangeRecord | MalformedRecord | undefined {
+  const m = LINE.exec(end === text.length ? text : text.slice(0, end));
   if (!m) return undefined;
   const startAt = m.index + m[0].indexOf('Base=0x') + 7;
   const endAt = m.index + m[0].indexOf('End=0x') + 6;

@@ -21,10 +21,10 @@ const LISTS: Record<string, HvppList> = { 'Physical memory': 'ram', 'Fixed MTRR'
 type HvppRecord = RangeRecord | MalformedRecord | MtrrRangeRecord | MtrrDisabledRecord;
 
 /** Reads one line; `list` is the list a header line before opened. Only lines ending in `)` can be hvpp's. */
-export function readHvpp(text: string, line: number, at: number, list: HvppList): { list: HvppList; record?: HvppRecord } {
-  const tab = text.lastIndexOf('\t');
-  const from = tab >= 0 ? tab + 1 : at;
-  const msg = text.slice(from);
+export function readHvpp(text: string, line: number, at: number, list: HvppList, end = text.length): { list: HvppList; record?: HvppRecord } {
+  const tab = text.lastIndexOf('\t', end - 1);
+  const from = tab >= at ? tab + 1 : at;
+  const msg = text.slice(from, end);
   const h = HEADER.exec(msg);
   if (h) return { list: LISTS[h[1]] };
   if (list === 'none') return { list };

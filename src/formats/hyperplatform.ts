@@ -49,6 +49,9 @@ export function readHyperPlatformRange(text: string, line: number, env: Envelope
   return rec;
 }
 
+/** What may stand between two counts of one claim: `63 4KB-entries and 1 2MB-entry`, `1 4KB-entry, 2 2MB-entries`. */
+const JOIN = /^[\s,;+&]*(?:and|plus)?[\s,;+&]*$/i;
+
 function readAnnotation(text: string, from: number, end: number): Annotation | undefined {
   const tail = text.slice(from, end);
   const trimmed = tail.trimEnd();
@@ -56,14 +59,21 @@ function readAnnotation(text: string, from: number, end: number): Annotation | u
   const body = trimmed.slice(lead);
   if (body.length === 0) return undefined;
   const claimed: Partial<PageCounts> = {};
-  let any = false;
+  let first = -1;
+  let last = -1;
   CLAIM.lastIndex = 0;
+  // The claim is the first run of counts; numbers in a note written after it are not counts.
   for (let m = CLAIM.exec(body); m; m = CLAIM.exec(body)) {
+    if (last >= 0 && !JOIN.test(body.slice(last, m.index))) break;
     const key = m[2].replace(/\s/g, '').toUpperCase().slice(0, 2) as PageSize;
     const n = m[1].toLowerCase().startsWith('0x') ? parseInt(m[1], 16) : parseInt(m[1], 10);
     claimed[key] = (claimed[key] ?? 0) + n;
-    any = true;
+    if (first < 0) first = m.index;
+    // Up to the end of the word (`entries`, `4KB-enties`), not only the matched prefix.
+    last = m.index + m[0].length;
+    while (last < body.length && /[A-Za-z]/.test(body[last])) last++;
   }
-  if (!any) return undefined;
-  return { field: { start: from + lead, end: from + lead + body.length }, text: body, claimed };
+  if (first < 0) return undefined;
+  const at = from + lead;
+  return { field: { start: at, end: at + body.length }, counts: { start: at + first, end: at + last }, text: body, claimed };
 }

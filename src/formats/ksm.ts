@@ -21,11 +21,11 @@ const COUNT = /^\d+ MTRR ranges \((\d+) default type\)/;
 /** ksm prints ends either way; see the header. */
 const endIsExclusive = (hex: string): boolean => /000$/.test(hex);
 
-export function readKsm(text: string, line: number, at: number): RangeRecord | MalformedRecord | MtrrRangeRecord | MtrrDefaultRecord | undefined {
-  const p = PREFIX.exec(at === 0 ? text : text.slice(at));
+export function readKsm(text: string, line: number, at: number, end = text.length): RangeRecord | MalformedRecord | MtrrRangeRecord | MtrrDefaultRecord | undefined {
+  const p = PREFIX.exec(text.slice(at, end));
   if (!p) return undefined;
   const from = at + p[0].length;
-  const msg = text.slice(from);
+  const msg = text.slice(from, end);
   const r = RANGE.exec(msg);
   if (r) {
     const startAt = from + 9;

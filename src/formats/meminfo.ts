@@ -9,7 +9,7 @@ import type { MalformedRecord, RangeRecord } from './records';
 const LINE = /^Physical Memory Range: ([0-9A-Za-z]+) to ([0-9A-Za-z]+)(?: \((\d+) pages)?/;
 
 /** Whether the `Physical Memory Range:` at `key` is MemInfo's `X to Y` rather than HyperPlatform's `X - Y`. */
-export const isMemInfoRange = (text: string, key: number): boolean => / to /.test(text.slice(key + 22, key + 44));
+export const isMemInfoRange = (text: string, key: number): boolean => text.startsWith(' to ', text.indexOf(' ', key + 23));
 
 export function readMemInfo(text: string, line: number, key: number): RangeRecord | MalformedRecord {
   const msg = text.slice(key);

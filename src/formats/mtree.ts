@@ -7,6 +7,7 @@
 // I/O ports, cpu-memory-N copies, device bus-master spaces and `memory-region:` listings are skipped.
 // Which lines are RAM where regions overlap is decided per map (mtree-flatten.ts).
 import { MAX_PHYS_ADDR } from '../planner/types';
+import type { Envelope } from './envelope';
 import type { BoundaryRecord, Field, Problem, RangeRecord } from './records';
 
 export type MtreeSection = 'none' | 'memory' | 'other' | 'flat' | 'flat-memory' | 'flat-view';
@@ -15,10 +16,11 @@ const REGION = /^([0-9a-fA-F]{1,16})-([0-9a-fA-F]{1,16}) \(prio (-?\d+), ([^)]+)
 const ALIAS = /^alias (\S+) @(\S+)/;
 
 /** Reads one line; `section` is the part of the dump the lines before opened. */
-export function readMtree(text: string, line: number, at: number, section: MtreeSection): { section: MtreeSection; record?: RangeRecord | BoundaryRecord } {
+export function readMtree(text: string, line: number, env: Envelope, section: MtreeSection): { section: MtreeSection; record?: RangeRecord | BoundaryRecord } {
+  const { at, end } = env;
   const c = text.charCodeAt(at);
   if (c === 0x61 /* a */ && text.startsWith('address-space: ', at)) {
-    const name = text.slice(at + 15).trim();
+    const name = text.slice(at + 15, end).trim();
     return name === 'memory'
       ? { section: 'memory', record: { kind: 'boundary', line, reason: 'QEMU info mtree: address-space: memory' } }
       : { section: 'other' };
@@ -35,11 +37,12 @@ export function readMtree(text: string, line: number, at: number, section: Mtree
     return { section: 'none' };
   }
   if (section === 'none') return { section };
-  const msg = at === 0 ? text : text.slice(at);
+  const msg = text.slice(at, end);
   const m = REGION.exec(msg);
   if (!m) return { section: 'none' };
   if (section === 'other') return { section };
-  return { section, record: region(m, line, at, section === 'flat-view' ? 0 : Math.max(0, (at >> 1) - 1)) };
+  // Two blanks per level after the envelope (`> ` quoting, a dmesg time): `system` is at level 1.
+  return { section, record: region(m, line, at, section === 'flat-view' ? 0 : Math.max(0, ((at - env.indent) >> 1) - 1)) };
 }
 
 /** Addresses past 2^52 don't exist physically: QEMU's containers reach 2^64 - 1, the map stops at 2^52. */

@@ -15,11 +15,11 @@ export type CleanupList = 'none' | 'original' | 'new';
 const REG = /^reg (\d+), base: (\d+)([KMG])B, range: (\d+)([KMG])B, type (\S+)\s*$/;
 const UNIT: Record<string, number> = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 };
 
-export function readMtrrCleanup(text: string, line: number, at: number, list: CleanupList): { list: CleanupList; record?: MtrrRangeRecord | MalformedRecord } {
+export function readMtrrCleanup(text: string, line: number, at: number, list: CleanupList, end = text.length): { list: CleanupList; record?: MtrrRangeRecord | MalformedRecord } {
   if (text.startsWith('original variable MTRRs', at)) return { list: 'original' };
   if (text.startsWith('New variable MTRRs', at)) return { list: 'new' };
   if (list === 'none' || !text.startsWith('reg ', at)) return { list: 'none' };
-  const m = REG.exec(at === 0 ? text : text.slice(at));
+  const m = REG.exec(text.slice(at, end));
   if (!m) return { list: 'none' };
   const base = Number(m[2]) * UNIT[m[3]];
   const size = Number(m[4]) * UNIT[m[5]];

@@ -35,6 +35,8 @@ export const FORMAT_NAMES: Readonly<Record<MapFormat, string>> = {
 /** A hand-written note after a HyperPlatform range line, claiming counts for the gap before it. */
 export interface Annotation {
   field: Field;
+  /** Just the counts (`63 4KB-entries and 1 2MB-entry`): what a fix rewrites, leaving the rest of the note. */
+  counts: Field;
   text: string;
   claimed: Partial<PageCounts>;
 }

@@ -6,7 +6,7 @@
 import { endsWithTypeNumber, readGbhvMtrr } from './gbhv';
 import { HvppList, readHvpp } from './hvpp';
 import { readE820 } from './e820';
-import { newEnvelope, readEnvelope } from './envelope';
+import { Envelope, newEnvelope, readEnvelope } from './envelope';
 import { PHYSICAL_MEMORY_RANGE, readHyperPlatformRange } from './hyperplatform';
 import { readIomem } from './iomem';
 import { readKsm } from './ksm';
@@ -117,35 +117,6 @@ function readAny(text: string, line: number, state: ScanState): MapRecord | unde
   }
   const { at } = env;
   const c = text.charCodeAt(at);
-  const last = text.charCodeAt(text.length - 1);
-  if (state.hvpp !== 'none' || last === 0x29 /* ) */) {
-    const h = readHvpp(text, line, at, state.hvpp);
-    state.hvpp = h.list;
-    if (h.record) return h.record;
-  }
-  if (state.mtree !== 'none' || c === 0x61 /* a */ || c === 0x6d /* m */ || c === 0x46 /* F */) {
-    const q = readMtree(text, line, at, state.mtree);
-    state.mtree = q.section;
-    if (q.record) return q.record;
-  }
-  if (state.cleanup !== 'none' || c === 0x72 /* r */ || c === 0x6f /* o */ || c === 0x4e /* N */) {
-    const k = readMtrrCleanup(text, line, at, state.cleanup);
-    state.cleanup = k.list;
-    if (k.record) return k.record;
-  }
-  if (state.memmap || c === 0x2f /* / */) {
-    const s = readSysfsMemmap(text, line, at, state.memmap);
-    state.memmap = s.pending;
-    if (s.record) return s.record;
-  }
-  if (c === 0x6b /* k */ && text.startsWith('ksm: ', at)) {
-    const k = readKsm(text, line, at);
-    if (k) return k;
-  }
-  if (endsWithTypeNumber(text)) {
-    const g = readGbhvMtrr(text, line);
-    if (g) return g;
-  }
   if (c === 0x42 /* B */ || c === 0x65 /* e */ || c === 0x4c /* L */ || c === 0x58 /* X */) {
     const e = readE820(text, line, env);
     if (e) return e;
@@ -158,7 +129,94 @@ function readAny(text: string, line: number, state: ScanState): MapRecord | unde
     const x = readXen(text, line, env);
     if (x) return x;
   }
-  return at === env.indent && c === 0x72 /* r */ ? readProcMtrr(text, line, at, env.end) : undefined;
+  if (at === env.indent && c === 0x72 /* r */) {
+    const p = readProcMtrr(text, line, at, env.end);
+    if (p) return p;
+  }
+  if ((c < 128 && LISTED_FIRST[c] === 1) || state.hvpp !== 'none' || state.mtree !== 'none' || state.cleanup !== 'none' || state.memmap || text.charCodeAt(env.end - 1) === 0x29 /* ) */) {
+    return readListed(text, line, env, c, state);
+  }
+  return undefined;
+}
+
+/** First characters of the messages readListed can use when no list is open (a table beats a chain of compares). */
+const LISTED_FIRST = new Uint8Array(128);
+for (const ch of 'amFoN/k[(M') LISTED_FIRST[ch.charCodeAt(0)] = 1;
+
+/**
+ * Whether a line can be one of hvpp's: an entry ends in ` kb)`, a header in `ranges (N)`. Seven
+ * lines in a hundred of a mixed log end in `)`; these few char codes reject them.
+ */
+function mayBeHvpp(text: string, n: number): boolean {
+  if (text.charCodeAt(n - 1) !== 0x29 /* ) */) return false;
+  if (text.charCodeAt(n - 2) === 0x62 /* b */) return text.charCodeAt(n - 3) === 0x6b /* k */;
+  let i = n - 2;
+  while (i > n - 7 && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i--;
+  return i < n - 2 && text.charCodeAt(i) === 0x28 /* ( */ && text.charCodeAt(i - 2) === 0x73 /* s */;
+}
+
+/** The lines that open a part of a QEMU `info mtree` dump. */
+const mayOpenMtree = (text: string, at: number, c: number): boolean =>
+  (c === 0x61 /* a */ && text.startsWith('address-space: ', at)) ||
+  (c === 0x6d /* m */ && text.startsWith('memory-region: ', at)) ||
+  (c === 0x46 /* F */ && text.startsWith('FlatView #', at));
+
+/**
+ * The sources that come after the ones above (none of their lines can be one of theirs): QEMU
+ * mtree, /sys/firmware/memmap, and the hypervisors' and mtrr_cleanup's lists. Apart from the
+ * lists a header line opened, each is gated by a few char codes.
+ */
+function readListed(text: string, line: number, env: Envelope, c: number, state: ScanState): MapRecord | undefined {
+  const { at, end } = env;
+  if (state.hvpp !== 'none' || state.mtree !== 'none' || state.cleanup !== 'none' || state.memmap) return readInList(text, line, env, c, state);
+  switch (c) {
+    case 0x61 /* a */:
+    case 0x6d /* m */:
+    case 0x46 /* F */:
+      return mayOpenMtree(text, at, c) ? readInList(text, line, env, c, state) : undefined;
+    case 0x6f /* o */:
+    case 0x4e /* N */:
+      return text.startsWith('original variable MTRRs', at) || text.startsWith('New variable MTRRs', at) ? readInList(text, line, env, c, state) : undefined;
+    case 0x2f /* / */:
+      return text.startsWith('/sys/firmware/memmap/', at) ? readInList(text, line, env, c, state) : undefined;
+    case 0x6b /* k */:
+      return text.startsWith('ksm: ', at) ? readKsm(text, line, at, end) : undefined;
+    // gbhv prints `[DEBUG] …`, HyperDbg `(07:04:24.042 - core : 3 …) … | …`; or the bare message.
+    case 0x5b /* [ */:
+    case 0x28 /* ( */:
+    case 0x4d /* M */:
+      if (endsWithTypeNumber(text, end)) return readGbhvMtrr(text, line, end);
+      break;
+    default:
+      break;
+  }
+  return mayBeHvpp(text, end) ? readInList(text, line, env, c, state) : undefined;
+}
+
+/** A line of a list a header opened, or one that may open one. */
+function readInList(text: string, line: number, env: Envelope, c: number, state: ScanState): MapRecord | undefined {
+  const { at, end } = env;
+  if (state.hvpp !== 'none' || mayBeHvpp(text, end)) {
+    const h = readHvpp(text, line, at, state.hvpp, end);
+    state.hvpp = h.list;
+    if (h.record) return h.record;
+  }
+  if (state.mtree !== 'none' || mayOpenMtree(text, at, c)) {
+    const q = readMtree(text, line, env, state.mtree);
+    state.mtree = q.section;
+    if (q.record) return q.record;
+  }
+  if (state.cleanup !== 'none' || c === 0x6f /* o */ || c === 0x4e /* N */) {
+    const k = readMtrrCleanup(text, line, at, state.cleanup, end);
+    state.cleanup = k.list;
+    if (k.record) return k.record;
+  }
+  if (state.memmap || c === 0x2f /* / */) {
+    const s = readSysfsMemmap(text, line, at, state.memmap, end);
+    state.memmap = s.pending;
+    if (s.record) return s.record;
+  }
+  return undefined;
 }
 
 /** Splits on CRLF, LF and lone CR, as editors do. */

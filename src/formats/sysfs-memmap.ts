@@ -26,9 +26,10 @@ export function readSysfsMemmap(
   line: number,
   at: number,
   pending: MemmapEntry | undefined,
+  end = text.length,
 ): { pending?: MemmapEntry; record?: RangeRecord | MalformedRecord } {
   if (!text.startsWith(KEY, at)) return { pending: undefined, record: pending && incomplete(pending, line - 1) };
-  const m = LINE.exec(at === 0 ? text : text.slice(at));
+  const m = LINE.exec(text.slice(at, end));
   if (!m) return { pending, record: undefined };
   const valueAt = at + m[0].length - m[3].length;
   const value = m[2] === 'type' ? m[3].trimEnd() : m[3].trim();

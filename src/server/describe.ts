@@ -4,7 +4,14 @@ import { eptIndices } from '../planner/decode/ept-indices';
 import type { ExitQualification } from '../planner/decode/exit-qualification';
 import type { Gap, PageCounts, PageSize, Plan, Span, TypedLeafRun } from '../planner';
 import { formatCount, formatSize, hex, leafAt } from '../planner';
-import type { MapPlan } from './analysis';
+import type { MapPlan } from '../analysis';
+
+/**
+ * Text from the log as plain text inside Markdown: every character Markdown could read as syntax
+ * (links, images, emphasis, code, HTML) is escaped, line breaks become spaces. A type name such as
+ * `![x](https://…)` shows as written and loads nothing (escaping `:` also keeps URLs from being auto-linked).
+ */
+export const plainText = (s: string): string => s.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>~&:/]/g, (c) => `\\${c}`);
 
 /** VS Code cuts inlay hint labels at 43 characters by default. */
 export const MAX_HINT = 43;
@@ -151,10 +158,7 @@ export function accessShort(q: ExitQualification): string {
   return `${kinds} · ${perms}`;
 }
 
-/** The RAM line numbers of a map plan's RAM range. */
-export function ramLineOf(mp: MapPlan, ramIndex: number): number | undefined {
-  return mp.plan?.ram[ramIndex]?.inputs.find((i) => i.line !== undefined)?.line;
-}
+export { gapLines, ramLineOf, type GapLines } from '../analysis';
 
 /** True when this range line is the first (lowest) input of its merged RAM range. */
 export function isFirstInput(mp: MapPlan, r: RangeRecord): boolean {
@@ -163,48 +167,3 @@ export function isFirstInput(mp: MapPlan, r: RangeRecord): boolean {
   return mp.plan.ram[idx].inputs[0]?.line === r.line;
 }
 
-export interface GapLines {
-  /** Indexed like plan.gaps: the gap's line, -1 for none. */
-  line: Int32Array;
-  /** Gap indices in line order. */
-  byLine: Int32Array;
-}
-
-const anchors = new WeakMap<MapPlan, { map: MapPlan['map']; lines: GapLines }>();
-
-/**
- * The line each gap of a plan belongs to (indexed like plan.gaps, -1 for none): the first listed
- * non-RAM range inside it (an e820 `reserved`, an iomem `PCI Bus` line: the hole itself), else
- * the RAM line right after it (where HyperPlatform annotations sit), else, for the tail, the last
- * RAM line. One rule for hints, outline, Go to Address and the report. n log n in the ranges.
- */
-export function gapLines(mp: MapPlan): GapLines {
-  const cached = anchors.get(mp);
-  if (cached && cached.map === mp.map) return cached.lines;
-  const gaps = mp.plan?.gaps ?? [];
-  const lines = new Int32Array(gaps.length).fill(-1);
-  const holes = mp.map.ranges
-    .filter((r) => !r.ram && r.depth === 0 && r.end > r.start && !r.problems.some((p) => p.severity === 'error'))
-    .sort((a, b) => a.start - b.start || a.line - b.line);
-  const order = gaps.map((_, i) => i).sort((a, b) => gaps[a].start - gaps[b].start);
-  let h = 0;
-  let lastRam: number | undefined;
-  for (const r of mp.plan?.ram ?? []) for (const i of r.inputs) if (i.line !== undefined && (lastRam === undefined || i.line > lastRam)) lastRam = i.line;
-  for (const gi of order) {
-    const g = gaps[gi];
-    while (h < holes.length && holes[h].end <= g.start) h++;
-    // Ranges that start inside the gap, earliest first; among equal starts the earliest line.
-    let best: RangeRecord | undefined;
-    for (let k = h; k < holes.length && holes[k].start < g.end; k++) {
-      if (holes[k].end > g.start && (!best || holes[k].line < best.line)) best = holes[k];
-      if (best && holes[k].start > best.start) break;
-    }
-    if (best) lines[gi] = best.line;
-    else if (g.before !== undefined) lines[gi] = ramLineOf(mp, g.before) ?? -1;
-    else lines[gi] = lastRam ?? -1;
-  }
-  const byLine = Int32Array.from(gaps.map((_, i) => i).sort((a, b) => lines[a] - lines[b] || a - b));
-  const out = { line: lines, byLine };
-  anchors.set(mp, { map: mp.map, lines: out });
-  return out;
-}

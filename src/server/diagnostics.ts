@@ -1,11 +1,12 @@
 // Diagnostics: problems the readers found on lines, whole-map checks (overlaps, unsorted), and what
 // the plan shows (RAM past the limit, hand annotations that disagree with the plan, MTRR conflicts,
 // 1G pages the CPU setting forbids). Capped at eptLens.maxDiagnostics.
-import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
+import { Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserver';
 import type { Field, RangeRecord, Severity } from '../formats';
 import { checkMapRanges, ramInputs } from '../formats';
-import { PageCounts, formatCount, formatSize, hex, planMemoryMap } from '../planner';
-import type { Analysis, MapPlan } from './analysis';
+import { type MapPlan, planOptions } from '../analysis';
+import { PageCounts, formatCount, formatSize, hex, planMemoryMap, tableTotal } from '../planner';
+import type { DocAnalysis as Analysis, DocumentModel } from './model';
 import { isFirstInput, pagesShort, rangeText } from './describe';
 import type { Settings } from './settings';
 
@@ -26,9 +27,11 @@ export const DIAGNOSTIC_CODES = {
 /** Our diagnostics always carry plain-text messages (LSP 3.18 also allows Markdown). */
 export type EptDiagnostic = Diagnostic & { message: string };
 
-/** What the quick fix for an annotation mismatch writes (kept in the diagnostic's data). */
+/** What the quick fix for an annotation mismatch writes (kept in the diagnostic's data): the counts only, at the version they were computed for. */
 export interface AnnotationFixData {
   newText: string;
+  range: Range;
+  version: number;
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -39,13 +42,12 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 
 const at = (line: number, f: Field) => ({ start: { line, character: f.start }, end: { line, character: f.end } });
 
-/** `97 4KB-entries and 1 2MB-entry (for 0x9f000 - 0x100000)`: the counts written back in the log's own style. */
-export function annotationText(pages: PageCounts, gap?: { start: number; end: number }): string {
+/** `97 4KB-entries and 1 2MB-entry`: the counts written back in the log's own style. */
+export function annotationText(pages: PageCounts): string {
   const parts: string[] = [];
   const unit = { '4K': '4KB', '2M': '2MB', '1G': '1GB' } as const;
   for (const s of ['4K', '2M', '1G'] as const) if (pages[s]) parts.push(`${pages[s]} ${unit[s]}-${pages[s] === 1 ? 'entry' : 'entries'}`);
-  if (!parts.length) return '.. no gap';
-  return `.. ${parts.join(' and ')}${gap ? ` (for ${hex(gap.start)} - ${hex(gap.end)})` : ''}`;
+  return parts.length ? parts.join(' and ') : '0 4KB-entries';
 }
 
 export function computeDiagnostics(analysis: Analysis, settings: Settings, isCancelled: () => boolean = () => false): EptDiagnostic[] {
@@ -73,18 +75,18 @@ export function computeDiagnostics(analysis: Analysis, settings: Settings, isCan
   }
   // 2. What MTRR dumps could not tell (no default type in /proc/mtrr, no fixed ranges).
   for (const d of doc.dumps) {
-    for (const n of d.notes) push({ range: lineRange(model.lines, d.firstLine), severity: DiagnosticSeverity.Information, code: DIAGNOSTIC_CODES.mtrrNote, message: n });
+    for (const n of d.notes) push({ range: lineRange(model, d.firstLine), severity: DiagnosticSeverity.Information, code: DIAGNOSTIC_CODES.mtrrNote, message: n });
   }
   // 3. Per map.
   for (const map of doc.maps) {
     if (isCancelled()) break;
-    for (const n of map.notes) push({ range: lineRange(model.lines, n.line), severity: SEVERITY[n.severity], code: n.code, message: n.message });
+    for (const n of map.notes) push({ range: lineRange(model, n.line), severity: SEVERITY[n.severity], code: n.code, message: n.message });
     for (const p of checkMapRanges(map)) {
       if (!push({ range: at(p.line, p.field), severity: SEVERITY[p.severity], code: p.code, message: p.message })) break;
     }
     const mp = analysis.planFor(map, settings);
     if (!mp.plan) {
-      push({ range: lineRange(model.lines, map.firstLine), severity: DiagnosticSeverity.Error, code: DIAGNOSTIC_CODES.planError, message: `cannot plan this map: ${mp.error}` });
+      push({ range: lineRange(model, map.firstLine), severity: DiagnosticSeverity.Error, code: DIAGNOSTIC_CODES.planError, message: `cannot plan this map: ${mp.error}` });
       continue;
     }
     planDiagnostics(analysis, settings, mp, push);
@@ -101,9 +103,9 @@ export function computeDiagnostics(analysis: Analysis, settings: Settings, isCan
   return out;
 }
 
-function lineRange(lines: readonly string[], line: number) {
-  const l = Math.max(0, Math.min(line, lines.length - 1));
-  return { start: { line: l, character: 0 }, end: { line: l, character: lines[l]?.length ?? 0 } };
+function lineRange(model: DocumentModel, line: number) {
+  const l = Math.max(0, Math.min(line, model.lineCount - 1));
+  return { start: { line: l, character: 0 }, end: { line: l, character: model.lineAt(l).length } };
 }
 
 function rangeField(r: RangeRecord): Field {
@@ -113,7 +115,6 @@ function rangeField(r: RangeRecord): Field {
 function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, push: (d: EptDiagnostic) => boolean): void {
   const plan = mp.plan!;
   const map = mp.map;
-  const lines = analysis.model.lines;
   // RAM past the limit.
   if (plan.beyondLimit.length) {
     for (const r of map.ranges) {
@@ -139,7 +140,7 @@ function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, pu
     const message = gap
       ? `claims ${pagesShort(claimed)}; the gap ${rangeText(gap.start, gap.end)} needs ${pagesShort(planned)}`
       : `claims ${pagesShort(claimed)}; there is no gap before this range`;
-    const data: AnnotationFixData = { newText: annotationText(planned, gap) };
+    const data: AnnotationFixData = { newText: annotationText(planned), range: at(r.line, r.annotation.counts), version: analysis.model.version };
     if (!push({ range: at(r.line, r.annotation.field), severity: DiagnosticSeverity.Warning, code: DIAGNOSTIC_CODES.annotationMismatch, message, data })) return;
   }
   // MTRR conflicts: on the variable-range lines involved.
@@ -149,7 +150,7 @@ function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, pu
       const regs = dump.records.filter((x) => x.kind === 'mtrr-variable' && c.registers.includes(x.index));
       const line = regs[0]?.line ?? dump.firstLine;
       if (!push({
-        range: lineRange(lines, line),
+        range: lineRange(analysis.model, line),
         severity: DiagnosticSeverity.Warning,
         code: DIAGNOSTIC_CODES.mtrrConflict,
         message: `MTRRs ${c.registers.join(', ')} overlap at ${rangeText(c.start, c.end)} with types ${c.types.join(' and ')}: the SDM leaves the result undefined; planned as UC`,
@@ -158,7 +159,7 @@ function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, pu
     for (const index of plan.mtrrTruncated) {
       const reg = dump.records.find((x) => x.kind === 'mtrr-variable' && x.index === index);
       if (!push({
-        range: lineRange(lines, reg?.line ?? dump.firstLine),
+        range: lineRange(analysis.model, reg?.line ?? dump.firstLine),
         severity: DiagnosticSeverity.Warning,
         code: DIAGNOSTIC_CODES.mtrrTruncated,
         message: `MTRR ${index} has a non-contiguous mask that matches too many blocks; only the first ones are used`,
@@ -167,22 +168,18 @@ function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, pu
   }
   // 1G pages would help but the CPU setting forbids them.
   if (settings.maxPage !== '1G') {
-    const with1G = planMemoryMap(
-      ramInputs(map),
-      { limit: settings.limit, maxPage: '1G', ramPage: settings.ramPage, mtrr: mp.mtrrApplied ? map.mtrr?.state : undefined },
-    );
+    const with1G = planMemoryMap(ramInputs(map), planOptions({ ...settings, maxPage: '1G' }, map.mtrr?.state));
     const g1 = with1G.totals.mmio['1G'] + with1G.totals.ram['1G'];
     if (g1 > 0) {
       const leaves = (p: typeof plan) => p.comparison.plan.leaves;
-      const tables = (p: typeof plan) => p.tables.pml4 + p.tables.pdpt + p.tables.pd + p.tables.pt;
       // A Hint (dots under the start, listed in Problems), not a squiggle over a line the user can't fix.
       push({
-        range: lineRange(lines, map.firstLine),
+        range: lineRange(analysis.model, map.firstLine),
         severity: DiagnosticSeverity.Hint,
         code: DIAGNOSTIC_CODES.needs1G,
         message:
           `eptLens.maxPage is ${settings.maxPage}: with 1 GiB pages this map would use ${formatCount(g1)}×1G, ` +
-          `${formatCount(leaves(plan) - leaves(with1G))} fewer leaves and ${formatCount(tables(plan) - tables(with1G))} fewer tables ` +
+          `${formatCount(leaves(plan) - leaves(with1G))} fewer leaves and ${formatCount(tableTotal(plan.tables) - tableTotal(with1G.tables))} fewer tables ` +
           `(${formatSize(plan.bytes)} → ${formatSize(with1G.bytes)})`,
       });
     }

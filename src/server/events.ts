@@ -6,7 +6,8 @@ import { exitReason } from '../planner/decode/exit-reasons';
 import { DecodedQualification, decodeEptViolationQualification, decodeQualification, qualificationMarkdown } from '../planner/decode/qualifications';
 import { eptIndices } from '../planner/decode/ept-indices';
 import { hex } from '../planner';
-import type { Analysis, MapPlan } from './analysis';
+import type { MapPlan } from '../analysis';
+import type { DocAnalysis as Analysis } from './model';
 import { addressMarkdown, landingShort, ramLineOf } from './describe';
 import type { Settings } from './settings';
 

@@ -6,7 +6,8 @@ import type { InlayHint, MarkupContent, Range } from 'vscode-languageserver';
 import type { MemoryMap, RangeRecord } from '../formats';
 import { parseEventLine } from '../formats/events';
 import { formatSize, hex } from '../planner';
-import type { Analysis, MapPlan } from './analysis';
+import type { MapPlan } from '../analysis';
+import type { DocAnalysis as Analysis } from './model';
 import { fitLine, gapLabel, gapLines, isFirstInput, markdown, ramLineOf, rangeText, spanBreakdown } from './describe';
 import { eventAnchor, eventLabel, eventMarkdown } from './events';
 import type { Settings } from './settings';
@@ -103,7 +104,7 @@ export function inlayHints(
   for (let line = from; line <= eventEnd; line++) {
     if ((line & 0xfff) === 0 && isCancelled()) break;
     if (recordLines.has(line)) continue;
-    const text = model.lines[line];
+    const text = model.lineAt(line);
     if (text.length > 4096) continue;
     const ev = parseEventLine(text, line);
     if (!ev) continue;
@@ -133,7 +134,7 @@ export function inlayHints(
 /** Right after a range line's end address (the text after it is type names and notes). */
 function anchorOf(analysis: Analysis, line: number): number {
   const rec = analysis.model.recordAt(line);
-  return rec?.kind === 'range' ? rec.fields.end.end : analysis.model.lines[line].length;
+  return rec?.kind === 'range' ? rec.fields.end.end : analysis.model.lineAt(line).length;
 }
 
 const tooltipSettings = (mp: MapPlan): string =>
@@ -145,7 +146,7 @@ export function hintTooltip(analysis: Analysis, settings: Settings, data: HintDa
   if (data.line < 0 || data.line >= model.lineCount) return undefined;
   const lines: string[] = [];
   if (data.kind === 'event') {
-    const ev = parseEventLine(model.lines[data.line], data.line);
+    const ev = parseEventLine(model.lineAt(data.line), data.line);
     if (!ev) return undefined;
     lines.push(...eventMarkdown(analysis, settings, ev));
   } else {

@@ -8,8 +8,9 @@ import { EptLevel, decodeEptEntry, describeEptEntry } from '../planner/decode/ep
 import { decodeEptViolationQualification, qualificationMarkdown } from '../planner/decode/qualifications';
 import { describeMemoryType, memoryTypeNumber, parseMemoryTypeWord } from '../planner/decode/memory-types';
 import { MemoryType, formatSize, hex, leafAt, variableRangeBlocks } from '../planner';
-import type { Analysis, MapPlan } from './analysis';
-import { addressMarkdown, isFirstInput, markdown, pagesShort, ramLineOf, rangeText, spanBreakdown } from './describe';
+import type { MapPlan } from '../analysis';
+import type { DocAnalysis as Analysis } from './model';
+import { addressMarkdown, isFirstInput, markdown, pagesShort, ramLineOf, rangeText, spanBreakdown, plainText } from './describe';
 import { eventMarkdown, exitQualification, exitReasonMarkdown } from './events';
 import type { Settings } from './settings';
 
@@ -23,7 +24,7 @@ const hoverOf = (line: number, f: Span, lines: string[]): Hover => ({
 export function hover(analysis: Analysis, settings: Settings, pos: Position): Hover | null {
   const model = analysis.model;
   if (pos.line < 0 || pos.line >= model.lineCount) return null;
-  const text = model.lines[pos.line];
+  const text = model.lineAt(pos.line);
   if (text.length > 4096) return null;
   const ch = pos.character;
   const rec = model.recordAt(pos.line);
@@ -84,7 +85,7 @@ function recordHover(analysis: Analysis, settings: Settings, rec: MapRecord, ch:
       return hoverOf(line, rec.field, ['**MTRR default type** (IA32_MTRR_DEF_TYPE bits 7:0): memory no range covers gets this type', '', ...typeLines(rec.type)]);
     case 'malformed': {
       const p = rec.problems.find((x) => inside(x.field, ch));
-      return p ? hoverOf(line, p.field, [`**Not usable**: ${p.message}`]) : null;
+      return p ? hoverOf(line, p.field, [`**Not usable**: ${plainText(p.message)}`]) : null;
     }
     default:
       return null;
@@ -100,9 +101,9 @@ function printedValue(text: string, f: Field, fallback: number): number {
 export function rangeLines(mp: MapPlan | undefined, r: RangeRecord): string[] {
   const out: string[] = [];
   const size = formatSize(Math.max(0, r.end - r.start));
-  out.push(`#### ${r.ram ? 'RAM' : r.typeName.replace(/[`*_#<>[\]]/g, '')} range \`${rangeText(r.start, r.end)}\``, '', `${size}, from ${FORMAT_NAMES[r.format]}`);
+  out.push(`#### ${r.ram ? 'RAM' : plainText(r.typeName)} range \`${rangeText(r.start, r.end)}\``, '', `${size}, from ${FORMAT_NAMES[r.format]}`);
   if (r.problems.length) out.push('');
-  for (const p of r.problems) out.push(`- ${p.severity}: ${p.message}`);
+  for (const p of r.problems) out.push(`- ${p.severity}: ${plainText(p.message)}`);
   const plan = mp?.plan;
   if (!plan) {
     if (mp?.error) out.push('', `No plan: ${mp.error}`);

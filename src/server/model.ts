@@ -2,6 +2,7 @@
 // line and the scan state each line starts in, so an edit re-scans only the changed lines (plus the
 // following ones while the MTRR-block state differs from before). Maps are regrouped lazily from
 // the (few) records. Pure: no LSP connection, testable in plain Node.
+import type { Analysis } from '../analysis';
 import { MapDocument, MapRecord, ScanState, groupMaps, newScanState, scanLine, splitLines } from '../formats';
 
 export interface Position {
@@ -160,59 +161,8 @@ class LineStore {
   }
 }
 
-const isIndex = (k: string | symbol): boolean => {
-  if (typeof k !== 'string' || k.length === 0) return false;
-  const c = k.charCodeAt(0);
-  if (c < 48 || c > 57) return false;
-  const i = +k;
-  return Number.isInteger(i) && String(i) === k;
-};
-
-/**
- * A read-only array view of the lines (`model.lines[i]`, `.length`, the array methods), each line
- * cut from the store when read.
- */
-function linesView(store: LineStore, target: string[]): string[] {
-  return new Proxy(target, {
-    get(t, k, receiver) {
-      if (k === 'length') return store.length;
-      if (isIndex(k)) {
-        const i = Number(k);
-        return i < store.length ? store.at(i) : undefined;
-      }
-      return Reflect.get(t, k, receiver);
-    },
-    has(t, k) {
-      if (isIndex(k)) return Number(k) < store.length;
-      return Reflect.has(t, k);
-    },
-    ownKeys() {
-      const keys: string[] = [];
-      for (let i = 0; i < store.length; i++) keys.push(String(i));
-      keys.push('length');
-      return keys;
-    },
-    getOwnPropertyDescriptor(t, k) {
-      if (isIndex(k)) return Number(k) < store.length ? { value: store.at(Number(k)), writable: false, enumerable: true, configurable: true } : undefined;
-      if (k === 'length') t.length = store.length;
-      return Reflect.getOwnPropertyDescriptor(t, k);
-    },
-    set() {
-      return false;
-    },
-    defineProperty() {
-      return false;
-    },
-    deleteProperty() {
-      return false;
-    },
-  });
-}
-
 export class DocumentModel {
   private store = new LineStore();
-  /** The lines, as a read-only array view (each line is cut from the text when read). */
-  readonly lines: string[] = linesView(this.store, []);
   /** Scan result per line (undefined: nothing recognised, or not scanned yet). */
   private recs: (MapRecord | undefined)[] = [];
   /** Scan state each line starts in. */
@@ -237,9 +187,9 @@ export class DocumentModel {
     return this.store.length;
   }
 
-  /** The text of one line. */
+  /** The text of one line (each line is cut from the text when read); '' past the end. */
   lineAt(line: number): string {
-    return this.store.at(line);
+    return line >= 0 && line < this.store.length ? this.store.at(line) : '';
   }
 
   get complete(): boolean {
@@ -440,3 +390,6 @@ function splice<T>(arr: T[], start: number, removeCount: number, items: T[]): T[
 function clamp(n: number, lo: number, hi: number): number {
   return n < lo ? lo : n > hi ? hi : n;
 }
+
+/** The analysis of an open document. */
+export type DocAnalysis = Analysis<DocumentModel>;

@@ -1,6 +1,7 @@
 // EPT Lens settings as the server uses them: raw values from `workspace/configuration`
-// (section `eptLens`, scoped to the document) turned into planner options. Pure.
-import { PageSize, parsePageSize, parseSize } from '../planner';
+// (section `eptLens`, scoped to the document) turned into plan settings. Pure.
+import { DEFAULT_LIMIT_TEXT, DEFAULT_PLAN_SETTINGS, type PlanSettings, parseLimit } from '../analysis';
+import { PageSize, parsePageSize } from '../planner';
 
 export interface RawSettings {
   limit?: unknown;
@@ -11,13 +12,9 @@ export interface RawSettings {
   maxDiagnostics?: unknown;
 }
 
-export interface Settings {
-  limit: number;
+export interface Settings extends PlanSettings {
   /** The limit as the user wrote it, for messages. */
   limitText: string;
-  maxPage: PageSize;
-  ramPage: PageSize;
-  mmioMemoryType: 'mtrr' | 'uc';
   inlayHints: boolean;
   maxDiagnostics: number;
   /** Settings that could not be used, with what was used instead. */
@@ -25,11 +22,8 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = Object.freeze({
-  limit: 512 * 2 ** 30,
-  limitText: '512G',
-  maxPage: '1G',
-  ramPage: '4K',
-  mmioMemoryType: 'mtrr',
+  ...DEFAULT_PLAN_SETTINGS,
+  limitText: DEFAULT_LIMIT_TEXT,
   inlayHints: true,
   maxDiagnostics: 1000,
   problems: [],
@@ -41,29 +35,27 @@ export function resolveSettings(raw: RawSettings | null | undefined): Settings {
   const s: Settings = { ...DEFAULT_SETTINGS, problems: [] };
   if (r.limit !== undefined && r.limit !== null && r.limit !== '') {
     const text = String(r.limit);
-    const n = parseSize(text);
-    if (n === undefined || n <= 0 || n % 4096 !== 0 || n > 2 ** 52) {
-      s.problems.push(`eptLens.limit '${text}' is not a positive multiple of 4 KiB up to 2^52: 512G used`);
+    const n = parseLimit(text);
+    if (n === undefined) {
+      s.problems.push(`eptLens.limit '${text}' is not a positive multiple of 4 KiB up to 2^52: ${DEFAULT_LIMIT_TEXT} used`);
     } else {
       s.limit = n;
       s.limitText = text.trim();
     }
   }
-  const page = (v: unknown, name: string, dflt: PageSize): PageSize => {
+  const page = (v: unknown, name: 'maxPage' | 'ramPage'): PageSize => {
+    const dflt = DEFAULT_PLAN_SETTINGS[name];
     if (v === undefined || v === null || v === '') return dflt;
     const p = parsePageSize(String(v));
     if (!p) s.problems.push(`eptLens.${name} '${String(v)}' is not 4K, 2M or 1G: ${dflt} used`);
     return p ?? dflt;
   };
-  s.maxPage = page(r.maxPage, 'maxPage', '1G');
-  s.ramPage = page(r.ramPage, 'ramPage', '4K');
-  if (r.mmioMemoryType === 'uc' || r.mmioMemoryType === 'mtrr') s.mmioMemoryType = r.mmioMemoryType;
+  s.maxPage = page(r.maxPage, 'maxPage');
+  s.ramPage = page(r.ramPage, 'ramPage');
+  if (r.mmioMemoryType === 'uc' || r.mmioMemoryType === 'mtrr') s.useMtrr = r.mmioMemoryType === 'mtrr';
   if (r.inlayHints && typeof r.inlayHints === 'object' && typeof r.inlayHints.enabled === 'boolean') s.inlayHints = r.inlayHints.enabled;
   if (typeof r.maxDiagnostics === 'number' && Number.isFinite(r.maxDiagnostics) && r.maxDiagnostics >= 0) {
     s.maxDiagnostics = Math.floor(r.maxDiagnostics);
   }
   return s;
 }
-
-/** Identifies the settings that change a plan (cache key). */
-export const planKey = (s: Settings): string => `${s.limit}|${s.maxPage}|${s.ramPage}|${s.mmioMemoryType}`;

@@ -45,8 +45,8 @@ function need(t) {
 function ensureBuilt() {
   const missing = ['dist/client.js', 'dist/server.js'].filter((f) => !fs.existsSync(path.join(EXT_DIR, f)));
   if (missing.length && EXT_DIR === repoRoot) {
-    const r = spawnSync(process.execPath, ['src/build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
-    if (r.status !== 0) assert.fail(`the extension does not build (node src/build.mjs):\n${r.stdout}${r.stderr}`);
+    const r = spawnSync(process.execPath, ['build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
+    if (r.status !== 0) assert.fail(`the extension does not build (node build.mjs):\n${r.stdout}${r.stderr}`);
   }
   const still = ['dist/client.js', 'dist/server.js'].filter((f) => !fs.existsSync(path.join(EXT_DIR, f)));
   assert.deepEqual(still, [], `extension bundles missing in ${EXT_DIR}: ${still.join(', ')}`);

@@ -15,7 +15,7 @@ if (portArg) port = Number(portArg.includes('=') ? portArg.split('=')[1] : args[
 if (!Number.isInteger(port) || port <= 0 || port > 65535) { console.error(`[start] bad port: ${port}`); process.exit(2); }
 const examples = path.join(repoRoot, 'examples');
 
-const b = spawnSync(process.execPath, [path.join(repoRoot, 'src', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+const b = spawnSync(process.execPath, [path.join(repoRoot, 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
 if (b.status !== 0) { console.error('[start] build failed'); process.exit(b.status || 1); }
 
 const hasCode = !args.includes('--code-server') && spawnSync('code', ['--version'], { stdio: 'ignore', shell: false }).status === 0;

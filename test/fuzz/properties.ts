@@ -319,7 +319,7 @@ export function checkEdits([initial, edits]: [string, Edit[]]): void {
     text = splitLines(next.text).join('\n');
     model.scanSome(Infinity);
     const fresh = new DocumentModel('file:///fresh.eptlog', 1, text);
-    assert.equal(model.lines.join('\n'), text, 'the model text follows the edits');
+    assert.equal(model.getText(), text, 'the model text follows the edits');
     const strip = (m: DocumentModel) => JSON.stringify(m.maps().records);
     assert.equal(strip(model), strip(fresh), `records differ from a fresh parse after ${JSON.stringify(e)}`);
   }

@@ -106,6 +106,9 @@ function extractSysfsMemmap(lines) {
   return [...entries.values()].filter((e) => e.type === 'System RAM').map((e) => ({ start: e.start, end: e.end, line: e.line }));
 }
 
+/** The PhysMask of a size-aligned range of `size` bytes (the sources below give base and size). */
+const maskFor = (size, physBits) => ((1n << BigInt(physBits)) - 1n) & ~(size - 1n);
+
 /** /proc/mtrr: `reg00: base=0x000000000 (    0MB), size= 2048MB, count=1: write-back`. */
 function extractProcMtrr(lines, physBits) {
   const variable = [];
@@ -114,8 +117,7 @@ function extractProcMtrr(lines, physBits) {
     const m = /reg\d+: base=0x([0-9a-f]+) \(\s*\d+MB\), size=\s*(\d+)([MK])B, count=\d+: ([a-z-]+)/.exec(bare(raw))
       ?? /reg\d+: base=0x([0-9a-f]+) \(\s*\d+MB\), size=\s*(\d+)([MK])B: ([a-z-]+), count=\d+/.exec(bare(raw));
     if (!m) continue;
-    const size = BigInt(m[2]) << (m[3] === 'M' ? 20n : 10n);
-    const mask = ((1n << BigInt(physBits)) - 1n) & ~(size - 1n);
+    const mask = maskFor(BigInt(m[2]) << (m[3] === 'M' ? 20n : 10n), physBits);
     variable.push([`0x${BigInt(`0x${m[1]}`).toString(16)}`, `0x${mask.toString(16)}`, TYPE_NAMES[m[4]]]);
   }
   return { source: 'proc', defaultType: 'UC', fixedEnabled: false, fixed: [], variable, physBits };
@@ -131,8 +133,7 @@ function extractCleanup(lines, physBits) {
     const m = /reg \d+, base: (\d+)([KMG])B, range: (\d+)([KMG])B, type (\w+)/.exec(line);
     if (!m) continue;
     const base = BigInt(m[1]) << unit[m[2]];
-    const size = BigInt(m[3]) << unit[m[4]];
-    const mask = ((1n << BigInt(physBits)) - 1n) & ~(size - 1n);
+    const mask = maskFor(BigInt(m[3]) << unit[m[4]], physBits);
     variable.push([`0x${base.toString(16)}`, `0x${mask.toString(16)}`, m[5]]);
   }
   return { source: 'cleanup', defaultType: 'UC', fixedEnabled: false, fixed: [], variable, physBits };
@@ -147,9 +148,9 @@ export function extract(text, format, { mtrr = 'dmesg', physBits = null } = {}) 
   lines.forEach((raw, i) => {
     const m = f.re.exec(bare(raw));
     if (!m || !f.ram.test(m[3].trim())) return;
-    // Written down as start/end: a size-first line becomes [start, start + size).
-    const [start, end] = f.sizeFirst ? [BigInt(`0x${m[2]}`), BigInt(`0x${m[2]}`) + BigInt(`0x${m[1]}`)] : [BigInt(`0x${m[1]}`), BigInt(`0x${m[2]}`)];
-    ram.push({ start: `0x${start.toString(16)}`, end: `0x${end.toString(16)}`, line: i + 1 });
+    // Written down as the source prints them; a size-first line becomes [start, start + size).
+    if (!f.sizeFirst) ram.push({ start: `0x${m[1].toLowerCase()}`, end: `0x${m[2].toLowerCase()}`, line: i + 1 });
+    else ram.push({ start: `0x${m[2]}`, end: `0x${(BigInt(`0x${m[2]}`) + BigInt(`0x${m[1]}`)).toString(16).padStart(16, '0')}`, line: i + 1 });
   });
   if (own) ram.push(...own(lines));
   const spec = { format, endInclusive: f.inclusive, ram };

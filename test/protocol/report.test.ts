@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
-import type { ExportResult, ReportResult } from '../../src/server/report/protocol';
+import type { ExportResult, ReportResult } from '../../src/protocol/requests';
 
 const ROOT = process.env.EPT_LENS_ROOT ?? process.cwd();
 const SERVER = path.join(ROOT, 'dist', 'server.js');
@@ -24,7 +24,7 @@ const tile = (html: string, id: string): string | undefined => new RegExp(`data-
 const report = () => conn.sendRequest<ReportResult>('eptLens/report', { uri: URI, nonce: NONCE, cspSource: CSP });
 
 before(async () => {
-  assert.ok(fs.existsSync(SERVER), `${SERVER} missing: run node src/build.mjs`);
+  assert.ok(fs.existsSync(SERVER), `${SERVER} missing: run node build.mjs`);
   proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   conn.onNotification(() => undefined);

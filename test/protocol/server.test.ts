@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import {
   CodeAction, CodeActionRequest, CodeLens, CodeLensRequest, Diagnostic, DocumentSymbol, DocumentSymbolRequest, FoldingRangeRequest,
-  Hover, HoverRequest, InlayHint, InlayHintResolveRequest, MarkupContent,
+  Hover, HoverRequest, InlayHint, InlayHintResolveRequest, MarkupContent, TextDocumentEdit, TextEdit,
 } from 'vscode-languageserver-protocol';
 import { fixture, fixturePath } from '../support/fixtures';
 import { Client, label, startServer } from './lsp';
@@ -261,8 +261,13 @@ describe('edits, settings and diagnostics', () => {
       context: { diagnostics: [mism[0]] },
     })) as CodeAction[];
     assert.equal(actions.length, 1);
-    const edit = actions[0].edit!.changes![ISSUE29][0];
-    assert.equal(edit.newText, '.. 97 4KB-entries (for 0x9f000 - 0x100000)');
+    const change = actions[0].edit!.documentChanges![0] as TextDocumentEdit;
+    assert.deepEqual(change.textDocument, { uri: ISSUE29, version: 1 }, 'the edit names the version it was computed for');
+    const edit = change.edits[0] as TextEdit;
+    assert.equal(edit.newText, '97 4KB-entries');
+    const line = text.split('\n')[wrong];
+    const fixed = line.slice(0, edit.range.start.character) + edit.newText + line.slice(edit.range.end.character);
+    assert.equal(fixed, line.replace('.. 1 4KB-entry', '.. 97 4KB-entries'), 'only the counts change');
     c.change(ISSUE29, 2, [{ range: edit.range, text: edit.newText }]);
     const after = await c.waitDiagnostics(ISSUE29, (x) => x.version === 2);
     assert.deepEqual(after.diagnostics.filter((d: Diagnostic) => d.code === 'annotation-mismatch').map((d) => d.range.start.line), [lineOf(text, '000000008cd53000')]);
@@ -287,6 +292,7 @@ describe('edits, settings and diagnostics', () => {
     const kinds = (c.progress.get('tok-1') ?? []).map((p) => p.kind);
     assert.equal(kinds[0], 'begin');
     assert.equal(kinds[kinds.length - 1], 'end');
-    await assert.rejects(c.request('eptLens/planFile', { uri: '/no/such/file.log' }), /ENOENT/);
+    await assert.rejects(c.request('eptLens/planFile', { uri: pathToFileURL('/no/such/file.log').href }), /ENOENT/);
+    await assert.rejects(c.request('eptLens/planFile', { uri: '/no/such/file.log' }), (e: { code?: number; message: string }) => e.code === -32602 && /file: URIs only/.test(e.message));
   });
 });

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../support/fixtures';
 import { DocumentModel } from '../../src/server/model';
-import { Analysis } from '../../src/server/analysis';
+import { Analysis } from '../../src/analysis';
 import { computeDiagnostics } from '../../src/server/diagnostics';
 import { resolveSettings } from '../../src/server/settings';
 import { DiagnosticSeverity } from 'vscode-languageserver';
@@ -74,8 +74,8 @@ function assertInside(model: DocumentModel, diagnostics: ReturnType<typeof diagn
     const { start, end } = d.range;
     assert.ok(start.line >= 0 && start.line < model.lineCount, `${what}: ${d.code} on line ${start.line} of ${model.lineCount}`);
     assert.ok(end.line >= start.line && end.line < model.lineCount, `${what}: ${d.code} ends on line ${end.line}`);
-    assert.ok(start.character >= 0 && start.character <= model.lines[start.line].length, `${what}: ${d.code} starts at ${start.character}`);
-    assert.ok(end.character <= model.lines[end.line].length, `${what}: ${d.code} ends at ${end.character} past ${model.lines[end.line].length}`);
+    assert.ok(start.character >= 0 && start.character <= model.lineAt(start.line).length, `${what}: ${d.code} starts at ${start.character}`);
+    assert.ok(end.character <= model.lineAt(end.line).length, `${what}: ${d.code} ends at ${end.character} past ${model.lineAt(end.line).length}`);
   }
 }
 

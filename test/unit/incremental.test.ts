@@ -180,7 +180,7 @@ function toChange(e: Edit, lines: string[], eol: string): TextChange {
 
 function checkAgainstFreshParse(model: DocumentModel, ref: Reference, step: string): void {
   const lines = ref.lines();
-  assert.deepEqual(model.lines, lines, `lines after ${step}`);
+  assert.deepEqual(model.getText().split('\n'), lines, `lines after ${step}`);
   const fresh = scanText(ref.text);
   const { records, doc } = model.maps();
   assert.deepEqual(records, fresh, `records after ${step}`);
@@ -206,7 +206,7 @@ test('random edit sequences: the model equals a fresh parse after every edit (LF
       checkAgainstFreshParse(model, ref, 'open');
       let version = 1;
       for (const e of seq) {
-        const change = toChange(e, model.lines, eol);
+        const change = toChange(e, model.getText().split('\n'), eol);
         ref.apply(change);
         model.applyChanges([change], ++version);
         edits++;
@@ -227,8 +227,8 @@ test('an MTRR block opened and closed by edits re-scans the lines after it', () 
   checkAgainstFreshParse(model, ref, 'open');
   const kinds = () => model.maps().records.map((r) => r.kind);
   assert.deepEqual(kinds(), ['mtrr-header', 'mtrr-variable', 'mtrr-variable', 'mtrr-disabled-slot']);
-  const at = (line: number, word: string) => model.lines[line].indexOf(word);
-  const eolOf = (line: number) => ({ line, character: model.lines[line].length });
+  const at = (line: number, word: string) => model.lineAt(line).indexOf(word);
+  const eolOf = (line: number) => ({ line, character: model.lineAt(line).length });
   const steps: [() => TextChange, string[]][] = [
     // Close the block: the header says 'disabled', the entries stop being records.
     [() => ({ range: { start: { line: 0, character: at(0, 'enabled') }, end: { line: 0, character: at(0, 'enabled') + 7 } }, text: 'disabled' }), ['mtrr-header']],

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { formatCount, formatSize, type Plan } from '../../src/planner';
-import { renderReport } from '../../src/server/report/html';
+import { renderReport } from '../../src/report/html';
 import { MAP_FIXTURES as FIXTURES, ROOT, planOf } from '../support/fixtures';
 
 const CHROMIUM = process.env.EPT_CHROMIUM ?? '/usr/bin/chromium';

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatCount, formatSize, planMemoryMap, type Plan } from '../../src/planner';
-import { addrLabel, esc, layoutSegments, renderMessage, renderReport } from '../../src/server/report/html';
-import { parseReportMessage } from '../../src/server/report/protocol';
+import { addrLabel, esc, layoutSegments, renderMessage, renderReport } from '../../src/report/html';
+import { parseReportMessage } from '../../src/protocol/webview';
 import { MAP_FIXTURES as FIXTURES, planOf } from '../support/fixtures';
 
 

@@ -2,26 +2,28 @@
 // symbols, commands and settings, without any LSP connection.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Hover, InlayHint, MarkupContent } from 'vscode-languageserver';
-import { Analysis } from '../../src/server/analysis';
-import { decode, findAddress, parseAddressInput, planText, summary } from '../../src/server/commands';
+import type { Hover, InlayHint, MarkupContent, TextDocumentEdit } from 'vscode-languageserver';
+import { Analysis } from '../../src/analysis';
+import { decode, exportRequest, findAddress, parseAddressInput, reportRequest, summary } from '../../src/server/requests';
 import { annotationText, computeDiagnostics } from '../../src/server/diagnostics';
 import { gapLabel, pagesShort } from '../../src/server/describe';
 import { HintData, hintTooltip, inlayHints } from '../../src/server/hints';
 import { hover } from '../../src/server/hover';
-import { DocumentModel } from '../../src/server/model';
-import { codeActions, codeLenses, documentSymbols, foldingRanges, lensTitle } from '../../src/server/outline';
+import { type DocAnalysis, DocumentModel } from '../../src/server/model';
+import { codeActions } from '../../src/server/code-actions';
+import { codeLenses, lensTitle } from '../../src/server/lenses';
+import { documentSymbols, foldingRanges } from '../../src/server/symbols';
 import { RawSettings, resolveSettings } from '../../src/server/settings';
 import { fixture } from '../support/fixtures';
 
 function open(name: string, text = fixture(name)) {
   const model = new DocumentModel(`file:///t/${name}`, 1, text);
-  return { model, analysis: new Analysis(model), lines: model.lines };
+  return { model, analysis: new Analysis(model), lines: model.getText().split('\n') };
 }
 const all = { start: { line: 0, character: 0 }, end: { line: 1e9, character: 0 } };
 const label = (h: InlayHint) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''));
-const hints = (a: Analysis, raw: RawSettings = {}) => inlayHints(a, resolveSettings(raw), all).map((h) => `${h.position.line}: ${label(h)}`);
-const hoverAt = (a: Analysis, line: number, character: number, raw: RawSettings = {}): string => {
+const hints = (a: DocAnalysis, raw: RawSettings = {}) => inlayHints(a, resolveSettings(raw), all).map((h) => `${h.position.line}: ${label(h)}`);
+const hoverAt = (a: DocAnalysis, line: number, character: number, raw: RawSettings = {}): string => {
   const h: Hover | null = hover(a, resolveSettings(raw), { line, character });
   return h ? (h.contents as MarkupContent).value : '';
 };
@@ -33,9 +35,9 @@ const find = (lines: string[], needle: string) => {
 
 test('settings: defaults, valid values, and fallbacks reported', () => {
   const d = resolveSettings(undefined);
-  assert.deepEqual([d.limit, d.maxPage, d.ramPage, d.mmioMemoryType, d.inlayHints, d.maxDiagnostics], [2 ** 39, '1G', '4K', 'mtrr', true, 1000]);
+  assert.deepEqual([d.limit, d.maxPage, d.ramPage, d.useMtrr, d.inlayHints, d.maxDiagnostics], [2 ** 39, '1G', '4K', true, true, 1000]);
   const s = resolveSettings({ limit: '0x1000000000', maxPage: '2M', ramPage: '2M', mmioMemoryType: 'uc', inlayHints: { enabled: false }, maxDiagnostics: 5 });
-  assert.deepEqual([s.limit, s.maxPage, s.ramPage, s.mmioMemoryType, s.inlayHints, s.maxDiagnostics, s.problems], [2 ** 36, '2M', '2M', 'uc', false, 5, []]);
+  assert.deepEqual([s.limit, s.maxPage, s.ramPage, s.useMtrr, s.inlayHints, s.maxDiagnostics, s.problems], [2 ** 36, '2M', '2M', false, false, 5, []]);
   const bad = resolveSettings({ limit: 'lots', maxPage: '3M' });
   assert.equal(bad.limit, 2 ** 39);
   assert.equal(bad.maxPage, '1G');
@@ -48,7 +50,7 @@ test('labels: short forms within 43 characters', () => {
   const g = { start: 0x9f000, end: 0x100000, pages: { '4K': 97, '2M': 0, '1G': 0 }, memoryType: 'UC' as const, pieces: [], runs: [], before: 3 };
   assert.equal(gapLabel(g), 'gap 388 KiB → 97×4K');
   assert.equal(gapLabel({ ...g, before: undefined }), 'tail 388 KiB → 97×4K');
-  assert.equal(annotationText({ '4K': 63, '2M': 1, '1G': 0 }, { start: 0x1000, end: 0x2000 }), '.. 63 4KB-entries and 1 2MB-entry (for 0x1000 - 0x2000)');
+  assert.equal(annotationText({ '4K': 63, '2M': 1, '1G': 0 }), '63 4KB-entries and 1 2MB-entry');
 });
 
 test('hints: Surface Pro 7 with its MTRR dump, and with mmioMemoryType uc (the README figures)', () => {
@@ -130,7 +132,9 @@ test('diagnostics: issue 29 annotations, beyond-limit, 1G information, settings 
   assert.equal(mism.length, 2);
   assert.equal(mism[0].message, 'claims 1×4K; the gap 0x9f000–0x100000 needs 97×4K');
   const fixes = codeActions(i29.analysis.model.uri, mism);
-  assert.equal(fixes[0].edit!.changes![i29.analysis.model.uri][0].newText, '.. 97 4KB-entries (for 0x9f000 - 0x100000)');
+  const change = fixes[0].edit!.documentChanges![0] as TextDocumentEdit;
+  assert.deepEqual(change.textDocument, { uri: i29.analysis.model.uri, version: 1 });
+  assert.equal((change.edits[0] as { newText: string }).newText, '97 4KB-entries');
   const laptop = open('hyperplatform-laptop-8gb.log');
   const small = computeDiagnostics(laptop.analysis, resolveSettings({ limit: '8G' }));
   assert.deepEqual(small.map((x) => x.code), ['beyond-limit']);
@@ -156,21 +160,22 @@ test('code lens, symbols, folding', () => {
   assert.ok(foldingRanges(surface.analysis).length >= 2);
 });
 
-test('commands: plan text, summary, go to address, decode', () => {
+test('requests: export, summary, go to address, decode', () => {
   const laptop = open('hyperplatform-laptop-8gb.log');
   const s = resolveSettings({});
-  const json = JSON.parse(planText(laptop.analysis, s, { uri: laptop.model.uri, format: 'json' }).text);
+  const ctx = (o: ReturnType<typeof open>) => ({ analysis: o.analysis, settings: s });
+  const json = JSON.parse(exportRequest(ctx(laptop), { uri: laptop.model.uri, format: 'json' }).text);
   assert.equal(json.bytes, 16703488);
-  assert.equal(summary(laptop.analysis, s)!.text, 'EPT plan: 2,083,348 leaves · 4,078 tables');
-  assert.equal(findAddress(laptop.analysis, s, '0x101000').line, 3);
-  assert.equal(findAddress(laptop.analysis, s, '101000').line, 3);
-  assert.equal(findAddress(laptop.analysis, s, '8cd60000').line, 5);
-  assert.equal(findAddress(laptop.analysis, s, '4G').line, 8);
-  assert.deepEqual([findAddress(laptop.analysis, s, '0x9000000000').kind], ['none']);
-  assert.equal(findAddress(laptop.analysis, s, 'nope').kind, 'invalid');
+  assert.equal(summary(ctx(laptop))!.text, 'EPT plan: 2,083,348 leaves · 4,078 tables');
+  assert.equal(findAddress(ctx(laptop), '0x101000').line, 3);
+  assert.equal(findAddress(ctx(laptop), '101000').line, 3);
+  assert.equal(findAddress(ctx(laptop), '8cd60000').line, 5);
+  assert.equal(findAddress(ctx(laptop), '4G').line, 8);
+  assert.deepEqual([findAddress(ctx(laptop), '0x9000000000').kind], ['none']);
+  assert.equal(findAddress(ctx(laptop), 'nope').kind, 'invalid');
   assert.equal(parseAddressInput('0x8000000000'), 2 ** 39);
   const iomem = open('desktop-i7-2600.iomem');
-  const deep = findAddress(iomem.analysis, s, '0xd0000100');
+  const deep = findAddress(ctx(iomem), '0xd0000100');
   assert.match(iomem.lines[deep.line!], /vesafb/);
   assert.match(decode({ what: 'qualification', value: '181' }).markdown, /\| 8 \| access to the translation \| \*\*1\*\* \|/);
   assert.match(decode({ what: 'entry', value: '0x0000000040000087' }).markdown, /As a PDE.*As a PDPTE/s);
@@ -178,11 +183,17 @@ test('commands: plan text, summary, go to address, decode', () => {
   // Two maps: Markdown plans both, JSON takes the one at the cursor line.
   const two = open('two.log', fixture('hyperplatform-laptop-8gb.log') + 'driver reloaded\n' + fixture('hyperplatform-laptop-8gb.log').replace('0000000100000000 - 000000026f600000', '0000000100000000 - 0000000200000000'));
   assert.equal(two.analysis.maps().length, 2);
-  const md = planText(two.analysis, s, { uri: two.model.uri, format: 'md' });
+  const md = exportRequest(ctx(two), { uri: two.model.uri, format: 'md', allMaps: true });
   assert.equal(md.maps, 2);
   assert.match(md.text, /Map 1: .*Map 2: /s);
-  const second = JSON.parse(planText(two.analysis, s, { uri: two.model.uri, format: 'json', line: 13 }).text);
+  const second = JSON.parse(exportRequest(ctx(two), { uri: two.model.uri, format: 'json', line: 13 }).text);
   assert.equal(second.ram[second.ram.length - 1].end, '0x200000000');
+  const first = JSON.parse(exportRequest(ctx(two), { uri: two.model.uri, format: 'json', line: 2 }).text);
+  assert.equal(first.ram[first.ram.length - 1].end, '0x26f600000');
+  // Without a map or line: the default, the last usable map (as the CLI).
+  const dflt = JSON.parse(exportRequest(ctx(two), { uri: two.model.uri, format: 'json' }).text);
+  assert.equal(dflt.ram[dflt.ram.length - 1].end, '0x200000000');
+  assert.match(summary(ctx(two))!.text, /\(map 2 of 2\)/);
 });
 
 test('diagnostics: overlapping MTRRs with undefined precedence, on the register lines; memory types in the tooltip', () => {
@@ -241,4 +252,51 @@ test('/proc/iomem read without root: no hints, the lens and a diagnostic say why
   assert.deepEqual(hints(analysis), []);
   assert.equal(lensTitle(analysis, resolveSettings({}), 0), 'EPT plan: no usable RAM ranges in this map (/proc/iomem read without root)');
   assert.ok(computeDiagnostics(analysis, resolveSettings({})).some((d) => d.code === 'iomem-no-root' && d.severity === 1));
+});
+
+test('regression: the same map twice (a driver reload) keeps every gap hint of both copies', () => {
+  const log = fixture('hyperplatform-laptop-8gb.log');
+  const n = log.split('\n').length;
+  const { analysis } = open('twice.log', `${log}driver reloaded\n${log}`);
+  assert.equal(analysis.maps().length, 2);
+  const s = resolveSettings({});
+  const gapHints = inlayHints(analysis, s, all).filter((h) => /^(gap|tail)/.test(label(h)));
+  // An independent count: each copy has 9 range lines with a gap before them and a tail.
+  const perCopy = (from: number) => gapHints.filter((h) => h.position.line >= from && h.position.line < from + n - 1).length;
+  assert.equal(perCopy(0), 10, 'first copy');
+  assert.equal(perCopy(n), 10, 'second copy');
+  // Asking again in the other order changes nothing: cached plans are not rewritten.
+  const again = inlayHints(analysis, s, all).map((h) => `${h.position.line}:${label(h)}`);
+  assert.deepEqual(again, inlayHints(analysis, s, all).map((h) => `${h.position.line}:${label(h)}`));
+  const [a, b] = analysis.maps().map((m) => analysis.planFor(m, s));
+  assert.notEqual(a.plan!.ram[0].inputs[0].line, b.plan!.ram[0].inputs[0].line);
+  assert.equal(b.plan!.ram[0].inputs[0].line, a.plan!.ram[0].inputs[0].line! + n);
+});
+
+test('regression: one line for the tail gap: hint, go to address, outline, Markdown and the report agree', () => {
+  // iomem: the tail [0x80000000, limit) holds the PCI Bus window (line 3): the hole line, by the
+  // one rule (gapLines); before, the hint and Go to Address said one line, the outline and report another.
+  const iomem = open('tail.iomem', '00000000-00000fff : reserved\n00001000-0009ffff : System RAM\n00100000-7fffffff : System RAM\nfe000000-fe0fffff : PCI Bus 0000:00\n');
+  const s = resolveSettings({});
+  const ctx = { analysis: iomem.analysis, settings: s };
+  const want = 3;
+  const tailHint = inlayHints(iomem.analysis, s, all).find((h) => (h.data as HintData).kind === 'tail')!;
+  assert.equal(tailHint.position.line, want, 'hint');
+  assert.equal(findAddress(ctx, '0x90000000').line, want, 'go to address');
+  const tailSymbol = documentSymbols(iomem.analysis, s)[0].children!.find((c) => c.name.startsWith('tail'))!;
+  assert.equal(tailSymbol.range.start.line, want, 'outline');
+  const md = exportRequest(ctx, { uri: iomem.model.uri, format: 'md' }).text;
+  assert.match(md, new RegExp(`\\| 3 \\| line ${want + 1} \\(tail\\) \\| \`0x80000000\``), 'Markdown');
+  const html = reportRequest(ctx, { uri: iomem.model.uri, nonce: 'bm9uY2Vub25jZW5vbmNlMTI=', cspSource: 'vscode-webview:' }).html;
+  assert.match(html, new RegExp(`data-line="${want}"[^>]*aria-label="Gap 3, reveal`), 'report');
+});
+
+test('regression: the default map is the last usable one for the editor too; an unusable map is not planned', () => {
+  const noRoot = '00000000-00000000 : reserved\n00000000-00000000 : System RAM\n';
+  const { analysis, model } = open('two.iomem', `00000000-0009ffff : System RAM\n00100000-7fffffff : System RAM\nLinux version 6.1\n${noRoot}`);
+  assert.equal(analysis.maps().length, 2);
+  const ctx = { analysis, settings: resolveSettings({}) };
+  const json = JSON.parse(exportRequest(ctx, { uri: model.uri, format: 'json' }).text);
+  assert.equal(json.ram[json.ram.length - 1].end, '0x80000000', 'the usable map, not the all-zero one after it');
+  assert.throws(() => exportRequest(ctx, { uri: model.uri, format: 'json', map: 1 }), /no usable range line.*read without root/);
 });

@@ -171,3 +171,9 @@ test('ept-plan on the hvpp sample: gap types from hvpp\'s own MTRR list (default
   // [0xdfff0000, 4 GiB) lies in the UC range; the tail is WB up to 256 GiB, then the default.
   assert.deepEqual(cliJson('hvpp-format.log').gaps.map((g) => g.memoryType), ['WB', 'WB', 'WB', 'UC', 'mixed']);
 });
+
+test('ept-plan on QEMU mtree: whole-space containers (system, pci) are not reported as MMIO past the limit', () => {
+  const r = spawnSync(process.execPath, [CLI, fixturePath('sources/qemu-mtree-i440fx.txt')], { encoding: 'utf8', cwd: ROOT });
+  assert.equal(r.status, 0);
+  assert.equal(r.stderr, '');
+});

@@ -15,6 +15,8 @@ export interface ExportOptions {
   title?: string;
   /** How a 0-based log line is shown in Markdown. */
   lineLabel?: (line0: number) => string;
+  /** The 0-based line of gap `index`, in Markdown (see MarkdownOptions). */
+  gapLine?: (index: number) => number | undefined;
   /** C header: static pool sizing (see CHeaderOptions). */
   sizing?: { highestAddress: number };
 }

@@ -12,6 +12,8 @@ export interface MarkdownOptions {
   lineLabel?: (line0: number) => string;
   /** When given, line labels link there (`file:///…/log#L12` opens the log at that line). */
   lineLink?: (line0: number) => string;
+  /** The 0-based line of gap `index` (default: gapLine, which knows only the plan). */
+  gapLine?: (index: number) => number | undefined;
 }
 
 /** 0-based line of a RAM range: its first input that came from text. */
@@ -121,7 +123,7 @@ export function planToMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
     out.push(row(['#', 'line', 'start', 'end', 'size', '4K', '2M', '1G', 'type']));
     out.push(row(['---:', '---', '---', '---', '---:', '---:', '---:', '---:', '---']));
     plan.gaps.forEach((g, i) => {
-      out.push(spanRow(i + 1, label(gapLine(plan, g)) + (g.before === undefined ? ' (tail)' : ''), g));
+      out.push(spanRow(i + 1, label(opts.gapLine ? opts.gapLine(i) : gapLine(plan, g)) + (g.before === undefined ? ' (tail)' : ''), g));
     });
     out.push('');
     const mixed = plan.gaps.filter((g) => g.memoryType === 'mixed');

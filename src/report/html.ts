@@ -8,10 +8,10 @@
 // text is escaped. The page talks to its host only with acquireVsCodeApi().postMessage:
 //   {type: 'reveal', line}            a segment or row was clicked (line is 0-based)
 //   {type: 'export', format, action}  format 'json'|'md'|'csv'|'c', action 'save'|'copy'
-import type { Gap, Plan, PlannedRam, Span, StrategyCost } from '../../planner/plan';
-import type { MemoryType, PageCounts, PageSize } from '../../planner/types';
-import { formatCount, formatSize, hex } from '../../planner/units';
-import { gapLine, memoryTypeText, pagesText, ramLine } from '../../planner/export/markdown';
+import type { Gap, Plan, PlannedRam, Span, StrategyCost } from '../planner/plan';
+import type { MemoryType, PageCounts, PageSize } from '../planner/types';
+import { formatCount, formatSize, hex } from '../planner/units';
+import { gapLine, memoryTypeText, pagesText, ramLine } from '../planner/export/markdown';
 
 export type SpanKind = 'ram' | 'gap';
 

@@ -1,0 +1,111 @@
+// Plans for the maps of one document, computed lazily and cached per map content and settings.
+// Cached plans are immutable and line-free (see map-plan.ts): a map gets its own lines bound to
+// the shared plan, so two maps with the same ranges never see each other's lines.
+import type { MapDocument, MapRecord, MemoryMap } from '../formats';
+import type { RamInput } from '../planner';
+import { FORMAT_NAMES, ramInputs } from '../formats';
+import { mapAtLine } from './choose';
+import { type CorePlan, type MapPlan, bindPlan, planCore } from './map-plan';
+import { type PlanSettings, planKey } from './options';
+
+/** What the analysis reads of a document: its maps, and whether all of it is scanned yet. */
+export interface MapSource {
+  readonly complete: boolean;
+  maps(): { doc: MapDocument; records: MapRecord[] };
+}
+
+/** At most this many plans per document, and at most this many RAM inputs over all of them (plans of big maps are big). */
+const MAX_CACHE = 16;
+const MAX_CACHED_INPUTS = 200_000;
+
+/** Two 32-bit FNV-1a style hashes over the range edges: a compact content key for big maps. */
+function hashInputs(inputs: readonly RamInput[]): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x12345678;
+  let n = 0;
+  const mix = (v: number): void => {
+    const lo = v % 0x100000000;
+    const hi = Math.floor(v / 0x100000000);
+    h1 = Math.imul(h1 ^ lo, 0x01000193) >>> 0;
+    h1 = Math.imul(h1 ^ hi, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ (lo + 0x9e3779b9), 0x85ebca6b) >>> 0;
+    h2 = Math.imul(h2 ^ (hi + n), 0xc2b2ae35) >>> 0;
+    n++;
+  };
+  for (const r of inputs) {
+    mix(r.start);
+    mix(r.end);
+  }
+  return `${n}:${h1.toString(36)}:${h2.toString(36)}`;
+}
+
+export function mapTitle(map: MemoryMap): string {
+  const ram = map.ranges.filter((r) => r.ram).length;
+  return `${FORMAT_NAMES[map.format].replace(/`/g, '')} map, ${ram} RAM range${ram === 1 ? '' : 's'} (lines ${map.firstLine + 1}–${map.lastLine + 1})`;
+}
+
+export class Analysis<M extends MapSource = MapSource> {
+  private cache = new Map<string, { core: CorePlan; size: number }>();
+  private cachedInputs = 0;
+  /** The bound plan per map object (maps are rebuilt when the structure changes), keyed by settings. */
+  private byMap = new WeakMap<MemoryMap, { key: string; planned: MapPlan }>();
+
+  constructor(readonly model: M) {}
+
+  maps(): MemoryMap[] {
+    return this.model.maps().doc.maps;
+  }
+
+  /** The map a line belongs to: the one containing it, else the closest before it, else the first. */
+  mapForLine(line: number): MemoryMap | undefined {
+    return mapAtLine(this.maps(), line);
+  }
+
+  /**
+   * Whether lines not scanned yet can still change this map: every map is settled once the whole
+   * document is scanned; before that all but the last map of the scanned part are.
+   */
+  isSettled(map: MemoryMap | undefined): boolean {
+    if (this.model.complete) return true;
+    if (!map) return false;
+    const maps = this.maps();
+    return maps[maps.length - 1] !== map;
+  }
+
+  /** Maps whose lines intersect [from, to]. */
+  mapsInLines(from: number, to: number): MemoryMap[] {
+    return this.maps().filter((m) => m.lastLine >= from && m.firstLine <= to);
+  }
+
+  planFor(map: MemoryMap, settings: PlanSettings): MapPlan {
+    const sk = planKey(settings);
+    const last = this.byMap.get(map);
+    if (last && last.key === sk) return last.planned;
+    const inputs = ramInputs(map);
+    const planned = bindPlan(this.coreFor(map, inputs, settings), map, inputs);
+    this.byMap.set(map, { key: sk, planned });
+    return planned;
+  }
+
+  private coreFor(map: MemoryMap, inputs: readonly RamInput[], settings: PlanSettings): CorePlan {
+    const mtrr = settings.useMtrr ? map.mtrr?.state : undefined;
+    const key = `${planKey(settings)}|${map.format}|${hashInputs(inputs)}|${mtrr ? JSON.stringify(mtrr, (k, v) => (k === 'line' ? undefined : v)) : '-'}`;
+    const hit = this.cache.get(key);
+    if (hit) {
+      this.cache.delete(key); // most recently used last
+      this.cache.set(key, hit);
+      return hit.core;
+    }
+    const core = planCore(inputs, settings, map);
+    const size = inputs.length + 1;
+    this.cache.set(key, { core, size });
+    this.cachedInputs += size;
+    // Evict the oldest plans (never the one just made) while over budget.
+    for (const [k, e] of this.cache) {
+      if (this.cache.size <= 1 || (this.cache.size <= MAX_CACHE && this.cachedInputs <= MAX_CACHED_INPUTS)) break;
+      this.cache.delete(k);
+      this.cachedInputs -= e.size;
+    }
+    return core;
+  }
+}

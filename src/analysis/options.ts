@@ -1,0 +1,31 @@
+// The settings a plan depends on, their defaults and the one rule for a usable limit: shared by
+// the CLI's flags and the editor's eptLens.* settings. Pure.
+import type { MtrrState, PageSize, PlanOptions } from '../planner';
+import { DEFAULT_LIMIT, parseSize } from '../planner';
+
+export interface PlanSettings {
+  /** End of the identity map (exclusive). */
+  limit: number;
+  maxPage: PageSize;
+  ramPage: PageSize;
+  /** Use the map's MTRR dump for memory types (`eptLens.mmioMemoryType` `mtrr`), else gaps UC, RAM WB. */
+  useMtrr: boolean;
+}
+
+export const DEFAULT_PLAN_SETTINGS: Readonly<PlanSettings> = Object.freeze({ limit: DEFAULT_LIMIT, maxPage: '1G', ramPage: '4K', useMtrr: true });
+/** How the default limit is written in settings and messages. */
+export const DEFAULT_LIMIT_TEXT = '512G';
+
+/** A limit as the user writes it (`512G`, `1T`, `0x8000000000`): a positive multiple of 4 KiB up to 2^52, else undefined. */
+export function parseLimit(text: string): number | undefined {
+  const n = parseSize(text);
+  return n === undefined || n <= 0 || n % 4096 !== 0 || n > 2 ** 52 ? undefined : n;
+}
+
+/** The planner's options for these settings and (when they apply) the map's MTRRs. */
+export function planOptions(s: PlanSettings, mtrr?: MtrrState): PlanOptions {
+  return { limit: s.limit, maxPage: s.maxPage, ramPage: s.ramPage, mtrr: s.useMtrr ? mtrr : undefined };
+}
+
+/** Identifies the settings that change a plan (cache key). */
+export const planKey = (s: PlanSettings): string => `${s.limit}|${s.maxPage}|${s.ramPage}|${s.useMtrr ? 'mtrr' : 'uc'}`;

@@ -1,0 +1,241 @@
+// The custom requests (shapes in src/protocol/requests.ts): plans in every export format, the plan
+// report page, the status summary, go to address and the decoders. Pure functions over a
+// document's analysis; they throw domain errors (errors.ts), the guard turns them into LSP errors.
+import type { MemoryMap, RangeRecord } from '../formats';
+import { type Analysis, chooseMap, gapLineOf, isUsable, mapTitle, type MapPlan, ramLineOf } from '../analysis';
+import { EptLevel, decodeEptEntry, describeEptEntry, parseEntryInput } from '../planner/decode/ept-entry';
+import { decodeExitQualification } from '../planner/decode/exit-qualification';
+import { exitReason } from '../planner/decode/exit-reasons';
+import { decodeQualification, qualificationMarkdown } from '../planner/decode/qualifications';
+import { exportPlan } from '../planner/export';
+import { type Gap, formatCount, formatSize, hex, leafAt, parseSize, tableTotal } from '../planner';
+import {
+  type DecodeParams, type DecodeResult, EXPORT_FORMAT_INFO, type ExportParams, type ExportResult, type FindAddressResult,
+  type MapChoice, type ReportParams, type ReportResult, type SummaryResult,
+} from '../protocol/requests';
+import { renderMessage, renderReport } from '../report';
+import type { DocumentModel } from './model';
+import { pagesShort, rangeText } from './describe';
+import { RequestError } from './errors';
+import type { Settings } from './settings';
+
+/** What a request about a document works on. */
+export interface DocContext {
+  analysis: Analysis<DocumentModel>;
+  settings: Settings;
+}
+
+const NO_MAP = 'no memory map in this document (HyperPlatform, e820, /proc/iomem or Xen range lines)';
+
+export const baseName = (uri: string): string => {
+  const last = uri.replace(/[?#].*$/, '').split('/').pop() || uri;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+};
+
+/** `HyperPlatform map, 9 RAM ranges (lines 1–9)`, with `· map 2 of 3` when there are several. */
+const mapLabel = (map: MemoryMap, count: number): string => `${mapTitle(map)}${count > 1 ? ` · map ${map.index + 1} of ${count}` : ''}`;
+
+/** Why a map gets no plan, or undefined when it has one. */
+function noPlanReason(map: MemoryMap, mp: MapPlan): string | undefined {
+  if (!isUsable(map)) {
+    const why = map.notes.find((n) => n.severity === 'error')?.message;
+    return `${mapTitle(map)} holds no usable range line${why ? `: ${why}` : ''}; nothing planned`;
+  }
+  return mp.plan ? undefined : `cannot plan ${mapTitle(map)}: ${mp.error}`;
+}
+
+/** The chosen map and its plan; throws when there is none. */
+function planned(ctx: DocContext, choice: MapChoice): { map: MemoryMap; mp: MapPlan; count: number } {
+  const maps = ctx.analysis.maps();
+  const map = chooseMap(maps, choice);
+  if (!map) throw new RequestError(NO_MAP);
+  const mp = ctx.analysis.planFor(map, ctx.settings);
+  const why = noPlanReason(map, mp);
+  if (why) throw new RequestError(why);
+  return { map, mp, count: maps.length };
+}
+
+/** eptLens/export (and eptLens/plan): one map, or with `allMaps` every map as Markdown. */
+export function exportRequest(ctx: DocContext, p: ExportParams): ExportResult {
+  const name = baseName(ctx.analysis.model.uri);
+  const filename = `${name.replace(/\.[^.]*$/, '') || 'plan'}.ept-plan.${EXPORT_FORMAT_INFO[p.format].extension}`;
+  const maps = ctx.analysis.maps();
+  if (maps.length === 0) throw new RequestError(NO_MAP);
+  if (p.allMaps && p.format === 'md' && maps.length > 1) {
+    const parts = [`# EPT plans for ${name}`, '', `${maps.length} memory maps in this document; each is planned on its own.`, ''];
+    for (const map of maps) {
+      const mp = ctx.analysis.planFor(map, ctx.settings);
+      const title = `Map ${map.index + 1}: ${name} — ${mapTitle(map)}`;
+      const why = noPlanReason(map, mp);
+      parts.push(why ? `# ${title}\n\nNo plan: ${why}\n` : exportPlan(mp.plan!, 'md', { title, gapLine: gapLineOf(mp) }), '');
+    }
+    return { text: parts.join('\n'), filename, title: `EPT plan — ${name}`, maps: maps.length };
+  }
+  const { map, mp, count } = planned(ctx, p);
+  const title = `${name} — ${count > 1 ? mapLabel(map, count) : mapTitle(map)}`;
+  return { text: exportPlan(mp.plan!, p.format, { title, gapLine: gapLineOf(mp) }), filename, title, maps: count };
+}
+
+/** eptLens/report: the report page of the chosen map, or a page saying why there is none. */
+export function reportRequest(ctx: DocContext, p: ReportParams): ReportResult {
+  const name = baseName(ctx.analysis.model.uri);
+  const title = `EPT Plan: ${name}`;
+  const page = { nonce: p.nonce, cspSource: p.cspSource, title: name };
+  const maps = ctx.analysis.maps();
+  const map = chooseMap(maps, p);
+  if (!map) return { title, html: renderMessage({ ...page, message: 'No memory map in this document: the report needs HyperPlatform, e820, /proc/iomem or Xen range lines.' }) };
+  const mp = ctx.analysis.planFor(map, ctx.settings);
+  const why = noPlanReason(map, mp);
+  if (why) return { title, html: renderMessage({ ...page, message: `No plan: ${why}` }) };
+  const gapLine = gapLineOf(mp);
+  const lineOf = (kind: 'ram' | 'gap', i: number): number | undefined => (kind === 'ram' ? ramLineOf(mp, i) : gapLine(i));
+  return { title, html: renderReport(mp.plan!, { ...page, subtitle: mapLabel(map, maps.length), lineOf }) };
+}
+
+/** eptLens/summary, and what eptLens/planChanged carries: the default map's totals. */
+export function summary(ctx: DocContext): SummaryResult | null {
+  const maps = ctx.analysis.maps();
+  const map = chooseMap(maps);
+  if (!map) return null;
+  const mp = ctx.analysis.planFor(map, ctx.settings);
+  const why = noPlanReason(map, mp);
+  if (why) return { text: 'EPT: no plan', tooltip: why, maps: maps.length, error: true };
+  const p = mp.plan!;
+  const more = maps.length > 1 ? ` (map ${map.index + 1} of ${maps.length})` : '';
+  const tables = formatCount(tableTotal(p.tables));
+  const tooltip = [
+    mapLabel(map, maps.length),
+    `whole plan: ${formatCount(p.comparison.plan.leaves)} leaves, ${tables} tables (${formatSize(p.bytes)})`,
+    `gaps: ${pagesShort(p.totals.mmio)}`,
+    `RAM: ${pagesShort(p.totals.ram)}`,
+    `limit ${formatSize(p.limit)}, max page ${p.options.maxPage}, RAM pages ${p.options.ramPage}`,
+  ].join('\n');
+  return { text: `EPT plan: ${formatCount(p.comparison.plan.leaves)} leaves · ${tables} tables${more}`, tooltip, maps: maps.length };
+}
+
+/** Parses what a user types for an address: hex with or without 0x (logs print hex), or `4G`. */
+export function parseAddressInput(text: string): number | undefined {
+  const s = text.trim().replace(/_/g, '').replace(/^`|`$/g, '');
+  const h = /^(?:0x)?([0-9a-f]{1,13})$/i.exec(s);
+  if (h && (/^0x/i.test(s) || /[a-f]/i.test(s) || s.length >= 5)) return parseInt(h[1], 16);
+  const n = parseSize(s);
+  return n !== undefined && n < 2 ** 52 ? n : undefined;
+}
+
+export function findAddress({ analysis, settings }: DocContext, text: string): FindAddressResult {
+  const addr = parseAddressInput(text);
+  if (addr === undefined) return { kind: 'invalid', message: `'${text}' is not an address (try 0x101000)` };
+  const maps = analysis.maps();
+  // The innermost listed range containing it (iomem nests), preferring RAM.
+  let best: RangeRecord | undefined;
+  for (const map of maps) {
+    for (const r of map.ranges) {
+      if (r.start <= addr && addr < r.end && !r.problems.some((p) => p.severity === 'error')) {
+        if (!best || r.depth > best.depth || (r.depth === best.depth && r.ram && !best.ram)) best = r;
+      }
+    }
+    if (best) break;
+  }
+  if (best) {
+    return {
+      line: best.line,
+      start: best.fields.start.start,
+      end: best.fields.end.end,
+      kind: best.ram ? 'ram' : 'range',
+      message: `${hex(addr)} is in ${best.ram ? 'RAM' : best.typeName} ${rangeText(best.start, best.end)} (line ${best.line + 1})`,
+    };
+  }
+  // In a gap: go to the line the gap belongs to (the hole's own line when it is listed; where its hint is).
+  for (const map of maps) {
+    const mp = analysis.planFor(map, settings);
+    const at = mp.plan && leafAt(mp.plan, addr);
+    if (!at || at.kind !== 'gap') continue;
+    const g = at.span as Gap;
+    const line = gapLineOf(mp)(mp.plan!.gaps.indexOf(g));
+    if (line === undefined) continue;
+    const r = map.ranges.find((x) => x.line === line);
+    return {
+      line,
+      start: r?.fields.start.start ?? 0,
+      end: r?.fields.end.end ?? 0,
+      kind: 'gap',
+      message: `${hex(addr)} is in the ${g.before === undefined ? 'tail' : 'gap'} ${rangeText(g.start, g.end)} (line ${line + 1}), mapped by a ${at.run.size} leaf ${at.run.memoryType}`,
+    };
+  }
+  return { kind: 'none', message: maps.length ? `${hex(addr)} is in no range of this document` : 'no memory map in this document' };
+}
+
+/** Parses an entry / qualification value: hex with or without 0x. */
+export function parseBig(text: string): bigint | undefined {
+  const s = text.trim().replace(/[_`]/g, '');
+  const m = /^(?:0x)?([0-9a-f]{1,16})$/i.exec(s);
+  return m ? BigInt('0x' + m[1]) : undefined;
+}
+
+const LEVEL_NAMES: Record<EptLevel, string> = { 1: 'PTE (level 1)', 2: 'PDE (level 2)', 3: 'PDPTE (level 3)', 4: 'PML4E (level 4)' };
+
+/**
+ * A qualification as typed or pasted: `0x181`, `IO_INSTRUCTION 0x3f80008`, `0x3f80008 30`, or a
+ * kvm_exit excerpt `reason IO_INSTRUCTION … info1 0x…`. The reason defaults to EPT_VIOLATION.
+ */
+export function parseQualificationInput(text: string, reasonText?: string): { value: bigint; reason: string } | string {
+  const words = text.trim().replace(/[`,]/g, ' ').split(/\s+/).filter(Boolean);
+  let reason = reasonText;
+  let value: bigint | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (/^(reason|rip|info2|intr_info|error_code|vcpu)$/.test(w)) {
+      if (w === 'reason') reason = words[++i];
+      else i++;
+      continue;
+    }
+    if (w === 'info1' || w === 'info') continue;
+    if (/^[A-Za-z][A-Za-z_]+$/.test(w) && exitReason(w)) reason = w;
+    else if (value === undefined && parseBig(w) !== undefined) value = parseBig(w);
+    else if (value !== undefined && /^\d{1,2}$/.test(w) && exitReason(w)) reason = w;
+    else return `'${w}' is neither a hex qualification nor an exit reason (EPT_VIOLATION, IO_INSTRUCTION, CR_ACCESS, 48…)`;
+  }
+  if (value === undefined) return 'type an exit qualification in hex, optionally with its exit reason: 0x181, IO_INSTRUCTION 0x3f80008';
+  return { value, reason: reason ?? 'EPT_VIOLATION' };
+}
+
+export function decode(p: DecodeParams): DecodeResult {
+  if (p.what === 'qualification') {
+    const parsed = parseQualificationInput(String(p.value ?? ''), p.reason);
+    if (typeof parsed === 'string') throw new RequestError(parsed);
+    const reason = exitReason(parsed.reason);
+    if (!reason) throw new RequestError(`unknown exit reason '${parsed.reason}'`);
+    const v = parsed.value;
+    const q = decodeQualification(reason, v);
+    const out = [`# Exit qualification \`0x${v.toString(16)}\` of ${reason.name} (${reason.number})`, '', `The guest exited because of ${reason.meaning}.`, ''];
+    if (!q) out.push(`${reason.name} has no exit qualification to decode.`, '');
+    else out.push(...qualificationMarkdown(q, v), '');
+    if (reason.qualification === 'ept-violation') {
+      out.push('## Every bit', '', '| bit | meaning | value |', '| ---: | --- | --- |');
+      for (const b of decodeExitQualification(v).bits) out.push(`| ${b.bit} | ${b.name} | ${b.set ? '**1**' : '0'} |`);
+      out.push('');
+    }
+    return { title: `Exit qualification 0x${v.toString(16)} (${reason.name})`, markdown: out.join('\n') };
+  }
+  if (p.what !== 'entry') throw new RequestError(`unknown decode kind '${String(p.what)}'`);
+  const parsed = parseEntryInput(String(p.value ?? ''));
+  if (typeof parsed === 'string') throw new RequestError(parsed);
+  const v = parsed.value;
+  const given = p.level ?? parsed.level;
+  const levels: EptLevel[] = given !== undefined ? [checkLevel(given)] : (v >> 7n) & 1n ? [2, 3] : [1];
+  const parts = [`# EPT entry \`0x${v.toString(16)}\``, ''];
+  for (const level of levels) {
+    parts.push(`## As a ${LEVEL_NAMES[level]}`, '', ...describeEptEntry(decodeEptEntry(v, level)).map((l) => `${l}  `), '');
+  }
+  if (given === undefined) parts.push('_Pass a level (1 PTE, 2 PDE, 3 PDPTE, 4 PML4E) to decode it at another level._', '');
+  return { title: `EPT entry 0x${v.toString(16)}`, markdown: parts.join('\n') };
+}
+
+function checkLevel(n: number): EptLevel {
+  if (n === 1 || n === 2 || n === 3 || n === 4) return n;
+  throw new RequestError(`EPT level must be 1 to 4, got ${n}`);
+}
