@@ -100,6 +100,16 @@ function header(text: string, s: number, out: Envelope): number {
   return re.test(text) ? re.lastIndex : 0;
 }
 
+/** End of the line's mail quoting and wrapping markup (`> > `, `&gt; `, `<pre>`): 0 when there is none. */
+export function quotingEnd(text: string): number {
+  let s = 0;
+  while (isBlank(text.charCodeAt(s))) s++;
+  const c = text.charCodeAt(s);
+  if (c !== 0x3e && c !== 0x26 && c !== 0x3c) return 0;
+  QUOTE.lastIndex = 0;
+  return QUOTE.test(text) ? QUOTE.lastIndex : 0;
+}
+
 const isBlank = (c: number): boolean => c === 0x20 || c === 0x09;
 
 /**
@@ -108,18 +118,9 @@ const isBlank = (c: number): boolean => c === 0x20 || c === 0x09;
  */
 export function readEnvelope(text: string, out: Envelope = newEnvelope()): Envelope {
   out.xen = false;
-  let s = 0;
+  const quoted = quotingEnd(text);
+  let s = quoted;
   while (isBlank(text.charCodeAt(s))) s++;
-  const c = text.charCodeAt(s);
-  let quoted = 0;
-  if (c === 0x3e || c === 0x26 || c === 0x3c) {
-    QUOTE.lastIndex = 0;
-    if (QUOTE.test(text) && QUOTE.lastIndex > 0) {
-      quoted = QUOTE.lastIndex;
-      s = quoted;
-      while (isBlank(text.charCodeAt(s))) s++;
-    }
-  }
   const h = header(text, s, out);
   const indent = h > 0 ? h : quoted;
   let at = h > 0 ? h : s;
