@@ -11,7 +11,7 @@ import {
 import { showPlanReport as openPlanReport } from './report-panel';
 import { watchFiles } from './file-watch';
 import { traceChannel } from './trace-channel';
-import { decodeInput, setLimit, setMaxPage, setMmioMemoryType, setRamPage } from './inputs';
+import { decodeInput, setLimit, setMaxPage, setMmioMemoryType, setPhysAddressBits, setRamPage } from './inputs';
 import { transport } from './transport';
 
 const LANGUAGE = 'ept-log';
@@ -68,6 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   register('eptLens.setMaxPage', setMaxPage);
   register('eptLens.setRamPage', setRamPage);
   register('eptLens.setMmioMemoryType', setMmioMemoryType);
+  register('eptLens.setPhysAddressBits', setPhysAddressBits);
   register('eptLens.openExample', (name?: unknown) => openExample(context, name));
   register('eptLens.showWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#eptLens.start`, false));
   register('eptLens.decodeEntry', (value?: unknown, level?: unknown) => decodeCommand('entry', value, level));

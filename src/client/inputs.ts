@@ -7,7 +7,8 @@ import { formatSize, hex, parseSize } from '../planner';
 /** Why a limit can't be used, or undefined when it can (the server's rule: a positive multiple of 4 KiB up to 2^52). */
 export function limitProblem(text: string): string | undefined {
   const s = text.trim();
-  if (!s) return 'type a size (512G, 1T, 64G) or a hex address (0x8000000000)';
+  if (!s) return 'type a size (512G, 1T, 64G), a hex address (0x8000000000) or phys';
+  if (/^phys$/i.test(s)) return undefined;
   if (/^\d+(\.\d+)?$/.test(s)) return `'${s}' has no unit: write ${s}G, ${s}M or a hex address such as 0x${Number(s).toString(16)}000`;
   const n = parseSize(s);
   if (n === undefined) return `'${s}' is not a size (512G, 1T) or a hex address (0x8000000000)`;
@@ -58,6 +59,7 @@ export async function setLimit(value?: unknown): Promise<string | undefined> {
       { label: '64G', value: '64G', description: '64 GiB' },
       { label: '512G', value: '512G', description: '512 GiB: one PML4 entry (default)' },
       { label: '1T', value: '1T', description: '1 TiB: MMIO above 512 GiB' },
+      { label: 'phys', value: 'phys', description: "2^MAXPHYADDR: the CPU's physical address space (from the MTRR masks or eptLens.physAddressBits)" },
     ], () => vscode.window.showInputBox({
       title: 'EPT Lens: End of the identity map',
       value: current,
@@ -65,6 +67,7 @@ export async function setLimit(value?: unknown): Promise<string | undefined> {
       validateInput: (s) => {
         const p = limitProblem(s);
         if (p) return p;
+        if (/^\s*phys\s*$/i.test(s)) return undefined;
         const n = parseSize(s)!;
         return { message: `${hex(n)} = ${formatSize(n)}`, severity: vscode.InputBoxValidationSeverity.Info };
       },
@@ -149,4 +152,20 @@ export function decodeInput(what: 'entry' | 'qualification'): Thenable<string | 
       return /(^|\s)(0x)?[0-9a-f]{1,16}(\s|$)/i.test(t) ? undefined : 'a hex qualification, optionally with its exit reason (IO_INSTRUCTION 0x3f80008)';
     },
   });
+}
+
+export async function setPhysAddressBits(value?: unknown): Promise<number | null | undefined> {
+  let v: string | undefined = typeof value === 'number' || typeof value === 'string' ? String(value).trim() : undefined;
+  if (v === undefined) {
+    const current = config().get<number | null>('physAddressBits');
+    v = await pick('EPT Lens: Physical address width (MAXPHYADDR)', current == null ? 'auto' : String(current), [
+      { label: 'From the MTRR masks', value: 'auto', description: 'auto', detail: 'the width Linux printed in the MTRR dump, else 52' },
+      ...[36, 39, 46, 48, 52].map((n) => ({ label: `${n} bits`, value: String(n), description: formatSize(2 ** n) })),
+    ]);
+    if (v === undefined) return undefined;
+  }
+  const bits = v === 'auto' || v === '' ? null : Number(v);
+  if (bits !== null && !(Number.isInteger(bits) && bits >= 32 && bits <= 52)) throw new Error(`'${v}' is not a physical address width from 32 to 52`);
+  await config().update('physAddressBits', bits, target());
+  return bits;
 }
