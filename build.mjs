@@ -2,6 +2,7 @@
 // (test/run.mjs) imports `common` so tests are bundled exactly like the product.
 // Usage: node build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -18,6 +19,22 @@ export const common = {
   loader: { '.css': 'text', '.asset.js': 'text' },
 };
 
+/**
+ * The web worker build: a relative import of `./x` resolves to `./x.browser.ts` when that file
+ * exists, so the few platform modules (transport, byte helpers) have a browser twin and nothing
+ * else branches on where it runs.
+ * @type {import('esbuild').Plugin}
+ */
+export const browserTwins = {
+  name: 'browser-twins',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const twin = path.join(args.resolveDir, `${args.path}.browser.ts`);
+      return fs.existsSync(twin) ? { path: twin } : undefined;
+    });
+  },
+};
+
 /** @returns {import('esbuild').BuildOptions[]} */
 export function products(production = false) {
   const opts = { ...common, sourcemap: !production, minify: production };
@@ -25,6 +42,8 @@ export function products(production = false) {
     { ...opts, entryPoints: ['src/client/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
     { ...opts, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
     { ...opts, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+    // package.json `browser`: the client with the language server inside, for the web worker host.
+    { ...opts, entryPoints: ['src/client/extension.ts'], outfile: 'dist/web/extension.js', external: ['vscode'], platform: 'browser', target: 'es2022', plugins: [browserTwins] },
   ];
 }
 

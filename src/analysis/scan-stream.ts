@@ -14,7 +14,7 @@ export interface ScanStreamOptions {
 }
 
 /** Scans every line of `chunks`; resolves to the number of lines and bytes read. */
-export async function scanStream(chunks: AsyncIterable<Buffer>, opts: ScanStreamOptions): Promise<{ lines: number; bytes: number }> {
+export async function scanStream(chunks: AsyncIterable<Uint8Array>, opts: ScanStreamOptions): Promise<{ lines: number; bytes: number }> {
   const state = newScanState();
   const first = opts.firstLine ?? 0;
   let line = first;

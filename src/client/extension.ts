@@ -3,19 +3,13 @@
 // active file's plan totals (pushed by the server's eptLens/planChanged), and the output channel
 // (trace level from eptLens.trace.server).
 import * as vscode from 'vscode';
-import {
-  LanguageClient,
-  LanguageClientOptions,
-  ServerOptions,
-  State,
-  TransportKind,
-  WorkDoneProgress,
-} from 'vscode-languageclient/node';
+import { type BaseLanguageClient as LanguageClient, type LanguageClientOptions, State, WorkDoneProgress } from 'vscode-languageclient';
 import {
   type DecodeParams, DecodeRequest, type DecodeResult, type ExportParams, ExportRequest, type ExportResult, FindAddressRequest,
   type FindAddressResult, PlanChangedNotification, PlanFileRequest, type PlanFileResult, type SummaryResult,
 } from '../protocol/requests';
 import { showPlanReport as openPlanReport } from './report-panel';
+import { transport } from './transport';
 
 const LANGUAGE = 'ept-log';
 let client: LanguageClient | undefined;
@@ -32,20 +26,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   status.text = 'EPT: planning…';
   context.subscriptions.push(output, status, vscode.workspace.registerTextDocumentContentProvider(SCHEME, virtualProvider));
 
-  const serverModule = context.asAbsolutePath('dist/server.js');
-  const serverOptions: ServerOptions = {
-    // --expose-gc: the server collects the garbage a big didOpen leaves (see collectGarbage in the server).
-    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--expose-gc'] } },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--expose-gc', '--inspect=6011'] } },
-  };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: LANGUAGE }],
     synchronize: { configurationSection: 'eptLens' },
     outputChannel: output,
     traceOutputChannel: output,
   };
-  // The id `eptLens` makes the client read `eptLens.trace.server`.
-  client = new LanguageClient('eptLens', 'EPT Lens', serverOptions, clientOptions);
+  client = transport.createClient(context, clientOptions);
+  output.info(`EPT Lens ${String(context.extension.packageJSON.version)}: language server in ${transport.where}`);
   context.subscriptions.push(client);
   client.onDidChangeState((e) => {
     if (e.newState !== State.Running) summaries.clear();
@@ -298,7 +286,9 @@ async function openAsEptLog(uriArg?: unknown): Promise<string | undefined> {
 async function restartServer(): Promise<void> {
   if (!client) throw new Error('the language server was never started');
   output.appendLine('restarting the EPT Lens server');
-  await client.restart();
+  // stop + start: what the Node client's restart() does, and the browser client has no restart().
+  if (client.isRunning()) await client.stop();
+  await client.start();
 }
 
 async function planLogFile(uriArg?: unknown): Promise<PlanFileResult | undefined> {
@@ -308,8 +298,8 @@ async function planLogFile(uriArg?: unknown): Promise<PlanFileResult | undefined
     if (!picked?.length) return undefined;
     uri = picked[0];
   }
-  if (uri.scheme !== 'file') throw new Error(`only files on disk can be streamed (${uri.scheme}: is not supported)`);
   const c = await ready();
+  const content = uri.scheme === 'file' && transport.serverReadsFiles ? undefined : await readForServer(uri);
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `EPT Lens: planning ${uri.path.split('/').pop()}`, cancellable: true },
     async (progress, token) => {
@@ -322,7 +312,7 @@ async function planLogFile(uriArg?: unknown): Promise<PlanFileResult | undefined
         last = pct;
       });
       try {
-        return await c.sendRequest(PlanFileRequest, { uri: uri!.toString(), workDoneToken }, token);
+        return await c.sendRequest(PlanFileRequest, { uri: uri!.toString(), workDoneToken, content }, token);
       } catch (e) {
         if (token.isCancellationRequested) return undefined; // the user cancelled: nothing to report
         throw e;
@@ -334,6 +324,23 @@ async function planLogFile(uriArg?: unknown): Promise<PlanFileResult | undefined
   if (!result) return undefined;
   await showMarkdown(result.markdown, result.title);
   return result;
+}
+
+/**
+ * The bytes of a file the server can't read itself (the browser, virtual file systems), through
+ * vscode.workspace.fs, which reads whole files only: hence the bound.
+ */
+async function readForServer(uri: vscode.Uri): Promise<Uint8Array | string> {
+  const { size, type } = await vscode.workspace.fs.stat(uri);
+  if (type & vscode.FileType.Directory) throw new Error(`${uri.path} is a folder`);
+  if (size > transport.maxContentBytes) {
+    throw new Error(`${uri.path.split('/').pop()} is ${(size / 2 ** 20).toFixed(0)} MiB: here Plan Log File reads files up to ${transport.maxContentBytes / 2 ** 20} MiB (use ept-plan for larger ones)`);
+  }
+  const bytes = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `EPT Lens: reading ${uri.path.split('/').pop()} (${(size / 2 ** 20).toFixed(1)} MiB)` },
+    () => Promise.resolve(vscode.workspace.fs.readFile(uri)),
+  );
+  return transport.content(bytes);
 }
 
 /** Shows the active document's summary, as the server last pushed it. */

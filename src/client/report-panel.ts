@@ -3,7 +3,6 @@
 // webview's cspSource, re-requests on edits (debounced) and on eptLens.* setting changes, and
 // handles the page's messages after validating them: reveal a line in the log, export the plan
 // (eptLens/export → save dialog or clipboard). No planner code runs in the extension host.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import {
   EXPORT_FORMAT_INFO, type ExportFormat, type ExportParams, ExportRequest, type ExportResult, type ReportParams, ReportRequest, type ReportResult,
@@ -34,7 +33,8 @@ export interface ShowReportOptions {
   log?: (message: string) => void;
 }
 
-const nonce = (): string => randomBytes(18).toString('base64');
+/** crypto.getRandomValues: the same in Node and in a web worker. */
+const nonce = (): string => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18))));
 
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -218,7 +218,7 @@ export class PlanReportPanel implements vscode.Disposable {
       saveLabel: 'Save plan',
     });
     if (!target) return;
-    await vscode.workspace.fs.writeFile(target, Buffer.from(r.text, 'utf8'));
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(r.text));
     const open = await vscode.window.showInformationMessage(`EPT Lens: plan saved to ${target.path.split('/').pop()}`, 'Open');
     if (open === 'Open') await vscode.window.showTextDocument(target, { viewColumn: vscode.ViewColumn.Beside, preview: false });
   }

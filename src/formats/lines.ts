@@ -8,8 +8,7 @@
 // CR take a loop that checks nothing but LF; the line carried over a chunk boundary is joined to
 // the first line of the next chunk only, so the chunk string is never copied again; chunks are
 // decoded in 32 KiB pieces so their strings die young.
-import { isAscii } from 'node:buffer';
-import { TextDecoder } from 'node:util';
+import { isAscii, latin1 } from './bytes';
 import { MAX_LINE_KEPT } from './scan';
 
 /** Decoded at a time: below V8's large-object threshold (128 KiB), and even for UTF-16. */
@@ -20,11 +19,11 @@ const PIECE = 1 << 15;
  * yield to other work or throw to cancel) after each chunk.
  */
 export async function forEachLine(
-  chunks: AsyncIterable<Buffer>,
+  chunks: AsyncIterable<Uint8Array>,
   onLine: (text: string) => void,
   afterChunk?: (bytes: number) => void | Promise<void>,
 ): Promise<void> {
-  let decoder: TextDecoder | undefined;
+  let decoder: InstanceType<typeof TextDecoder> | undefined;
   /** UTF-8 input: ASCII chunks bypass the decoder, unless it may hold part of a character. */
   let utf8 = true;
   let decoderDirty = false;
@@ -35,9 +34,9 @@ export async function forEachLine(
     if (line.indexOf('\r') < 0) onLine(line);
     else for (const part of line.split('\r')) onLine(part);
   };
-  const piece = (chunk: Buffer): void => {
+  const piece = (chunk: Uint8Array): void => {
     let s: string;
-    if (utf8 && !decoderDirty && isAscii(chunk)) s = chunk.toString('latin1');
+    if (utf8 && !decoderDirty && isAscii(chunk)) s = latin1(chunk);
     else {
       s = decoder!.decode(chunk, { stream: true });
       // After an ASCII chunk the decoder holds nothing back; after other bytes it may.

@@ -111,9 +111,15 @@ export interface DecodeResult {
 export const DecodeRequest = new RequestType<DecodeParams, DecodeResult, void>('eptLens/decode');
 
 export interface PlanFileParams {
-  /** A file: URI of a regular file. */
+  /** A file: URI of a regular file (the Node server streams it), or any URI with `content`. */
   uri: string;
   workDoneToken?: string | number;
+  /**
+   * The file's bytes, read by the client through vscode.workspace.fs where the server can't read
+   * the URI itself (the browser, virtual file systems): a Uint8Array over a MessagePort, base64
+   * over JSON transports.
+   */
+  content?: Uint8Array | string;
 }
 
 export interface PlanFileResult {

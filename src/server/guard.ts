@@ -2,7 +2,7 @@
 // `initialize`, checks the parameters' shape (params.ts), and is the only place where errors
 // become LSP errors: domain errors by their meaning, anything else as RequestFailed for that
 // request alone (logged with its stack; the server keeps running).
-import { type CancellationToken, ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { type CancellationToken, ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import { NoSuchMap } from '../analysis';
 import { Cancelled, DocumentGone, RequestError } from './errors';
 

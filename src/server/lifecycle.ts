@@ -4,7 +4,7 @@
 import {
   CodeLensRefreshRequest, type Connection, type DidChangeTextDocumentParams, type DidCloseTextDocumentParams,
   type DidOpenTextDocumentParams,
-} from 'vscode-languageserver/node';
+} from 'vscode-languageserver';
 import { Analysis } from '../analysis';
 import { PlanChangedNotification } from '../protocol/requests';
 import { computeDiagnostics } from './diagnostics';

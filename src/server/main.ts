@@ -1,180 +1,28 @@
-// The EPT Lens language server: a thin adapter between LSP and the pure feature functions.
-// Transport from the command line (`--stdio`, `--node-ipc`, `--socket=N`), incremental sync, one
-// model per open document (lifecycle.ts), every request through the one guard (guard.ts).
-import {
-  CodeActionKind, InlayHintRequest, ProposedFeatures, TextDocumentSyncKind, WorkDoneProgress, createConnection,
-} from 'vscode-languageserver/node';
-import {
-  DecodeRequest, ExportRequest, FindAddressRequest, PlanFileRequest, PlanRequest, ReportRequest, SummaryRequest,
-} from '../protocol/requests';
-import { codeActions } from './code-actions';
-import { errorText, createGuard } from './guard';
-import { HintData, hintTooltip, inlayHints } from './hints';
-import { hover } from './hover';
-import { codeLenses } from './lenses';
-import { Documents } from './lifecycle';
+// The language server on Node (dist/server.js): the transport from the command line (`--stdio`,
+// `--node-ipc`, `--socket=N`), Plan Log File streaming from disk, and process-wide error logging.
+import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
 import * as P from './params';
-import { planFile } from './planfile';
-import { type DocContext, decode, exportRequest, findAddress, reportRequest, summary } from './requests';
-import type { RawSettings } from './settings';
-import { documentSymbols, foldingRanges } from './symbols';
+import { errorText } from './guard';
+import { planFile } from './planfile-node';
+import { startServer } from './server';
 
 const connection = createConnection(ProposedFeatures.all);
-const log = (message: string): void => connection.console.log(`[${new Date().toISOString()}] ${message}`);
-const docs = new Documents(connection, log);
-let initialized = false;
-const guard = createGuard({ initialized: () => initialized, error: (m) => connection.console.error(m) });
 
-/** A fully scanned document with its settings. */
-async function context(uri: string): Promise<DocContext> {
-  const st = await docs.ready(uri);
-  return { analysis: st.analysis, settings: await docs.getSettings(uri) };
-}
-
-connection.onInitialize((params) => {
-  const c = params.capabilities;
-  docs.caps = {
-    configuration: !!c.workspace?.configuration,
-    inlayRefresh: !!c.workspace?.inlayHint?.refreshSupport,
-    lensRefresh: !!c.workspace?.codeLens?.refreshSupport,
-  };
-  docs.setPushedSettings((params.initializationOptions as { settings?: RawSettings } | undefined)?.settings);
-  initialized = true;
-  return {
-    capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-      hoverProvider: true,
-      inlayHintProvider: { resolveProvider: true },
-      codeLensProvider: { resolveProvider: false },
-      documentSymbolProvider: { label: 'EPT Lens' },
-      foldingRangeProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-    },
-    serverInfo: { name: 'EPT Lens', version: '0.1.0' },
-  };
+startServer(connection, {
+  planFile,
+  extend: (conn, guard, documents) => {
+    if (process.env.EPT_LENS_SELFTEST !== '1') return;
+    // Lets the protocol tests check that an exception in one request answers that request only.
+    conn.onRequest(
+      'eptLens/selfTest',
+      guard('self test', P.anyParams, (params) => {
+        if ((params as { throw?: boolean } | null)?.throw) throw new Error('self test: deliberate exception');
+        const m = process.memoryUsage();
+        return { ok: true, documents: documents(), rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+      }),
+    );
+  },
 });
-
-// Notifications before initialize are dropped (LSP: only `exit` is allowed then).
-connection.onDidChangeConfiguration((params) => {
-  if (initialized) docs.settingsChanged(params?.settings);
-});
-connection.onDidOpenTextDocument((params) => {
-  if (initialized) docs.open(params);
-});
-connection.onDidChangeTextDocument((params) => {
-  if (initialized) docs.change(params);
-});
-connection.onDidCloseTextDocument((params) => {
-  if (initialized) docs.close(params);
-});
-
-connection.onRequest(
-  InlayHintRequest.type,
-  guard('inlay hints', P.rangeParams, async (params, token) => {
-    const uri = params.textDocument.uri;
-    const st = docs.get(uri);
-    const settings = await docs.getSettings(uri);
-    if (!st.model.complete) {
-      // Answer from the scanned part now (maps it can't change) and refresh when the scan ends.
-      st.model.scanTo(Math.min(params.range.end.line, st.model.lineCount - 1));
-      docs.answeredPartly(st);
-    }
-    return inlayHints(st.analysis, settings, params.range, () => token.isCancellationRequested);
-  }),
-);
-
-connection.languages.inlayHint.resolve(
-  guard('inlay hint resolve', P.inlayHintParams, async (hint) => {
-    const data = hint.data as HintData | undefined;
-    if (!data || typeof data.uri !== 'string' || !Number.isInteger(data.line)) return hint;
-    const { analysis, settings } = await context(data.uri);
-    if (analysis.model.version !== data.version) return hint;
-    const tooltip = hintTooltip(analysis, settings, data);
-    return tooltip ? { ...hint, tooltip } : hint;
-  }),
-);
-
-connection.onHover(
-  guard('hover', P.positionParams, async (params) => {
-    const { analysis, settings } = await context(params.textDocument.uri);
-    return hover(analysis, settings, params.position);
-  }),
-);
-
-connection.onCodeLens(
-  guard('code lens', P.documentParams, async (params) => {
-    const { analysis, settings } = await context(params.textDocument.uri);
-    return codeLenses(analysis, settings);
-  }),
-);
-
-connection.onDocumentSymbol(
-  guard('document symbols', P.documentParams, async (params) => {
-    const { analysis, settings } = await context(params.textDocument.uri);
-    return documentSymbols(analysis, settings);
-  }),
-);
-
-connection.onFoldingRanges(
-  guard('folding ranges', P.documentParams, async (params) => foldingRanges((await context(params.textDocument.uri)).analysis)),
-);
-
-connection.onCodeAction(guard('code actions', P.codeActionParams, (params) => codeActions(params.textDocument.uri, params.context.diagnostics)));
-
-connection.onRequest(ExportRequest, guard('export plan', P.exportParams, async (p) => exportRequest(await context(p.uri), p)));
-connection.onRequest(PlanRequest, guard('plan', P.planParams, async (p) => exportRequest(await context(p.uri), p)));
-connection.onRequest(ReportRequest, guard('plan report', P.reportParams, async (p) => reportRequest(await context(p.uri), p)));
-connection.onRequest(SummaryRequest, guard('summary', P.uriParams, async (p) => summary(await context(p.uri))));
-connection.onRequest(FindAddressRequest, guard('go to address', P.findAddressParams, async (p) => findAddress(await context(p.uri), p.address)));
-connection.onRequest(DecodeRequest, guard('decode', P.decodeParams, (p) => decode(p)));
-
-connection.onRequest(
-  PlanFileRequest,
-  guard('plan log file', P.planFileParams, async (params, token) => {
-    const settings = await docs.getSettings(params.uri);
-    const progressToken = params.workDoneToken;
-    let lastReport = 0;
-    const t0 = Date.now();
-    if (progressToken !== undefined) {
-      void connection.sendProgress(WorkDoneProgress.type, progressToken, { kind: 'begin', title: 'EPT Lens: planning', cancellable: true, percentage: 0 });
-    }
-    try {
-      return await planFile(
-        params.uri,
-        settings,
-        (bytes, total) => {
-          const now = Date.now();
-          if (progressToken === undefined || now - lastReport < 100) return;
-          lastReport = now;
-          const mbs = bytes / 2 ** 20 / Math.max(0.001, (now - t0) / 1000);
-          const percentage = total ? Math.min(100, Math.round((bytes / total) * 100)) : undefined;
-          void connection.sendProgress(WorkDoneProgress.type, progressToken, {
-            kind: 'report',
-            percentage,
-            message: `${(bytes / 2 ** 20).toFixed(0)} of ${(total / 2 ** 20).toFixed(0)} MiB, ${mbs.toFixed(0)} MB/s`,
-          });
-        },
-        () => token.isCancellationRequested,
-      );
-    } finally {
-      if (progressToken !== undefined) void connection.sendProgress(WorkDoneProgress.type, progressToken, { kind: 'end' });
-    }
-  }),
-);
-
-if (process.env.EPT_LENS_SELFTEST === '1') {
-  // Lets the protocol tests check that an exception in one request answers that request only.
-  connection.onRequest(
-    'eptLens/selfTest',
-    guard('self test', P.anyParams, (params) => {
-      if ((params as { throw?: boolean } | null)?.throw) throw new Error('self test: deliberate exception');
-      const m = process.memoryUsage();
-      return { ok: true, documents: docs.size, rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
-    }),
-  );
-}
 
 process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${errorText(e)}`));
 process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${errorText(e)}`));
-
-connection.listen();

@@ -4,6 +4,7 @@
 // the (few) records. Pure: no LSP connection, testable in plain Node.
 import type { Analysis } from '../analysis';
 import { MapDocument, MapRecord, ScanState, groupMaps, newScanState, scanLine, splitLines } from '../formats';
+import { yieldToEventLoop } from './yield';
 
 export interface Position {
   line: number;
@@ -254,7 +255,7 @@ export class DocumentModel {
     while (!this.complete) {
       if (shouldStop()) return;
       this.scanSome();
-      if (!this.complete) await new Promise<void>((r) => setImmediate(r));
+      if (!this.complete) await yieldToEventLoop();
     }
   }
 

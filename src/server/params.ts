@@ -132,9 +132,23 @@ export function decodeParams(raw: unknown): DecodeParams {
   return { what: o.what, value: String(o.value), level: o.level == null ? undefined : (o.level as number), reason: o.reason == null ? undefined : String(o.reason) };
 }
 
-export function planFileParams(raw: unknown): PlanFileParams {
+export function planFileParams(raw: unknown): PlanFileParams & { content?: Uint8Array } {
   const o = obj(raw, 'params');
   const t = o.workDoneToken;
   if (t != null && typeof t !== 'string' && !(typeof t === 'number' && Number.isInteger(t))) throw new RequestError('workDoneToken must be a string or an integer');
-  return { uri: str(o, 'uri'), workDoneToken: t == null ? undefined : t };
+  const c = o.content;
+  if (c != null && !(c instanceof Uint8Array) && typeof c !== 'string') throw new RequestError('content must be bytes or a base64 string');
+  return { uri: str(o, 'uri'), workDoneToken: t == null ? undefined : t, content: c == null ? undefined : typeof c === 'string' ? fromBase64(c) : c };
+}
+
+function fromBase64(text: string): Uint8Array {
+  let bin: string;
+  try {
+    bin = atob(text);
+  } catch {
+    throw new RequestError('content is not valid base64');
+  }
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
 }

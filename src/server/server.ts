@@ -1,0 +1,175 @@
+// The EPT Lens language server: a thin adapter between LSP and the pure feature functions, on any
+// connection (main.ts: Node, over --stdio/--node-ipc/--socket; browser.ts: a MessagePort in the
+// extension's web worker). Incremental sync, one model per open document (lifecycle.ts), every
+// request through the one guard (guard.ts).
+import { CodeActionKind, type Connection, InlayHintRequest, TextDocumentSyncKind, WorkDoneProgress } from 'vscode-languageserver';
+import {
+  DecodeRequest, ExportRequest, FindAddressRequest, PlanFileRequest, PlanRequest, ReportRequest, SummaryRequest,
+} from '../protocol/requests';
+import { codeActions } from './code-actions';
+import { createGuard } from './guard';
+import { HintData, hintTooltip, inlayHints } from './hints';
+import { hover } from './hover';
+import { codeLenses } from './lenses';
+import { RequestError } from './errors';
+import { Documents } from './lifecycle';
+import * as P from './params';
+import { planChunks, slices, type Progress } from './planfile';
+import { type DocContext, decode, exportRequest, findAddress, reportRequest, summary } from './requests';
+import type { RawSettings } from './settings';
+import { documentSymbols, foldingRanges } from './symbols';
+
+/** What differs between the Node and the browser server. */
+export interface ServerHost {
+  /** Streams a file the server can read itself (Node: file: URIs); absent where it can read none. */
+  planFile?: (uri: string, settings: import('./settings').Settings, onProgress: Progress, isCancelled: () => boolean) => Promise<import('../protocol/requests').PlanFileResult>;
+  /** Extra requests (the Node host's self test). */
+  extend?: (connection: Connection, guard: ReturnType<typeof createGuard>, documents: () => number) => void;
+}
+
+export function startServer(connection: Connection, host: ServerHost = {}): void {
+  const log = (message: string): void => connection.console.log(`[${new Date().toISOString()}] ${message}`);
+  const docs = new Documents(connection, log);
+  let initialized = false;
+  const guard = createGuard({ initialized: () => initialized, error: (m) => connection.console.error(m) });
+
+  /** A fully scanned document with its settings. */
+  async function context(uri: string): Promise<DocContext> {
+    const st = await docs.ready(uri);
+    return { analysis: st.analysis, settings: await docs.getSettings(uri) };
+  }
+
+  connection.onInitialize((params) => {
+    const c = params.capabilities;
+    docs.caps = {
+      configuration: !!c.workspace?.configuration,
+      inlayRefresh: !!c.workspace?.inlayHint?.refreshSupport,
+      lensRefresh: !!c.workspace?.codeLens?.refreshSupport,
+    };
+    docs.setPushedSettings((params.initializationOptions as { settings?: RawSettings } | undefined)?.settings);
+    initialized = true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        inlayHintProvider: { resolveProvider: true },
+        codeLensProvider: { resolveProvider: false },
+        documentSymbolProvider: { label: 'EPT Lens' },
+        foldingRangeProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      },
+      serverInfo: { name: 'EPT Lens', version: '0.1.0' },
+    };
+  });
+
+  // Notifications before initialize are dropped (LSP: only `exit` is allowed then).
+  connection.onDidChangeConfiguration((params) => {
+    if (initialized) docs.settingsChanged(params?.settings);
+  });
+  connection.onDidOpenTextDocument((params) => {
+    if (initialized) docs.open(params);
+  });
+  connection.onDidChangeTextDocument((params) => {
+    if (initialized) docs.change(params);
+  });
+  connection.onDidCloseTextDocument((params) => {
+    if (initialized) docs.close(params);
+  });
+
+  connection.onRequest(
+    InlayHintRequest.type,
+    guard('inlay hints', P.rangeParams, async (params, token) => {
+      const uri = params.textDocument.uri;
+      const st = docs.get(uri);
+      const settings = await docs.getSettings(uri);
+      if (!st.model.complete) {
+        // Answer from the scanned part now (maps it can't change) and refresh when the scan ends.
+        st.model.scanTo(Math.min(params.range.end.line, st.model.lineCount - 1));
+        docs.answeredPartly(st);
+      }
+      return inlayHints(st.analysis, settings, params.range, () => token.isCancellationRequested);
+    }),
+  );
+
+  connection.languages.inlayHint.resolve(
+    guard('inlay hint resolve', P.inlayHintParams, async (hint) => {
+      const data = hint.data as HintData | undefined;
+      if (!data || typeof data.uri !== 'string' || !Number.isInteger(data.line)) return hint;
+      const { analysis, settings } = await context(data.uri);
+      if (analysis.model.version !== data.version) return hint;
+      const tooltip = hintTooltip(analysis, settings, data);
+      return tooltip ? { ...hint, tooltip } : hint;
+    }),
+  );
+
+  connection.onHover(
+    guard('hover', P.positionParams, async (params) => {
+      const { analysis, settings } = await context(params.textDocument.uri);
+      return hover(analysis, settings, params.position);
+    }),
+  );
+
+  connection.onCodeLens(
+    guard('code lens', P.documentParams, async (params) => {
+      const { analysis, settings } = await context(params.textDocument.uri);
+      return codeLenses(analysis, settings);
+    }),
+  );
+
+  connection.onDocumentSymbol(
+    guard('document symbols', P.documentParams, async (params) => {
+      const { analysis, settings } = await context(params.textDocument.uri);
+      return documentSymbols(analysis, settings);
+    }),
+  );
+
+  connection.onFoldingRanges(
+    guard('folding ranges', P.documentParams, async (params) => foldingRanges((await context(params.textDocument.uri)).analysis)),
+  );
+
+  connection.onCodeAction(guard('code actions', P.codeActionParams, (params) => codeActions(params.textDocument.uri, params.context.diagnostics)));
+
+  connection.onRequest(ExportRequest, guard('export plan', P.exportParams, async (p) => exportRequest(await context(p.uri), p)));
+  connection.onRequest(PlanRequest, guard('plan', P.planParams, async (p) => exportRequest(await context(p.uri), p)));
+  connection.onRequest(ReportRequest, guard('plan report', P.reportParams, async (p) => reportRequest(await context(p.uri), p)));
+  connection.onRequest(SummaryRequest, guard('summary', P.uriParams, async (p) => summary(await context(p.uri))));
+  connection.onRequest(FindAddressRequest, guard('go to address', P.findAddressParams, async (p) => findAddress(await context(p.uri), p.address)));
+  connection.onRequest(DecodeRequest, guard('decode', P.decodeParams, (p) => decode(p)));
+
+  connection.onRequest(
+    PlanFileRequest,
+    guard('plan log file', P.planFileParams, async (params, token) => {
+      const settings = await docs.getSettings(params.uri);
+      const progressToken = params.workDoneToken;
+      let lastReport = 0;
+      const t0 = Date.now();
+      if (progressToken !== undefined) {
+        void connection.sendProgress(WorkDoneProgress.type, progressToken, { kind: 'begin', title: 'EPT Lens: planning', cancellable: true, percentage: 0 });
+      }
+      try {
+        const onProgress: Progress = (bytes, total) => {
+          const now = Date.now();
+            if (progressToken === undefined || now - lastReport < 100) return;
+            lastReport = now;
+            const mbs = bytes / 2 ** 20 / Math.max(0.001, (now - t0) / 1000);
+            const percentage = total ? Math.min(100, Math.round((bytes / total) * 100)) : undefined;
+            void connection.sendProgress(WorkDoneProgress.type, progressToken, {
+              kind: 'report',
+              percentage,
+              message: `${(bytes / 2 ** 20).toFixed(0)} of ${(total / 2 ** 20).toFixed(0)} MiB, ${mbs.toFixed(0)} MB/s`,
+            });
+        };
+        const cancelled = (): boolean => token.isCancellationRequested;
+        // Bytes the client read through vscode.workspace.fs (the browser, virtual file systems), else the host's own reader.
+        if (params.content) return await planChunks({ uri: params.uri, chunks: slices(params.content), total: params.content.length }, settings, onProgress, cancelled);
+        if (!host.planFile) throw new RequestError(`this server can't read '${params.uri.slice(0, 100)}' itself: the client must send its content`);
+        return await host.planFile(params.uri, settings, onProgress, cancelled);
+      } finally {
+        if (progressToken !== undefined) void connection.sendProgress(WorkDoneProgress.type, progressToken, { kind: 'end' });
+      }
+    }),
+  );
+
+  host.extend?.(connection, guard, () => docs.size);
+  connection.listen();
+}
