@@ -47,6 +47,23 @@ export function products(production = false) {
   ];
 }
 
+/**
+ * The browser build's language server with a client-side connection, for running it under Node
+ * over a MessageChannel (its tests and benchmark): the same twins, no Node built-ins.
+ */
+export async function buildWebServerHarness(outfile) {
+  await esbuild.build({
+    ...common,
+    stdin: {
+      contents: "export { startBrowserServer } from './src/server/browser';\nexport { BrowserMessageReader, BrowserMessageWriter, createProtocolConnection } from 'vscode-languageserver-protocol/browser';",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    outfile, platform: 'browser', target: 'es2022', plugins: [browserTwins],
+  });
+  return outfile;
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const production = process.argv.includes('--production');
   const t0 = Date.now();

@@ -6,7 +6,7 @@
 //
 //   node benchmarks/run.mjs                 CLI at 256 MiB, planner, server, tokenization
 //   node benchmarks/run.mjs --full          also the CLI at 1 GiB (flat RSS check)
-//   node benchmarks/run.mjs --only=cli,planner,server,tokenize   a subset
+//   node benchmarks/run.mjs --only=cli,planner,server,web,tokenize   a subset
 //   node benchmarks/run.mjs --runs=N        runs per measurement (default 3 for the CLI, more elsewhere)
 //   node benchmarks/run.mjs --json=FILE     also write every measurement as JSON
 import { spawn, spawnSync } from 'node:child_process';
@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { fragmentedRam, writeMixedLog } from './gen.mjs';
+import { benchWebServer } from './web-server.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
@@ -373,6 +374,10 @@ const t0 = performance.now();
 if (want('cli')) await benchCli();
 if (want('planner')) await benchPlanner();
 if (want('server')) await benchServer();
+if (want('web')) {
+  const bytes = 10_000_000;
+  await benchWebServer({ root, text: fs.readFileSync(mixedLog(bytes).file, 'latin1').slice(0, bytes), runs: runsArg ?? 3, median, figure });
+}
 if (want('tokenize')) await benchTokenize();
 console.log(`# done in ${fmtMs(performance.now() - t0)}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ${results.filter((r) => r.met === false).length} target(s) not met`);
 if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ machine: { cores: os.cpus().length, cpu, node: process.version }, results }, null, 2));

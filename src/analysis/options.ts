@@ -10,6 +10,10 @@ export interface PlanSettings {
   ramPage: PageSize;
   /** Use the map's MTRR dump for memory types (`eptLens.mmioMemoryType` `mtrr`), else gaps UC, RAM WB. */
   useMtrr: boolean;
+  /** `--limit phys` / `eptLens.limit: "phys"`: the limit is 2^MAXPHYADDR of each map (`limit` is then unused). */
+  limitPhys?: boolean;
+  /** `--phys-bits` / `eptLens.physAddressBits`: MAXPHYADDR; else the MTRR masks' width, else 52. */
+  physAddrBits?: number;
 }
 
 export const DEFAULT_PLAN_SETTINGS: Readonly<PlanSettings> = Object.freeze({ limit: DEFAULT_LIMIT, maxPage: '1G', ramPage: '4K', useMtrr: true });
@@ -24,8 +28,9 @@ export function parseLimit(text: string): number | undefined {
 
 /** The planner's options for these settings and (when they apply) the map's MTRRs. */
 export function planOptions(s: PlanSettings, mtrr?: MtrrState): PlanOptions {
-  return { limit: s.limit, maxPage: s.maxPage, ramPage: s.ramPage, mtrr: s.useMtrr ? mtrr : undefined };
+  return { limit: s.limitPhys ? 'phys' : s.limit, physAddrBits: s.physAddrBits, maxPage: s.maxPage, ramPage: s.ramPage, mtrr: s.useMtrr ? mtrr : undefined };
 }
 
 /** Identifies the settings that change a plan (cache key). */
-export const planKey = (s: PlanSettings): string => `${s.limit}|${s.maxPage}|${s.ramPage}|${s.useMtrr ? 'mtrr' : 'uc'}`;
+export const planKey = (s: PlanSettings): string =>
+  `${s.limitPhys ? 'phys' : s.limit}|${s.physAddrBits ?? ''}|${s.maxPage}|${s.ramPage}|${s.useMtrr ? 'mtrr' : 'uc'}`;

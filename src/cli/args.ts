@@ -2,6 +2,7 @@
 import type { MemoryType, PageSize } from '../planner/types';
 import { parsePageSize, parseSize } from '../planner/units';
 import { parseMemoryTypeWord } from '../planner/decode/memory-types';
+import { MIN_PHYS_BITS, isPhysBits } from '../planner/phys-bits';
 import { POLICY_USAGE, PolicyOptions, checkPolicyOptions, takePolicyFlag } from './policies';
 
 export type ExportFormat = 'text' | 'json' | 'md' | 'csv' | 'c';
@@ -9,6 +10,10 @@ export type ExportFormat = 'text' | 'json' | 'md' | 'csv' | 'c';
 export interface CliOptions extends PolicyOptions {
   files: string[];
   limit: number;
+  /** `--limit phys`: the limit is 2^MAXPHYADDR, known per map once its MTRRs are read. */
+  limitPhys?: boolean;
+  /** `--phys-bits N`: MAXPHYADDR; else the MTRR dump's mask width, else 52. */
+  physBits?: number;
   maxPage: PageSize;
   ramPage: PageSize;
   mtrrFile?: string;
@@ -32,7 +37,9 @@ with MTRRs from dmesg dumps or /proc/mtrr. Non-RAM ranges get the largest aligne
 that fits (1G, 2M, 4K); RAM stays at --ram-page. Reads standard input when no FILE is given.
 
 Options:
-  --limit SIZE          end of the identity map: 512G (default), 1T, 64G, 0x8000000000
+  --limit SIZE          end of the identity map: 512G (default), 1T, 64G, 0x8000000000,
+                        or phys: 2^MAXPHYADDR (the CPU's physical address space)
+  --phys-bits N         MAXPHYADDR, 32-52 (default: the MTRR dump's mask width, else 52)
   --max-page 4K|2M|1G   largest EPT page the CPU allows (default 1G)
   --ram-page 4K|2M|1G   largest page for RAM (default 4K)
   --mtrr FILE           take MTRRs from FILE (/proc/mtrr or a dmesg MTRR dump)
@@ -76,9 +83,18 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     switch (a) {
       case '--limit': {
         const t = take(a);
+        o.limitPhys = t.trim().toLowerCase() === 'phys';
+        if (o.limitPhys) break;
         const n = parseSize(t);
         if (n === undefined || n <= 0 || n % 4096 !== 0 || n > 2 ** 52) throw new UsageError(`--limit: '${t}' is not a size such as 512G, 1T or 0x8000000000 (a multiple of 4 KiB up to 2^52)`);
         o.limit = n;
+        break;
+      }
+      case '--phys-bits': {
+        const t = take(a);
+        const n = Number(t);
+        if (!/^\d+$/.test(t.trim()) || !isPhysBits(n)) throw new UsageError(`--phys-bits: '${t}' is not a physical address width from ${MIN_PHYS_BITS} to 52 (36, 39, 46, 48, 52)`);
+        o.physBits = n;
         break;
       }
       case '--max-page':

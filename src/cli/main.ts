@@ -8,6 +8,7 @@ import type { MtrrRecord, Problem } from '../formats/records';
 import { MAX_BLOCKS, MtrrState } from '../planner/mtrr';
 import { RamInput } from '../planner/normalize';
 import { Plan, PlanError, planMemoryMap } from '../planner/plan';
+import { describePhysBits, physLimitWarning } from '../planner/phys-bits';
 import { exportPlan, planToJson } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { renderPlanText } from './render';
@@ -57,15 +58,20 @@ function withDefault(dump: MtrrDump, o: CliOptions): MtrrState {
   return o.mtrrDefault ? { ...dump.state, defaultType: o.mtrrDefault, defaultTypeKnown: true } : dump.state;
 }
 
-function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, inputs: readonly Input[]): { state?: MtrrState; note: string } {
-  if (o.noMtrr) return { note: 'MTRRs ignored (--no-mtrr): gaps UC, RAM WB' };
+function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, inputs: readonly Input[]): { state?: MtrrState; note: string; notes: string[] } {
+  if (o.noMtrr) return { note: 'MTRRs ignored (--no-mtrr): gaps UC, RAM WB', notes: [] };
   const dump = fileDump ?? map.mtrr;
-  if (!dump) return { note: 'no MTRRs found: gaps UC, RAM WB (give --mtrr FILE to use them)' };
+  if (!dump) return { note: 'no MTRRs found: gaps UC, RAM WB (give --mtrr FILE to use them)', notes: [] };
   const at = locate(inputs, dump.firstLine);
   const where = fileDump ? o.mtrrFile! : `${at.file} line ${at.line}`;
   const state = withDefault(dump, o);
   const assumed = state.defaultTypeKnown ? '' : ` (default type ${state.defaultType} assumed; set --mtrr-default)`;
-  return { state, note: `memory types from the ${DUMP_SOURCES[dump.source]} at ${where}${assumed}` };
+  const notes = [...dump.notes];
+  const shown = dump.state.physAddrBits;
+  if (o.physBits !== undefined && shown !== undefined && shown !== o.physBits) {
+    notes.push(`the MTRR masks are ${shown} bits wide, but --phys-bits ${o.physBits} is used`);
+  }
+  return { state, note: `memory types from the ${DUMP_SOURCES[dump.source]} at ${where}${assumed}`, notes };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -154,7 +160,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
     const mt = mtrrFor(map, o, fileDump, inputs);
     let plan: Plan;
     try {
-      plan = planMemoryMap(ram, planOptions({ limit: o.limit, maxPage: o.maxPage, ramPage: o.ramPage, useMtrr: true }, mt.state));
+      plan = planMemoryMap(ram, planOptions({ limit: o.limit, limitPhys: o.limitPhys, physAddrBits: o.physBits, maxPage: o.maxPage, ramPage: o.ramPage, useMtrr: true }, mt.state));
     } catch (e) {
       if (!(e instanceof PlanError)) throw e;
       err(`${first.file}:${first.line}: ${e.message}`);
@@ -175,6 +181,9 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
     if (past.length === 0) {
       for (const b of plan.beyondLimit) err(`${first.file}: warning: RAM [0x${b.start.toString(16)}, 0x${b.end.toString(16)}) lies beyond the limit and is not mapped (raise --limit)`);
     }
+    const { physAddrBits, physAddrBitsFrom } = plan.options;
+    const physWarning = physLimitWarning(plan.limit, physAddrBits, physAddrBitsFrom, '--limit phys');
+    if (physWarning) err(`${first.file}: warning: ${physWarning}`);
     const heading = `${first.file}: ${FORMAT_NAMES[map.format]} map ${map.index + 1} of ${total}, lines ${first.line}–${last.line}, ${ram.length} RAM ranges`;
     const ctx = { map, plan, at: (line: number) => at(line), heading };
     for (const w of mmioPastLimit(ctx)) err(w);
@@ -191,7 +200,8 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
         map: map.index + 1,
         maps: Number(total),
         ...planToJson(plan),
-        mtrrSource: mt.state ? { note: mt.note, notes: (fileDump ?? map.mtrr)?.notes ?? [] } : undefined,
+        mtrrSource: mt.state ? { note: mt.note, notes: mt.notes } : undefined,
+        ...(physWarning ? { warnings: [physWarning] } : {}),
       };
       return JSON.stringify(json, null, 2);
     }
@@ -199,7 +209,12 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
       const sizing = o.format === 'c' ? { highestAddress: highestAddress(ctx) } : undefined;
       return exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}`, sizing }).trimEnd();
     }
-    return renderPlanText(plan, { heading, mtrrNote: mt.note, where: (line) => (line < 0 ? '' : `line ${line + 1}`) });
+    return renderPlanText(plan, {
+      heading,
+      mtrrNote: `${describePhysBits(physAddrBits, physAddrBitsFrom)}; ${mt.note}`,
+      notes: [...(physWarning ? [`warning: ${physWarning}`] : []), ...mt.notes],
+      where: (line) => (line < 0 ? '' : `line ${line + 1}`),
+    });
   };
 
   const onMap = (map: MemoryMap): void => {
@@ -239,7 +254,15 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
   try {
     if (o.mtrrFile) {
       const recs: MtrrRecord[] = [];
-      await scanFiles([o.mtrrFile], [], (r) => void (r.kind.startsWith('mtrr-') && recs.push(r as MtrrRecord)));
+      const mtrrInputs: Input[] = [];
+      await scanFiles([o.mtrrFile], mtrrInputs, (r) => {
+        // The MTRR file's own problems, `file:line:col` like the main input's.
+        for (const p of problemsOf(r)) {
+          const l = locate(mtrrInputs, r.line);
+          err(`${l.file}:${l.line}:${p.field.start + 1}: ${p.severity}: ${p.message}`);
+        }
+        if (r.kind.startsWith('mtrr-')) recs.push(r as MtrrRecord);
+      });
       if (recs.length === 0) throw new InputError(`${o.mtrrFile}: no MTRRs found (expected /proc/mtrr lines or a dmesg 'MTRR default type' dump)`);
       fileDump = buildDump(recs);
     }

@@ -20,6 +20,8 @@ export interface RenderContext {
   heading: string;
   /** How memory types were decided, one line. */
   mtrrNote: string;
+  /** Warnings and notes about the plan's inputs, one line each (what `--json` carries too). */
+  notes?: readonly string[];
   /** 1-based `file:line` for a 0-based global line. */
   where: (line: number) => string;
 }
@@ -29,6 +31,7 @@ export function renderPlanText(plan: Plan, ctx: RenderContext): string {
   const o = plan.options;
   out.push(ctx.heading);
   out.push(`Identity map of [0x0, ${hex(plan.limit)}) (${formatSize(plan.limit)}), max page ${o.maxPage}, RAM pages ${o.ramPage}; ${ctx.mtrrNote}`);
+  for (const n of ctx.notes ?? []) out.push(`  ${n}`);
   out.push('');
   // Column widths from the data (at least the usual ones), so that large counts or long
   // addresses never run into the next column.

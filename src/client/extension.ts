@@ -181,7 +181,8 @@ function configTarget(): vscode.ConfigurationTarget {
   return vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
 }
 
-const SIZE = /^\s*(0[xX][0-9a-fA-F]+|\d+(\.\d+)?\s*([KkMmGgTtPp]i?[Bb]?)?)\s*$/;
+/** What eptLens.limit accepts (its pattern in package.json): a size, a hex address, or `phys`. */
+const SIZE = /^\s*(0[xX][0-9a-fA-F]+|\d+(\.\d+)?\s*([KkMmGgTtPp]i?[Bb]?)?|[Pp][Hh][Yy][Ss])\s*$/;
 
 async function setLimit(value?: unknown): Promise<string | undefined> {
   let v = typeof value === 'string' ? value.trim() : undefined;
@@ -193,6 +194,7 @@ async function setLimit(value?: unknown): Promise<string | undefined> {
         { label: '64G', description: '64 GiB' },
         { label: '512G', description: '512 GiB: one PML4 entry (default)' },
         { label: '1T', description: '1 TiB: MMIO above 512 GiB' },
+        { label: 'phys', description: "2^MAXPHYADDR: the CPU's physical address space (from the MTRR masks or eptLens.physAddressBits)" },
         { label: 'Custom…', description: 'a size (256G) or a hex address (0x8000000000)' },
       ],
       { title: 'EPT Lens: End of the identity map', placeHolder: `current: ${current}` },

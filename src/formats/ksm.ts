@@ -46,7 +46,7 @@ export function readKsm(text: string, line: number, at: number, end = text.lengt
   const type = c ? memoryTypeFromNumber(Number(c[1])) : undefined;
   if (c && type) {
     const typeAt = from + c[0].lastIndexOf(c[1]);
-    return { kind: 'mtrr-default', line, type, field: { start: typeAt, end: typeAt + c[1].length } };
+    return { kind: 'mtrr-default', line, type, field: { start: typeAt, end: typeAt + c[1].length }, problems: [] };
   }
   return undefined;
 }

@@ -86,10 +86,14 @@ export function groupMaps(records: readonly MapRecord[], options: GroupOptions =
   let lastTop: RangeRecord | undefined;
   let lastRangeLine = -1;
   let dumpRecords: MtrrRecord[] = [];
+  /** Last line of the open dump, unusable MTRR lines included: they never split a dump. */
+  let lastDumpLine = -1;
+  const summaries: number[] = [];
 
   const flushDump = (): void => {
     if (dumpRecords.length) dumps.push(buildDump(dumpRecords));
     dumpRecords = [];
+    lastDumpLine = -1;
   };
   for (const r of records) {
     while (nextBreak < breaks.length && breaks[nextBreak] <= r.line) {
@@ -97,12 +101,14 @@ export function groupMaps(records: readonly MapRecord[], options: GroupOptions =
       cur = undefined;
       flushDump();
     }
+    if (r.kind === 'linux-mtrr-map') {
+      summaries.push(r.line);
+      continue;
+    }
     if (isMtrr(r) || (r.kind === 'malformed' && r.format === 'mtrr')) {
-      if (r.kind !== 'malformed') {
-        const prev = dumpRecords[dumpRecords.length - 1];
-        if (prev && r.line - prev.line > 2) flushDump();
-        dumpRecords.push(r);
-      }
+      if (lastDumpLine >= 0 && r.line - lastDumpLine > 2) flushDump();
+      lastDumpLine = r.line;
+      if (r.kind !== 'malformed') dumpRecords.push(r);
       continue;
     }
     if (r.kind === 'boundary') {
@@ -145,7 +151,28 @@ export function groupMaps(records: readonly MapRecord[], options: GroupOptions =
     noteNoRam(m);
   }
   const orphanDumps = attachDumps(maps, dumps, boundaries);
+  noteSummaryOnly(maps, summaries);
   return { maps, dumps, orphanDumps };
+}
+
+/**
+ * Linux 6.x prints only `MTRR map: N entries …` unless booted with `mtrr=debug`: the map of that
+ * boot (the last one starting before the summary, else the first) is planned without MTRRs, and
+ * says how to get them.
+ */
+function noteSummaryOnly(maps: readonly MemoryMap[], summaries: readonly number[]): void {
+  let i = 0;
+  for (const line of summaries) {
+    while (i + 1 < maps.length && maps[i + 1].firstLine < line) i++;
+    const m = maps[i];
+    if (!m || m.mtrr || m.notes.some((n) => n.code === 'mtrr-summary-only')) continue;
+    m.notes.push({
+      code: 'mtrr-summary-only',
+      message: "this kernel printed only an MTRR summary ('MTRR map: … entries'), not the registers: boot with mtrr=debug to print them, or give /proc/mtrr (--mtrr FILE); until then gaps are planned UC and RAM WB",
+      severity: 'information',
+      line,
+    });
+  }
 }
 
 function newMap(index: number, format: MapFormat, line: number): MemoryMap {

@@ -88,6 +88,8 @@ export interface MtrrDefaultRecord {
   line: number;
   type: MemoryType;
   field: Field;
+  /** Warnings only (a reserved `?` type, planned as UC). */
+  problems: Problem[];
 }
 
 /** `MTRR fixed ranges enabled:` / `MTRR variable ranges disabled:` and `MTRRs disabled`. */
@@ -105,6 +107,8 @@ export interface MtrrFixedRecord {
   end: number;
   type: MemoryType;
   fields: { start: Field; end: Field; type: Field };
+  /** Warnings only (a reserved `?` type, planned as UC). */
+  problems: Problem[];
 }
 
 export interface MtrrVariableRecord {
@@ -162,6 +166,15 @@ export interface MtrrDisabledRecord {
   index: number;
 }
 
+/**
+ * Linux 6.x's `MTRR map: N entries (…), built from N variable MTRRs`: the registers exist but are
+ * printed only with `mtrr=debug`. Not part of a dump: it holds no register.
+ */
+export interface LinuxMtrrMapRecord {
+  kind: 'linux-mtrr-map';
+  line: number;
+}
+
 export type MtrrRecord = MtrrDefaultRecord | MtrrHeaderRecord | MtrrFixedRecord | MtrrVariableRecord | MtrrDisabledRecord | MtrrRangeRecord;
 
 /** A recognised line with nothing usable: `Problem`s say why (malformed hex and the like). */
@@ -172,4 +185,4 @@ export interface MalformedRecord {
   problems: Problem[];
 }
 
-export type MapRecord = RangeRecord | E820EditRecord | BoundaryRecord | MtrrRecord | MalformedRecord;
+export type MapRecord = RangeRecord | E820EditRecord | BoundaryRecord | MtrrRecord | LinuxMtrrMapRecord | MalformedRecord;

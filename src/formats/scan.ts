@@ -49,11 +49,14 @@ export function scanLine(text: string, line: number, state: ScanState): MapRecor
   }
   const rec = readAny(text, line, state);
   if (rec?.kind === 'mtrr-header') state.block = rec.enabled && rec.which !== 'all' ? rec.which : 'none';
-  else if (!(rec && (rec.kind === 'mtrr-fixed' || rec.kind === 'mtrr-variable' || rec.kind === 'mtrr-disabled-slot'))) {
+  else if (!(rec && (rec.kind === 'mtrr-fixed' || rec.kind === 'mtrr-variable' || rec.kind === 'mtrr-disabled-slot' || isMtrrProblem(rec)))) {
     if (rec?.kind !== 'mtrr-default') state.block = 'none';
   }
   return rec;
 }
+
+/** A line of an MTRR list that could not be used: reported, and the list stays open (issue 11). */
+const isMtrrProblem = (rec: MapRecord): boolean => rec.kind === 'malformed' && rec.format === 'mtrr';
 
 /**
  * A line past MAX_RECORD_LINE is not read; when its beginning looks like a memory-map or MTRR line
@@ -93,12 +96,12 @@ function mayBeIomem(text: string, i: number): boolean {
   return text.charCodeAt(i) === 0x2d;
 }
 
-/** `MTRR fixed…`, `MTRR variable…`, `MTRR default type`, `MTRRs disabled`, `MTRR: …`: not HyperPlatform's `MTRR Default=6`. */
+/** `MTRR fixed…`, `MTRR variable…`, `MTRR default type`, `MTRR map:`, `MTRRs disabled`, `MTRR: …`: not HyperPlatform's `MTRR Default=6`. */
 function mayBeMtrrHeader(text: string, at: number): boolean {
   const c = text.charCodeAt(at + 4);
   if (c !== 0x20) return c === 0x73 /* s */ || c === 0x3a /* : */;
   const d = text.charCodeAt(at + 5);
-  return d === 0x66 /* f */ || d === 0x76 /* v */ || d === 0x64 /* d */;
+  return d === 0x66 /* f */ || d === 0x76 /* v */ || d === 0x64 /* d */ || d === 0x6d /* m: Linux 6.x `MTRR map:` */;
 }
 
 /** One envelope, reused for every line (scanLine is synchronous and readers never keep it). */

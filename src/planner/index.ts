@@ -6,3 +6,4 @@ export * from './cover';
 export * from './mtrr';
 export * from './tables';
 export * from './plan';
+export * from './phys-bits';

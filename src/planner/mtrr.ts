@@ -39,7 +39,7 @@ export interface MtrrState {
   variable: MtrrVariableRange[];
   /** Variable MTRRs given as explicit ranges (see MtrrTypedRange); absent for base/mask dumps. */
   ranges?: MtrrTypedRange[];
-  /** MAXPHYADDR as inferred from the mask width, when the source shows it. */
+  /** MAXPHYADDR as the source shows it (the widest mask printed), when it does. */
   physAddrBits?: number;
 }
 
@@ -63,6 +63,8 @@ export interface MemoryTypeMap {
 const FIXED_END = 0x100000;
 const PAGE = 0x1000;
 const TOP_BIT = 51;
+/** The architectural maximum of MAXPHYADDR; assumed when neither the dump nor the user says. */
+export const MAX_PHYS_BITS = 52;
 /**
  * Non-contiguous masks can match millions of small blocks; past this a register is truncated.
  * The budget is shared by all the variable ranges of one map, so a hostile dump with hundreds of
@@ -74,15 +76,32 @@ const MIN_BLOCKS = 16;
 const bitSet = (n: number, bit: number): boolean => Math.floor(n / 2 ** bit) % 2 === 1;
 
 /**
- * The address ranges inside [0, limit) that one variable range matches. Works for any mask, not
- * only contiguous ones, and never assumes `base` is aligned to the mask size: real Hyper-V guests
- * program base 0x100000000 with a 64 GiB mask, which covers [0, 64 GiB).
+ * PHYSMASK as the CPU applies it: bits at and above MAXPHYADDR don't exist in the register and
+ * count as ones (Linux `get_mtrr_size`: `mask |= phys_hi_rsvd << 32`; KVM `mask |= ~0ULL <<
+ * maxphyaddr`), so a range never repeats above 2^MAXPHYADDR. Bits below 12 don't exist either.
  */
-export function variableRangeBlocks(base: number, mask: number, limit: number, maxBlocks = MAX_BLOCKS): { blocks: Range[]; truncated: boolean } {
+function effectiveMask(mask: number, physBits: number): number {
+  const low = mask % 2 ** physBits;
+  return low - (low % PAGE) + (2 ** MAX_PHYS_BITS - 2 ** physBits);
+}
+
+/**
+ * The address ranges inside [0, limit) that one variable range matches: the addresses below
+ * 2^physBits with `addr & mask == base & mask`. Works for any mask, not only contiguous ones, and
+ * never assumes `base` is aligned to the mask size: real Hyper-V guests program base 0x100000000
+ * with a 64 GiB mask, which covers [0, 64 GiB).
+ */
+export function variableRangeBlocks(
+  base: number,
+  mask: number,
+  limit: number,
+  maxBlocks = MAX_BLOCKS,
+  physBits = MAX_PHYS_BITS,
+): { blocks: Range[]; truncated: boolean } {
   const blocks: Range[] = [];
   let truncated = false;
-  // Bits below 12 don't exist in PHYSMASK/PHYSBASE: ignoring them keeps every block 4 KiB aligned.
-  mask -= mask % PAGE;
+  mask = effectiveMask(mask, physBits);
+  base %= 2 ** physBits;
   base -= base % PAGE;
   const visit = (prefix: number, bit: number): void => {
     if (prefix >= limit || truncated) return;
@@ -106,14 +125,17 @@ export function variableRangeBlocks(base: number, mask: number, limit: number, m
   return { blocks, truncated };
 }
 
-/** A mask is contiguous when its set bits run unbroken from bit 12 upward to its highest bit. */
-export function isContiguousMask(mask: number): boolean {
-  if (mask <= 0) return false;
+/**
+ * A mask is contiguous when, taken as ones above MAXPHYADDR, its set bits run unbroken from its
+ * lowest one (bit 12 or above) to the top: then it matches one block below 2^physBits.
+ */
+export function isContiguousMask(mask: number, physBits = MAX_PHYS_BITS): boolean {
+  if (mask % 2 ** physBits <= 0) return false;
+  const m = effectiveMask(mask, physBits);
   let low = 12;
-  while (low <= TOP_BIT && !bitSet(mask, low)) low++;
-  let bit = low;
-  while (bit <= TOP_BIT && bitSet(mask, bit)) bit++;
-  return mask % 2 ** low === 0 && Math.floor(mask / 2 ** bit) === 0;
+  while (low <= TOP_BIT && !bitSet(m, low)) low++;
+  for (let bit = low; bit <= TOP_BIT; bit++) if (!bitSet(m, bit)) return false;
+  return true;
 }
 
 /** The SDM's rule for overlapping variable ranges; undefined when the SDM leaves it undefined. */
@@ -125,14 +147,17 @@ export function combineTypes(types: readonly MemoryType[]): MemoryType | undefin
   return undefined;
 }
 
-/** Builds the typed segments covering [0, limit), adjacent equal types merged. */
-export function buildMemoryTypeMap(mtrr: MtrrState, limit: number): MemoryTypeMap {
+/**
+ * Builds the typed segments covering [0, limit), adjacent equal types merged. Above 2^physBits
+ * no variable range matches (the default type applies there).
+ */
+export function buildMemoryTypeMap(mtrr: MtrrState, limit: number, physBits = mtrr.physAddrBits ?? MAX_PHYS_BITS): MemoryTypeMap {
   if (!mtrr.enabled) return { segments: [{ start: 0, end: limit, type: 'UC' }], conflicts: [], truncated: [] };
   const truncated: number[] = [];
   let budget = MAX_BLOCKS;
   const regs = mtrr.variable.map((v) => {
     // Every register keeps a few blocks, so an ordinary range after a pathological one still counts.
-    const r = variableRangeBlocks(v.base, v.mask, limit, Math.max(budget, MIN_BLOCKS));
+    const r = variableRangeBlocks(v.base, v.mask, limit, Math.max(budget, MIN_BLOCKS), physBits);
     budget = Math.max(0, budget - r.blocks.length);
     if (r.truncated) truncated.push(v.index);
     return { reg: v, blocks: r.blocks, next: 0 };

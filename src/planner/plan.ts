@@ -5,14 +5,17 @@ import { NormalizedRange, RamInput, clipToLimit, normalizeRam } from './normaliz
 import { LeafRun, forEachRun } from './cover';
 import { MemoryTypeMap, MtrrConflict, MtrrState, TypedSegment, buildMemoryTypeMap, typedPieces } from './mtrr';
 import { RunOwner, TableCounter, TableCounts, tableTotal } from './tables';
+import { PhysBitsSource, isPhysBits, resolvePhysBits } from './phys-bits';
 
 export const DEFAULT_LIMIT = PML4E_BYTES; // 512 GiB
 /** HyperPlatform pre-allocates this many table pages for MMIO mapped lazily on EPT violations. */
 export const HYPERPLATFORM_PREALLOCATED = 50;
 
 export interface PlanOptions {
-  /** End of the identity map (exclusive), 4 KiB aligned. Default 512 GiB. */
-  limit?: number;
+  /** End of the identity map (exclusive), 4 KiB aligned, or `phys`: 2^MAXPHYADDR. Default 512 GiB. */
+  limit?: number | 'phys';
+  /** MAXPHYADDR when the user knows it; else the MTRR dump's mask width, else 52. */
+  physAddrBits?: number;
   /** Largest page the CPU allows (IA32_VMX_EPT_VPID_CAP bits 16/17). Default 1G. */
   maxPage?: PageSize;
   /** Largest page for RAM. Default 4K (page-granular access control). */
@@ -26,6 +29,9 @@ export interface ResolvedOptions {
   maxPage: PageSize;
   ramPage: PageSize;
   mtrr?: MtrrState;
+  /** MAXPHYADDR the plan used (variable MTRRs match nothing above 2^physAddrBits). */
+  physAddrBits: number;
+  physAddrBitsFrom: PhysBitsSource;
 }
 
 export interface TypedLeafRun extends LeafRun {
@@ -118,7 +124,11 @@ export interface Plan {
 export class PlanError extends Error {}
 
 function resolve(options: PlanOptions): ResolvedOptions {
-  const limit = options.limit ?? DEFAULT_LIMIT;
+  if (options.physAddrBits !== undefined && !isPhysBits(options.physAddrBits)) {
+    throw new PlanError(`MAXPHYADDR must be an integer from 32 to 52, got ${options.physAddrBits}`);
+  }
+  const phys = resolvePhysBits(options.physAddrBits, options.mtrr);
+  const limit = options.limit === 'phys' ? 2 ** phys.bits : options.limit ?? DEFAULT_LIMIT;
   if (!Number.isSafeInteger(limit) || limit <= 0 || limit % PAGE_BYTES['4K'] !== 0 || limit > 2 ** 52) {
     throw new PlanError(`limit must be a positive multiple of 4 KiB up to 2^52, got ${limit}`);
   }
@@ -126,7 +136,7 @@ function resolve(options: PlanOptions): ResolvedOptions {
   const requestedRam = options.ramPage ?? '4K';
   // RAM pages can't be larger than what the CPU allows.
   const ramPage = PAGE_BYTES[requestedRam] > PAGE_BYTES[maxPage] ? maxPage : requestedRam;
-  return { limit, maxPage, ramPage, mtrr: options.mtrr };
+  return { limit, maxPage, ramPage, mtrr: options.mtrr, physAddrBits: phys.bits, physAddrBitsFrom: phys.from };
 }
 
 const leafTotal = (c: PageCounts): number => c['4K'] + c['2M'] + c['1G'];
@@ -160,7 +170,7 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
   const { inside, beyond } = clipToLimit(normalizeRam(ramInputs), limit);
 
   let typeMap: MemoryTypeMap | undefined;
-  if (opts.mtrr) typeMap = buildMemoryTypeMap(opts.mtrr, limit);
+  if (opts.mtrr) typeMap = buildMemoryTypeMap(opts.mtrr, limit, opts.physAddrBits);
   const types: Record<RunOwner, TypedSegment[]> = {
     ram: typeMap?.segments ?? [{ start: 0, end: limit, type: 'WB' }],
     gap: typeMap?.segments ?? [{ start: 0, end: limit, type: 'UC' }],

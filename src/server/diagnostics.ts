@@ -5,7 +5,7 @@ import { Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserve
 import type { Field, RangeRecord, Severity } from '../formats';
 import { checkMapRanges, ramInputs } from '../formats';
 import { type MapPlan, planOptions } from '../analysis';
-import { PageCounts, formatCount, formatSize, hex, planMemoryMap, tableTotal } from '../planner';
+import { PageCounts, formatCount, formatSize, hex, physLimitWarning, planMemoryMap, tableTotal } from '../planner';
 import type { DocAnalysis as Analysis, DocumentModel } from './model';
 import { isFirstInput, pagesShort, rangeText } from './describe';
 import type { Settings } from './settings';
@@ -22,6 +22,7 @@ export const DIAGNOSTIC_CODES = {
   planError: 'plan-error',
   settings: 'settings',
   mtrrNote: 'mtrr-note',
+  limitPastPhys: 'limit-past-maxphyaddr',
   truncated: 'too-many-diagnostics',
 } as const;
 
@@ -117,6 +118,13 @@ function rangeField(r: RangeRecord): Field {
 function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, push: (d: EptDiagnostic) => boolean): void {
   const plan = mp.plan!;
   const map = mp.map;
+  // A limit past 2^MAXPHYADDR: said where the width shows (the MTRR dump), else on the map.
+  const { physAddrBits, physAddrBitsFrom } = plan.options;
+  const phys = physLimitWarning(plan.limit, physAddrBits, physAddrBitsFrom, 'eptLens.limit "phys"');
+  if (phys) {
+    const line = physAddrBitsFrom === 'mtrr' && map.mtrr ? map.mtrr.firstLine : map.firstLine;
+    if (!push({ range: lineRange(analysis.model, line), severity: DiagnosticSeverity.Warning, code: DIAGNOSTIC_CODES.limitPastPhys, message: phys })) return;
+  }
   // RAM past the limit.
   if (plan.beyondLimit.length) {
     for (const r of map.ranges) {

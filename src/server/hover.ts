@@ -7,7 +7,7 @@ import { EventRecord, parseEventLine } from '../formats/events';
 import { EptLevel, decodeEptEntry, describeEptEntry } from '../planner/decode/ept-entry';
 import { decodeEptViolationQualification, qualificationMarkdown } from '../planner/decode/qualifications';
 import { describeMemoryType, memoryTypeNumber, parseMemoryTypeWord } from '../planner/decode/memory-types';
-import { MemoryType, formatSize, hex, leafAt, variableRangeBlocks } from '../planner';
+import { MAX_BLOCKS, MAX_PHYS_BITS, MemoryType, formatSize, hex, leafAt, variableRangeBlocks } from '../planner';
 import type { MapPlan } from '../analysis';
 import type { DocAnalysis as Analysis } from './model';
 import { addressMarkdown, isFirstInput, markdown, pagesShort, ramLineOf, rangeText, spanBreakdown, plainText } from './describe';
@@ -73,7 +73,7 @@ function recordHover(analysis: Analysis, settings: Settings, rec: MapRecord, ch:
       const f = all.find((x) => inside(x, ch));
       if (!f) return null;
       if (f === rec.fields.type) return hoverOf(line, f, typeLines(rec.type));
-      return hoverOf(line, f, mtrrVariableLines(rec, settings.limit));
+      return hoverOf(line, f, mtrrVariableLines(rec, settings));
     }
     case 'mtrr-fixed': {
       const f = [rec.fields.start, rec.fields.end, rec.fields.type].find((x) => inside(x, ch));
@@ -163,8 +163,10 @@ function typeLines(t: MemoryType): string[] {
   return [`**${describeMemoryType(t)}**`, '', notes[t], '', `In an EPT leaf: bits 5:3 = ${memoryTypeNumber(t)}; with ignore-PAT (bit 6) it replaces the guest PAT type.`];
 }
 
-function mtrrVariableLines(r: MtrrVariableRecord, limit: number): string[] {
-  const { blocks, truncated } = variableRangeBlocks(r.base, r.mask, Math.max(limit, 2 ** 52));
+function mtrrVariableLines(r: MtrrVariableRecord, settings: Settings): string[] {
+  // The mask is ones above MAXPHYADDR (as wide as Linux printed it): an ordinary 39-bit mask is one block.
+  const bits = settings.physAddrBits ?? r.physAddrBits ?? MAX_PHYS_BITS;
+  const { blocks, truncated } = variableRangeBlocks(r.base, r.mask, 2 ** MAX_PHYS_BITS, MAX_BLOCKS, bits);
   const out = [`**Variable-range MTRR ${r.index}**: **${r.type}**, base \`${hex(r.base)}\`, mask \`${hex(r.mask)}\``];
   const shown = blocks.slice(0, 8).map((b) => `\`${rangeText(b.start, b.end)}\` (${formatSize(b.end - b.start)})`);
   out.push(`Covers ${shown.join(', ')}${blocks.length > 8 || truncated ? ` and ${truncated ? 'many' : blocks.length - 8} more blocks (non-contiguous mask)` : ''}`);

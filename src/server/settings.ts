@@ -1,11 +1,12 @@
 // EPT Lens settings as the server uses them: raw values from `workspace/configuration`
 // (section `eptLens`, scoped to the document) turned into plan settings. Pure.
 import { DEFAULT_LIMIT_TEXT, DEFAULT_PLAN_SETTINGS, type PlanSettings, parseLimit } from '../analysis';
-import { PageSize, parsePageSize } from '../planner';
+import { PageSize, isPhysBits, parsePageSize } from '../planner';
 import { POLICIES, policyNamed } from '../policies';
 
 export interface RawSettings {
   limit?: unknown;
+  physAddressBits?: unknown;
   maxPage?: unknown;
   ramPage?: unknown;
   mmioMemoryType?: unknown;
@@ -37,7 +38,10 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
 export function resolveSettings(raw: RawSettings | null | undefined): Settings {
   const r = raw ?? {};
   const s: Settings = { ...DEFAULT_SETTINGS, problems: [] };
-  if (r.limit !== undefined && r.limit !== null && r.limit !== '') {
+  if (typeof r.limit === 'string' && r.limit.trim().toLowerCase() === 'phys') {
+    s.limitPhys = true;
+    s.limitText = 'phys';
+  } else if (r.limit !== undefined && r.limit !== null && r.limit !== '') {
     const text = String(r.limit);
     const n = parseLimit(text);
     if (n === undefined) {
@@ -54,6 +58,11 @@ export function resolveSettings(raw: RawSettings | null | undefined): Settings {
     if (!p) s.problems.push(`eptLens.${name} '${String(v)}' is not 4K, 2M or 1G: ${dflt} used`);
     return p ?? dflt;
   };
+  if (r.physAddressBits !== undefined && r.physAddressBits !== null && r.physAddressBits !== '') {
+    const n = Number(r.physAddressBits);
+    if (isPhysBits(n)) s.physAddrBits = n;
+    else s.problems.push(`eptLens.physAddressBits '${String(r.physAddressBits)}' is not a physical address width from 32 to 52: taken from the MTRR masks (else 52)`);
+  }
   s.maxPage = page(r.maxPage, 'maxPage');
   s.ramPage = page(r.ramPage, 'ramPage');
   if (r.mmioMemoryType === 'uc' || r.mmioMemoryType === 'mtrr') s.useMtrr = r.mmioMemoryType === 'mtrr';

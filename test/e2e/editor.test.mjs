@@ -299,7 +299,7 @@ test('packaging: npm run package → --install-extension → UI test against the
   })(installed);
   log(`installed copy has ${files.length} files: ${files.slice(0, 30).join(', ')}`);
   await t.test('the .vsix ships the bundles, manifest, icon and docs, no node_modules or sources', () => {
-    const want = ['package.json', 'dist/client.js', 'dist/server.js', manifest.icon && manifest.icon.replace(/^\.\//, ''), 'README.md', 'CHANGELOG.md', 'LICENSE']
+    const want = ['package.json', 'dist/client.js', 'dist/server.js', manifest.browser.replace(/^\.\//, ''), manifest.icon && manifest.icon.replace(/^\.\//, ''), 'README.md', 'CHANGELOG.md', 'LICENSE']
       .filter(Boolean).filter((f) => !files.some((x) => x.toLowerCase() === f.toLowerCase() || x.toLowerCase() === `${f.toLowerCase()}.md` || x.toLowerCase() === `${f.toLowerCase()}.txt`));
     assert.deepEqual(want, [], `missing from the installed .vsix: ${want.join(', ')}`);
     const bad = files.filter((f) => /^(node_modules|src|test|out|\.vscode-test|test-artifacts|benchmarks)\//.test(f) || /\.(ts|map)$/.test(f));

@@ -202,3 +202,86 @@ test('errors: one clear line, exit 1 without a map, exit 2 on usage, never a sta
   assert.equal(run(['--help']).code, 0);
   assert.match(run(['--version']).out, /^ept-plan \d+\.\d+\.\d+/);
 });
+
+// ---- issue 11: MAXPHYADDR and robust MTRR dumps ----
+
+test('Dell E6510 (36-bit): 523×4K 516×2M 503×1G with 9 PDs, MAXPHYADDR 36 shown, 512 GiB said to be past its 64 GiB', () => {
+  const e6510 = fixturePath('real/dell-latitude-e6510-36bit.dmesg');
+  const text = run([e6510]);
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /RAM pages 4K; MAXPHYADDR 36 \(from the MTRR masks\); memory types from the MTRR dump/);
+  assert.match(text.out, /gaps: 3 +523 +516 +503 +=/);
+  assert.match(text.out, /1 PML4 \+ 1 PDPT \+ 9 PD \+ 4,092 PT/);
+  assert.match(text.out, /warning: the identity map's limit 512 GiB is past the 64 GiB physical address space .*--limit phys maps exactly 64 GiB/);
+  assert.match(text.err, /dell-latitude-e6510-36bit\.dmesg: warning: the identity map's limit 512 GiB is past the 64 GiB physical address space/);
+  const j = json([e6510]);
+  assert.equal(j.physAddrBits, 36);
+  assert.equal(j.physAddrBitsFrom, 'mtrr');
+  assert.match(j.warnings[0], /past the 64 GiB physical address space/);
+  assert.deepEqual(j.totals.mmio, { '4K': 523, '2M': 516, '1G': 503 });
+  const phys = json(['--limit', 'phys', e6510]);
+  assert.equal(phys.limit, '0x1000000000');
+  assert.equal(phys.warnings, undefined);
+  // The user's width wins (and the mismatch is said); with 39 bits the 36-bit masks alias again.
+  const wide = run(['--phys-bits', '39', e6510]);
+  assert.match(wide.out, /MAXPHYADDR 39 \(as given\)/);
+  assert.match(wide.out, /the MTRR masks are 36 bits wide, but --phys-bits 39 is used/);
+  for (const args of [['--phys-bits', '31'], ['--phys-bits', '53'], ['--phys-bits', '3x']]) {
+    const r = run([...args, e6510]);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.err, /--phys-bits: .* is not a physical address width from 32 to 52/);
+  }
+});
+
+test('Surface Pro 7 with --limit 1T: MAXPHYADDR 39, 1 TiB said to be past 512 GiB; without MTRRs 52 is assumed and nothing is said', () => {
+  const r = run(['--limit', '1T', fixturePath('surface-pro-7.dmesg')]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /warning: the identity map's limit 1 TiB is past the 512 GiB physical address space \(MAXPHYADDR 39, from the MTRR masks\)/);
+  assert.doesNotMatch(r.out, /mixed[^\n]*\n(?:    [^\n]*\n)*    0x80c0000000/, 'no alias of register 0 at 0x80c0000000');
+  const laptop = run(['--limit', '1T', fixturePath('hyperplatform-laptop-8gb.log')]);
+  assert.match(laptop.out, /MAXPHYADDR 52 \(assumed: the architectural maximum\)/);
+  assert.doesNotMatch(laptop.err, /physical address space/);
+});
+
+test('--mtrr FILE: its problems are reported as file:line:col like the main input; the registers after them are used', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ept-mtrr-'));
+  const file = path.join(dir, 'mtrr');
+  fs.writeFileSync(file, [
+    'reg00: base=0x000000000 (    0MB), size= 2048MB, count=1: write-back',
+    'reg01: base=0x0zz000000 ( 2048MB), size= 1024MB, count=1: write-back',
+    'reg02: garbage',
+    'reg03: base=0x0c0000000 ( 3072MB), size= 1024MB, count=1: write-combining',
+  ].join('\n'));
+  const r = run(['--mtrr', file, fixturePath('desktop-i7-2600.iomem')]);
+  assert.equal(r.code, 0, r.err);
+  assert.ok(r.err.includes(`ept-plan: ${file}:2:13: error: MTRR base '0x0zz000000' is not a hex number`), r.err);
+  assert.ok(r.err.includes(`ept-plan: ${file}:3:1: error: not an MTRR entry`), r.err);
+  assert.match(r.out, / WC /, 'reg03 after the bad lines is used');
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('every note --json carries is in the text output too: past 256 variable MTRRs; /proc/mtrr without a default type', () => {
+  const lines = ['BIOS-e820: [mem 0x0000000000000000-0x000000007fffffff] usable', 'MTRR default type: write-back', 'MTRR variable ranges enabled:'];
+  for (let i = 0; i < 300; i++) lines.push(`  ${i} base 0080000000 mask 7FC0000000 uncachable`);
+  const input = lines.join('\n') + '\n';
+  const j = JSON.parse(run(['--json', '-'], input).out);
+  assert.equal(j.mtrrSource.notes.length, 1);
+  assert.match(j.mtrrSource.notes[0], /more than 256 variable MTRRs/);
+  const text = run(['-'], input).out;
+  for (const n of j.mtrrSource.notes) assert.ok(text.includes(n), `text output lacks «${n}»`);
+  const proc = run([fixturePath('desktop-i7-2600.iomem'), fixturePath('desktop-i7-2600.mtrr')]);
+  const pj = json([fixturePath('desktop-i7-2600.iomem'), fixturePath('desktop-i7-2600.mtrr')]);
+  assert.ok(pj.mtrrSource.notes.length >= 2);
+  for (const n of pj.mtrrSource.notes) assert.ok(proc.out.includes(n), `text output lacks «${n}»`);
+});
+
+test("Linux 6.x 'MTRR map:' summary without registers: an information note says to boot with mtrr=debug", () => {
+  const r = run(['-'], [
+    '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff] usable',
+    '[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x000000007fffffff] usable',
+    '[    0.004000] MTRR map: 4 entries (3 fixed + 1 variable; max 23), built from 10 variable MTRRs',
+  ].join('\n'));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /<stdin>:3: information: this kernel printed only an MTRR summary .*boot with mtrr=debug .*or give \/proc\/mtrr/);
+  assert.match(r.out, /no MTRRs found: gaps UC, RAM WB/);
+});

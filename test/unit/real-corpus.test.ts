@@ -18,11 +18,7 @@ const ORACLE = path.join(ROOT, 'test', 'oracle', 'oracle.mjs');
  * Files the product does not plan exactly yet, and why; they run as TODO tests and the summary
  * names the ones that have started to pass. Shrink this to nothing as the readers land.
  */
-const MTRR_36 = '36-bit MTRR masks: variable ranges alias every 64 GiB below the 512 GiB limit (issue 11 item 3, mtrr lane)';
 const PENDING: Record<string, string> = {
-  'linuxhw-abit-ic7-pentium4-3.14-i686-36bit.dmesg': MTRR_36,
-  'linuxhw-asus-et2010pnt-atom-d510-4.9-i686.dmesg': MTRR_36,
-  'linuxhw-dell-latitude-e6510-i5-m560-4.9-36bit.dmesg': MTRR_36,
 };
 
 interface Pages { '4K': number; '2M': number; '1G': number }

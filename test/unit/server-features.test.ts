@@ -300,3 +300,22 @@ test('regression: the default map is the last usable one for the editor too; an 
   assert.equal(json.ram[json.ram.length - 1].end, '0x80000000', 'the usable map, not the all-zero one after it');
   assert.throws(() => exportRequest(ctx, { uri: model.uri, format: 'json', map: 1 }), /no usable range line.*read without root/);
 });
+
+test('issue 11: an ordinary 39-bit mask hovers as one block, not a non-contiguous one; settings physAddressBits and limit "phys"; the past-MAXPHYADDR warning', () => {
+  const sp7 = open('surface-pro-7.dmesg');
+  const reg0 = find(sp7.lines, '0 base 00C0000000 mask 7FC0000000');
+  const h = hoverAt(sp7.analysis, reg0.line, reg0.col + 10);
+  assert.match(h, /Covers `0xc0000000–0x100000000` \(1 GiB\)$/m);
+  assert.doesNotMatch(h, /non-contiguous|0x80c0000000/);
+  const s = resolveSettings({ limit: 'phys', physAddressBits: 36 });
+  assert.deepEqual([s.limitPhys, s.physAddrBits, s.problems], [true, 36, []]);
+  assert.match(resolveSettings({ physAddressBits: 60 }).problems[0], /eptLens\.physAddressBits '60' is not a physical address width/);
+  const e6510 = open('real/dell-latitude-e6510-36bit.dmesg');
+  const codes = (raw: RawSettings) => computeDiagnostics(e6510.analysis, resolveSettings(raw)).map((d) => [d.code, d.range.start.line, d.message]);
+  const past = codes({}).filter((d) => d[0] === 'limit-past-maxphyaddr');
+  assert.equal(past.length, 1);
+  assert.equal(past[0][1], 31, 'on the MTRR dump, whose masks show the width');
+  assert.match(String(past[0][2]), /512 GiB is past the 64 GiB physical address space .*eptLens\.limit "phys" maps exactly 64 GiB/);
+  assert.deepEqual(codes({ limit: 'phys' }).filter((d) => d[0] === 'limit-past-maxphyaddr'), []);
+  assert.equal(e6510.analysis.planFor(e6510.analysis.maps()[0], resolveSettings({ limit: 'phys' })).plan!.limit, 2 ** 36);
+});

@@ -8,6 +8,9 @@ export interface PlanJson {
   limit: string;
   maxPage: string;
   ramPage: string;
+  /** MAXPHYADDR the plan used, and where it came from (`option`, `mtrr`: the masks' width, `default`: 52). */
+  physAddrBits: number;
+  physAddrBitsFrom: string;
   ram: { start: string; end: string; line?: number; lines?: number[]; source?: string }[];
   gaps: GapJson[];
   totals: { mmio: PageCounts; ram: PageCounts };
@@ -52,6 +55,8 @@ export function planToJson(plan: Plan): PlanJson {
     limit: hex(plan.limit),
     maxPage: plan.options.maxPage,
     ramPage: plan.options.ramPage,
+    physAddrBits: plan.options.physAddrBits,
+    physAddrBitsFrom: plan.options.physAddrBitsFrom,
     ram: plan.ram.map((r) => {
       const lines = r.inputs.filter((i) => i.line !== undefined).map((i) => i.line! + 1);
       const source = r.inputs.find((i) => i.source)?.source;
