@@ -36,9 +36,9 @@ export interface Envelope {
 
 export const newEnvelope = (): Envelope => ({ indent: 0, at: 0, end: 0, xen: false });
 
-// The layers as one sticky regular expression, tested once per line: irregexp runs it as native
-// code, several times faster than the same checks written with charCodeAt (measured on the bench
-// log), and every part fails on its first character for lines that don't have it. Every
+// The headers as sticky regular expressions, one per first character, so a line tests one
+// expression at most: irregexp runs them as native code, faster than the same checks written with
+// charCodeAt loops on the sliced lines a stream yields (measured on the bench log). Every
 // repetition is bounded or anchored, so a hostile line costs linear time.
 const WORD = '[A-Za-z\\u00c0-\\u1fff]{2,12}\\.?'; // a day or month name in any alphabet
 const MONTH = `(?:${WORD}|\\d{1,2}[\\u6708\\uc6d4])`; // `Nov`, `dez`, `mai.`, `7月`, `7월`
@@ -49,45 +49,85 @@ const ZONE = '(?:Z|[+-]\\d\\d:?\\d\\d)?';
 const KERNEL = '(?:\\S{1,64} )?kernel: ';
 /** Inside `[…]`: dmesg time (and `-d` delta), caller id, `-T` ctime, ISO-like time. */
 const STAMP = `\\[(?: *${SECS}(?: < *${SECS}>)?| *[TC]\\d{1,10}|${WORD} +${MONTH} +\\d{1,2} ${CLOCK} \\d{4}|${DATE}[T ]${CLOCK}${ZONE})\\]`;
-const QUOTE = '(?:[ \\t]*(?:>[ ]?|&gt;[ ]?|&nbsp;|<(?:pre|p|code|tt|samp|div|span|br ?/?)>))*';
+const QUOTE = /(?:[ \t]*(?:>[ ]?|&gt;[ ]?|&nbsp;|<(?:pre|p|code|tt|samp|div|span|br ?\/?)>))*/y;
 const LEVEL = '(?:<\\d{1,3}>|&lt;\\d{1,3}&gt;)';
-const HEADER = [
-  STAMP,
-  LEVEL,
-  // Xen console, with console_timestamps=raw|boot|date|datems.
-  `\\(XEN\\)(?: *\\[(?:[0-9a-fA-F]{16}| *${SECS}|${DATE} ${CLOCK})\\])?`,
-  // syslog, journal short/short-precise, CJK months
-  `${MONTH} +\\d{1,2} ${CLOCK} ${KERNEL}`,
-  // journal short-iso, RFC 5424, dmesg --time-format=iso
-  `${DATE}T${CLOCK}${ZONE} (?:${KERNEL})?`,
-  // journal short-full, short-unix
-  `${WORD} ${DATE} ${CLOCK} [A-Za-z]{1,6} ${KERNEL}`,
-  `${SECS} ${KERNEL}`,
-  // dmesg -x
-  'kern *:[a-z]{1,8} *: ',
+const FOLLOW = `(?:[ \\t]*(?:${STAMP}|${LEVEL}|${KERNEL}))*`;
+// trace-cmd report / ftrace: task (blanks and dashes allowed), pid, [cpu], flags, seconds
+const TRACE = `\\S.{0,62}?-\\d{1,10} +\\[\\d{1,5}\\](?: +\\S{4,5})? +${SECS}: `;
+const sticky = (alternatives: string[], follow = true): RegExp => new RegExp(`(?:${alternatives.join('|')})${follow ? FOLLOW : ''}`, 'y');
+// One expression per first character of the header, so a line only tries the layers it can start.
+const AFTER_BRACKET = sticky([STAMP]);
+const AFTER_ANGLE = sticky([`${LEVEL}(?:[ \\t]*${MONTH} +\\d{1,2} ${CLOCK} ${KERNEL})?`, TRACE]);
+const AFTER_DIGIT = sticky([
   // HyperPlatform: time, level, #cpu, pid, tid, image; TABs, or blanks after a copy-paste
   '\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(?:\\t[A-Z]{3}\\t#\\d{1,4}\\t[^\\t]{0,12}\\t[^\\t]{0,12}\\t[^\\t]{0,40}\\t| +[A-Z]{3} +#\\d{1,4} +\\d{1,10} +\\d{1,10} +\\S{1,40} +)',
+  // journal short-iso, RFC 5424, dmesg --time-format=iso
+  `${DATE}T${CLOCK}${ZONE} (?:${KERNEL})?`,
   // LAVA/KernelCI: line number and time
   `\\d{1,10} ${CLOCK}[ \\t]+`,
-  // trace-cmd report / ftrace: task (blanks and dashes allowed), pid, [cpu], flags, seconds
-  `\\S.{0,62}?-\\d{1,10} +\\[\\d{1,5}\\](?: +\\S{4,5})? +${SECS}: `,
-].join('|');
-const FOLLOW = `(?:[ \\t]*(?:${STAMP}|${LEVEL}|${KERNEL}))*`;
-const ENVELOPE = new RegExp(`${QUOTE}(?:[ \\t]*(?:${HEADER})${FOLLOW})?`, 'y');
+  // journal short-unix, syslog with a CJK month
+  `${SECS} ${KERNEL}`,
+  `${MONTH} +\\d{1,2} ${CLOCK} ${KERNEL}`,
+]);
+const AFTER_LETTER = sticky([
+  // syslog, journal short/short-precise, in any language
+  `${MONTH} +\\d{1,2} ${CLOCK} ${KERNEL}`,
+  // journal short-full, dmesg -x
+  `${WORD} ${DATE} ${CLOCK} [A-Za-z]{1,6} ${KERNEL}`,
+  'kern *:[a-z]{1,8} *: ',
+  TRACE,
+]);
+const AFTER_OTHER = sticky([TRACE], false);
+// Xen console, with console_timestamps=raw|boot|date|datems; nothing follows.
+const XEN_STAMP = new RegExp(` *\\[(?:[0-9a-fA-F]{16}| *${SECS}|${DATE} ${CLOCK})\\]`, 'y');
+
+/** End of the header starting at `s` (0 = none): the expression chosen by its first character. */
+function header(text: string, s: number, out: Envelope): number {
+  const c = text.charCodeAt(s);
+  let re: RegExp;
+  if (c === 0x5b /* [ */) re = AFTER_BRACKET;
+  else if (c >= 0x30 && c <= 0x39) re = AFTER_DIGIT;
+  else if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c >= 0xc0) re = AFTER_LETTER;
+  else if (c === 0x28 /* ( */) {
+    if (!text.startsWith('(XEN)', s)) return 0;
+    out.xen = true;
+    XEN_STAMP.lastIndex = s + 5;
+    return XEN_STAMP.test(text) ? XEN_STAMP.lastIndex : s + 5;
+  } else if (c === 0x3c /* < */ || c === 0x26 /* & */) re = AFTER_ANGLE;
+  else if (s < text.length) re = AFTER_OTHER;
+  else return 0;
+  re.lastIndex = s;
+  return re.test(text) ? re.lastIndex : 0;
+}
+
+/** End of the line's mail quoting and wrapping markup (`> > `, `&gt; `, `<pre>`): 0 when there is none. */
+export function quotingEnd(text: string): number {
+  let s = 0;
+  while (isBlank(text.charCodeAt(s))) s++;
+  const c = text.charCodeAt(s);
+  if (c !== 0x3e && c !== 0x26 && c !== 0x3c) return 0;
+  QUOTE.lastIndex = 0;
+  return QUOTE.test(text) ? QUOTE.lastIndex : 0;
+}
+
+const isBlank = (c: number): boolean => c === 0x20 || c === 0x09;
 
 /**
  * Peels the envelope of `text` into `out` (the scan reuses one: no allocation per line). A layer
  * is only taken when all of it is there, so a message is never cut into.
  */
 export function readEnvelope(text: string, out: Envelope = newEnvelope()): Envelope {
-  ENVELOPE.lastIndex = 0;
-  const indent = ENVELOPE.test(text) ? ENVELOPE.lastIndex : 0;
-  let at = indent;
-  while (at < text.length && (text.charCodeAt(at) === 0x20 || text.charCodeAt(at) === 0x09)) at++;
+  out.xen = false;
+  const quoted = quotingEnd(text);
+  let s = quoted;
+  while (isBlank(text.charCodeAt(s))) s++;
+  const h = header(text, s, out);
+  const indent = h > 0 ? h : quoted;
+  let at = h > 0 ? h : s;
+  while (isBlank(text.charCodeAt(at))) at++;
   out.indent = indent;
   out.at = at;
   out.end = messageEnd(text, at);
-  out.xen = indent >= 5 && text.lastIndexOf('(XEN)', indent - 5) >= 0;
   return out;
 }
 
@@ -104,6 +144,9 @@ function isSpace(c: number): boolean {
 /** End of the message starting at `at`: blanks, `<br>`-likes, `&nbsp;` and closing tags cut. */
 export function messageEnd(text: string, at: number): number {
   let end = text.length;
+  const last = text.charCodeAt(end - 1);
+  // Most lines end in a printable ASCII character that is not `>` or `;`: nothing to cut.
+  if (last > 0x20 && last < 0x7f && last !== 0x3e && last !== 0x3b) return end > at ? end : at;
   for (;;) {
     if (end <= at) return at;
     const c = text.charCodeAt(end - 1);

@@ -1,6 +1,7 @@
 // HyperPlatform (util.cpp): `Physical Memory Range: 0000000000015000 - 0000000000058000`, end
 // exclusive, after TAB-separated time/level/cpu/pid/tid/image columns (spaces after copy-paste).
 // People append notes such as `.. 0x15 4KB-enties and 1 2MB-entry`: kept as claimed counts.
+import { ownString } from './own-string';
 import type { PageCounts, PageSize } from '../planner/types';
 import type { Envelope } from './envelope';
 import { makeRange } from './range-record';
@@ -75,5 +76,5 @@ function readAnnotation(text: string, from: number, end: number): Annotation | u
   }
   if (first < 0) return undefined;
   const at = from + lead;
-  return { field: { start: at, end: at + body.length }, counts: { start: at + first, end: at + last }, text: body, claimed };
+  return { field: { start: at, end: at + body.length }, counts: { start: at + first, end: at + last }, text: ownString(body), claimed };
 }

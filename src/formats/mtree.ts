@@ -6,6 +6,7 @@
 // Only the `memory` address space (and the flat view that serves it) is the guest-physical map:
 // I/O ports, cpu-memory-N copies, device bus-master spaces and `memory-region:` listings are skipped.
 // Which lines are RAM where regions overlap is decided per map (mtree-flatten.ts).
+import { ownString } from './own-string';
 import { MAX_PHYS_ADDR } from '../planner/types';
 import type { Envelope } from './envelope';
 import type { BoundaryRecord, Field, Problem, RangeRecord } from './records';
@@ -81,10 +82,10 @@ function region(m: RegExpExecArray, line: number, at: number, depth: number): Ra
     start,
     end,
     ram,
-    typeName: name,
+    typeName: ownString(name),
     fields: { start: startField, end: endField, type: { start: typeAt, end: typeAt + name.length } },
     depth,
-    mtree: { priority: Number(m[3]), regionType, aliasOf: alias?.[2], disabled },
+    mtree: { priority: Number(m[3]), regionType, aliasOf: alias ? ownString(alias[2]) : undefined, disabled },
     problems,
   };
 }

@@ -1,5 +1,6 @@
 // Builds a RangeRecord from the two address fields of a line, checking what can be wrong with them.
 import { parseAddress } from './hex';
+import { ownString } from './own-string';
 import type { Field, MalformedRecord, MapFormat, Problem, RangeRecord } from './records';
 
 export interface RangeParts {
@@ -50,7 +51,7 @@ export function makeRange(p: RangeParts): RangeRecord | MalformedRecord {
     start,
     end,
     ram: p.ram,
-    typeName: p.typeName,
+    typeName: ownString(p.typeName),
     fields: { start: startField, end: endField, type: p.typeAt === undefined ? undefined : field(p.typeAt, p.typeName) },
     depth: p.depth ?? 0,
     problems,

@@ -1,8 +1,8 @@
 // The exact EPT identity-map plan for one memory map: RAM ranges in, leaves per page size per
 // gap, tables, bytes and memory types out.
 import { MemoryType, PAGE_BYTES, PML4E_BYTES, PageCounts, PageSize, Range, zeroCounts } from './types';
-import { NormalizedRange, RamInput, clipToLimit, normalizeRam } from './normalize';
-import { LeafRun, forEachRun } from './cover';
+import { RamInput, clipToLimit, normalizeRam } from './normalize';
+import { LeafRun, RunSink, forEachRun } from './cover';
 import { MemoryTypeMap, MtrrConflict, MtrrState, TypedSegment, buildMemoryTypeMap, typedPieces } from './mtrr';
 import { RunOwner, TableCounter, TableCounts, tableTotal } from './tables';
 import { PhysBitsSource, isPhysBits, resolvePhysBits } from './phys-bits';
@@ -84,6 +84,20 @@ export interface PlannedRam extends Span {
 export interface Gap extends Span {
   /** Index in `ram` of the RAM range right after this gap; undefined for the tail up to the limit. */
   before?: number;
+}
+
+// One class per kind, fields set in the constructor: one object shape each, where adding
+// `before` / `inputs` afterwards (Object.assign) made every span change shape.
+class CoveredRam extends CoveredSpan implements PlannedRam {
+  constructor(start: number, end: number, pages: PageCounts, memoryType: MemoryType | 'mixed', pieces: TypedPiece[], cap: PageSize, readonly inputs: RamInput[]) {
+    super(start, end, pages, memoryType, pieces, cap);
+  }
+}
+
+class CoveredGap extends CoveredSpan implements Gap {
+  constructor(start: number, end: number, pages: PageCounts, memoryType: MemoryType | 'mixed', pieces: TypedPiece[], cap: PageSize, readonly before: number) {
+    super(start, end, pages, memoryType, pieces, cap);
+  }
 }
 
 export interface StrategyCost {
@@ -181,42 +195,67 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
   const alt = opts.maxPage === '1G' ? { counter: new TableCounter(), leaves: 0 } : undefined;
   const totals = { mmio: zeroCounts(), ram: zeroCounts() };
 
-  const cover = (start: number, end: number, owner: RunOwner): CoveredSpan => {
+  // The run callbacks exist once per plan, not as two closures per span: they add to the counts
+  // the `acc…` variables point at.
+  let accOwner: RunOwner = 'gap';
+  let accPages = zeroCounts();
+  let accSpan: PageCounts | undefined;
+  let accTotal = totals.mmio;
+  const onRun: RunSink = (s, e, size, count) => {
+    accPages[size] += count;
+    if (accSpan) accSpan[size] += count;
+    accTotal[size] += count;
+    counter.add(s, e, size, accOwner);
+  };
+  const onAltRun: RunSink = (s, e, size, count) => {
+    alt!.counter.add(s, e, size, accOwner);
+    alt!.leaves += count;
+  };
+
+  /** Covers [start, end): its counts and typed pieces, runs fed to the table counters. */
+  const cover = (start: number, end: number, owner: RunOwner, before?: number, inputs?: RamInput[]): CoveredSpan => {
+    const make = (pages: PageCounts, memoryType: MemoryType | 'mixed', pieces: TypedPiece[], cap: PageSize): CoveredSpan =>
+      inputs ? new CoveredRam(start, end, pages, memoryType, pieces, cap, inputs)
+        : before !== undefined ? new CoveredGap(start, end, pages, memoryType, pieces, cap, before)
+          : new CoveredSpan(start, end, pages, memoryType, pieces, cap);
     const cap = owner === 'ram' ? opts.ramPage : opts.maxPage;
-    const pieces: TypedPiece[] = [];
+    const altCap = smaller(cap, '2M');
     const pages = zeroCounts();
-    const total = owner === 'ram' ? totals.ram : totals.mmio;
-    const segments = typedPieces(types[owner], start, end);
+    accOwner = owner;
+    accTotal = owner === 'ram' ? totals.ram : totals.mmio;
+    const map = types[owner];
+    // One memory type everywhere (no MTRRs): one piece, nothing to cut.
+    const segments = map.length === 1 ? undefined : typedPieces(map, start, end);
+    if (!segments || segments.length === 1) {
+      accPages = pages;
+      accSpan = undefined;
+      forEachRun(start, end, cap, onRun);
+      if (alt) forEachRun(start, end, altCap, onAltRun);
+      const type = segments ? segments[0].type : map[0].type;
+      return make(pages, type, [{ start, end, memoryType: type, pages }], cap);
+    }
+    const pieces: TypedPiece[] = [];
+    accSpan = pages;
     for (const seg of segments) {
-      // One piece (the common case) shares the span's counts.
-      const piecePages = segments.length === 1 ? pages : zeroCounts();
-      forEachRun(seg.start, seg.end, cap, (s, e, size, count) => {
-        piecePages[size] += count;
-        if (piecePages !== pages) pages[size] += count;
-        total[size] += count;
-        counter.add(s, e, size, owner);
-      });
-      if (alt) {
-        forEachRun(seg.start, seg.end, smaller(cap, '2M'), (s, e, size, count) => {
-          alt.counter.add(s, e, size, owner);
-          alt.leaves += count;
-        });
-      }
-      pieces.push({ start: seg.start, end: seg.end, memoryType: seg.type, pages: piecePages });
+      accPages = zeroCounts();
+      forEachRun(seg.start, seg.end, cap, onRun);
+      if (alt) forEachRun(seg.start, seg.end, altCap, onAltRun);
+      pieces.push({ start: seg.start, end: seg.end, memoryType: seg.type, pages: accPages });
     }
     const first = pieces[0]?.memoryType;
     const memoryType = first !== undefined && pieces.every((p) => p.memoryType === first) ? first : 'mixed';
-    return new CoveredSpan(start, end, pages, memoryType, pieces, cap);
+    return make(pages, memoryType, pieces, cap);
   };
 
   const ram: PlannedRam[] = [];
   const gaps: Gap[] = [];
   let cursor = 0;
-  inside.forEach((r: NormalizedRange, i) => {
-    if (r.start > cursor) gaps.push(Object.assign(cover(cursor, r.start, 'gap'), { before: i }));
-    ram.push(Object.assign(cover(r.start, r.end, 'ram'), { inputs: r.inputs }));
+  for (let i = 0; i < inside.length; i++) {
+    const r = inside[i];
+    if (r.start > cursor) gaps.push(cover(cursor, r.start, 'gap', i));
+    ram.push(cover(r.start, r.end, 'ram', undefined, r.inputs) as CoveredRam);
     cursor = r.end;
-  });
+  }
   if (limit > cursor) gaps.push(cover(cursor, limit, 'gap'));
 
   const { tables, gapOnly } = counter.result();

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { groupMaps, MapRecord, ramInputs, readEnvelope, RangeRecord, scanText, splitLines } from '../../src/formats';
+import { parseEventLine } from '../../src/formats/events';
 
 const message = (line: string): string => {
   const e = readEnvelope(line);
@@ -201,4 +202,17 @@ test('HyperPlatform columns, TABs or blanks', () => {
   const tab = '07:23:37.223\tDBG\t#2\t    4\t 7656\tSystem         \tPhysical Memory Range: 0000000000015000 - 0000000000058000';
   assert.equal(message(tab), 'Physical Memory Range: 0000000000015000 - 0000000000058000');
   assert.equal(message('07:23:37.223    DBG    #2    4    7656   System    Physical Memory Range: 0000000000015000 - 0000000000058000'), 'Physical Memory Range: 0000000000015000 - 0000000000058000');
+});
+
+test('events read through the envelope: a mailed trace keeps its task name, a <br> tail is no field', () => {
+  // Source: test/fixtures/kvm-trace.report, as a mail quotes it and a web page ends it.
+  const line = '> qemu-system-x86-31218 [000] 159269.806542: kvm_exit:             reason EPT_VIOLATION rip 0xffffffff8102d0a4 info 181 0<br>';
+  const ev = parseEventLine(line, 0);
+  assert.ok(ev && ev.kind === 'kvm_exit');
+  assert.equal(ev.prefix?.task.value, 'qemu-system-x86');
+  assert.equal(line.slice(ev.prefix!.task.range.start, ev.prefix!.task.range.end), 'qemu-system-x86');
+  assert.equal(ev.info2?.value, 0n);
+  const mmio = parseEventLine(' qemu-system-x86-31218 [000] 159269.806610: kvm_mmio:             mmio unsatisfied-read len 4 gpa 0xfee000f0 val 0x0&nbsp;', 0);
+  assert.ok(mmio && mmio.kind === 'kvm_mmio');
+  assert.equal(mmio.val?.value, 0n);
 });

@@ -1,6 +1,7 @@
 // Entry point of the event readers: one line in, one typed record (or undefined) out.
 // Most lines of a log are not events, so the cheap substring checks come before any regex.
 import type { EventRecord, Field } from './types';
+import { messageEnd, quotingEnd } from '../envelope';
 import { parseTracePrefix } from './trace-prefix';
 import { splitWords } from './words';
 import { readKvmExit, readKvmMmio, readKvmMmuSetSpte, readKvmMmuSpteRequested, readKvmPageFault } from './kvm-events';
@@ -42,9 +43,10 @@ function parseTraceEvent(text: string, line: number, from: number): EventRecord 
     const event: Field<string> = { value: name, range: { start: at, end } };
     // perf script writes `kvm:kvm_exit:`; the prefix ends before the subsystem.
     const prefixEnd = text.startsWith('kvm:', at - 4) ? at - 4 : at;
-    const prefix = parseTracePrefix(text, prefixEnd);
+    const prefix = parseTracePrefix(text, prefixEnd, quotingEnd(text));
     const head = prefix ? { line, event, prefix } : { line, event };
-    return READERS[name](head, splitWords(text, end + 1));
+    // The envelope's end: a trailing `<br>` or `&nbsp;` is no field of the event.
+    return READERS[name](head, splitWords(text, end + 1, messageEnd(text, end + 1)));
   }
   return undefined;
 }

@@ -12,10 +12,14 @@ function group<T>(m: RegExpExecArray, i: number, value: T): Field<T> {
   return { value, range: { start, end } };
 }
 
-/** Parses text[0, end) as a prefix; `end` is where the event name starts. */
-export function parseTracePrefix(text: string, end: number): TracePrefix | undefined {
-  const m = PREFIX.exec(text.slice(0, end));
+/**
+ * Parses text[from, end) as a prefix; `end` is where the event name starts, `from` where the
+ * line's quoting ends (the envelope layer's: a trace mailed as `> qemu-…` keeps its task name).
+ */
+export function parseTracePrefix(text: string, end: number, from = 0): TracePrefix | undefined {
+  const m = PREFIX.exec(text.slice(from, end));
   if (!m) return undefined;
+  if (from > 0) for (const ix of m.indices!) if (ix) (ix[0] += from), (ix[1] += from);
   const prefix: TracePrefix = {
     task: group(m, 1, m[1]),
     pid: group(m, 2, Number(m[2])),
