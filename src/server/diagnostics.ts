@@ -9,6 +9,7 @@ import { PageCounts, formatCount, formatSize, hex, physLimitWarning, planMemoryM
 import type { DocAnalysis as Analysis, DocumentModel } from './model';
 import { isFirstInput, pagesShort, rangeText } from './describe';
 import type { Settings } from './settings';
+import { policyDiagnostics } from './policy-diagnostics';
 
 export const SOURCE = 'ept-lens';
 
@@ -91,6 +92,7 @@ export function computeDiagnostics(analysis: Analysis, settings: Settings, isCan
       continue;
     }
     planDiagnostics(analysis, settings, mp, push);
+    if (settings.policy) policyDiagnostics(settings.policy, map, mp.plan, (l) => lineRange(model, l), push);
   }
   if (dropped > 0 && out.length > 0) {
     out[out.length - 1] = {

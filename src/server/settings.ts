@@ -2,6 +2,7 @@
 // (section `eptLens`, scoped to the document) turned into plan settings. Pure.
 import { DEFAULT_LIMIT_TEXT, DEFAULT_PLAN_SETTINGS, type PlanSettings, parseLimit } from '../analysis';
 import { PageSize, isPhysBits, parsePageSize } from '../planner';
+import { POLICIES, policyNamed } from '../policies';
 
 export interface RawSettings {
   limit?: unknown;
@@ -11,6 +12,7 @@ export interface RawSettings {
   mmioMemoryType?: unknown;
   inlayHints?: { enabled?: unknown };
   maxDiagnostics?: unknown;
+  policy?: unknown;
 }
 
 export interface Settings extends PlanSettings {
@@ -18,6 +20,8 @@ export interface Settings extends PlanSettings {
   limitText: string;
   inlayHints: boolean;
   maxDiagnostics: number;
+  /** eptLens.policy: the hypervisor whose holes and type mismatches become diagnostics (src/policies). */
+  policy?: string;
   /** Settings that could not be used, with what was used instead. */
   problems: string[];
 }
@@ -65,6 +69,10 @@ export function resolveSettings(raw: RawSettings | null | undefined): Settings {
   if (r.inlayHints && typeof r.inlayHints === 'object' && typeof r.inlayHints.enabled === 'boolean') s.inlayHints = r.inlayHints.enabled;
   if (typeof r.maxDiagnostics === 'number' && Number.isFinite(r.maxDiagnostics) && r.maxDiagnostics >= 0) {
     s.maxDiagnostics = Math.floor(r.maxDiagnostics);
+  }
+  if (typeof r.policy === 'string' && r.policy !== '' && r.policy !== 'none') {
+    if (policyNamed(r.policy)) s.policy = r.policy.toLowerCase();
+    else s.problems.push(`eptLens.policy '${r.policy}' is not one of ${POLICIES.map((p) => p.name).join(', ')}: no policy checked`);
   }
   return s;
 }

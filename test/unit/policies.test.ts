@@ -13,6 +13,10 @@ import { bsfRange } from '../../src/policies/mtrr-view';
 import { hyperPlatformWalk } from '../../src/policies/hyperplatform';
 import { groupMaps, scanText } from '../../src/formats';
 import { ROOT, fixture, fixturePath } from '../support/fixtures';
+import { Analysis } from '../../src/analysis';
+import { DocumentModel } from '../../src/server/model';
+import { computeDiagnostics } from '../../src/server/diagnostics';
+import { resolveSettings } from '../../src/server/settings';
 
 const K = 0x1000;
 const G = 2 ** 30;
@@ -275,4 +279,22 @@ test('known MMIO from QEMU info mtree: device regions kept, the 64-bit `system`/
   assert.ok(has(0xfee00000, 0xfef00000), 'apic-msi (line 35)');
   assert.ok(m.resources.every((r) => r.end < 2 ** 52), 'no 0-ffffffffffffffff container');
   assert.deepEqual(comparePolicy(named('hvpp'), m).holes, []);
+});
+
+test('editor: eptLens.policy turns holes and mismatches into diagnostics on their lines', () => {
+  const open = (file: string) => new Analysis(new DocumentModel('file:///t/x.eptlog', 1, fixture(file)));
+  const codes = (ds: { code?: unknown }[]) => ds.filter((d) => String(d.code).startsWith('policy-'));
+  assert.deepEqual(codes(computeDiagnostics(open('policies/phenom-overlapping-mtrr.dmesg'), resolveSettings({}))), [], 'off by default');
+  // SimpleVisor on the Phenom: [0xd0000000, 4 GiB) WB where the MTRRs say UC; of the listed ranges
+  // overlapping it, the one reaching furthest is `0xfec00000-0xffffffff reserved` (line 14, 0-based 13);
+  // the MTRR dump starts on line 25 (0-based 24).
+  const ds = codes(computeDiagnostics(open('policies/phenom-overlapping-mtrr.dmesg'), resolveSettings({ policy: 'simplevisor' })));
+  const msg = 'SimpleVisor maps 0xd0000000–0x100000000 WB; the MTRRs make it UC (cached MMIO: hangs and machine checks)';
+  assert.deepEqual(ds.filter((d) => (d as { message: string }).message === msg).map((d) => (d as { range: { start: { line: number } } }).range.start.line), [13, 24]);
+  // jonomango/hv on the Ryzen iomem: the holes sit on the range lines (0-based 92, 96, …).
+  const j = codes(computeDiagnostics(open('real/amd-gfx-2025-ryzen-iomem-mail-quoted-interleaved.iomem'), resolveSettings({ policy: 'jonomango-hv' })));
+  assert.deepEqual(j.filter((d) => d.code === 'policy-coverage-hole').slice(0, 2).map((d) => (d as { range: { start: { line: number } } }).range.start.line), [92, 96]);
+  const bad = resolveSettings({ policy: 'vmware' });
+  assert.equal(bad.policy, undefined);
+  assert.match(bad.problems[0], /eptLens.policy 'vmware' is not one of/);
 });
