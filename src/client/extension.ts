@@ -69,6 +69,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   register('eptLens.setRamPage', setRamPage);
   register('eptLens.setMmioMemoryType', setMmioMemoryType);
   register('eptLens.setPhysAddressBits', setPhysAddressBits);
+  register('eptLens.showTraceSummary', (markdown?: unknown, title?: unknown) =>
+    typeof markdown === 'string' ? showMarkdown(markdown, typeof title === 'string' ? title : 'KVM trace summary') : undefined);
   register('eptLens.openExample', (name?: unknown) => openExample(context, name));
   register('eptLens.showWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#eptLens.start`, false));
   register('eptLens.decodeEntry', (value?: unknown, level?: unknown) => decodeCommand('entry', value, level));

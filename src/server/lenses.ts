@@ -4,10 +4,11 @@ import { isUsable } from '../analysis';
 import type { DocAnalysis as Analysis } from './model';
 import { formatCount, formatSize, tableTotal } from '../planner';
 import { pagesShort } from './describe';
+import { traceLensTitle, traceMarkdown, traceSummary } from './trace-summary';
 import type { Settings } from './settings';
 
 /** Client commands the lenses run; their arguments are `[uri, mapIndex]`. */
-export const LENS_COMMANDS = { report: 'eptLens.showPlanReport', copyJson: 'eptLens.copyPlanJson' } as const;
+export const LENS_COMMANDS = { report: 'eptLens.showPlanReport', copyJson: 'eptLens.copyPlanJson', trace: 'eptLens.showTraceSummary' } as const;
 
 /** `EPT plan: 2,083,348 leaves · 4,078 tables (15.9 MiB) · gaps 373×4K 541×2M 503×1G`: whole-plan totals first, then what the gaps take. */
 export function lensTitle(analysis: Analysis, settings: Settings, mapIndex: number): string {
@@ -28,5 +29,12 @@ export function codeLenses(analysis: Analysis, settings: Settings): CodeLens[] {
     out.push({ range, command: { title: lensTitle(analysis, settings, i), command: LENS_COMMANDS.report, arguments: [uri, i] } });
     out.push({ range, command: { title: 'Copy as JSON', command: LENS_COMMANDS.copyJson, arguments: [uri, i] } });
   });
-  return out;
+  // A KVM trace: exits by reason and GPAs by region, on its first event line; the page goes along.
+  const trace = traceSummary(analysis, settings);
+  if (trace) {
+    const range = { start: { line: trace.firstLine, character: 0 }, end: { line: trace.firstLine, character: 0 } };
+    const name = decodeURIComponent(uri.replace(/[?#].*$/, '').split('/').pop() || uri);
+    out.push({ range, command: { title: traceLensTitle(trace), command: LENS_COMMANDS.trace, arguments: [traceMarkdown(trace, name), `KVM trace summary — ${name}`] } });
+  }
+  return out.sort((a, b) => a.range.start.line - b.range.start.line);
 }

@@ -321,6 +321,10 @@ test('KVM trace summary: exits by reason, GPAs by region of the plan; without a 
   assert.equal(m.byRegion.reduce((n, [, c]) => n + c, 0), addressed);
   assert.ok(m.byRegion.some(([r]) => r.startsWith('gap 0x8d000000–0x100000000 · 1G leaf UC')), JSON.stringify(m.byRegion));
   assert.match(traceLensTitle(m), /^KVM trace: \d+ exits \(.*\) · \d+ GPAs in \d+ regions?$/);
+  const lens = codeLenses(withMap.analysis, resolveSettings({})).find((l) => /^KVM trace:/.test(l.command!.title))!;
+  assert.equal(lens.range.start.line, m.firstLine, 'on the first event line');
+  assert.equal(lens.command!.command, 'eptLens.showTraceSummary');
+  assert.match(String(lens.command!.arguments![0]), /## Exits by reason/);
 });
 
 test('issue 11: an ordinary 39-bit mask hovers as one block, not a non-contiguous one; settings physAddressBits and limit "phys"; the past-MAXPHYADDR warning', () => {
