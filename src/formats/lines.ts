@@ -28,6 +28,8 @@ export async function forEachLine(
   let utf8 = true;
   let decoderDirty = false;
   let carry = '';
+  /** Whether `carry` holds a CR: kept as it grows, since scanning a 1 MiB carry per piece was quadratic. */
+  let carryCR = false;
   /** The carried line passed MAX_LINE_KEPT: its head is kept, the rest skipped up to the next break. */
   let skipping = false;
   const emit = (line: string): void => {
@@ -60,7 +62,7 @@ export async function forEachLine(
     }
   };
   const split = (s: string): void => {
-    if (carry.indexOf('\r') < 0 && s.indexOf('\r') < 0) {
+    if (!carryCR && s.indexOf('\r') < 0) {
       // LF only: the common case.
       let nl = s.indexOf('\n');
       if (nl < 0) {
@@ -91,6 +93,8 @@ export async function forEachLine(
       emit(carry.slice(0, lastCR));
       carry = carry.slice(lastCR + 1);
     }
+    // Only a CR at the very end can be left (half of a CRLF).
+    carryCR = carry.charCodeAt(carry.length - 1) === 13;
   };
   for await (const chunk of chunks) {
     if (chunk.length === 0) continue;

@@ -13,9 +13,15 @@ import type { PolicyReport } from '../policies/compare';
 import { POLICY_TABLE_HEAD, policyRow } from '../policies/table';
 import type { MemoryType, PageCounts, PageSize } from '../planner/types';
 import { formatCount, formatSize, hex } from '../planner/units';
-import { gapLine, memoryTypeText, pagesText, ramLine } from '../planner/export/markdown';
+import { gapLine, pagesText, ramLine } from '../planner/export/markdown';
+// Bundled as text (build.mjs `loader`): real files for editors and linters, inlined with the nonce.
+import STYLE from './page.css';
+import SCRIPT from './page.asset.js';
+import { type Segment, type SpanKind, addressMap, layoutSegments } from './address-map';
+import { SIZES, esc, leafTotal, pct } from './markup';
 
-export type SpanKind = 'ram' | 'gap';
+export { addrLabel, layoutSegments, type SpanKind } from './address-map';
+export { esc } from './markup';
 
 export interface ReportOptions {
   /** Fresh random nonce for this document (base64/alphanumeric). */
@@ -34,70 +40,6 @@ export interface ReportOptions {
   exports?: boolean;
   /** "Hypervisors on this machine": each replayed policy against this plan (src/policies). */
   hypervisors?: readonly PolicyReport[];
-}
-
-const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/** Escapes text for HTML/SVG text content and quoted attribute values. */
-export const esc = (s: string | number): string => String(s).replace(/[&<>"']/g, (c) => ESC[c]);
-
-const SIZES: readonly PageSize[] = ['4K', '2M', '1G'];
-const TYPES: readonly MemoryType[] = ['UC', 'WC', 'WT', 'WP', 'WB'];
-const TYPE_NAMES: Record<MemoryType, string> = {
-  UC: 'uncacheable',
-  WC: 'write-combining',
-  WT: 'write-through',
-  WP: 'write-protected',
-  WB: 'write-back',
-};
-const leafTotal = (p: PageCounts): number => p['4K'] + p['2M'] + p['1G'];
-/** Percentages with enough digits for sub-pixel accuracy at any sensible width. */
-const pct = (v: number): string => `${Math.max(0, Math.min(100, v)).toFixed(4).replace(/\.?0+$/, '')}%`;
-
-interface Segment {
-  kind: SpanKind;
-  index: number;
-  span: Span;
-  line?: number;
-  /** Left edge and width on the map, in percent of its width. */
-  x: number;
-  w: number;
-}
-
-/**
- * The address map's scale: piecewise, each span (RAM range or gap) gets a width that grows with
- * the logarithm of its size (1 unit for 4 KiB, +1 per doubling), so a 4 KiB gap stays visible
- * beside a 500 GiB one; inside a span, addresses are linear.
- */
-export function layoutSegments(plan: Plan, lineOf: (kind: SpanKind, index: number) => number | undefined): Segment[] {
-  const spans: { kind: SpanKind; index: number; span: Span }[] = [
-    ...plan.ram.map((span, index) => ({ kind: 'ram' as const, index, span })),
-    ...plan.gaps.map((span, index) => ({ kind: 'gap' as const, index, span })),
-  ].sort((a, b) => a.span.start - b.span.start);
-  const weight = (s: Span): number => 1 + Math.log2(Math.max(1, (s.end - s.start) / 4096));
-  const total = spans.reduce((n, s) => n + weight(s.span), 0) || 1;
-  let x = 0;
-  return spans.map((s) => {
-    const w = (weight(s.span) / total) * 100;
-    const seg: Segment = { ...s, line: lineOf(s.kind, s.index), x, w };
-    x += w;
-    return seg;
-  });
-}
-
-/** Where an address falls on the map (linear inside the span holding it). */
-function addressX(segs: readonly Segment[], addr: number): number {
-  for (const s of segs) {
-    if (addr >= s.span.start && addr <= s.span.end) return s.x + (s.w * (addr - s.span.start)) / (s.span.end - s.span.start || 1);
-  }
-  return addr <= 0 ? 0 : 100;
-}
-
-/** Axis label for an address: `4 GiB` when that is exact, else the hex address (both in the tooltip). */
-export function addrLabel(a: number): string {
-  if (a === 0) return '0';
-  const units: [number, string][] = [[2 ** 40, 'TiB'], [2 ** 30, 'GiB'], [2 ** 20, 'MiB'], [2 ** 10, 'KiB']];
-  for (const [u, name] of units) if (a % u === 0 && (a / u < 1024 || u === 2 ** 40)) return `${a / u} ${name}`;
-  return hex(a);
 }
 
 /** Both end up inside the CSP; refuses anything that could widen it or break out of the attribute. */
@@ -270,103 +212,11 @@ Tables only the gaps (MMIO) need: <strong data-tile="mmio-tables">${formatCount(
 
 const fmtRatio = (r: number): string => (r >= 100 ? formatCount(Math.round(r)) : r >= 10 ? r.toFixed(0) : r.toFixed(1).replace(/\.0$/, ''));
 
-function spanTooltip(kind: SpanKind, s: Span, line: number | undefined, lineLabel: (l: number) => string): string {
-  const lines = [
-    `${kind === 'ram' ? 'RAM' : 'Gap (MMIO)'} ${hex(s.start)}–${hex(s.end)} (${formatSize(s.end - s.start)})`,
-    `${pagesText(s.pages)} · ${memoryTypeText(s)}`,
-  ];
-  if (s.memoryType === 'mixed') {
-    for (const p of s.pieces) lines.push(`  ${hex(p.start)}–${hex(p.end)} ${p.memoryType} ${pagesText(p.pages)}`);
-  }
-  if (line !== undefined) lines.push(`${lineLabel(line)} — click or Enter to reveal`);
-  return lines.join('\n');
-}
-
-function addressMap(plan: Plan, segs: readonly Segment[], lineLabel: (l: number) => string): string {
-  const TYPE_Y = 0;
-  const TYPE_H = 7;
-  const BAR_Y = 10;
-  const BAR_H = 44;
-  const TICK_Y = BAR_Y + BAR_H;
-  const LABEL_Y = TICK_Y + 17;
-  const H = LABEL_Y + 6;
-
-  const parts: string[] = [];
-  for (const s of segs) {
-    const { span } = s;
-    const x = pct(s.x);
-    const w = pct(s.w);
-    const inner: string[] = [];
-    inner.push(`<title>${esc(spanTooltip(s.kind, span, s.line, lineLabel))}</title>`);
-    // Memory-type track: each typed piece, linear inside the span.
-    for (const p of span.pieces) {
-      const px = s.x + (s.w * (p.start - span.start)) / (span.end - span.start);
-      const pw = (s.w * (p.end - p.start)) / (span.end - span.start);
-      inner.push(`<rect class="mt mt-${p.memoryType}" x="${pct(px)}" y="${TYPE_Y}" width="${pct(pw)}" height="${TYPE_H}"/>`);
-    }
-    if (s.kind === 'ram') {
-      inner.push(`<rect class="fill ram" x="${x}" y="${BAR_Y}" width="${w}" height="${BAR_H}"/>`);
-    } else {
-      const used = SIZES.filter((z) => span.pages[z] > 0);
-      const h = BAR_H / Math.max(1, used.length);
-      used.forEach((z, k) => {
-        inner.push(`<rect class="fill pg-${z}" x="${x}" y="${(BAR_Y + k * h).toFixed(2)}" width="${w}" height="${h.toFixed(2)}"/>`);
-      });
-      if (span.memoryType === 'UC') inner.push(`<rect class="uc-mark" x="${x}" y="${BAR_Y}" width="${w}" height="${BAR_H}"/>`);
-    }
-    inner.push(`<rect class="edge" x="${x}" y="${BAR_Y}" width="${w}" height="${BAR_H}"/>`);
-    inner.push(`<rect class="ring" x="${x}" y="${TYPE_Y}" width="${w}" height="${BAR_H + BAR_Y - TYPE_Y}"/>`);
-    const aria = `${s.kind === 'ram' ? 'RAM' : 'Gap'} ${hex(span.start)} to ${hex(span.end)}, ${formatSize(span.end - span.start)}, ${pagesText(span.pages)}, ${memoryTypeText(span)}` +
-      (s.line !== undefined ? `, ${lineLabel(s.line)}` : '');
-    const lineAttr = s.line !== undefined ? ` data-line="${s.line}" role="button"` : ' role="img"';
-    parts.push(`<g class="seg ${s.kind}" data-key="${s.kind}-${s.index}" data-kind="${s.kind}" data-start="${hex(span.start)}"${lineAttr} tabindex="0" aria-label="${esc(aria)}">${inner.join('')}</g>`);
-  }
-
-  // Axis: a tick at every boundary; labels in priority order (the ends, then around the largest
-  // spans); the script hides labels that would overlap at the current width.
-  const bounds = [...new Set(segs.flatMap((s) => [s.span.start, s.span.end]))].sort((a, b) => a - b);
-  const bySize = [...segs].sort((a, b) => (b.span.end - b.span.start) - (a.span.end - a.span.start));
-  const prio: number[] = [];
-  const add = (a: number): void => {
-    if (!prio.includes(a)) prio.push(a);
-  };
-  if (bounds.length) {
-    add(bounds[0]);
-    add(bounds[bounds.length - 1]);
-  }
-  for (const s of bySize) {
-    add(s.span.start);
-    add(s.span.end);
-  }
-  const ticks = bounds.map((a) => `<line class="tick" x1="${pct(addressX(segs, a))}" x2="${pct(addressX(segs, a))}" y1="${TICK_Y}" y2="${TICK_Y + 4}"/>`).join('');
-  const labels = prio.map((a, k) => {
-    const x = addressX(segs, a);
-    const anchor = x < 1 ? 'start' : x > 99 ? 'end' : 'middle';
-    const exact = addrLabel(a);
-    const tip = exact.startsWith('0x') ? `${hex(a)} (${formatSize(a)})` : `${hex(a)} = ${exact}`;
-    return `<text class="axis" data-prio="${k}" x="${pct(x)}" y="${LABEL_Y}" text-anchor="${anchor}"><title>${esc(tip)}</title>${esc(exact)}</text>`;
-  }).join('');
-
-  const legend = [
-    `<li><span class="sw sw-ram"></span>RAM</li>`,
-    ...SIZES.map((z) => `<li><span class="sw sw-${z}"></span>gap with ${z} leaves</li>`),
-    ...(segs.some((s) => s.kind === 'gap' && s.span.memoryType === 'UC') ? [`<li><span class="sw sw-uc"></span>hatched: an all-UC gap</li>`] : []),
-    ...TYPES.filter((t) => segs.some((s) => s.span.pieces.some((p) => p.memoryType === t)))
-      .map((t) => `<li><span class="sw mtsw mt-${t}"></span>${t} <span class="who">${TYPE_NAMES[t]}</span></li>`),
-  ].join('');
-  return `<section class="card" aria-labelledby="map-h">
-<h2 id="map-h">Address map</h2>
-<div class="mapwrap">
-<svg class="map" width="100%" height="${H}" role="group" aria-label="Physical address map from 0 to ${esc(formatSize(plan.limit))}">
-<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" class="hatch"/></pattern></defs>
-${parts.join('\n')}
-${ticks}
-${labels}
-</svg>
-</div>
-<ul class="legend">${legend}</ul>
-<p class="note">Scale: piecewise logarithmic — each range's width grows with log₂ of its size (4 KiB = 1 unit, +1 per doubling), so a 4 KiB gap stays visible beside hundreds of GiB; addresses are linear only inside a range. Top strip: memory type. Gaps are striped by the page sizes that cover them. Hover for details; click or press Enter to reveal the log line.</p>
-</section>`;
+/** The segment of each span of one kind, by index (one pass, not a search per table row). */
+function segmentsOf(segs: readonly Segment[], kind: SpanKind, n: number): (Segment | undefined)[] {
+  const out: (Segment | undefined)[] = new Array(n);
+  for (const s of segs) if (s.kind === kind) out[s.index] = s;
+  return out;
 }
 
 function typeCell(s: Span): string {
@@ -396,8 +246,8 @@ const HEAD = '<thead><tr><th class="num opt">#</th><th>line</th><th>start</th><t
   '<th class="num"><span class="sw sw-4K"></span>4K</th><th class="num"><span class="sw sw-2M"></span>2M</th><th class="num"><span class="sw sw-1G"></span>1G</th><th>type</th></tr></thead>';
 
 function gapTable(plan: Plan, segs: readonly Segment[], lineLabel: (l: number) => string): string {
-  const segOf = (i: number): Segment | undefined => segs.find((s) => s.kind === 'gap' && s.index === i);
-  const rows = plan.gaps.map((g, i) => spanRow('gap', i, g, segOf(i), lineLabel, g.before === undefined ? ' <span class="who">tail</span>' : '')).join('\n');
+  const segOf = segmentsOf(segs, 'gap', plan.gaps.length);
+  const rows = plan.gaps.map((g, i) => spanRow('gap', i, g, segOf[i], lineLabel, g.before === undefined ? ' <span class="who">tail</span>' : '')).join('\n');
   const m = plan.totals.mmio;
   return `<section class="card" aria-labelledby="gaps-h">
 <h2 id="gaps-h">Gaps (MMIO and reserved)</h2>
@@ -408,14 +258,14 @@ ${rows || '<tr><td colspan="9">No gaps: RAM covers the whole identity map.</td><
 </tbody>
 <tfoot><tr><td class="opt"></td><td>total</td><td></td><td class="opt"></td><td class="num">${esc(formatSize(plan.gaps.reduce((n, g) => n + g.end - g.start, 0)))}</td>${SIZES.map((z) => `<td class="num">${formatCount(m[z])}</td>`).join('')}<td></td></tr></tfoot>
 </table></div>
-<p class="note">A gap belongs to the RAM line after it (the tail to the limit, to the last line).</p>
+<p class="note">A gap links to the log line it belongs to: the reserved or MMIO range listed inside it, else the RAM line after it (the tail: the last RAM line).</p>
 </section>`;
 }
 
 function ramTable(plan: Plan, segs: readonly Segment[], lineLabel: (l: number) => string): string {
   if (!plan.ram.length) return '';
-  const segOf = (i: number): Segment | undefined => segs.find((s) => s.kind === 'ram' && s.index === i);
-  const rows = plan.ram.map((r: PlannedRam, i) => spanRow('ram', i, r, segOf(i), lineLabel)).join('\n');
+  const segOf = segmentsOf(segs, 'ram', plan.ram.length);
+  const rows = plan.ram.map((r: PlannedRam, i) => spanRow('ram', i, r, segOf[i], lineLabel)).join('\n');
   return `<section class="card">
 <details><summary><h2>RAM ranges (${formatCount(plan.ram.length)})</h2></summary>
 <div class="tablewrap"><table class="spans ram">
@@ -427,194 +277,6 @@ ${rows}
 </details>
 </section>`;
 }
-
-const STYLE = `
-:root {
-  --fg: var(--vscode-editor-foreground, #1f2328);
-  --bg: var(--vscode-editor-background, #ffffff);
-  --muted: var(--vscode-descriptionForeground, #656d76);
-  --border: var(--vscode-panel-border, var(--vscode-widget-border, rgba(128,128,128,.35)));
-  --card: var(--vscode-editorWidget-background, rgba(128,128,128,.06));
-  --focus: var(--vscode-focusBorder, #0969da);
-  --hover: var(--vscode-list-hoverBackground, rgba(128,128,128,.14));
-  --c-ram: var(--vscode-charts-green, #388a34);
-  --c-4K: var(--vscode-charts-orange, #d18616);
-  --c-2M: var(--vscode-charts-blue, #1a85ff);
-  --c-1G: var(--vscode-charts-purple, #8250df);
-  --c-UC: var(--vscode-charts-red, #e5484d);
-  --c-WC: var(--vscode-charts-yellow, #d4a72c);
-  --c-WT: #2aa198;
-  --c-WP: #c678dd;
-  --c-WB: var(--vscode-charts-lines, #8b949e);
-  --mono: var(--vscode-editor-font-family, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
-}
-* { box-sizing: border-box; }
-body { margin: 0; padding: 12px 16px 32px; color: var(--fg); background: var(--bg);
-  font-family: var(--vscode-font-family, system-ui, -apple-system, "Segoe UI", sans-serif);
-  font-size: var(--vscode-font-size, 13px); line-height: 1.4; }
-main, .head { max-width: 1200px; margin: 0 auto; }
-h1 { font-size: 1.35em; margin: 0; font-weight: 600; overflow-wrap: anywhere; }
-h2 { font-size: 1em; margin: 0 0 8px; font-weight: 600; }
-.sub { margin: 2px 0 0; color: var(--muted); }
-.head { display: flex; flex-wrap: wrap; gap: 8px 24px; align-items: flex-end; justify-content: space-between; margin-bottom: 12px; }
-.toolbar { display: flex; flex-wrap: wrap; gap: 6px 14px; }
-.group { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; }
-.glabel { color: var(--muted); margin-right: 2px; }
-button { font: inherit; color: var(--vscode-button-secondaryForeground, var(--fg));
-  background: var(--vscode-button-secondaryBackground, rgba(128,128,128,.18)); border: 1px solid var(--vscode-button-border, transparent);
-  border-radius: 3px; padding: 2px 9px; cursor: pointer; }
-button:hover { background: var(--vscode-button-secondaryHoverBackground, rgba(128,128,128,.3)); }
-button[data-action="save"] { color: var(--vscode-button-foreground, #fff); background: var(--vscode-button-background, #0969da); }
-button[data-action="save"]:hover { background: var(--vscode-button-hoverBackground, #0550ae); }
-:focus-visible { outline: 2px solid var(--focus); outline-offset: 1px; }
-.notices { margin-bottom: 12px; }
-.notice { margin: 0 0 6px; padding: 6px 10px; border-left: 3px solid var(--vscode-editorWarning-foreground, #bf8700);
-  background: var(--vscode-inputValidation-warningBackground, rgba(191,135,0,.12)); }
-.tiles { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 10px; margin-bottom: 14px; }
-@media (min-width: 1000px) { .tiles { grid-template-columns: repeat(6, minmax(0, 1fr)); } }
-.tile, .card { background: var(--card); border: 1px solid var(--border); border-radius: 6px; padding: 10px 12px; }
-.tile h2 { font-size: .85em; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin-bottom: 6px; }
-.tile[data-line] { cursor: pointer; }
-.tile[data-line]:hover { background: var(--hover); }
-.kv { margin: 0; display: grid; gap: 2px; }
-.kv > div { display: flex; justify-content: space-between; gap: 8px; }
-.kv dt { color: var(--muted); }
-.kv dd { margin: 0; font-variant-numeric: tabular-nums; font-weight: 600; }
-.big { font-size: 1.7em; font-weight: 600; margin: 2px 0; font-variant-numeric: tabular-nums; }
-.foot { margin: 6px 0 0; color: var(--muted); font-size: .92em; overflow-wrap: anywhere; }
-.mono, td.mono { font-family: var(--mono); }
-.card { margin-bottom: 14px; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 8px 28px; }
-.chart { margin: 0; }
-.chart figcaption { color: var(--muted); margin-bottom: 4px; }
-.bar-row { display: grid; grid-template-columns: minmax(120px, 38%) 1fr; grid-template-areas: "label label" "bar value"; column-gap: 8px; margin-bottom: 6px; }
-.bar-label { grid-area: label; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.bar-label .name { font-weight: 600; }
-.bar { grid-area: bar; display: block; align-self: center; overflow: visible; }
-.bar-value { grid-area: value; font-variant-numeric: tabular-nums; text-align: right; white-space: nowrap; }
-.bar .b { fill: var(--muted); opacity: .55; }
-.bar .b.self { fill: var(--c-2M); opacity: 1; }
-.bar .gapmark { fill: var(--card); transform: skewX(-20deg); transform-box: fill-box; }
-.ratio { color: var(--muted); font-size: .9em; }
-.who { color: var(--muted); font-weight: normal; }
-.fit { margin: 10px 0 0; }
-.badge { display: inline-block; padding: 0 7px; border-radius: 9px; font-weight: 600; margin-right: 4px; color: #fff; }
-.fit.ok .badge { background: var(--c-ram); }
-.fit.bad .badge { background: var(--c-UC); }
-.note { color: var(--muted); font-size: .9em; margin: 8px 0 0; }
-.mapwrap { overflow: hidden; }
-svg.map { display: block; overflow: visible; }
-.seg { cursor: default; outline: none; }
-.seg[data-line] { cursor: pointer; }
-.seg .fill.ram { fill: var(--c-ram); }
-.seg .fill.pg-4K { fill: var(--c-4K); }
-.seg .fill.pg-2M { fill: var(--c-2M); }
-.seg .fill.pg-1G { fill: var(--c-1G); }
-.seg .uc-mark { fill: url(#hatch); }
-.hatch { stroke: var(--bg); stroke-opacity: .5; stroke-width: 1.6; }
-.seg .edge { fill: none; stroke: var(--bg); stroke-width: 1; }
-.seg .ring { fill: none; stroke: none; }
-.seg:hover .fill, .seg.hl .fill { filter: brightness(1.25); }
-.seg:hover .ring, .seg.hl .ring { stroke: var(--fg); stroke-width: 1.5; }
-.seg:focus-visible .ring { stroke: var(--focus); stroke-width: 3; }
-.mt-UC { fill: var(--c-UC); background: var(--c-UC); }
-.mt-WC { fill: var(--c-WC); background: var(--c-WC); }
-.mt-WT { fill: var(--c-WT); background: var(--c-WT); }
-.mt-WP { fill: var(--c-WP); background: var(--c-WP); }
-.mt-WB { fill: var(--c-WB); background: var(--c-WB); }
-.tick { stroke: var(--muted); stroke-width: 1; }
-.axis { fill: var(--muted); font-size: 11px; font-family: var(--mono); }
-.axis.hidden { display: none; }
-.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 4px 14px; padding: 0; margin: 10px 0 0; }
-.sw { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; vertical-align: -1px; }
-.sw-ram { background: var(--c-ram); }
-.sw-4K { background: var(--c-4K); }
-.sw-2M { background: var(--c-2M); }
-.sw-1G { background: var(--c-1G); }
-.sw-uc { background: repeating-linear-gradient(45deg, var(--c-4K) 0 3px, var(--bg) 3px 5px); }
-.mtsw { height: 5px; vertical-align: 2px; }
-.tablewrap { overflow-x: auto; }
-table.spans { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-.spans th, .spans td { padding: 3px 8px; text-align: left; white-space: nowrap; border-bottom: 1px solid var(--border); }
-.spans th { color: var(--muted); font-weight: 600; }
-.spans .num { text-align: right; }
-.spans td.zero { color: var(--muted); opacity: .6; }
-.spans tfoot td { font-weight: 600; border-bottom: none; }
-.spans tr[data-line] { cursor: pointer; }
-.spans tbody tr:hover, .spans tr.hl { background: var(--hover); }
-.spans tr:focus-visible { outline-offset: -2px; }
-details summary { cursor: pointer; }
-details summary h2 { display: inline; }
-@media (max-width: 520px) {
-  body { padding: 8px; }
-  .tiles { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 6px; }
-  .big { font-size: 1.35em; }
-  .charts { grid-template-columns: 1fr; }
-  .bar-row { grid-template-columns: 1fr auto; }
-  .head { align-items: flex-start; }
-  .spans th, .spans td { padding: 3px 4px; }
-  .spans .opt { display: none; }
-}
-`;
-
-// The page script: no framework, delegated events. acquireVsCodeApi is provided by the webview
-// (and by a stub in the browser tests).
-const SCRIPT = `
-(function () {
-  'use strict';
-  var api = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : { postMessage: function () {} };
-  function lineTarget(el) { return el && el.closest ? el.closest('[data-line]') : null; }
-  function reveal(el) {
-    var line = Number(el.getAttribute('data-line'));
-    if (Number.isInteger(line) && line >= 0) api.postMessage({ type: 'reveal', line: line });
-  }
-  document.addEventListener('click', function (e) {
-    var b = e.target.closest && e.target.closest('button[data-export]');
-    if (b) { api.postMessage({ type: 'export', format: b.getAttribute('data-export'), action: b.getAttribute('data-action') }); return; }
-    var t = lineTarget(e.target);
-    if (t) reveal(t);
-  });
-  document.addEventListener('keydown', function (e) {
-    var t = e.target;
-    if (!t || !t.getAttribute) return;
-    if ((e.key === 'Enter' || e.key === ' ') && t.hasAttribute('data-line')) { e.preventDefault(); reveal(t); return; }
-    var list = null;
-    if (t.classList && t.classList.contains('seg')) list = Array.prototype.slice.call(document.querySelectorAll('.seg'));
-    else if (t.tagName === 'TR') list = Array.prototype.slice.call(t.parentNode.querySelectorAll('tr[tabindex]'));
-    if (!list) return;
-    var step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: -1e9, End: 1e9 }[e.key];
-    if (step === undefined) return;
-    var i = Math.max(0, Math.min(list.length - 1, list.indexOf(t) + step));
-    if (list[i]) { e.preventDefault(); list[i].focus(); }
-  });
-  // Linked highlight between a map segment and its table row.
-  function link(e, on) {
-    var el = e.target.closest && e.target.closest('[data-key]');
-    if (!el) return;
-    var nodes = document.querySelectorAll('[data-key="' + el.getAttribute('data-key') + '"]');
-    for (var i = 0; i < nodes.length; i++) nodes[i].classList.toggle('hl', on);
-  }
-  document.addEventListener('mouseover', function (e) { link(e, true); });
-  document.addEventListener('mouseout', function (e) { link(e, false); });
-  document.addEventListener('focusin', function (e) { link(e, true); });
-  document.addEventListener('focusout', function (e) { link(e, false); });
-  // Axis labels: keep them in priority order while they do not overlap.
-  function layoutAxis() {
-    var labels = Array.prototype.slice.call(document.querySelectorAll('text.axis'));
-    labels.sort(function (a, b) { return a.getAttribute('data-prio') - b.getAttribute('data-prio'); });
-    var kept = [];
-    labels.forEach(function (t) {
-      t.classList.remove('hidden');
-      var r = t.getBoundingClientRect();
-      var clash = kept.some(function (k) { return r.left < k.right + 8 && r.right + 8 > k.left; });
-      if (clash) t.classList.add('hidden'); else kept.push(r);
-    });
-  }
-  layoutAxis();
-  var pending = 0;
-  window.addEventListener('resize', function () { cancelAnimationFrame(pending); pending = requestAnimationFrame(layoutAxis); });
-})();
-`;
 
 /** Most mismatches and holes listed per policy; the CLI's --policy NAME --json has them all. */
 const MAX_POLICY_ITEMS = 8;

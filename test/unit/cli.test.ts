@@ -285,3 +285,14 @@ test("Linux 6.x 'MTRR map:' summary without registers: an information note says 
   assert.match(r.err, /<stdin>:3: information: this kernel printed only an MTRR summary .*boot with mtrr=debug .*or give \/proc\/mtrr/);
   assert.match(r.out, /no MTRRs found: gaps UC, RAM WB/);
 });
+
+test('line splitting through the CLI: 2 MiB lines split by CR, LF and CRLF across chunk edges keep every range line', () => {
+  const hp = (s: string, e: string) => `07:23:37.223\tDBG\t#2\t4\t7656\tSystem\tPhysical Memory Range: ${s} - ${e}`;
+  const long = 'x'.repeat(2 << 20);
+  for (const eol of ['\n', '\r\n', '\r']) {
+    const text = [hp('0000000000001000', '000000000009f000'), long, hp('0000000000100000', '0000000080000000'), long + '\r' + long, hp('0000000100000000', '0000000180000000'), ''].join(eol);
+    const r = run(['--json', '-'], text);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(JSON.parse(r.out).ram.map((x: { start: string; line: number }) => [x.start, x.line]), [['0x1000', 1], ['0x100000', 3], ['0x100000000', 6]]);
+  }
+});

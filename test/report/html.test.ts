@@ -180,3 +180,17 @@ test('the message page has the same CSP, no script, escaped text', () => {
   assert.doesNotMatch(html, /<script/);
   assert.ok(html.includes('no map &amp; &lt;i&gt;none&lt;/i&gt;'));
 });
+
+test('past 5,000 spans the address map draws groups of neighbours; the tables still list every span', () => {
+  const ram = Array.from({ length: 6000 }, (_, i) => ({ start: (3 * i + 1) * 0x1000, end: (3 * i + 2) * 0x1000, line: i }));
+  const plan = planMemoryMap(ram, { limit: 2 ** 32 });
+  const html = renderReport(plan, { nonce: 'bm9uY2Vub25jZW5vbmNlMTI=', cspSource: 'vscode-webview:', title: 'many' });
+  const drawn = html.match(/<g class="seg /g)!.length;
+  assert.ok(drawn <= 5000, `${drawn} segments drawn`);
+  assert.ok(/<g class="seg group"/.test(html));
+  assert.match(html, /12,001 ranges and gaps, drawn in groups of neighbours/);
+  assert.equal(html.match(/<tr class="row" data-key="ram-/g)!.length, 6000);
+  assert.equal(html.match(/<tr class="row" data-key="gap-/g)!.length, plan.gaps.length);
+  // The first group reveals the first line it holds.
+  assert.match(html, /<g class="seg group" data-start="0x0" data-line="0"/);
+});
