@@ -9,17 +9,23 @@ import {
   type FindAddressResult, PlanChangedNotification, PlanFileRequest, type PlanFileResult, type SummaryResult,
 } from '../protocol/requests';
 import { showPlanReport as openPlanReport } from './report-panel';
+import { watchFiles } from './file-watch';
+import { traceChannel } from './trace-channel';
+import { decodeInput, setLimit, setMaxPage, setMmioMemoryType, setPhysAddressBits, setRamPage } from './inputs';
 import { transport } from './transport';
 
 const LANGUAGE = 'ept-log';
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
 let status: vscode.LanguageStatusItem;
+let files: ReturnType<typeof watchFiles>;
 /** The latest summary the server pushed per document URI. */
 const summaries = new Map<string, SummaryResult | null>();
 
 export async function activate(context: vscode.ExtensionContext): Promise<{ client: () => LanguageClient | undefined }> {
   output = vscode.window.createOutputChannel('EPT Lens', { log: true });
+  const trace = traceChannel('EPT Lens Trace');
+  context.subscriptions.push(trace);
   status = vscode.languages.createLanguageStatusItem('eptLens.plan', { language: LANGUAGE });
   status.name = 'EPT Lens plan';
   status.command = { title: 'Show Plan Report', command: 'eptLens.showPlanReport' };
@@ -30,10 +36,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     documentSelector: [{ language: LANGUAGE }],
     synchronize: { configurationSection: 'eptLens' },
     outputChannel: output,
-    traceOutputChannel: output,
+    traceOutputChannel: trace,
   };
   client = transport.createClient(context, clientOptions);
-  output.info(`EPT Lens ${String(context.extension.packageJSON.version)}: language server in ${transport.where}`);
+  output.info(`EPT Lens ${String(context.extension.packageJSON.version)} on ${vscode.env.appName} ${vscode.version}: language server in ${transport.where}`);
   context.subscriptions.push(client);
   client.onDidChangeState((e) => {
     if (e.newState !== State.Running) summaries.clear();
@@ -60,6 +66,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   register('eptLens.copyPlanMarkdown', (uri?: unknown, map?: unknown) => copyPlan('md', uri, map));
   register('eptLens.setLimit', setLimit);
   register('eptLens.setMaxPage', setMaxPage);
+  register('eptLens.setRamPage', setRamPage);
+  register('eptLens.setMmioMemoryType', setMmioMemoryType);
+  register('eptLens.setPhysAddressBits', setPhysAddressBits);
+  register('eptLens.openExample', (name?: unknown) => openExample(context, name));
+  register('eptLens.showWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#eptLens.start`, false));
   register('eptLens.decodeEntry', (value?: unknown, level?: unknown) => decodeCommand('entry', value, level));
   register('eptLens.decodeQualification', (value?: unknown) => decodeCommand('qualification', value));
   register('eptLens.goToAddress', goToAddress);
@@ -75,6 +86,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
       updateStatus();
     }),
   );
+
+  files = watchFiles(context, (m) => output.info(m));
 
   try {
     await client.start();
@@ -159,7 +172,7 @@ const virtualProvider: vscode.TextDocumentContentProvider = {
   provideTextDocumentContent: (uri) => virtualDocs.get(uri.toString()) ?? '',
 };
 
-async function showMarkdown(content: string, title = 'EPT Lens'): Promise<vscode.TextEditor> {
+async function showMarkdown(content: string, title = 'EPT Lens'): Promise<vscode.Uri> {
   const name = title.replace(/[\\/:*?"<>|#%]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80) || 'EPT Lens';
   const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${name}.md`, query: String(++virtualSeq) });
   virtualDocs.set(uri.toString(), content);
@@ -167,7 +180,22 @@ async function showMarkdown(content: string, title = 'EPT Lens'): Promise<vscode
   if (virtualDocs.size > 20) virtualDocs.delete(virtualDocs.keys().next().value as string);
   const doc = await vscode.workspace.openTextDocument(uri);
   const md = doc.languageId === 'markdown' ? doc : await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-  return vscode.window.showTextDocument(md, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+  // Rendered, not its source: the built-in Markdown preview, beside the log.
+  try {
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', md.uri);
+    return md.uri;
+  } catch {
+    await vscode.window.showTextDocument(md, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+    return md.uri;
+  }
+}
+
+/** Opens one of the bundled examples (walkthrough). */
+async function openExample(context: vscode.ExtensionContext, name?: unknown): Promise<string> {
+  const file = typeof name === 'string' && /^[\w.-]+$/.test(name) ? name : 'hyperplatform.eptlog';
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(context.extensionUri, 'examples', file));
+  await vscode.window.showTextDocument(doc, { preview: false });
+  return doc.languageId;
 }
 
 async function copyPlan(format: 'json' | 'md', uriArg?: unknown, mapArg?: unknown): Promise<string> {
@@ -177,78 +205,15 @@ async function copyPlan(format: 'json' | 'md', uriArg?: unknown, mapArg?: unknow
   return plan.text;
 }
 
-function configTarget(): vscode.ConfigurationTarget {
-  return vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-}
-
-/** What eptLens.limit accepts (its pattern in package.json): a size, a hex address, or `phys`. */
-const SIZE = /^\s*(0[xX][0-9a-fA-F]+|\d+(\.\d+)?\s*([KkMmGgTtPp]i?[Bb]?)?|[Pp][Hh][Yy][Ss])\s*$/;
-
-async function setLimit(value?: unknown): Promise<string | undefined> {
-  let v = typeof value === 'string' ? value.trim() : undefined;
-  if (v === undefined) {
-    const current = vscode.workspace.getConfiguration('eptLens', vscode.window.activeTextEditor?.document.uri).get<string>('limit');
-    const pick = await vscode.window.showQuickPick(
-      [
-        { label: '4G', description: '4 GiB: 32-bit guests' },
-        { label: '64G', description: '64 GiB' },
-        { label: '512G', description: '512 GiB: one PML4 entry (default)' },
-        { label: '1T', description: '1 TiB: MMIO above 512 GiB' },
-        { label: 'phys', description: "2^MAXPHYADDR: the CPU's physical address space (from the MTRR masks or eptLens.physAddressBits)" },
-        { label: 'Custom…', description: 'a size (256G) or a hex address (0x8000000000)' },
-      ],
-      { title: 'EPT Lens: End of the identity map', placeHolder: `current: ${current}` },
-    );
-    if (!pick) return undefined;
-    v = pick.label;
-    if (v === 'Custom…') {
-      v = await vscode.window.showInputBox({
-        title: 'EPT Lens: End of the identity map',
-        value: current,
-        prompt: 'A size such as 256G or 1T, or a hex address such as 0x8000000000',
-        validateInput: (s) => (SIZE.test(s) ? undefined : 'expected a size (512G, 1T) or a hex address (0x8000000000)'),
-      });
-      if (v === undefined) return undefined;
-    }
-  }
-  if (!SIZE.test(v)) throw new Error(`'${v}' is not a size (512G, 1T) or a hex address (0x8000000000)`);
-  await vscode.workspace.getConfiguration('eptLens', vscode.window.activeTextEditor?.document.uri).update('limit', v.trim(), configTarget());
-  return v.trim();
-}
-
-async function setMaxPage(value?: unknown): Promise<string | undefined> {
-  let v = typeof value === 'string' ? value.trim().toUpperCase() : undefined;
-  if (v === undefined) {
-    const pick = await vscode.window.showQuickPick(
-      [
-        { label: '1G', description: 'IA32_VMX_EPT_VPID_CAP bit 17: 1 GiB pages allowed' },
-        { label: '2M', description: 'bit 16 only: 2 MiB pages (older CPUs, many hypervisors)' },
-        { label: '4K', description: '4 KiB pages only (HyperPlatform)' },
-      ],
-      { title: 'EPT Lens: Largest EPT page' },
-    );
-    if (!pick) return undefined;
-    v = pick.label;
-  }
-  if (v !== '4K' && v !== '2M' && v !== '1G') throw new Error(`'${v}' is not 4K, 2M or 1G`);
-  await vscode.workspace.getConfiguration('eptLens', vscode.window.activeTextEditor?.document.uri).update('maxPage', v, configTarget());
-  return v;
-}
-
 async function decodeCommand(what: 'entry' | 'qualification', value?: unknown, level?: unknown): Promise<DecodeResult | undefined> {
   let v = typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' ? String(value) : undefined;
   if (v === undefined) {
-    v = await vscode.window.showInputBox({
-      title: what === 'entry' ? 'EPT Lens: Decode EPT entry' : 'EPT Lens: Decode exit qualification',
-      prompt: what === 'entry' ? 'A 64-bit EPT entry in hex, optionally followed by its level (1 PTE … 4 PML4E): 0x6000000100bd7b77 1' : 'An EPT-violation exit qualification in hex: 0x181',
-      validateInput: (s) => (/^\s*(0x)?[0-9a-f]{1,16}(\s+[1-4])?\s*$/i.test(s) ? undefined : 'expected a hex value'),
-    });
+    v = await decodeInput(what);
     if (v === undefined) return undefined;
   }
-  const parts = v.trim().split(/\s+/);
-  const params: DecodeParams = { what, value: parts[0] };
-  const lv = typeof level === 'number' ? level : parts[1] ? Number(parts[1]) : undefined;
-  if (lv !== undefined) params.level = lv;
+  // The server reads what was pasted (`600000012345b77 (rwx)`, `IO_INSTRUCTION 0x3f80008`).
+  const params: DecodeParams = { what, value: v.trim() };
+  if (typeof level === 'number') params.level = level;
   const c = await ready();
   const result = await c.sendRequest(DecodeRequest, params);
   await showMarkdown(result.markdown, result.title);
@@ -281,16 +246,21 @@ async function openAsEptLog(uriArg?: unknown): Promise<string | undefined> {
     uriArg instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uriArg) : vscode.window.activeTextEditor?.document;
   if (!doc) throw new Error('no document to switch');
   const switched = await vscode.languages.setTextDocumentLanguage(doc, LANGUAGE);
+  files.remember(switched.uri);
   await vscode.window.showTextDocument(switched, { preview: false });
   return switched.languageId;
 }
 
 async function restartServer(): Promise<void> {
   if (!client) throw new Error('the language server was never started');
-  output.appendLine('restarting the EPT Lens server');
+  output.info('restarting the EPT Lens server');
   // stop + start: what the Node client's restart() does, and the browser client has no restart().
-  if (client.isRunning()) await client.stop();
-  await client.start();
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'EPT Lens: restarting the server' }, async () => {
+    if (client!.isRunning()) await client!.stop();
+    await client!.start();
+  });
+  output.info('the EPT Lens server is running again');
+  vscode.window.setStatusBarMessage('$(check) EPT Lens: server restarted', 4000);
 }
 
 async function planLogFile(uriArg?: unknown): Promise<PlanFileResult | undefined> {

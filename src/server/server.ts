@@ -28,7 +28,8 @@ export interface ServerHost {
 }
 
 export function startServer(connection: Connection, host: ServerHost = {}): void {
-  const log = (message: string): void => connection.console.log(`[${new Date().toISOString()}] ${message}`);
+  // The client's log channel stamps every line: a second timestamp here would only be noise.
+  const log = (message: string): void => connection.console.log(message);
   const docs = new Documents(connection, log);
   let initialized = false;
   const guard = createGuard({ initialized: () => initialized, error: (m) => connection.console.error(m) });

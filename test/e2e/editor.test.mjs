@@ -20,7 +20,7 @@ import {
   repoRoot, cacheDir, ensureEnvironment, makeWorkspace, startCodeServer, installVsix, launchBrowser,
   workbenchUrl, remoteUri, log, tail, ensureArtifacts,
 } from './lib.mjs';
-import { openWorkbench, openFile, expectLanguage, tokenColor, spanColor, inlineHint, hover, codeLens, screenshot, fileLine } from './ui.mjs';
+import { openWorkbench, openFile, expectLanguage, tokenColor, spanColor, inlineHint, hover, codeLens, screenshot, fileLine, lineTokens, norm } from './ui.mjs';
 
 const CI = process.env.CI === 'true';
 const EXT_DIR = path.resolve(process.env.EPT_E2E_EXT || repoRoot);
@@ -138,9 +138,10 @@ test('extension tests in the real extension host (mocha: test/e2e/suite/*.spec.j
 });
 
 /** Starts code-server + chromium, opens the workbench; returns { page, ws, done() }. */
-async function workbench(tag, { devMode, extensionsDir, keepRunDir } = {}) {
+async function workbench(tag, { devMode, extensionsDir, keepRunDir, settings, prepare } = {}) {
   const ws = makeWorkspace(tag);
-  const cs = await startCodeServer(env, { tag, workspace: ws, devMode, extensionsDir, keepRunDir });
+  if (prepare) prepare(ws);
+  const cs = await startCodeServer(env, { tag, workspace: ws, devMode, extensionsDir, keepRunDir, settings });
   const browser = await launchBrowser();
   const page = browser.ctx.pages()[0] || await browser.ctx.newPage();
   const errors = [];
@@ -242,8 +243,12 @@ test('UI: every format in the web workbench (tokens, inline hints, hover, code l
       const usable = await spanColor(page, needle, 'usable', 'e820 type usable');
       const reserved = await spanColor(page, '0x00000000000a0000-0x00000000000fffff', 'reserved', 'e820 type reserved');
       assert.notEqual(usable.color, reserved.color, `e820 usable and reserved share one colour (${usable.color})`);
-      const hint = await inlineHint(page, needle, fileLine(ws, rel, needle));
+      // The gap's hint sits on the hole's own (reserved) line (#13), not on the next usable line.
+      const hole = '0x00000000000a0000-0x00000000000fffff';
+      const hint = await inlineHint(page, hole, fileLine(ws, rel, hole), 'gap 384 KiB');
       log(`dmesg hint: ${hint}`);
+      const first = '0x0000000000000000-0x000000000009ffff';
+      assert.equal(squashed(await lineTokens(page, first)), squashed({ text: fileLine(ws, rel, first) }), 'the first usable line carries no "no gap" hint');
       await screenshot(page, 'ui-dmesg');
     });
     await uiStep(t, page, '/proc/iomem: addresses coloured, inline hints', async () => {
@@ -252,7 +257,8 @@ test('UI: every format in the web workbench (tokens, inline hints, hover, code l
       await expectLanguage(page);
       const needle = '00100000-cf1f9fff : System RAM';
       await tokenColor(page, needle, '00100000', 'iomem address');
-      const hint = await inlineHint(page, needle, fileLine(ws, rel, needle));
+      const hole = '00091800-0009ffff : reserved';
+      const hint = await inlineHint(page, hole, fileLine(ws, rel, hole), 'gap');
       log(`iomem hint: ${hint}`);
       await screenshot(page, 'ui-iomem');
     });
@@ -266,6 +272,208 @@ test('UI: every format in the web workbench (tokens, inline hints, hover, code l
   } finally {
     await wb.done();
     timings.ui = Date.now() - t0;
+  }
+});
+
+const squashed = (l) => norm(l && l.text).replace(/\s+/g, ' ').trim();
+
+/** A HyperPlatform map, then filler lines up to `bytes` (generated at test time, never committed). */
+function bigLog(file, bytes) {
+  const head = fs.readFileSync(path.join(repoRoot, 'examples', 'hyperplatform.eptlog'), 'utf8');
+  const fd = fs.openSync(file, 'w');
+  fs.writeSync(fd, head);
+  let written = Buffer.byteLength(head);
+  const chunk = [];
+  for (let i = 0; i < 1000; i++) chunk.push(`07:23:38.${String(i % 1000).padStart(3, '0')}\tDBG\t#0\t    4\t 7656\tSystem         \tguest activity ${i}: nothing about memory maps here, just a long enough line`);
+  const block = chunk.join('\n') + '\n';
+  while (written < bytes) { fs.writeSync(fd, block); written += Buffer.byteLength(block); }
+  fs.closeSync(fd);
+}
+
+/** Runs a palette command by its title. */
+async function runCommand(page, title) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Waits for a notification toast containing `text`; returns its locator. */
+async function notification(page, text, timeout = 30000) {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  try { await toast.waitFor({ state: 'visible', timeout }); } catch {
+    const shown = await page.locator('.notifications-toasts .notification-toast').allInnerTexts().catch(() => []);
+    throw new Error(`no notification containing "${text}"; shown: ${JSON.stringify(shown)}`);
+  }
+  return toast;
+}
+
+/** The x of the inlay hint on the line with `needle`, and the x where `token` ends on it. */
+async function hintPlacement(page, needle, token) {
+  return page.evaluate(([n, t]) => {
+    const line = [...document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line')].find((l) => l.textContent.replace(/\u00a0/g, ' ').includes(n));
+    if (!line) return null;
+    const spans = [...line.querySelectorAll('span')].filter((s) => s.children.length === 0);
+    const hint = spans.find((s) => /inlay|dyn-rule/.test(s.className) || getComputedStyle(s, '::before').content.length > 2 || getComputedStyle(s, '::after').content.length > 2);
+    const tok = spans.find((s) => s.textContent.includes(t));
+    const ed = document.querySelector('.editor-instance .monaco-editor').getBoundingClientRect();
+    return { hintX: hint ? hint.getBoundingClientRect().left : null, tokenEnd: tok ? tok.getBoundingClientRect().right : null, editorRight: ed.right };
+  }, [needle, token]);
+}
+
+test('UI: issue 14 — hints where the eye is, readable hovers, KVM decodes, .log and big files, decode views, themes', { timeout: 12 * 60_000, skip: ONLY && ONLY !== 'ui14' && ONLY !== 'ui' }, async (t) => {
+  if (!need(t)) return;
+  ensureBuilt();
+  const wb = await workbench('ui14', {
+    devMode: true,
+    prepare(ws) {
+      // A HyperPlatform log named so no association claims it: it opens as Log.
+      fs.copyFileSync(path.join(repoRoot, 'examples', 'hyperplatform.eptlog'), path.join(ws, 'driver-boot.log'));
+      bigLog(path.join(ws, 'big-30mb.eptlog'), 30 * 1024 * 1024);
+      bigLog(path.join(ws, 'big-60mb.eptlog'), 60 * 1024 * 1024);
+    },
+  });
+  const { page, ws } = wb;
+  const HP = 'examples/hyperplatform.eptlog';
+  try {
+    await uiStep(t, page, '#1 #2: the hint sits right after the end address, the last line shows every leaf', async () => {
+      await openFile(page, HP);
+      await expectLanguage(page);
+      const needle = '0000000000100000 - 0000000000102000';
+      await inlineHint(page, needle, fileLine(ws, HP, needle), '97×4K');
+      const p = await hintPlacement(page, needle, '0000000000102000');
+      assert.ok(p && p.hintX !== null && p.tokenEnd !== null, `hint or end address not found: ${JSON.stringify(p)}`);
+      assert.ok(p.hintX - p.tokenEnd < 40, `the hint is not right after the end address: ${JSON.stringify(p)}`);
+      const last = '0000000100000000 - 000000026f600000';
+      const tail = await inlineHint(page, last, fileLine(ws, HP, last), '502×1G');
+      assert.ok(!tail.includes('…'), `the last line's hint is cut: ${tail}`);
+      await screenshot(page, 'i14-hyperplatform-hints');
+    });
+    await uiStep(t, page, '#3: hovers are structured (heading, list, table), not run together', async () => {
+      const needle = '0000000000100000 - 0000000000102000';
+      await hover(page, needle, '0000000000100000', 'EPT walk');
+      const shape = await page.evaluate(() => {
+        const h = [...document.querySelectorAll('.monaco-hover .monaco-hover-content')].find((e) => e.textContent.includes('EPT walk'));
+        return h ? { li: h.querySelectorAll('li').length, table: h.querySelectorAll('table').length, heading: h.querySelectorAll('h1,h2,h3,h4').length, text: h.innerText } : null;
+      });
+      assert.ok(shape && shape.li >= 2 && shape.table >= 1 && shape.heading >= 1, `hover not structured: ${JSON.stringify(shape)}`);
+      assert.ok(!/WB EPT walk|97×4K, UC Leaves/.test(shape.text.replace(/\s+/g, ' ')), `sentences run together: ${shape.text}`);
+      await screenshot(page, 'i14-hover-structured');
+      await page.mouse.move(5, 5);
+    });
+    await uiStep(t, page, '#4: KVM exit reasons and qualifications decoded; rip is guest-virtual; hints beside info1', async () => {
+      const rel = 'examples/kvm-trace.eptlog';
+      await openFile(page, rel);
+      await tokenColor(page, 'reason EPT_VIOLATION rip 0x5600b39c8132', 'EPT_VIOLATION', 'exit reason');
+      const reason = await hover(page, 'reason EPT_VIOLATION rip 0x5600b39c8132', 'EPT_VIOLATION', 'EPT_VIOLATION (48)');
+      assert.match(reason, /not present/);
+      await page.mouse.move(5, 5);
+      const rip = await hover(page, 'reason EPT_VIOLATION rip 0x5600b39c8132', '0x5600b39c8132', 'Guest-virtual');
+      assert.doesNotMatch(rip, /PML4/, `rip got an EPT walk: ${rip}`);
+      await page.mouse.move(5, 5);
+      const io = await hover(page, 'reason IO_INSTRUCTION', '0x0000000003f80008', 'port');
+      assert.match(io, /0x3f8/);
+      assert.doesNotMatch(io, /PML4|is in a/, `info1 of IO_INSTRUCTION explained as an address: ${io}`);
+      await screenshot(page, 'i14-kvm-io-hover');
+      await page.mouse.move(5, 5);
+      const needle = 'reason IO_INSTRUCTION';
+      await inlineHint(page, needle, fileLine(ws, rel, needle), 'port 0x3f8');
+      const p = await hintPlacement(page, needle, '0x0000000003f80008');
+      assert.ok(p && p.hintX !== null && p.hintX < p.editorRight, `IO_INSTRUCTION hint off-screen: ${JSON.stringify(p)}`);
+      await screenshot(page, 'i14-kvm-trace');
+    });
+    await uiStep(t, page, '#5: iomem "Kernel code" is part of the RAM range', async () => {
+      await openFile(page, 'examples/desktop.iomem');
+      const h = await hover(page, '01000000-0173a484 : Kernel code', 'Kernel', 'Part of the RAM range');
+      assert.doesNotMatch(h, /Not RAM/);
+      await page.mouse.move(5, 5);
+    });
+    await uiStep(t, page, '#12: no bracket colours through timestamps or EFI range=[…)', async () => {
+      const rel = 'thinkpad-x240.dmesg';
+      await openFile(page, rel);
+      const needle = 'range=[0x0000000000000000-0x0000000000001000)';
+      await lineTokens(page, needle);
+      const coloured = await page.evaluate((n) => {
+        const line = [...document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line')].find((l) => l.textContent.includes(n));
+        return line ? [...line.querySelectorAll('span')].filter((s) => /bracket-highlighting/.test(s.className)).map((s) => s.className) : null;
+      }, needle);
+      assert.deepEqual(coloured, [], `bracket-pair colours on an EFI line: ${JSON.stringify(coloured)}`);
+      await screenshot(page, 'i14-dmesg-efi');
+    });
+    await uiStep(t, page, '#7: a HyperPlatform .log opens as Log; the offer switches it and the choice sticks', async () => {
+      await openFile(page, 'driver-boot.log');
+      const toast = await notification(page, 'looks like a HyperPlatform memory map');
+      await screenshot(page, 'i14-log-offer');
+      await toast.locator('.monaco-button', { hasText: 'Open as EPT/MMIO Log' }).click();
+      await expectLanguage(page);
+      await inlineHint(page, '0000000000100000 - 0000000000102000', fileLine(ws, 'driver-boot.log', '0000000000100000 - 0000000000102000'), '97×4K');
+      // Close and reopen: it stays an EPT/MMIO log.
+      await page.keyboard.press('Control+W');
+      await openFile(page, 'driver-boot.log');
+      await expectLanguage(page);
+    });
+    await uiStep(t, page, '#15 #11: Set Address Limit preselects the current value and rejects 0x123 live', async () => {
+      await openFile(page, HP);
+      await runCommand(page, 'EPT Lens: Set Address Limit');
+      const current = page.locator('.quick-input-list .monaco-list-row', { hasText: '(current)' }).first();
+      await current.waitFor({ timeout: 10000 });
+      assert.match(norm(await current.innerText()), /512G/);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Custom' }).first().click();
+      const input = page.locator('.quick-input-widget input');
+      await page.waitForFunction(() => document.querySelector('.quick-input-widget input')?.value === '512G', null, { timeout: 10000 });
+      await input.fill('0x123');
+      await page.locator('.quick-input-message', { hasText: 'multiple of 4 KiB' }).waitFor({ timeout: 10000 });
+      await screenshot(page, 'i14-limit-validation');
+      await input.fill('100');
+      await page.locator('.quick-input-message', { hasText: 'no unit' }).waitFor({ timeout: 10000 });
+      await page.keyboard.press('Escape');
+    });
+    await uiStep(t, page, '#9 #15: Decode EPT Entry takes a pasted spte and shows a rendered page', async () => {
+      await runCommand(page, 'EPT Lens: Decode EPT Entry');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 10000 });
+      await input.fill('600000012345b77 (rwx)');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => [...document.querySelectorAll('.tabs-container .tab')].some((t) => /^Preview /.test(t.getAttribute('aria-label') || '')), null, { timeout: 20000 });
+      await screenshot(page, 'i14-decode-rendered');
+      await runCommand(page, 'View: Close All Editors');
+    });
+    await uiStep(t, page, '#6: a 30 MB log says why colours and lens are off', async () => {
+      await openFile(page, 'big-30mb.eptlog');
+      const item = page.locator('.statusbar-item', { hasText: 'no colours' }).first();
+      await item.waitFor({ timeout: 30000 });
+      log(`30 MB status: ${norm(await item.innerText())}`);
+      await screenshot(page, 'i14-30mb');
+    });
+    await uiStep(t, page, '#6 #8: a 60 MB log points to Plan Log File, whose result is rendered with a summary', async () => {
+      await openFile(page, 'big-60mb.eptlog');
+      const toast = await notification(page, 'over 50 MB', 30000);
+      await screenshot(page, 'i14-60mb');
+      await toast.locator('.monaco-button', { hasText: 'Plan Log File' }).click();
+      await page.waitForFunction(() => [...document.querySelectorAll('.tabs-container .tab')].some((t) => /^Preview .*plan/i.test(t.getAttribute('aria-label') || '')), null, { timeout: 120000 });
+      await screenshot(page, 'i14-planfile-rendered');
+    });
+  } finally {
+    await wb.done();
+  }
+  for (const [theme, tag] of [['Default Light Modern', 'light'], ['Default High Contrast', 'hc']]) {
+    const tw = await workbench(`ui14-${tag}`, { devMode: true, settings: { 'workbench.colorTheme': theme } });
+    try {
+      await uiStep(t, tw.page, `theme ${theme}: hints and a hover stay readable`, async () => {
+        await openFile(tw.page, HP);
+        await expectLanguage(tw.page);
+        const needle = '0000000000100000 - 0000000000102000';
+        await inlineHint(tw.page, needle, fileLine(tw.ws, HP, needle), '97×4K');
+        await screenshot(tw.page, `i14-theme-${tag}`);
+        await hover(tw.page, needle, '0000000000100000', 'EPT walk');
+        await screenshot(tw.page, `i14-theme-${tag}-hover`);
+      });
+    } finally {
+      await tw.done();
+    }
   }
 });
 
@@ -304,6 +512,23 @@ test('packaging: npm run package → --install-extension → UI test against the
     assert.deepEqual(want, [], `missing from the installed .vsix: ${want.join(', ')}`);
     const bad = files.filter((f) => /^(node_modules|src|test|out|\.vscode-test|test-artifacts|benchmarks)\//.test(f) || /\.(ts|map)$/.test(f));
     assert.deepEqual(bad, [], `the .vsix ships files it should not: ${bad.slice(0, 20).join(', ')}`);
+  });
+  await t.test('the extension page is user-first and its pictures are in the .vsix, by relative path (#16)', () => {
+    const readme = fs.readFileSync(path.join(installed, files.find((f) => f.toLowerCase() === 'readme.md')), 'utf8');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+    assert.ok(images.length >= 3, `the extension page has ${images.length} pictures`);
+    for (const img of images) {
+      assert.doesNotMatch(img, /^[a-z]+:/i, `remote picture on the extension page: ${img}`);
+      assert.ok(files.includes(img), `${img} is not in the .vsix`);
+    }
+    assert.doesNotMatch(readme.split('\n## ')[0], /npm (install|test|ci)/, 'the page opens with contributor commands');
+    const pkg = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
+    for (const [key, prop] of Object.entries(pkg.contributes.configuration.properties)) assert.ok(prop.title, `${key} has no title (shown as "Ept Lens: …")`);
+    assert.ok(pkg.contributes.walkthroughs?.length, 'no walkthrough');
+    for (const step of pkg.contributes.walkthroughs[0].steps) {
+      const m = step.media.image ?? step.media.markdown;
+      assert.ok(files.includes(m), `walkthrough media ${m} is not in the .vsix`);
+    }
   });
   const wb = await workbench('vsix', { devMode: false, extensionsDir, keepRunDir: true });
   try {

@@ -41,7 +41,12 @@ export async function openFile(page, rel) {
   }
   await input.fill(rel);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first();
-  await row.waitFor({ timeout: 15000 });
+  // File search can take long on a loaded machine: retype once before giving up.
+  try { await row.waitFor({ timeout: 30000 }); } catch {
+    await input.fill('');
+    await input.fill(rel);
+    await row.waitFor({ timeout: 30000 });
+  }
   await page.keyboard.press('Enter');
   await page.waitForFunction((b) => {
     const tab = document.querySelector('.tabs-container .tab.active');

@@ -97,6 +97,13 @@ int main(void) { return (int)ept_plan_large_runs[0].memory_type; }
   });
 }
 
+test('C header: the typography of titles becomes ASCII, not question marks', () => {
+  const plan = planOf('hyperplatform-laptop-8gb.log');
+  const h = planToCHeader(plan, { title: 'laptop.log · map 1 of 2, lines 4–12 — 97×4K → ok' });
+  assert.match(h, /Source: laptop\.log - map 1 of 2, lines 4-12 - 97x4K -> ok/);
+  assert.ok(!h.includes('?'), 'no ? for non-ASCII characters');
+});
+
 test('C header: a plan without large pages still has a valid array (zero terminator); bad prefixes are refused', () => {
   const plan = planMemoryMap([{ start: 0, end: 0x100000 }], { limit: 0x200000, maxPage: '4K' });
   const h = planToCHeader(plan, { prefix: 'my_ept' });

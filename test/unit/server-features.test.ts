@@ -301,6 +301,28 @@ test('regression: the default map is the last usable one for the editor too; an 
   assert.throws(() => exportRequest(ctx, { uri: model.uri, format: 'json', map: 1 }), /no usable range line.*read without root/);
 });
 
+test('KVM trace summary: exits by reason, GPAs by region of the plan; without a map it says how to get one', async () => {
+  const { traceSummary, traceLensTitle, traceMarkdown } = await import('../../src/server/trace-summary.js');
+  const alone = open('kvm.report', fixture('kvm-trace.report'));
+  const s = traceSummary(alone.analysis, resolveSettings({}))!;
+  const lines = alone.lines;
+  // Oracle: count the lines by hand with plain string tests.
+  const exits = lines.filter((l) => l.includes('kvm_exit:'));
+  assert.equal(s.exits, exits.length);
+  assert.equal(s.firstLine, lines.findIndex((l) => /kvm_\w+:/.test(l)));
+  const viol = exits.filter((l) => l.includes('reason EPT_VIOLATION')).length;
+  assert.deepEqual(s.byReason.find(([r]) => r === 'EPT_VIOLATION'), ['EPT_VIOLATION', viol]);
+  assert.match(traceLensTitle(s), /no memory map \(add dmesg e820 or \/proc\/iomem\)/);
+  assert.match(traceMarkdown(s, 'kvm.report'), /dmesg \| grep -i e820/);
+  const withMap = open('mixed.log', fixture('hyperplatform-laptop-8gb.log') + fixture('kvm-trace.report'));
+  const m = traceSummary(withMap.analysis, resolveSettings({}))!;
+  const addressed = withMap.lines.filter((l) => /kvm_mmio:|kvm_page_fault:/.test(l)).length;
+  assert.equal(m.addressed, addressed);
+  assert.equal(m.byRegion.reduce((n, [, c]) => n + c, 0), addressed);
+  assert.ok(m.byRegion.some(([r]) => r.startsWith('gap 0x8d000000–0x100000000 · 1G leaf UC')), JSON.stringify(m.byRegion));
+  assert.match(traceLensTitle(m), /^KVM trace: \d+ exits \(.*\) · \d+ GPAs in \d+ regions?$/);
+});
+
 test('issue 11: an ordinary 39-bit mask hovers as one block, not a non-contiguous one; settings physAddressBits and limit "phys"; the past-MAXPHYADDR warning', () => {
   const sp7 = open('surface-pro-7.dmesg');
   const reg0 = find(sp7.lines, '0 base 00C0000000 mask 7FC0000000');

@@ -20,8 +20,12 @@ export const MEMORY_TYPE_NUMBER: Readonly<Record<MemoryType, number>> = { UC: 0,
 
 const u64 = (n: number): string => `${hex(n)}ULL`;
 const dec = (n: number): string => `${n}ULL`;
+/** ASCII for the typography titles and labels use (`map 1 · lines 4–12`, `97×4K`, `→`). */
+const ASCII: Record<string, string> = { '·': '-', '–': '-', '—': '-', '×': 'x', '→': '->', '…': '...', '’': "'", '‘': "'", '“': '"', '”': '"', '\u00a0': ' ' };
+
 /** Text safe inside a C block comment: one line, no comment terminator, ASCII only. */
-const comment = (s: string): string => s.replace(/[\r\n]+/g, ' ').replace(/\*\//g, '* /').replace(/[^\x20-\x7e]/g, '?');
+const comment = (s: string): string =>
+  s.replace(/[\r\n]+/g, ' ').replace(/\*\//g, '* /').replace(/[^\x20-\x7e]/g, (c) => ASCII[c] ?? '?');
 
 /**
  * #defines sizing static pools to cover [0, highestAddress): what jonomango/hv calls
