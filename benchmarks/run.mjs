@@ -345,6 +345,68 @@ async function benchServer() {
   proc.kill();
 }
 
+// ---------------------------------------------------------------- 5. Growth per input dimension
+// Each row: the time at n and at 10n, and the growth (about 10x is linear; the issue-13 target).
+async function benchDimensions() {
+  const { forEachLine, scanText, groupMaps } = await lib();
+  const runs = runsArg ?? 3;
+  const cpuMs = (f) => {
+    const c0 = process.cpuUsage();
+    f();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000;
+  };
+  const grow = (name, small, big, unit, note) => {
+    const g = big / small;
+    figure(`growth.${name}`, { value: big, baseline: small, baselineName: `1/10 the ${unit}`, ratio: g, target: '~10x (< 15x)', met: g < 15, note });
+  };
+  // Boots: a dmesg of n boots, each an e820 map and its MTRR dump, through the CLI.
+  const boot = (i) => [
+    `[    0.000000] Linux version 6.1.${i}`,
+    '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable',
+    '[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x00000000bffdffff] usable',
+    '[    0.001697] MTRR default type: write-back',
+    '[    0.001698] MTRR variable ranges enabled:',
+    '[    0.001699]   0 base 00C0000000 mask 7FC0000000 uncachable',
+  ].join('\n');
+  const boots = {};
+  for (const n of [1000, 10000]) {
+    const file = path.join(dataDir, `boots-${n}.dmesg`);
+    if (!fs.existsSync(file)) fs.writeFileSync(file, Array.from({ length: n }, (_, i) => boot(i)).join('\n') + '\n');
+    boots[n] = median(Array.from({ length: runs }, () => measure(process.execPath, [CLI, '--json', file]).cpu ?? NaN));
+  }
+  grow('boots (CLI CPU, 1k -> 10k boots)', boots[1000], boots[10000], 'boots', 'was cubic: 10k boots took 44 s');
+  // MTRR dumps: one boot, n dumps after its map (all but the first are noted), grouped in-process.
+  const dumps = {};
+  for (const n of [1000, 10000]) {
+    const text = [boot(0), ...Array.from({ length: n }, () => '\n[    1.0] x\n[    1.0] x\n[    1.0] MTRR default type: write-back')].join('');
+    const recs = scanText(text);
+    dumps[n] = median(Array.from({ length: runs }, () => cpuMs(() => groupMaps(recs))));
+  }
+  grow('MTRR dumps (grouping, 1k -> 10k)', dumps[1000], dumps[10000], 'dumps');
+  // Line length: forEachLine over the same bytes in 80-byte and in 1 MiB lines.
+  const splitCpu = async (len, total) => {
+    const chunk = Buffer.alloc(MiB, 0x61);
+    for (let i = len; i < MiB; i += len + 1) chunk[i] = 10;
+    const c0 = process.cpuUsage();
+    await forEachLine((async function* () { for (let b = 0; b < total; b += MiB) yield chunk; })(), () => undefined);
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000;
+  };
+  const shortMs = [];
+  const longMs = [];
+  const longSmall = [];
+  for (let i = 0; i < runs; i++) {
+    shortMs.push(await splitCpu(80, 64 * MiB));
+    longMs.push(await splitCpu(MiB - 1, 64 * MiB));
+    longSmall.push(await splitCpu(MiB - 1, 6.4 * MiB));
+  }
+  const lm = median(longMs);
+  const sm = median(shortMs);
+  figure('lines.64MiB of 1 MiB lines', { value: lm, baseline: sm, baselineName: '80-byte lines', target: '~1x normal input (< 2x)', met: lm < 2 * sm, note: 'forEachLine CPU; was quadratic (10.7 s vs 0.9 s per GB)' });
+  grow('line length (1 MiB lines, 6.4 -> 64 MiB)', median(longSmall), lm, 'bytes');
+}
+
 // ---------------------------------------------------------------- 4. Tokenization
 async function benchTokenize() {
   const { run } = await import('./tokenize.mjs');
@@ -379,5 +441,6 @@ if (want('web')) {
   await benchWebServer({ root, text: fs.readFileSync(mixedLog(bytes).file, 'latin1').slice(0, bytes), runs: runsArg ?? 3, median, figure });
 }
 if (want('tokenize')) await benchTokenize();
+if (want('dimensions')) await benchDimensions();
 console.log(`# done in ${fmtMs(performance.now() - t0)}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ${results.filter((r) => r.met === false).length} target(s) not met`);
 if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ machine: { cores: os.cpus().length, cpu, node: process.version }, results }, null, 2));

@@ -5,7 +5,7 @@ import type { Plan } from '../planner/plan';
 import { tableTotal } from '../planner/tables';
 import { formatCount, formatSize, hex } from '../planner/units';
 import { MEMORY_TYPE_NUMBER, sizingDefines } from '../planner/export/c-header';
-import { POLICIES, PolicyReport, comparePolicy, machineFromMap, policyNamed } from '../policies';
+import { POLICIES, POLICY_TABLE_HEAD as HEAD, PolicyReport, comparePolicy, machineFromMap, policyNamed, policyRow as row } from '../policies';
 import type { MachineWithSources } from '../policies/machine';
 import { highestEnd } from '../policies/build';
 import type { ExportFormat } from './args';
@@ -142,15 +142,6 @@ export function policyJson(r: PolicyReport): object {
     runs: r.layout.runs.map((x) => ({ ...hexRange(x), size: x.size, count: x.count, memoryType: x.memoryType, eager: x.eager })),
   };
 }
-
-function row(r: PolicyReport): string[] {
-  const d = r.mismatches.filter((x) => x.severity === 'dangerous').length;
-  const s = r.mismatches.filter((x) => x.severity === 'slow').length;
-  const cov = r.layout.coverage.reduce((n, x) => Math.max(n, x.end), 0);
-  const pool = r.pools.map((p) => `${p.ceiling ? '≤' : ''}${formatCount(p.needed)}/${formatCount(p.available)}${p.fits ? '' : ' !'}`).join(' ') || '-';
-  return [r.policy.name, formatCount(r.leafTotal), formatCount(r.tableTotal), formatSize(r.bytes), formatSize(cov), String(r.holes.length), r.untyped ? '-' : String(d), r.untyped ? '-' : String(s), r.untyped ? '-' : String(r.straddles.length), pool];
-}
-const HEAD = ['policy', 'leaves', 'tables', 'bytes', 'covers', 'holes', 'dangerous', 'slow', 'straddles', 'pool needed/has'];
 
 export function renderPoliciesTable(reports: readonly PolicyReport[], format: 'text' | 'md' | 'csv'): string {
   const rows = reports.map(row);

@@ -19,3 +19,4 @@ export const policyNamed = (name: string): Policy | undefined => POLICIES.find((
 export * from './types';
 export * from './compare';
 export * from './machine';
+export * from './table';

@@ -9,6 +9,8 @@
 //   {type: 'reveal', line}            a segment or row was clicked (line is 0-based)
 //   {type: 'export', format, action}  format 'json'|'md'|'csv'|'c', action 'save'|'copy'
 import type { Gap, Plan, PlannedRam, Span, StrategyCost } from '../planner/plan';
+import type { PolicyReport } from '../policies/compare';
+import { POLICY_TABLE_HEAD, policyRow } from '../policies/table';
 import type { MemoryType, PageCounts, PageSize } from '../planner/types';
 import { formatCount, formatSize, hex } from '../planner/units';
 import { gapLine, pagesText, ramLine } from '../planner/export/markdown';
@@ -36,6 +38,8 @@ export interface ReportOptions {
   lineLabel?: (line0: number) => string;
   /** Show the export toolbar (default true). */
   exports?: boolean;
+  /** "Hypervisors on this machine": each replayed policy against this plan (src/policies). */
+  hypervisors?: readonly PolicyReport[];
 }
 
 /** Both end up inside the CSP; refuses anything that could widen it or break out of the attribute. */
@@ -108,6 +112,7 @@ ${comparison(plan)}
 ${addressMap(plan, segs, lineLabel)}
 ${gapTable(plan, segs, lineLabel)}
 ${ramTable(plan, segs, lineLabel)}
+${hypervisors(opts.hypervisors, lineLabel)}
 </main>
 <script nonce="${nonce}">${SCRIPT}</script>`);
 }
@@ -270,5 +275,29 @@ ${rows}
 </tbody>
 </table></div>
 </details>
+</section>`;
+}
+
+/** Most mismatches and holes listed per policy; the CLI's --policy NAME --json has them all. */
+const MAX_POLICY_ITEMS = 8;
+
+function hypervisors(reports: readonly PolicyReport[] | undefined, lineLabel: (l: number) => string): string {
+  if (!reports || reports.length === 0) return '';
+  const head = `<tr>${POLICY_TABLE_HEAD.map((h, i) => `<th scope="col"${i ? ' class="num"' : ''}>${esc(h)}</th>`).join('')}</tr>`;
+  const rows = reports.map((r) => `<tr data-policy="${esc(r.policy.name)}">${policyRow(r).map((c, i) => (i ? `<td class="num">${esc(c)}</td>` : `<th scope="row" title="${esc(`${r.policy.source}: ${r.policy.summary}`)}">${esc(r.policy.title)}</th>`)).join('')}</tr>`).join('\n');
+  const details = reports.map((r) => {
+    const items = [
+      ...r.holes.slice(0, MAX_POLICY_ITEMS).map((h) => `hole: ${h.kind} ${hex(h.start)}–${hex(h.end)} (${h.name}, ${lineLabel(h.line)}) is not mapped`),
+      ...r.mismatches.filter((x) => x.severity !== 'other').slice(0, MAX_POLICY_ITEMS).map((x) => `${x.severity}: ${hex(x.start)}–${hex(x.end)} mapped ${x.policyType}, the MTRRs make it ${x.expected}`),
+    ];
+    return items.length ? `<li><strong>${esc(r.policy.title)}</strong><ul>${items.map((t) => `<li>${esc(t)}</li>`).join('')}</ul></li>` : '';
+  }).join('');
+  return `<section class="card" aria-labelledby="hv-h">
+<h2 id="hv-h">Hypervisors on this machine</h2>
+<p class="note">How each hypervisor's own code would map this machine (src/policies), against this plan: holes are RAM or listed MMIO it never maps; dangerous = cached where the MTRRs need UC; slow = UC where they don't.</p>
+<div class="tablewrap"><table class="spans policies"><thead>${head}</thead><tbody>
+${rows}
+</tbody></table></div>
+${details ? `<ul class="policy-notes">${details}</ul>` : ''}
 </section>`;
 }

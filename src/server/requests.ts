@@ -14,6 +14,7 @@ import {
   type MapChoice, type ReportParams, type ReportResult, type SummaryResult,
 } from '../protocol/requests';
 import { renderMessage, renderReport } from '../report';
+import { POLICIES, comparePolicy, machineFromMap } from '../policies';
 import type { DocumentModel } from './model';
 import { pagesShort, rangeText } from './describe';
 import { RequestError } from './errors';
@@ -93,7 +94,10 @@ export function reportRequest(ctx: DocContext, p: ReportParams): ReportResult {
   if (why) return { title, html: renderMessage({ ...page, message: `No plan: ${why}` }) };
   const gapLine = gapLineOf(mp);
   const lineOf = (kind: 'ram' | 'gap', i: number): number | undefined => (kind === 'ram' ? ramLineOf(mp, i) : gapLine(i));
-  return { title, html: renderReport(mp.plan!, { ...page, subtitle: mapLabel(map, maps.length), lineOf }) };
+  const o = mp.plan!.options;
+  const machine = machineFromMap(map, { limit: mp.plan!.limit, maxPage: o.maxPage, ramPage: o.ramPage, mtrr: o.mtrr });
+  const hypervisors = POLICIES.map((policy) => comparePolicy(policy, machine));
+  return { title, html: renderReport(mp.plan!, { ...page, subtitle: mapLabel(map, maps.length), lineOf, hypervisors }) };
 }
 
 /** eptLens/summary, and what eptLens/planChanged carries: the default map's totals. */

@@ -298,3 +298,12 @@ test('editor: eptLens.policy turns holes and mismatches into diagnostics on thei
   assert.equal(bad.policy, undefined);
   assert.match(bad.problems[0], /eptLens.policy 'vmware' is not one of/);
 });
+
+test('report: "Hypervisors on this machine" lists every policy and the chosen map\'s holes and dangerous types', async () => {
+  const { reportRequest } = await import('../../src/server/requests.js');
+  const a = new Analysis(new DocumentModel('file:///t/x.eptlog', 1, fixture('policies/phenom-overlapping-mtrr.dmesg')));
+  const html = reportRequest({ analysis: a, settings: resolveSettings({}) } as never, { uri: 'file:///t/x.eptlog', nonce: 'abcdefghijklmnop1234', cspSource: 'vscode-webview://x' } as never).html;
+  assert.match(html, /<h2 id="hv-h">Hypervisors on this machine<\/h2>/);
+  for (const p of POLICIES) assert.ok(html.includes(`data-policy="${p.name}"`), p.name);
+  assert.match(html, /dangerous: 0xd0000000–0x100000000 mapped WB, the MTRRs make it UC/);
+});
