@@ -411,7 +411,9 @@ test('UI: issue 14 — hints where the eye is, readable hovers, KVM decodes, .lo
       await screenshot(page, 'i14-dmesg-efi');
     });
     await uiStep(t, page, '#15 #11: Set Address Limit preselects the current value and rejects 0x123 live', async () => {
-      await openFile(page, HP);
+      // The active editor (the dmesg of #12) is an ept-log document: reopening one through Quick Open
+      // here was flaky (an already-open tab did not always become active).
+      await expectLanguage(page);
       await runCommand(page, 'EPT Lens: Set Address Limit');
       const current = page.locator('.quick-input-list .monaco-list-row', { hasText: '(current)' }).first();
       await current.waitFor({ timeout: 10000 });
