@@ -20,7 +20,7 @@ import {
   repoRoot, cacheDir, ensureEnvironment, makeWorkspace, startCodeServer, installVsix, launchBrowser,
   workbenchUrl, remoteUri, log, tail, ensureArtifacts,
 } from './lib.mjs';
-import { openWorkbench, openFile, expectLanguage, tokenColor, spanColor, inlineHint, hover, codeLens, screenshot, fileLine, lineTokens, norm } from './ui.mjs';
+import { openWorkbench, openFile, expectLanguage, tokenColor, spanColor, inlineHint, hover, codeLens, screenshot, fileLine, lineTokens, norm, runCommand } from './ui.mjs';
 
 const CI = process.env.CI === 'true';
 const EXT_DIR = path.resolve(process.env.EPT_E2E_EXT || repoRoot);
@@ -294,17 +294,6 @@ function bigLog(file, bytes) {
   const block = chunk.join('\n') + '\n';
   while (written < bytes) { fs.writeSync(fd, block); written += Buffer.byteLength(block); }
   fs.closeSync(fd);
-}
-
-/** Runs a palette command by its title. */
-async function runCommand(page, title) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10000 });
-  await page.keyboard.press('Enter');
 }
 
 /** Waits for a notification toast containing `text`; returns its locator. */

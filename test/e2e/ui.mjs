@@ -188,3 +188,14 @@ export function fileLine(ws, rel, needle) {
   if (line === undefined) throw new Error(`${rel} has no line containing ${needle}`);
   return line;
 }
+
+/** Runs a palette command by its title. */
+export async function runCommand(page, title) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+}

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot, cacheDir, ensureEnvironment, makeWorkspace, startCodeServer, launchBrowser, workbenchUrl, log, tail, EXTENSION_ID } from './lib.mjs';
-import { openWorkbench, openFile, expectLanguage, inlineHint, hover, screenshot, fileLine, norm } from './ui.mjs';
+import { openWorkbench, openFile, expectLanguage, inlineHint, hover, screenshot, fileLine, norm, runCommand } from './ui.mjs';
 
 const CI = process.env.CI === 'true';
 const LAPTOP = 'hyperplatform-laptop-8gb.log';
@@ -26,17 +26,6 @@ function installShippedCopy(extensionsDir) {
     if (fs.existsSync(src)) fs.cpSync(src, path.join(dest, rel), { recursive: true });
   }
   return { dest, browserEntry: pkg.browser };
-}
-
-/** Runs a palette command by its title. */
-async function runCommand(page, title) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
 }
 
 /** Text of the first webview frame (nested iframes, not the workbench itself) whose body matches `re`. */
