@@ -1,7 +1,7 @@
 // The settings a plan depends on, their defaults and the one rule for a usable limit: shared by
 // the CLI's flags and the editor's eptLens.* settings. Pure.
 import type { MtrrState, PageSize, PlanOptions } from '../planner';
-import { DEFAULT_LIMIT, parseSize } from '../planner';
+import { DEFAULT_LIMIT, hex, parseSize } from '../planner';
 
 export interface PlanSettings {
   /** End of the identity map (exclusive). */
@@ -20,10 +20,18 @@ export const DEFAULT_PLAN_SETTINGS: Readonly<PlanSettings> = Object.freeze({ lim
 /** How the default limit is written in settings and messages. */
 export const DEFAULT_LIMIT_TEXT = '512G';
 
-/** A limit as the user writes it (`512G`, `1T`, `0x8000000000`): a positive multiple of 4 KiB up to 2^52, else undefined. */
+/** Why `n` bytes can't end an identity map, or undefined when it can: a positive multiple of 4 KiB up to 2^52. */
+export function limitProblem(n: number): string | undefined {
+  if (n <= 0) return 'the limit must be above 0';
+  if (n % 4096 !== 0) return `${hex(n)} is not a multiple of 4 KiB (0x1000): EPT maps whole pages`;
+  if (n > 2 ** 52) return 'the limit must be at most 2^52 (4 PiB), the architectural maximum';
+  return undefined;
+}
+
+/** A limit as the user writes it (`512G`, `1T`, `0x8000000000`) when limitProblem has nothing against it, else undefined. */
 export function parseLimit(text: string): number | undefined {
   const n = parseSize(text);
-  return n === undefined || n <= 0 || n % 4096 !== 0 || n > 2 ** 52 ? undefined : n;
+  return n === undefined || limitProblem(n) ? undefined : n;
 }
 
 /** The planner's options for these settings and (when they apply) the map's MTRRs. */

@@ -3,6 +3,7 @@ import type { MemoryType, PageSize } from '../planner/types';
 import { parsePageSize, parseSize } from '../planner/units';
 import { parseMemoryTypeWord } from '../planner/decode/memory-types';
 import { MIN_PHYS_BITS, isPhysBits } from '../planner/phys-bits';
+import { DEFAULT_PLAN_SETTINGS, limitProblem, parseLimit } from '../analysis/options';
 import { POLICY_USAGE, PolicyOptions, checkPolicyOptions, takePolicyFlag } from './policies';
 
 export type ExportFormat = 'text' | 'json' | 'md' | 'csv' | 'c';
@@ -58,7 +59,7 @@ not written; 2 usage error (including an --output that is one of the inputs); 3 
 4 planned, but a planned map holds no RAM range (every address a gap: see its warning).`;
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { files: [], limit: 2 ** 39, maxPage: '1G', ramPage: '4K', noMtrr: false, format: 'text', help: false, version: false, policies: false, check: false };
+  const o: CliOptions = { files: [], limit: DEFAULT_PLAN_SETTINGS.limit, maxPage: '1G', ramPage: '4K', noMtrr: false, format: 'text', help: false, version: false, policies: false, check: false };
   const fail = (msg: string): never => {
     throw new UsageError(msg);
   };
@@ -85,8 +86,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         const t = take(a);
         o.limitPhys = t.trim().toLowerCase() === 'phys';
         if (o.limitPhys) break;
-        const n = parseSize(t);
-        if (n === undefined || n <= 0 || n % 4096 !== 0 || n > 2 ** 52) throw new UsageError(`--limit: '${t}' is not a size such as 512G, 1T or 0x8000000000 (a multiple of 4 KiB up to 2^52)`);
+        const n = parseLimit(t);
+        if (n === undefined) {
+          const bytes = parseSize(t);
+          const why = bytes === undefined ? 'it is not a size such as 512G, 1T or 0x8000000000' : limitProblem(bytes);
+          throw new UsageError(`--limit: '${t}': ${why}`);
+        }
         o.limit = n;
         break;
       }

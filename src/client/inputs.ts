@@ -2,6 +2,7 @@
 // rules the server applies), the current value preselected, values prefilled from the token
 // under the cursor.
 import * as vscode from 'vscode';
+import { limitProblem as limitRangeProblem } from '../analysis/options';
 import { formatSize, hex, parseSize } from '../planner';
 
 /** Why a limit can't be used, or undefined when it can (the server's rule: a positive multiple of 4 KiB up to 2^52). */
@@ -12,10 +13,7 @@ export function limitProblem(text: string): string | undefined {
   if (/^\d+(\.\d+)?$/.test(s)) return `'${s}' has no unit: write ${s}G, ${s}M or a hex address such as 0x${Number(s).toString(16)}000`;
   const n = parseSize(s);
   if (n === undefined) return `'${s}' is not a size (512G, 1T) or a hex address (0x8000000000)`;
-  if (n <= 0) return 'the limit must be above 0';
-  if (n % 4096 !== 0) return `${hex(n)} is not a multiple of 4 KiB (0x1000): EPT maps whole pages`;
-  if (n > 2 ** 52) return 'the limit must be at most 2^52 (4 PiB), the architectural maximum';
-  return undefined;
+  return limitRangeProblem(n);
 }
 
 function config(): vscode.WorkspaceConfiguration {

@@ -6,9 +6,6 @@ import { planToJson } from './json';
 import { planToMarkdown } from './markdown';
 
 export type ExportFormat = 'json' | 'md' | 'csv' | 'c';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'md', 'csv', 'c'];
-
-export const isExportFormat = (v: unknown): v is ExportFormat => typeof v === 'string' && (EXPORT_FORMATS as readonly string[]).includes(v);
 
 export interface ExportOptions {
   /** Title for Markdown, source line for the C header comment. */
