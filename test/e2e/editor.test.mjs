@@ -316,6 +316,18 @@ async function notification(page, text, timeout = 30000) {
   throw new Error(`no notification containing "${text}"; toasts: ${JSON.stringify(toasts)}; centre: ${JSON.stringify(center)}`);
 }
 
+/** The EPT Lens output channel of a code-server run, once it contains `want` (15 s). */
+async function extensionLog(cs, want) {
+  const logs = path.join(cs.runDir, 'ud', 'logs');
+  let text = '';
+  for (const until = Date.now() + 15000; Date.now() < until; await new Promise((r) => setTimeout(r, 250))) {
+    const files = fs.existsSync(logs) ? fs.readdirSync(logs, { recursive: true }).filter((f) => String(f).endsWith('EPT Lens.log')) : [];
+    text = files.map((f) => fs.readFileSync(path.join(logs, String(f)), 'utf8')).join('\n');
+    if (text.includes(want)) return text;
+  }
+  throw new Error(`the EPT Lens output has no "${want}":\n${text}`);
+}
+
 /** The x of the inlay hint on the line with `needle`, and the x where `token` ends on it. */
 async function hintPlacement(page, needle, token) {
   return page.evaluate(([n, t]) => {
@@ -337,6 +349,7 @@ test('UI: issue 14 — hints where the eye is, readable hovers, KVM decodes, .lo
     prepare(ws) {
       // A HyperPlatform log named so no association claims it: it opens as Log.
       fs.copyFileSync(path.join(repoRoot, 'examples', 'hyperplatform.eptlog'), path.join(ws, 'driver-boot.log'));
+      fs.writeFileSync(path.join(ws, 'notes.txt'), 'shopping list\nmilk\n');
       bigLog(path.join(ws, 'big-30mb.eptlog'), 30 * 1024 * 1024);
       bigLog(path.join(ws, 'big-60mb.eptlog'), 60 * 1024 * 1024);
     },
@@ -344,6 +357,13 @@ test('UI: issue 14 — hints where the eye is, readable hovers, KVM decodes, .lo
   const { page, ws } = wb;
   const HP = 'examples/hyperplatform.eptlog';
   try {
+    await uiStep(t, page, '#7: a plain .txt file is sniffed by the client and starts no language server', async () => {
+      // Must run first: any EPT/MMIO document opened before would start the server.
+      await openFile(page, 'notes.txt');
+      await expectLanguage(page, 'Plain Text');
+      const text = await extensionLog(wb.cs, 'notes.txt (plaintext): not a memory map');
+      assert.doesNotMatch(text, /starting the language server/, `a plain text file started the server:\n${text}`);
+    });
     await uiStep(t, page, '#1 #2: the hint sits right after the end address, the last line shows every leaf', async () => {
       await openFile(page, HP);
       await expectLanguage(page);
