@@ -3,7 +3,7 @@
 //   a one-time offer to switch, "Always for this pattern" writing files.associations;
 // - a file switched with Open as EPT/MMIO Log stays switched when it is opened again;
 // - over 50 MB VS Code never hands a file to extensions: a notification pointing to Plan Log File;
-// - over 20 MB it is not tokenized and has no code lens: the status item says why and how to change it.
+// - over 20 MB it is not tokenized and shows no code lens or hints: the status item says why and how to change it.
 import * as vscode from 'vscode';
 import { associationPattern, sniffLog } from '../formats/sniff';
 
@@ -102,9 +102,9 @@ export function watchFiles(context: vscode.ExtensionContext, log: (m: string) =>
       large.hide();
       return;
     }
-    large.text = `$(info) ${mb(size)}: no colours, no lens`;
+    large.text = `$(info) ${mb(size)}: no colours, lens or hints`;
     large.tooltip = new vscode.MarkdownString(
-      `**EPT Lens**: VS Code neither colours nor shows code lenses in files over 20 MB (\`editor.largeFileOptimizations\`). Hints, hovers and diagnostics still work.\n\nClick to turn the optimisation off for EPT/MMIO logs (\`"[ept-log]": {"editor.largeFileOptimizations": false}\`), then reopen the file. Files over 50 MB never reach extensions: use **Plan Log File**.`,
+      `**EPT Lens**: VS Code neither colours nor shows code lenses in files over 20 MB (\`editor.largeFileOptimizations\`), and inline hints and hovers may not appear either. **Plan Log File** plans it from disk.\n\nClick to turn the optimisation off for EPT/MMIO logs (\`"[ept-log]": {"editor.largeFileOptimizations": false}\`), then reopen the file. Files over 50 MB never reach extensions: use **Plan Log File**.`,
     );
     large.show();
   }

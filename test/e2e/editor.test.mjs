@@ -476,6 +476,12 @@ test('UI: issue 14 — hints where the eye is, readable hovers, KVM decodes, .lo
       log(`30 MB status: ${norm(await item.innerText())}`);
       await screenshot(page, 'i14-30mb');
     });
+    await uiStep(t, page, '#6: a 30 MB log shows its inline hints and hovers', async () => {
+      await openFile(page, 'big-30mb.eptlog');
+      const needle = '0000000000100000 - 0000000000102000';
+      await inlineHint(page, needle, fileLine(ws, 'big-30mb.eptlog', needle), '97×4K');
+      await hover(page, needle, '0000000000100000', 'PML4');
+    }, { todo: 'issue 14 #6: neither inlay hints nor hovers appear in a 30 MB document in code-server, though the server gets it and answers hints 1.5 s after open over stdio' });
     await uiStep(t, page, '#6: a 60 MB log points to Plan Log File, whose result opens rendered', async () => {
       await openFile(page, 'big-60mb.eptlog');
       const toast = await notification(page, 'over 50 MB', 30000);
