@@ -91,13 +91,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
 
   files = watchFiles(context, (m) => output.info(m));
 
-  try {
-    await client.start();
-  } catch (e) {
-    output.appendLine(`the EPT Lens server did not start: ${e instanceof Error ? e.message : String(e)}`);
-    void vscode.window.showErrorMessage('EPT Lens: the language server did not start (see the EPT Lens output).');
+  // Activation on log/plaintext (for the .log offer) must not start a server for every text file:
+  // start it when the first ept-log document exists (or a command needs it, see ready()).
+  const start = async (why: string): Promise<void> => {
+    try {
+      if (client!.state !== State.Stopped) return;
+      output.info(`starting the language server: ${why}`);
+      await client!.start();
+    } catch (e) {
+      output.appendLine(`the EPT Lens server did not start: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage('EPT Lens: the language server did not start (see the EPT Lens output).');
+    }
+    updateStatus();
+  };
+  const first = vscode.workspace.textDocuments.find((d) => d.languageId === LANGUAGE);
+  if (first) await start(`${first.uri.path.split('/').pop()} is an EPT/MMIO log`);
+  else {
+    const waiting = vscode.workspace.onDidOpenTextDocument((d) => {
+      if (d.languageId !== LANGUAGE) return;
+      waiting.dispose();
+      void start(`${d.uri.path.split('/').pop()} opened as an EPT/MMIO log`);
+    });
+    context.subscriptions.push(waiting);
+    updateStatus();
   }
-  updateStatus();
   return { client: () => client };
 }
 

@@ -115,7 +115,7 @@ export function eventLabel(analysis: Analysis, settings: Settings, ev: EventReco
 export function exitReasonMarkdown(ev: KvmExitEvent): string[] {
   const r = exitReason(ev.reason.value);
   if (!r) return [`### Exit reason \`${ev.reason.value}\``, '', 'Not a VMX basic exit reason EPT Lens knows (SDM vol. 3, appendix C).'];
-  const out = [`### Exit reason ${r.name} (${r.number})`, '', `The guest exited because of ${r.meaning}.`];
+  const out = [`### Exit reason ${r.name} (${r.number})`, '', `**Why the guest exited**: ${r.meaning}.`];
   const q = exitQualification(ev);
   if (q) out.push('', ...qualificationMarkdown(q, ev.info1?.value ?? 0n));
   else if (r.qualification === 'none') out.push('', '_This exit has no exit qualification: `info1` carries nothing for it._');

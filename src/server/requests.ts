@@ -215,7 +215,7 @@ export function decode(p: DecodeParams): DecodeResult {
     if (!reason) throw new RequestError(`unknown exit reason '${parsed.reason}'`);
     const v = parsed.value;
     const q = decodeQualification(reason, v);
-    const out = [`# Exit qualification \`0x${v.toString(16)}\` of ${reason.name} (${reason.number})`, '', `The guest exited because of ${reason.meaning}.`, ''];
+    const out = [`# Exit qualification \`0x${v.toString(16)}\` of ${reason.name} (${reason.number})`, '', `**Why the guest exited**: ${reason.meaning}.`, ''];
     if (!q) out.push(`${reason.name} has no exit qualification to decode.`, '');
     else out.push(...qualificationMarkdown(q, v), '');
     if (reason.qualification === 'ept-violation') {

@@ -55,7 +55,15 @@ export async function openFile(page, rel) {
     const tabs = await page.locator('.tabs-container .tab').evaluateAll((ts) => ts.map((t) => `${t.getAttribute('aria-label')}${t.classList.contains('active') ? ' (active)' : ''}`));
     throw new Error(`${rel} did not become the active tab; tabs: ${JSON.stringify(tabs)}`);
   });
-  await page.locator('.editor-instance .monaco-editor .view-lines .view-line').first().waitFor({ timeout: 20000 });
+  // The web workbench asks before showing a large file (workbench.editorLargeFileConfirmation):
+  // click "Open Anyway" as the user would.
+  const lines = page.locator('.editor-instance .monaco-editor .view-lines .view-line').first();
+  const openAnyway = page.locator('.editor-instance .monaco-button', { hasText: 'Open Anyway' }).first();
+  await lines.or(openAnyway).first().waitFor({ timeout: 20000 });
+  if (await openAnyway.isVisible().catch(() => false)) {
+    await openAnyway.click();
+    await lines.waitFor({ timeout: 120000 });
+  }
 }
 
 /** Waits until the status bar language indicator reads `want` (a RegExp source). */
@@ -155,16 +163,29 @@ function extraText(fileLine, rendered) {
 export async function hover(page, lineNeedle, token, want) {
   const line = page.locator('.editor-instance .monaco-editor .view-lines .view-line', { hasText: lineNeedle }).first();
   const span = line.locator('span', { hasText: token }).last();
-  const box = await span.boundingBox();
-  if (!box) throw new Error(`hover: no visible span "${token}"`);
-  await page.mouse.move(box.x + 2, box.y + box.height / 2);
-  await page.mouse.move(box.x + Math.min(box.width / 2, 40), box.y + box.height / 2, { steps: 5 });
   const widget = page.locator('.monaco-hover .monaco-hover-content').filter({ hasText: want }).first();
-  try {
-    await widget.waitFor({ state: 'visible', timeout: 30000 });
-  } catch {
-    const shown = await page.locator('.monaco-hover').allInnerTexts().catch(() => []);
-    throw new Error(`no hover containing "${want}" over ${token}; hovers shown: ${JSON.stringify(shown.map(norm))}`);
+  // A code lens or hint that arrives after the file opens moves the lines down under a mouse
+  // already placed: measure again and re-hover until the hover is there (or 30 s pass).
+  const until = Date.now() + 30000;
+  for (let attempt = 0; ; attempt++) {
+    // null while the line is being re-rendered (a code lens arriving): measure again.
+    const box = await span.boundingBox();
+    if (!box) {
+      if (Date.now() > until) throw new Error(`hover: no visible span "${token}"`);
+      await page.waitForTimeout(250);
+      continue;
+    }
+    if (attempt > 0) await page.mouse.move(5, 5);
+    await page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await page.mouse.move(box.x + Math.min(box.width / 2, 40), box.y + box.height / 2, { steps: 5 });
+    try {
+      await widget.waitFor({ state: 'visible', timeout: Math.max(1000, Math.min(5000, until - Date.now())) });
+      break;
+    } catch {
+      if (Date.now() < until) continue;
+      const shown = await page.locator('.monaco-hover').allInnerTexts().catch(() => []);
+      throw new Error(`no hover containing "${want}" over ${token}; hovers shown: ${JSON.stringify(shown.map(norm))}`);
+    }
   }
   return norm(await widget.innerText()).replace(/\s+/g, ' ').trim();
 }
