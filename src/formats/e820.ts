@@ -8,7 +8,7 @@
 import { makeE820Range } from './e820-types';
 import type { Envelope } from './envelope';
 import { parseAddress } from './hex';
-import type { BoundaryRecord, E820EditRecord, MalformedRecord, RangeRecord } from './records';
+import { type BoundaryRecord, type E820EditRecord, type MalformedRecord, type RangeRecord, malformedRange } from './records';
 
 // `(.*)` and trimEnd, not `(.*?)\s*$`: the lazy form retries the trailing blanks from every
 // position, O(n^2) on a line ending in thousands of blanks and then a letter.
@@ -49,12 +49,7 @@ export function readE820(text: string, line: number, env: Envelope): RangeRecord
         : e820Range(line, o[1], first, o[3], second, false, o[4], typeAt, false);
     }
     if (!text.startsWith('BIOS-e820:', at) && !text.startsWith('Xen: [mem', at)) return undefined;
-    return {
-      kind: 'malformed',
-      line,
-      format: 'e820',
-      problems: [{ code: 'malformed-range', message: 'expected `BIOS-e820: [mem 0xSTART-0xEND] type`', severity: 'error', field: { start: at, end } }],
-    };
+    return malformedRange(line, 'e820', '`BIOS-e820: [mem 0xSTART-0xEND] type`', { start: at, end });
   }
   if (c === 0x65 /* e */ && text.startsWith('e820: ', at)) {
     if (text.includes('BIOS-provided physical RAM map', at)) return { kind: 'boundary', line, reason: 'BIOS-provided physical RAM map' };

@@ -5,7 +5,7 @@ import { ownString } from './own-string';
 import type { PageCounts, PageSize } from '../planner/types';
 import type { Envelope } from './envelope';
 import { makeRange } from './range-record';
-import type { Annotation, MalformedRecord, RangeRecord } from './records';
+import { type Annotation, type MalformedRecord, type RangeRecord, malformedRange } from './records';
 
 /** Also MemInfo's key (meminfo.ts): the scan looks for it once and asks the right reader. */
 export const PHYSICAL_MEMORY_RANGE = 'Physical Memory Range:';
@@ -23,12 +23,7 @@ export function readHyperPlatformRange(text: string, line: number, env: Envelope
   const m = RANGE.exec(rest);
   const base = at + KEY.length;
   if (!m) {
-    return {
-      kind: 'malformed',
-      line,
-      format: 'hyperplatform',
-      problems: [{ code: 'malformed-range', message: 'expected `Physical Memory Range: START - END` (hex)', severity: 'error', field: { start: at, end: env.end } }],
-    };
+    return malformedRange(line, 'hyperplatform', '`Physical Memory Range: START - END` (hex)', { start: at, end: env.end });
   }
   const startAt = base + m[0].indexOf(m[1]);
   const endAt = base + m[0].length - m[2].length;

@@ -4,7 +4,7 @@
 // e.g. `Physical Memory Range: 0000000000001000 to 000000000009F000 (158 pages, 632 KB)`: the
 // ranges of MmGetPhysicalMemoryRanges, end exclusive. HyperPlatform prints the same key with ` - `.
 import { makeRange } from './range-record';
-import type { MalformedRecord, RangeRecord } from './records';
+import { type MalformedRecord, type RangeRecord, malformedRange } from './records';
 
 const LINE = /^Physical Memory Range: ([0-9A-Za-z]+) to ([0-9A-Za-z]+)(?: \((\d+) pages)?/;
 
@@ -15,12 +15,7 @@ export function readMemInfo(text: string, line: number, key: number): RangeRecor
   const msg = text.slice(key);
   const m = LINE.exec(msg);
   if (!m) {
-    return {
-      kind: 'malformed',
-      line,
-      format: 'meminfo',
-      problems: [{ code: 'malformed-range', message: 'expected `Physical Memory Range: START to END (N pages, M KB)` (hex)', severity: 'error', field: { start: key, end: text.length } }],
-    };
+    return malformedRange(line, 'meminfo', '`Physical Memory Range: START to END (N pages, M KB)` (hex)', { start: key, end: text.length });
   }
   const startAt = key + 23;
   const endAt = startAt + m[1].length + 4;

@@ -185,4 +185,8 @@ export interface MalformedRecord {
   problems: Problem[];
 }
 
+/** A line of `format` whose shape was recognised but whose fields can't be read: `expected` says what was. */
+export const malformedRange = (line: number, format: MapFormat, expected: string, field: Field): MalformedRecord =>
+  ({ kind: 'malformed', line, format, problems: [{ code: 'malformed-range', message: `expected ${expected}`, severity: 'error', field }] });
+
 export type MapRecord = RangeRecord | E820EditRecord | BoundaryRecord | MtrrRecord | LinuxMtrrMapRecord | MalformedRecord;

@@ -2,8 +2,8 @@
 // `get_memory_type`, `is_valid_for_large_page`, `setup_pml2_entry`, `split_pml2`;
 // airhv/poolmanager.cpp (the split pool).
 import { MemoryType } from '../planner/types';
-import { GiB512, KiB4, MiB2, clip, countRuns, splitPages, toRuns } from './build';
-import { ViewEntry, Walk, bsfRange, fixedEntries, pagesCutByEntries, typePages } from './mtrr-view';
+import { GiB512, layoutOf, splitAtEdges } from './build';
+import { ViewEntry, Walk, bsfRange, fixedEntries } from './mtrr-view';
 import type { Machine, Policy, PolicyLayout } from './types';
 
 /** airhv/poolmanager.cpp: `request_allocation(sizeof(__ept_dynamic_split), processor_count * 50, INTENTION_SPLIT_PML2)`. */
@@ -36,26 +36,17 @@ export const airhvWalk: Walk = (hits) => {
 };
 
 export const airhv: Policy = {
-  name: 'airhv',
-  title: 'airhv',
-  source: 'Air14/airhv',
+  name: 'airhv', title: 'airhv', source: 'Air14/airhv',
   summary: '2M pages over [0, 512 GiB), split to 4K where an MTRR edge falls inside; a range counts only if it holds the whole page',
   layout(m: Machine): PolicyLayout {
-    const entries = airhvEntries(m);
-    const def: MemoryType = m.mtrr?.enabled ? m.mtrr.defaultType : 'UC';
-    const big = m.mtrr ? typePages(entries, 'contain', MiB2, 0, GiB512, airhvWalk, def) : [{ start: 0, end: GiB512, type: 'UC' as MemoryType }];
     // `setup_pml2_entry`: `is_valid_for_large_page` is false when an entry's base or end lies
     // strictly inside the 2 MiB page; `split_pml2` then types each 4K page with `get_memory_type`.
-    const cut = pagesCutByEntries(entries, MiB2, 0, GiB512);
-    const all = splitPages(toRuns(big, '2M'), cut, (s, e) => typePages(entries, 'contain', KiB4, s, e, airhvWalk, def));
-    return {
-      runs: clip(all, Math.min(m.limit, GiB512)),
-      ...countRuns(all),
-      coverage: [{ start: 0, end: GiB512 }],
-      untyped: m.mtrr ? undefined : 'no MTRR dump: airhv types pages from the MTRRs',
+    const { runs, cut } = splitAtEdges(m, airhvEntries(m), 'contain', airhvWalk);
+    return layoutOf(m, runs, GiB512, {
+      readsMtrr: 'airhv',
       pools: [{ what: 'pre-allocated 2M→4K split buffers (INTENTION_SPLIT_PML2), used at load', available: AIRHV_SPLITS_PER_CPU, needed: cut.length, exhausted: 'setup fails ("Failed to allocate split buffer")', per: 'per logical processor, shared' }],
       notes: ['SMRR is read by airhv but not shown by MTRR dumps; it is left out'],
-    };
+    });
   },
 };
 

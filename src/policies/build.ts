@@ -1,9 +1,9 @@
 // Shared mechanics for building a policy's layout: typed page runs into leaf runs, 2M pages
 // split into 4K ones, table counts, subtraction of RAM from resources.
 import { TableCounter, TableCounts } from '../planner/tables';
-import { PAGE_BYTES, PageCounts, PageSize, Range, zeroCounts } from '../planner/types';
-import type { TypedRun } from './mtrr-view';
-import type { PolicyRun } from './types';
+import { MemoryType, PAGE_BYTES, PageCounts, PageSize, Range, zeroCounts } from '../planner/types';
+import { type Match, type TypedRun, type ViewEntry, type Walk, pagesCutByEntries, typePages } from './mtrr-view';
+import type { Machine, PolicyLayout, PolicyRun, Pool } from './types';
 
 export const GiB = PAGE_BYTES['1G'];
 export const MiB2 = PAGE_BYTES['2M'];
@@ -155,4 +155,52 @@ export function clip<T extends { start: number; end: number; count: number }>(ru
     else out.push({ ...r, end, count: (r.count * (end - r.start)) / (r.end - r.start) });
   }
   return out;
+}
+
+/** Pages typed from the MTRRs by `type`, or [start, end) all `fallback` when the machine has no dump. */
+export const typedOr = (m: Machine, start: number, end: number, fallback: MemoryType, type: () => TypedRun[]): TypedRun[] =>
+  m.mtrr ? type() : [{ start, end, type: fallback }];
+
+/**
+ * The layout of a hypervisor that maps [0, cover) with the leaf runs `all`, the shape every
+ * policy returns: leaves and tables of everything it builds (also past the machine's limit),
+ * the runs below the limit, and whether types could be replayed (`title` reads MTRRs).
+ */
+export function layoutOf(m: Machine, all: readonly PolicyRun[], cover: number, o: { readsMtrr?: string; pools?: Pool[]; notes?: string[] } = {}): PolicyLayout {
+  return {
+    runs: clip(all, Math.min(m.limit, cover)),
+    ...countRuns(all),
+    coverage: [{ start: 0, end: cover }],
+    untyped: o.readsMtrr && !m.mtrr ? `no MTRR dump: ${o.readsMtrr} types pages from the MTRRs` : undefined,
+    pools: o.pools ?? [],
+    notes: o.notes ?? [],
+  };
+}
+
+/**
+ * HyperPlatform's and ksm's layout: 4K pages each typed by `walk` at its first byte, RAM and the
+ * APIC page mapped at load, every other page below `EPT_TOP` on its first EPT violation. `tables`
+ * says where the tables for those violations come from, given how many every known non-RAM
+ * range would take.
+ */
+export function lazy4kLayout(m: Machine, title: string, entries: readonly ViewEntry[], walk: Walk, tables: (lazy: number) => { pools?: Pool[]; notes?: string[] }): PolicyLayout {
+  const eager = union(m.ram, [{ start: APIC_BASE, end: APIC_BASE + KiB4 }]);
+  const end = Math.min(m.limit, EPT_TOP);
+  const typed = typedOr(m, 0, end, 'UC', () => typePages(entries, 'first-byte', KiB4, 0, end, walk, m.mtrr!.defaultType));
+  const runs = splitByCoverage(toRuns(typed, '4K'), eager);
+  return layoutOf(m, runs, EPT_TOP, { readsMtrr: title, ...tables(lazyTables(eager, subtract(m.mmio, eager))) });
+}
+
+/**
+ * 2M pages over [0, 512 GiB) typed by `walk`, each split into 4K pages typed the same way where an
+ * entry's edge falls strictly inside it (airhv `is_valid_for_large_page` / `split_pml2`, HyperDbg
+ * `EptIsValidForLargePage` / `EptSplitLargePage`); `cut` lists the split pages. No match: the
+ * default type.
+ */
+export function splitAtEdges(m: Machine, entries: readonly ViewEntry[], match: Match, walk: Walk): { runs: PolicyRun[]; cut: number[] } {
+  // Both read IA32_MTRR_DEF_TYPE only when MTRRs are enabled, else everything is UC.
+  const def: MemoryType = m.mtrr?.enabled ? m.mtrr.defaultType : 'UC';
+  const big = typedOr(m, 0, GiB512, 'UC', () => typePages(entries, match, MiB2, 0, GiB512, walk, def));
+  const cut = pagesCutByEntries(entries, MiB2, 0, GiB512);
+  return { runs: splitPages(toRuns(big, '2M'), cut, (s, e) => typePages(entries, match, KiB4, s, e, walk, def)), cut };
 }

@@ -1,7 +1,7 @@
 // gbhv (Gbps/gbhv): gbhv/ept.c `HvEptBuildMTRRMap`, `HvEptSetupPML2Entry`,
 // `HvEptAllocateAndCreateIdentityPageTable`.
 import { MemoryType } from '../planner/types';
-import { GiB512, MiB2, clip, countRuns, toRuns } from './build';
+import { GiB512, MiB2, layoutOf, typedOr, toRuns } from './build';
 import { ViewEntry, Walk, bsfRange, typePages } from './mtrr-view';
 import type { Machine, Policy, PolicyLayout } from './types';
 
@@ -28,24 +28,16 @@ export const gbhvWalk: Walk = (hits) => {
 };
 
 export const gbhv: Policy = {
-  name: 'gbhv',
-  title: 'gbhv',
-  source: 'Gbps/gbhv',
+  name: 'gbhv', title: 'gbhv', source: 'Gbps/gbhv',
   summary: '2M pages over [0, 512 GiB); page 0 UC; WB unless a non-WB variable range touches the page (UC wins, else the last)',
   layout(m: Machine): PolicyLayout {
     // ept.c `HvEptAllocateAndCreateIdentityPageTable`: PML4[0], 512 PML3 entries, 512×512 PML2
     // large entries; `HvEptSetupPML2Entry` makes PFN 0 (the first 2 MiB) UC before anything else.
-    let typed = m.mtrr ? typePages(gbhvEntries(m), 'overlap', MiB2, 0, GiB512, gbhvWalk, 'WB') : [{ start: 0, end: GiB512, type: 'WB' as MemoryType }];
-    typed = forceFirstPage(typed, 'UC');
-    const all = toRuns(typed, '2M');
-    return {
-      runs: clip(all, Math.min(m.limit, GiB512)),
-      ...countRuns(all),
-      coverage: [{ start: 0, end: GiB512 }],
-      untyped: m.mtrr ? undefined : 'no MTRR dump: gbhv types pages from the MTRRs',
-      pools: [],
+    const typed = typedOr(m, 0, GiB512, 'WB', () => typePages(gbhvEntries(m), 'overlap', MiB2, 0, GiB512, gbhvWalk, 'WB'));
+    return layoutOf(m, toRuns(forceFirstPage(typed, 'UC'), '2M'), GiB512, {
+      readsMtrr: 'gbhv',
       notes: m.mtrr && !m.mtrr.enabled ? ['MTRRs disabled: gbhv refuses to load (ept.c `HvEptCheckFeatures`)'] : [],
-    };
+    });
   },
 };
 

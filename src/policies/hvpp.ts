@@ -1,7 +1,6 @@
 // hvpp (wbenny/hvpp): src/hvpp/hvpp/ept.cpp `ept_t::map_identity`, `map_pd`;
 // src/hvpp/hvpp/lib/mm/mtrr_descriptor.h `mtrr_descriptor_t::type`, `check_fixed`, `check_variable`.
-import { MemoryType } from '../planner/types';
-import { GiB512, MiB2, clip, countRuns, toRuns } from './build';
+import { GiB512, MiB2, layoutOf, typedOr, toRuns } from './build';
 import { ViewEntry, Walk, bsfRange, fixedEntries, typePages } from './mtrr-view';
 import type { Machine, Policy, PolicyLayout } from './types';
 
@@ -26,23 +25,12 @@ export const hvppWalk: Walk = (hits) => {
 };
 
 export const hvpp: Policy = {
-  name: 'hvpp',
-  title: 'hvpp',
-  source: 'wbenny/hvpp',
+  name: 'hvpp', title: 'hvpp', source: 'wbenny/hvpp',
   summary: '2M pages over [0, 512 GiB); type looked up at each page\'s first byte; only fixed and UC ranges count, else the default type',
   layout(m: Machine): PolicyLayout {
     // ept.cpp `map_identity`: `for (pa = 0; pa < _512gb; pa += ept_pd_t::size) map_2mb(pa, pa)`;
     // `map_pd` types the PDE with `mtrr_descriptor().type(guest_pa)`, the page's first byte.
-    const end = Math.min(m.limit, GiB512);
-    const typed = m.mtrr ? typePages(hvppEntries(m), 'first-byte', MiB2, 0, GiB512, hvppWalk, m.mtrr.defaultType) : [{ start: 0, end: GiB512, type: 'UC' as MemoryType }];
-    const all = toRuns(typed, '2M');
-    return {
-      runs: clip(all, end),
-      ...countRuns(all),
-      coverage: [{ start: 0, end: GiB512 }],
-      untyped: m.mtrr ? undefined : 'no MTRR dump: hvpp types pages from the MTRRs',
-      pools: [],
-      notes: [],
-    };
+    const typed = typedOr(m, 0, GiB512, 'UC', () => typePages(hvppEntries(m), 'first-byte', MiB2, 0, GiB512, hvppWalk, m.mtrr!.defaultType));
+    return layoutOf(m, toRuns(typed, '2M'), GiB512, { readsMtrr: 'hvpp' });
   },
 };

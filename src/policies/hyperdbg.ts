@@ -1,9 +1,8 @@
 // HyperDbg (HyperDbg/HyperDbg): hyperdbg/hyperhv/code/vmm/ept/Ept.c `EptBuildMtrrMap`,
 // `EptGetMemoryType`, `EptIsValidForLargePage`, `EptSetupPML2Entry`,
 // `EptAllocateAndCreateIdentityPageTable` (PML3_RSVD).
-import { MemoryType, zeroCounts } from '../planner/types';
-import { EPT_TOP, GiB, GiB512, KiB4, MiB2, clip, countRuns, splitPages, toRuns } from './build';
-import { ViewEntry, Walk, bsfRange, fixedEntries, pagesCutByEntries, typePages } from './mtrr-view';
+import { EPT_TOP, GiB, GiB512, layoutOf, splitAtEdges } from './build';
+import { ViewEntry, Walk, bsfRange, fixedEntries, wtOverWbWalk } from './mtrr-view';
 import type { Machine, Policy, PolicyLayout, PolicyRun } from './types';
 
 /**
@@ -22,46 +21,18 @@ export function hyperDbgEntries(m: Machine): ViewEntry[] {
  * break; }`: it looks at the type found so far, so a UC match followed by another match takes
  * the later one's type (UC, then WB → WB).
  */
-export const hyperDbgWalk: Walk = (hits) => {
-  let t: MemoryType | undefined;
-  for (const e of hits) {
-    if (e.fixed) return e.type;
-    if (t === 'UC') return e.type;
-    if ((t === 'WT' || e.type === 'WT') && t === 'WB') {
-      t = 'WT';
-      continue;
-    }
-    t = e.type;
-  }
-  return t;
-};
+export const hyperDbgWalk: Walk = wtOverWbWalk((e, sofar) => (e.fixed || sofar === 'UC' ? e.type : undefined));
 
 export const hyperDbg: Policy = {
-  name: 'hyperdbg',
-  title: 'HyperDbg',
-  source: 'HyperDbg/HyperDbg',
+  name: 'hyperdbg', title: 'HyperDbg', source: 'HyperDbg/HyperDbg',
   summary: '2M pages over [0, 512 GiB), 4K where an MTRR edge falls inside; 1G UC pages above (PML3_RSVD); type at the first address',
   layout(m: Machine): PolicyLayout {
-    const entries = hyperDbgEntries(m);
-    const def: MemoryType = m.mtrr ? (m.mtrr.enabled ? m.mtrr.defaultType : 'UC') : 'UC';
-    const big = m.mtrr ? typePages(entries, 'first-byte', MiB2, 0, GiB512, hyperDbgWalk, def) : [{ start: 0, end: GiB512, type: 'UC' as MemoryType }];
     // `EptSetupPML2Entry`: `EptIsValidForLargePage` false (an entry edge strictly inside the page)
     // → `EptSplitLargePage`, each 4K page typed by `EptGetMemoryType(pfn, FALSE)`.
-    const cut = pagesCutByEntries(entries, MiB2, 0, GiB512);
-    const low = splitPages(toRuns(big, '2M'), cut, (s, e) => typePages(entries, 'first-byte', KiB4, s, e, hyperDbgWalk, def));
+    const low = splitAtEdges(m, hyperDbgEntries(m), 'first-byte', hyperDbgWalk).runs;
     // PML4 entries 1–511 point at PML3_RSVD tables of 1 GiB UC pages (PML3TemplateLarge) "for out
     // of 512 GB MMIO ranges".
     const high: PolicyRun = { start: GiB512, end: EPT_TOP, size: '1G', count: (EPT_TOP - GiB512) / GiB, memoryType: 'UC', eager: true };
-    const counted = countRuns([...low, high]);
-    const leaves = { ...zeroCounts(), ...counted.leaves };
-    return {
-      runs: clip([...low, high], Math.min(m.limit, EPT_TOP)),
-      leaves,
-      tables: counted.tables,
-      coverage: [{ start: 0, end: EPT_TOP }],
-      untyped: m.mtrr ? undefined : 'no MTRR dump: HyperDbg types pages from the MTRRs',
-      pools: [],
-      notes: [],
-    };
+    return layoutOf(m, [...low, high], EPT_TOP, { readsMtrr: 'HyperDbg' });
   },
 };

@@ -2,7 +2,7 @@
 // hv/mtrr.cpp `calc_mtrr_mem_type` (both overloads).
 import { variableRangeBlocks } from '../planner/mtrr';
 import { MemoryType } from '../planner/types';
-import { GiB, KiB4, MiB2, clip, countRuns, highestEnd, toRuns } from './build';
+import { GiB, KiB4, MiB2, layoutOf, typedOr, highestEnd, toRuns } from './build';
 import { TypedRun, ViewEntry, Walk, typePages } from './mtrr-view';
 import type { Machine, Policy, PolicyLayout } from './types';
 
@@ -66,26 +66,17 @@ function worstPer2M(small: readonly TypedRun[]): TypedRun[] {
 }
 
 export const jonomangoHv: Policy = {
-  name: 'jonomango-hv',
-  title: 'jonomango/hv',
-  source: 'jonomango/hv',
+  name: 'jonomango-hv', title: 'jonomango/hv', source: 'jonomango/hv',
   summary: `2M pages over [0, ${EPT_PD_COUNT} GiB) (ept_pd_count = ${EPT_PD_COUNT}); each page the worst type of its 4K pages; first 2 MiB UC`,
   layout(m: Machine): PolicyLayout {
     const end = EPT_PD_COUNT * GiB;
     // hv/ept.cpp `prepare_ept`: PML4[0] → one PDPT, PDPTEs 0..ept_pd_count-1 → `pds_2mb[i]`, every
     // PDE a 2 MiB page typed `calc_mtrr_mem_type(mtrrs, pfn << 21, 0x1000 << 9)`.
-    let typed: TypedRun[];
-    if (!m.mtrr) typed = [{ start: 0, end, type: 'UC' }];
-    else if (!m.mtrr.enabled) typed = [{ start: 0, end, type: 'UC' }];
-    else typed = worstPer2M(typePages(jonomangoEntries(m, end), 'first-byte', KiB4, 0, end, jonomangoWalk, m.mtrr.defaultType));
-    const all = toRuns(typed, '2M');
-    return {
-      runs: clip(all, Math.min(m.limit, end)),
-      ...countRuns(all),
-      coverage: [{ start: 0, end }],
-      untyped: m.mtrr ? undefined : 'no MTRR dump: jonomango/hv types pages from the MTRRs',
+    const typed = typedOr(m, 0, end, 'UC', () =>
+      m.mtrr!.enabled ? worstPer2M(typePages(jonomangoEntries(m, end), 'first-byte', KiB4, 0, end, jonomangoWalk, m.mtrr!.defaultType)) : [{ start: 0, end, type: 'UC' }]);
+    return layoutOf(m, toRuns(typed, '2M'), end, {
+      readsMtrr: 'jonomango/hv',
       pools: [{ what: 'ept_pd_count (static PDs, one per GiB mapped)', available: EPT_PD_COUNT, needed: Math.ceil(highestEnd(m) / GiB), exhausted: 'addresses above are not mapped: EPT violations the handler cannot resolve (jonomango/hv#14, #43, #64)' }],
-      notes: [],
-    };
+    });
   },
 };

@@ -1,8 +1,7 @@
 // ksm (asamy/ksm): mm.c `mm_cache_mtrr_ranges`, vcpu.c `ept_memory_type`, `setup_pml4`,
 // `do_ept_violation`.
-import { MemoryType } from '../planner/types';
-import { APIC_BASE, EPT_TOP, KiB4, countRuns, lazyTables, splitByCoverage, subtract, toRuns, union } from './build';
-import { FIXED_MSRS, ViewEntry, Walk, bsfRange, fixedBytes, typePages } from './mtrr-view';
+import { lazy4kLayout } from './build';
+import { FIXED_MSRS, ViewEntry, bsfRange, fixedBytes, fixedOrUcFirstWalk } from './mtrr-view';
 import type { Machine, Policy, PolicyLayout } from './types';
 
 /**
@@ -34,40 +33,15 @@ export function ksmEntries(m: Machine): ViewEntry[] {
   return out;
 }
 
-/**
- * vcpu.c `ept_memory_type`: the first fixed or UC match returns at once; a WT entry after a WB
- * result gives WT, any other match overwrites; no match → the default type (`mtrr_def`).
- */
-export const ksmWalk: Walk = (hits) => {
-  let type: MemoryType | undefined;
-  for (const e of hits) {
-    if (e.fixed || e.type === 'UC') return e.type;
-    type = e.type === 'WT' && type === 'WB' ? 'WT' : e.type;
-  }
-  return type;
-};
-
 export const ksm: Policy = {
-  name: 'ksm',
-  title: 'ksm',
-  source: 'asamy/ksm',
+  name: 'ksm', title: 'ksm', source: 'asamy/ksm',
   summary: '4K only: RAM and the APIC page at load, other pages on EPT violation; fixed MTRRs misread',
   layout(m: Machine): PolicyLayout {
     // vcpu.c `setup_pml4`: every 4K page of every RAM range, then the APIC page; `do_ept_violation`
     // maps any other page on a no-access violation, tables from `mm_alloc_page` (no pool).
-    const eager = union(m.ram, [{ start: APIC_BASE, end: APIC_BASE + KiB4 }]);
-    const end = Math.min(m.limit, EPT_TOP);
-    const typed = m.mtrr ? typePages(ksmEntries(m), 'first-byte', KiB4, 0, end, ksmWalk, m.mtrr.defaultType) : [{ start: 0, end, type: 'UC' as MemoryType }];
-    const runs = splitByCoverage(toRuns(typed, '4K'), eager);
-    const { leaves, tables } = countRuns(runs);
-    return {
-      runs,
-      leaves,
-      tables,
-      coverage: [{ start: 0, end: EPT_TOP }],
-      untyped: m.mtrr ? undefined : 'no MTRR dump: ksm types pages from the MTRRs',
-      pools: [],
-      notes: [`tables made on violations for every known non-RAM range: ${lazyTables(eager, subtract(m.mmio, eager))} (allocated then, no pre-allocated pool)`],
-    };
+    // vcpu.c `ept_memory_type` types each page; no match → the default type (`mtrr_def`).
+    return lazy4kLayout(m, 'ksm', ksmEntries(m), fixedOrUcFirstWalk, (lazyTables) => ({
+      notes: [`tables made on violations for every known non-RAM range: ${lazyTables} (allocated then, no pre-allocated pool)`],
+    }));
   },
 };

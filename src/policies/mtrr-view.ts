@@ -17,6 +17,28 @@ export interface ViewEntry extends Range {
 export type Walk = (matches: readonly ViewEntry[]) => MemoryType | undefined;
 
 /**
+ * The walk HyperPlatform, HyperDbg and ksm share: matches in list order, `stop` may end it with a
+ * type; otherwise a WT match after a WB result gives WT (SDM 11.11.4.1) and any other match
+ * overwrites the result. They differ only in `stop`.
+ */
+export const wtOverWbWalk = (stop: (e: ViewEntry, sofar: MemoryType | undefined) => MemoryType | undefined): Walk => (hits) => {
+  let t: MemoryType | undefined;
+  for (const e of hits) {
+    const stopped = stop(e, t);
+    if (stopped) return stopped;
+    t = t === 'WB' && e.type === 'WT' ? 'WT' : e.type;
+  }
+  return t;
+};
+
+/**
+ * HyperPlatform's and ksm's walk (ept.cpp `EptpGetMemoryType`, vcpu.c `ept_memory_type`): a fixed
+ * or UC match returns at once; a WT entry after a WB result gives WT; otherwise the last matching
+ * entry's type (so WT then WB ends WB). No match → the default type.
+ */
+export const fixedOrUcFirstWalk: Walk = wtOverWbWalk((e) => (e.fixed || e.type === 'UC' ? e.type : undefined));
+
+/**
  * Which entries match a page [p, p + size):
  *  - `first-byte`: the entry contains p (hvpp, HyperDbg, HyperPlatform, ksm look up one address);
  *  - `overlap`: the entry touches any byte of the page (SimpleVisor, gbhv);

@@ -1,7 +1,6 @@
 // SimpleVisor (ionescu007/SimpleVisor): shvvmx.c `ShvVmxMtrrInitialize`,
 // `ShvVmxMtrrAdjustEffectiveMemoryType`, `ShvVmxEptInitialize`.
-import { MemoryType } from '../planner/types';
-import { GiB512, MiB2, clip, countRuns, toRuns } from './build';
+import { GiB512, MiB2, layoutOf, typedOr, toRuns } from './build';
 import { ViewEntry, Walk, bsfRange, typePages } from './mtrr-view';
 import type { Machine, Policy, PolicyLayout } from './types';
 
@@ -22,21 +21,11 @@ export function simpleVisorEntries(m: Machine): ViewEntry[] {
 export const simpleVisorWalk: Walk = (hits) => hits[hits.length - 1]?.type;
 
 export const simpleVisor: Policy = {
-  name: 'simplevisor',
-  title: 'SimpleVisor',
-  source: 'ionescu007/SimpleVisor',
+  name: 'simplevisor', title: 'SimpleVisor', source: 'ionescu007/SimpleVisor',
   summary: '2M pages over [0, 512 GiB); WB unless a variable range touches the page, the last one wins',
   layout(m: Machine): PolicyLayout {
     // shvvmx.c `ShvVmxEptInitialize`: one PML4E, 512 PDPTEs, 512×512 large PDEs (PFN i*512+j).
-    const typed = m.mtrr ? typePages(simpleVisorEntries(m), 'overlap', MiB2, 0, GiB512, simpleVisorWalk, 'WB') : [{ start: 0, end: GiB512, type: 'WB' as MemoryType }];
-    const all = toRuns(typed, '2M');
-    return {
-      runs: clip(all, Math.min(m.limit, GiB512)),
-      ...countRuns(all),
-      coverage: [{ start: 0, end: GiB512 }],
-      untyped: m.mtrr ? undefined : 'no MTRR dump: SimpleVisor types pages from the MTRRs',
-      pools: [],
-      notes: [],
-    };
+    const typed = typedOr(m, 0, GiB512, 'WB', () => typePages(simpleVisorEntries(m), 'overlap', MiB2, 0, GiB512, simpleVisorWalk, 'WB'));
+    return layoutOf(m, toRuns(typed, '2M'), GiB512, { readsMtrr: 'SimpleVisor' });
   },
 };

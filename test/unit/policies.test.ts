@@ -9,8 +9,7 @@ import type { MemoryType } from '../../src/planner/types';
 import { POLICIES, comparePolicy, machineFromMap, policyNamed } from '../../src/policies';
 import type { MachineWithSources } from '../../src/policies/machine';
 import type { Policy, PolicyRun } from '../../src/policies/types';
-import { bsfRange } from '../../src/policies/mtrr-view';
-import { hyperPlatformWalk } from '../../src/policies/hyperplatform';
+import { bsfRange, fixedOrUcFirstWalk } from '../../src/policies/mtrr-view';
 import { groupMaps, scanText } from '../../src/formats';
 import { ROOT, fixture, fixturePath } from '../support/fixtures';
 import { Analysis } from '../../src/analysis';
@@ -52,11 +51,11 @@ test('bsf sizing (HyperPlatform EptInitializeMtrrEntries, hvpp check_variable, �
 
 test('HyperPlatform EptpGetMemoryType: fixed wins, UC wins, WB then WT → WT, WT then WB → WB (the last)', () => {
   const e = (type: MemoryType, fixed = false) => ({ start: 0, end: K, type, fixed });
-  assert.equal(hyperPlatformWalk([e('WB'), e('WT')]), 'WT');
-  assert.equal(hyperPlatformWalk([e('WT'), e('WB')]), 'WB');
-  assert.equal(hyperPlatformWalk([e('WB'), e('UC'), e('WT')]), 'UC');
-  assert.equal(hyperPlatformWalk([e('WP', true), e('UC')]), 'WP');
-  assert.equal(hyperPlatformWalk([]), undefined);
+  assert.equal(fixedOrUcFirstWalk([e('WB'), e('WT')]), 'WT');
+  assert.equal(fixedOrUcFirstWalk([e('WT'), e('WB')]), 'WB');
+  assert.equal(fixedOrUcFirstWalk([e('WB'), e('UC'), e('WT')]), 'UC');
+  assert.equal(fixedOrUcFirstWalk([e('WP', true), e('UC')]), 'WP');
+  assert.equal(fixedOrUcFirstWalk([]), undefined);
   // 4K pages, RAM at load, the rest lazily; typed at each page's first byte.
   const m = machine(mtrr({ defaultType: 'WB', variable: [v(0xfed00000, K, 'UC')] }));
   assert.deepEqual(typeAt(named('hyperplatform'), m, 0xfed00000), { type: 'UC', size: '4K' });

@@ -116,38 +116,31 @@ export function planToMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
     out.push(`Largest gap: \`${hex(largest.start)}\`–\`${hex(largest.end)}\` (${formatSize(largest.end - largest.start)})`, '');
   }
 
-  // Gaps.
-  out.push('## Gaps', '');
-  if (plan.gaps.length === 0) out.push('No gaps: RAM covers the whole identity map.', '');
-  else {
+  // One table per kind of span, rows in address order, each with the log line it comes from.
+  const spanTable = <T extends Span>(title: string, empty: string, spans: readonly T[], lineText: (s: T, i: number) => string): void => {
+    out.push(title, '');
+    if (spans.length === 0) {
+      out.push(empty, '');
+      return;
+    }
     out.push(row(['#', 'line', 'start', 'end', 'size', '4K', '2M', '1G', 'type']));
     out.push(row(['---:', '---', '---', '---', '---:', '---:', '---:', '---:', '---']));
-    plan.gaps.forEach((g, i) => {
-      out.push(spanRow(i + 1, label(opts.gapLine ? opts.gapLine(i) : gapLine(plan, g)) + (g.before === undefined ? ' (tail)' : ''), g));
-    });
+    spans.forEach((sp, i) => out.push(spanRow(i + 1, lineText(sp, i), sp)));
     out.push('');
-    const mixed = plan.gaps.filter((g) => g.memoryType === 'mixed');
-    if (mixed.length) {
-      out.push('Gaps with mixed memory types, by piece:', '');
-      for (const g of mixed) {
-        out.push(`- \`${hex(g.start)}\`–\`${hex(g.end)}\`: ` +
-          g.pieces.map((p) => `\`${hex(p.start)}\`–\`${hex(p.end)}\` ${p.memoryType} ${pagesText(p.pages)}`).join('; '));
-      }
-      out.push('');
+  };
+  spanTable('## Gaps', 'No gaps: RAM covers the whole identity map.', plan.gaps, (g, i) =>
+    label(opts.gapLine ? opts.gapLine(i) : gapLine(plan, g)) + (g.before === undefined ? ' (tail)' : ''));
+  const mixed = plan.gaps.filter((g) => g.memoryType === 'mixed');
+  if (mixed.length) {
+    out.push('Gaps with mixed memory types, by piece:', '');
+    for (const g of mixed) {
+      out.push(`- \`${hex(g.start)}\`–\`${hex(g.end)}\`: ` +
+        g.pieces.map((p) => `\`${hex(p.start)}\`–\`${hex(p.end)}\` ${p.memoryType} ${pagesText(p.pages)}`).join('; '));
     }
+    out.push('');
   }
 
-  // RAM.
-  out.push('## RAM', '');
-  if (plan.ram.length === 0) out.push('No RAM ranges inside the limit.', '');
-  else {
-    out.push(row(['#', 'line', 'start', 'end', 'size', '4K', '2M', '1G', 'type']));
-    out.push(row(['---:', '---', '---', '---', '---:', '---:', '---:', '---:', '---']));
-    plan.ram.forEach((r, i) => {
-      out.push(spanRow(i + 1, label(ramLine(r)), r));
-    });
-    out.push('');
-  }
+  spanTable('## RAM', 'No RAM ranges inside the limit.', plan.ram, (r) => label(ramLine(r)));
   if (plan.beyondLimit.length) {
     out.push(`**RAM beyond the limit** (not mapped): ` +
       plan.beyondLimit.map((r) => `\`${hex(r.start)}\`–\`${hex(r.end)}\` (${formatSize(r.end - r.start)})`).join(', '), '');
