@@ -10,15 +10,18 @@ import type { Machine, Policy, PolicyLayout } from './types';
 export const AIRHV_SPLITS_PER_CPU = 50;
 
 /**
- * ept.cpp `build_mtrr_map`: MTRRs disabled → nothing but a UC default; else (SMRR, which a dump
- * doesn't show,) the 88 fixed sub-ranges, then valid variable ranges whose type differs from the
- * default type, each [base, base + (1 << _BitScanForward64(mask)) - 1]. Dropping default-type
- * ranges loses their overlaps: default UC + WB [0, 4G) + UC [3G, 4G) leaves 3G–4G WB.
+ * ept.cpp `build_mtrr_map`: MTRRs disabled → nothing but a UC default; else, in this order, the
+ * SMRR when `mtrr_cap.smrr_support` and it is valid with a type other than the default (sized like
+ * a variable range, `fixed_range = false`), the 88 fixed sub-ranges, then valid variable ranges
+ * whose type differs from the default type, each [base, base + (1 << _BitScanForward64(mask)) - 1].
+ * Dropping default-type ranges loses their overlaps: default UC + WB [0, 4G) + UC [3G, 4G) leaves
+ * 3G–4G WB. Being first, a UC SMRR stops `get_memory_type` before any fixed or variable range.
  */
 export function airhvEntries(m: Machine): ViewEntry[] {
   if (!m.mtrr || !m.mtrr.enabled) return [];
   const def = m.mtrr.defaultType;
-  return [...fixedEntries(m.mtrr), ...m.mtrr.variable.filter((v) => v.type !== def).map((v) => ({ ...bsfRange(v.base, v.mask).range, type: v.type, fixed: false }))];
+  const smrr = m.smrr && m.smrr.type !== def ? [{ ...bsfRange(m.smrr.base, m.smrr.mask).range, type: m.smrr.type, fixed: false }] : [];
+  return [...smrr, ...fixedEntries(m.mtrr), ...m.mtrr.variable.filter((v) => v.type !== def).map((v) => ({ ...bsfRange(v.base, v.mask).range, type: v.type, fixed: false }))];
 }
 
 /**
@@ -45,7 +48,7 @@ export const airhv: Policy = {
     return layoutOf(m, runs, GiB512, {
       readsMtrr: 'airhv',
       pools: [{ what: 'pre-allocated 2M→4K split buffers (INTENTION_SPLIT_PML2), used at load', available: AIRHV_SPLITS_PER_CPU, needed: cut.length, exhausted: 'setup fails ("Failed to allocate split buffer")', per: 'per logical processor, shared' }],
-      notes: ['SMRR is read by airhv but not shown by MTRR dumps; it is left out'],
+      notes: [m.smrr ? 'SMRR replayed first, as build_mtrr_map reads it' : 'airhv reads the SMRR first (build_mtrr_map); MTRR dumps don\'t show it, so it is left out here'],
     });
   },
 };

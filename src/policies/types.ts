@@ -2,7 +2,7 @@
 // function of the machine (RAM ranges, the non-RAM resources the source lists, the MTRRs) that
 // returns the leaves the hypervisor builds, what it covers, what it types each page and what it
 // pre-allocates. src/policies/compare.ts sets that against the exact plan and the SDM's types.
-import type { MtrrState } from '../planner/mtrr';
+import type { MtrrState, MtrrVariableRange } from '../planner/mtrr';
 import type { TableCounts } from '../planner/tables';
 import type { MemoryType, PageCounts, PageSize, Range } from '../planner/types';
 
@@ -13,6 +13,9 @@ export interface Machine {
   mmio: readonly Range[];
   /** Absent when the input has no MTRR dump: policies that read MTRRs can't be typed then. */
   mtrr?: MtrrState;
+  /** IA32_SMRR_PHYSBASE/PHYSMASK as a variable range, for policies that read it (airhv). No reader
+   * fills it yet: MTRR dumps (/proc/mtrr, dmesg) don't show the SMRR. */
+  smrr?: MtrrVariableRange;
   /** The exact plan's options (its limit and largest page), for policies that follow them. */
   limit: number;
   maxPage: PageSize;

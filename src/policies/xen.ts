@@ -1,6 +1,15 @@
-// Xen HVM/PVH p2m: xen/arch/x86/mm/p2m.c `mmio_order` (direct MMIO at most 2M: the 1G branch is
-// `if ( 0 && … )`), xen/arch/x86/hvm/mtrr.c `epte_get_entry_emt` (direct MMIO UC; RAM WB with
-// ignore-PAT when the domain has no passthrough device/cache flushing), p2m-ept.c superpages.
+// Xen HVM/PVH p2m, read from xen-project/xen (master, 2026-08):
+// - xen/arch/x86/mm/p2m.c `mmio_order`: direct MMIO is mapped 4K unless the frame is 2M-aligned and
+//   at least 2M remain, then 2M; the 1G branch is `if ( 0 && … )`, so never 1G.
+// - xen/arch/x86/mm/p2m-ept.c `epte_get_entry_emt` (it moved there from hvm/mtrr.c): RAM
+//   (`type != p2m_mmio_direct`) of a domain with no IOMMU and no cache-flush permission gets WB with
+//   ipat set, whatever the MTRRs say; `case p2m_mmio_direct: return X86_MT_UC` with ipat clear, so
+//   the guest's PAT still combines with it (UC EPT type + PAT WC is WC). Read-only MMIO
+//   (`mmio_ro_ranges`) is UC with ipat.
+// - With an IOMMU or cache flushing (passthrough) RAM instead takes the combination of guest and
+//   host `mtrr_get_type(…, order)`: equal → that type; either UC → UC; one WB → the other; WT+WP →
+//   WP; else UC; and a superpage whose host type isn't uniform gets -1 (resolve_misconfig splits it).
+//   Not replayed: the dump has no guest MTRRs and no passthrough configuration.
 import { layoutOf } from './build';
 import { greedyRuns, uniform } from './greedy';
 import type { Machine, Policy, PolicyLayout } from './types';

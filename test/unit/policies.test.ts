@@ -109,6 +109,13 @@ test('airhv get_memory_type/is_valid_for_large_page: default-type ranges dropped
   const lay = p.layout(hpet);
   assert.equal(lay.pools[0].needed, 1);
   assert.equal(lay.tables.pt, 1);
+  // build_mtrr_map reads the SMRR first: default WB, SMRR UC [0x7f800000, 2G) (8 MiB mask) makes the
+  // four 2M pages it holds UC; an SMRR of the default type is dropped like a variable range.
+  const smram = { ...hpet, smrr: v(0x7f800000, 0x800000, 'UC') };
+  assert.deepEqual(typeAt(p, smram, 0x7fa00000), { type: 'UC', size: '2M' });
+  assert.deepEqual(typeAt(p, smram, 0x7f600000), { type: 'WB', size: '2M' });
+  assert.equal(typeAt(p, { ...hpet, smrr: v(0x7f800000, 0x800000, 'WB') }, 0x7fa00000).type, 'WB');
+  assert.equal(typeAt(p, hpet, 0x7fa00000).type, 'WB', 'no SMRR in the dump: not modelled');
 });
 
 test('HyperDbg EptGetMemoryType: a UC match followed by another match takes the later type; 1G UC above 512 GiB', () => {
@@ -154,6 +161,15 @@ test('Xen mmio_order caps direct MMIO at 2M; KVM vmx_get_mt_mask: MMIO UC, RAM W
   const xen = named('xen').layout(m);
   assert.equal(xen.leaves['1G'], 1, 'RAM [1G, 2G) is one 1G page; no 1G page for MMIO');
   assert.equal(typeAt(named('xen'), m, 4 * G).size, '2M');
+  // p2m-ept.c epte_get_entry_emt: RAM of a domain without passthrough is WB (ipat) though the
+  // variable MTRR makes [1G, 2G) UC; p2m_mmio_direct is UC.
+  assert.equal(typeAt(named('xen'), m, G).type, 'WB');
+  assert.equal(typeAt(named('xen'), m, 4 * G).type, 'UC');
+  // p2m.c mmio_order: MMIO starting 4K past 2G is not 2M-aligned, so 4K leaves up to 2G+2M, then 2M.
+  const odd = machine(mtrr({ defaultType: 'WB' }), { ram: [{ start: 0x100000, end: 2 * G + K }] });
+  assert.equal(typeAt(named('xen'), odd, 2 * G + K).size, '4K');
+  assert.equal(typeAt(named('xen'), odd, 2 * G + 0x1ff000).size, '4K');
+  assert.equal(typeAt(named('xen'), odd, 2 * G + 0x200000).size, '2M');
   assert.deepEqual(typeAt(named('kvm'), m, 4 * G), { type: 'UC', size: '1G' });
   assert.equal(typeAt(named('kvm'), m, G).type, 'WB');
   const rep = comparePolicy(named('kvm'), m);
