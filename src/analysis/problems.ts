@@ -1,6 +1,6 @@
 // Problems as data: what a plan shows is wrong with a map, found once here and rendered by both the
 // CLI (`file:line:col: warning: …`) and the editor (diagnostics). Pure.
-import type { MemoryMap, RangeRecord } from '../formats';
+import type { MemoryMap, MtrrRecord, MtrrVariableRecord, RangeRecord } from '../formats';
 import type { Plan } from '../planner';
 
 export interface RamPastLimit {
@@ -23,4 +23,14 @@ export function ramPastLimit(map: MemoryMap, plan: Plan): RamPastLimit[] {
     out.push({ record: r, start: Math.max(r.start, plan.limit), end: r.end });
   }
   return out;
+}
+
+/**
+ * The variable-range MTRRs whose non-contiguous masks matched more blocks than the planner follows,
+ * each with the dump line that defines it (undefined when the dump has no such line).
+ */
+export function truncatedMtrrs(records: readonly MtrrRecord[], plan: Plan): { index: number; record?: MtrrVariableRecord }[] {
+  const byIndex = new Map<number, MtrrVariableRecord>();
+  for (const x of records) if (x.kind === 'mtrr-variable' && !byIndex.has(x.index)) byIndex.set(x.index, x);
+  return plan.mtrrTruncated.map((index) => ({ index, record: byIndex.get(index) }));
 }

@@ -4,7 +4,7 @@
 import { Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserver';
 import type { Field, RangeRecord, Severity } from '../formats';
 import { checkMapRanges, ramInputs } from '../formats';
-import { type MapPlan, planOptions, ramPastLimit } from '../analysis';
+import { type MapPlan, planOptions, ramPastLimit, truncatedMtrrs } from '../analysis';
 import { PageCounts, formatCount, formatSize, hex, physLimitWarning, planMemoryMap, tableTotal } from '../planner';
 import type { DocAnalysis as Analysis, DocumentModel } from './model';
 import { isFirstInput, pagesShort, rangeText } from './describe';
@@ -162,8 +162,7 @@ function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, pu
         message: `MTRRs ${c.registers.join(', ')} overlap at ${rangeText(c.start, c.end)} with types ${c.types.join(' and ')}: the SDM leaves the result undefined; planned as UC`,
       })) return;
     }
-    for (const index of plan.mtrrTruncated) {
-      const reg = dump.records.find((x) => x.kind === 'mtrr-variable' && x.index === index);
+    for (const { index, record: reg } of truncatedMtrrs(dump.records, plan)) {
       if (!push({
         range: lineRange(analysis.model, reg?.line ?? dump.firstLine),
         severity: DiagnosticSeverity.Warning,
