@@ -6,3 +6,4 @@ export * from './map-plan';
 export * from './span-lines';
 export * from './document';
 export * from './scan-stream';
+export * from './problems';

@@ -2,7 +2,7 @@
 // live here; reading, planning and rendering are pure functions from src/formats and src/planner.
 import fs from 'node:fs';
 import { FORMAT_NAMES, MapRecord, checkMapRanges, groupMaps, ramInputs } from '../formats';
-import { isUsable, planOptions, scanStream } from '../analysis';
+import { isUsable, planOptions, ramPastLimit, scanStream, truncatedMtrrs } from '../analysis';
 import { DUMP_SOURCES, MemoryMap, MtrrDump, buildDump } from '../formats/maps';
 import type { MtrrRecord, Problem } from '../formats/records';
 import { MAX_BLOCKS, MtrrState } from '../planner/mtrr';
@@ -167,16 +167,15 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
       failed = true;
       return undefined;
     }
-    const dumpLines = (fileDump ?? map.mtrr)?.records;
-    for (const index of plan.mtrrTruncated) {
-      const reg = fileDump ? undefined : dumpLines?.find((x) => x.kind === 'mtrr-variable' && x.index === index);
+    for (const { index, record } of truncatedMtrrs((fileDump ?? map.mtrr)?.records ?? [], plan)) {
+      const reg = fileDump ? undefined : record;
       const where = reg ? at(reg.line) : (fileDump ? o.mtrrFile! : first.file);
       err(`${where}: warning: MTRR ${index} has a non-contiguous mask matching more separate blocks than are followed (${MAX_BLOCKS.toLocaleString('en-US')} per map): past the first ones it is ignored, so memory types there may be wrong`);
     }
     // RAM past the limit, on the lines that say so (file:line:col like every other problem).
-    const past = map.ranges.filter((r) => r.ram && r.end > plan.limit && !r.problems.some((p) => p.severity === 'error'));
-    for (const r of past) {
-      err(`${at(r.line, r.fields.start.start)}: warning: RAM [0x${Math.max(r.start, plan.limit).toString(16)}, 0x${r.end.toString(16)}) lies beyond the limit 0x${plan.limit.toString(16)} and is not mapped (raise --limit)`);
+    const past = ramPastLimit(map, plan);
+    for (const { record: r, start, end } of past) {
+      err(`${at(r.line, r.fields.start.start)}: warning: RAM [0x${start.toString(16)}, 0x${end.toString(16)}) lies beyond the limit 0x${plan.limit.toString(16)} and is not mapped (raise --limit)`);
     }
     if (past.length === 0) {
       for (const b of plan.beyondLimit) err(`${first.file}: warning: RAM [0x${b.start.toString(16)}, 0x${b.end.toString(16)}) lies beyond the limit and is not mapped (raise --limit)`);

@@ -104,7 +104,7 @@ export function watchFiles(context: vscode.ExtensionContext, log: (m: string) =>
     }
     large.text = `$(info) ${mb(size)}: no colours, lens or hints`;
     large.tooltip = new vscode.MarkdownString(
-      `**EPT Lens**: VS Code neither colours nor shows code lenses in files over 20 MB (\`editor.largeFileOptimizations\`), and inline hints and hovers may not appear either. **Plan Log File** plans it from disk.\n\nClick to turn the optimisation off for EPT/MMIO logs (\`"[ept-log]": {"editor.largeFileOptimizations": false}\`), then reopen the file. Files over 50 MB never reach extensions: use **Plan Log File**.`,
+      `**EPT Lens**: VS Code turns colours, code lenses, inline hints and hovers off in files over 20 MB (\`editor.largeFileOptimizations\`). **Plan Log File** plans it from disk.\n\nClick to turn the optimisation off for EPT/MMIO logs (\`"[ept-log]": {"editor.largeFileOptimizations": false}\`), then reopen the file. Files over 50 MB never reach extensions: use **Plan Log File**.`,
     );
     large.show();
   }
@@ -119,7 +119,7 @@ export function watchFiles(context: vscode.ExtensionContext, log: (m: string) =>
     vscode.commands.registerCommand('eptLens.largeFileHelp', async () => {
       const turnOff = 'Colour EPT/MMIO logs of any size';
       const pick = await vscode.window.showInformationMessage(
-        'EPT Lens: files over 20 MB are not coloured and have no code lens while editor.largeFileOptimizations is on. Turning it off for EPT/MMIO logs uses more memory for big files; reopen the file afterwards.',
+        'EPT Lens: files over 20 MB have no colours, code lenses, inline hints or hovers while editor.largeFileOptimizations is on. Turning it off for EPT/MMIO logs uses more memory for big files; reopen the file afterwards.',
         turnOff,
       );
       if (pick !== turnOff) return false;

@@ -76,21 +76,6 @@ export function subtract(a: readonly Range[], b: readonly Range[]): Range[] {
   return out;
 }
 
-/** `a` ∩ `b`, both sorted and disjoint. Linear. */
-export function intersect(a: readonly Range[], b: readonly Range[]): Range[] {
-  const out: Range[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const s = Math.max(a[i].start, b[j].start);
-    const e = Math.min(a[i].end, b[j].end);
-    if (s < e) out.push({ start: s, end: e });
-    if (a[i].end < b[j].end) i++;
-    else j++;
-  }
-  return out;
-}
-
 /** Sorted, merged union of ranges (n log n). */
 export function union(...lists: readonly (readonly Range[])[]): Range[] {
   const all = lists.flat().filter((r) => r.end > r.start).sort((a, b) => a.start - b.start);

@@ -1,7 +1,6 @@
 // Short texts shared by hints, hovers, lenses and diagnostics. Pure.
 import type { RangeRecord } from '../formats';
 import { eptIndices } from '../planner/decode/ept-indices';
-import type { ExitQualification } from '../planner/decode/exit-qualification';
 import type { Gap, PageCounts, PageSize, Plan, Span, TypedLeafRun } from '../planner';
 import { formatCount, formatSize, hex, leafAt } from '../planner';
 import type { MapPlan } from '../analysis';
@@ -149,13 +148,6 @@ export function addressMarkdown(mp: MapPlan | undefined, addr: number, lineOf: (
   out.push(`- mapped by a **${leaf.size} leaf** at \`${hex(leaf.base)}\`, memory type **${leaf.type}**`);
   out.push(`- EPT walk: ${walkText(addr, leaf.size)}`);
   return out;
-}
-
-/** `read`, `write`, `fetch`, `read+write`, joined; then `not present` or the permissions found. */
-export function accessShort(q: ExitQualification): string {
-  const kinds = [q.dataRead && 'read', q.dataWrite && 'write', q.instructionFetch && 'fetch'].filter(Boolean).join('+') || 'no access';
-  const perms = q.notPresent ? 'not present' : `was ${q.readable ? 'r' : '-'}${q.writable ? 'w' : '-'}${q.executable ? 'x' : '-'}`;
-  return `${kinds} · ${perms}`;
 }
 
 export { gapLines, ramLineOf, type GapLines } from '../analysis';

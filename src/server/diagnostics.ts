@@ -4,7 +4,7 @@
 import { Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserver';
 import type { Field, RangeRecord, Severity } from '../formats';
 import { checkMapRanges, ramInputs } from '../formats';
-import { type MapPlan, planOptions } from '../analysis';
+import { type MapPlan, planOptions, ramPastLimit, truncatedMtrrs } from '../analysis';
 import { PageCounts, formatCount, formatSize, hex, physLimitWarning, planMemoryMap, tableTotal } from '../planner';
 import type { DocAnalysis as Analysis, DocumentModel } from './model';
 import { isFirstInput, pagesShort, rangeText } from './describe';
@@ -125,18 +125,14 @@ function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, pu
     const line = physAddrBitsFrom === 'mtrr' && map.mtrr ? map.mtrr.firstLine : map.firstLine;
     if (!push({ range: lineRange(analysis.model, line), severity: DiagnosticSeverity.Warning, code: DIAGNOSTIC_CODES.limitPastPhys, message: phys })) return;
   }
-  // RAM past the limit.
-  if (plan.beyondLimit.length) {
-    for (const r of map.ranges) {
-      if (!r.ram || r.depth > 0 || r.end <= plan.limit || r.problems.some((p) => p.severity === 'error')) continue;
-      const lost = Math.min(r.end - Math.max(r.start, plan.limit), r.end - r.start);
-      if (!push({
-        range: at(r.line, rangeField(r)),
-        severity: DiagnosticSeverity.Warning,
-        code: DIAGNOSTIC_CODES.beyondLimit,
-        message: `RAM ${rangeText(Math.max(r.start, plan.limit), r.end)} (${formatSize(lost)}) lies past the limit ${hex(plan.limit)} (eptLens.limit = ${settings.limitText}): it is not mapped`,
-      })) return;
-    }
+  // RAM past the limit (the same list the CLI's warnings come from).
+  for (const { record: r, start, end } of ramPastLimit(map, plan)) {
+    if (!push({
+      range: at(r.line, rangeField(r)),
+      severity: DiagnosticSeverity.Warning,
+      code: DIAGNOSTIC_CODES.beyondLimit,
+      message: `RAM ${rangeText(start, end)} (${formatSize(end - start)}) lies past the limit ${hex(plan.limit)} (eptLens.limit = ${settings.limitText}): it is not mapped`,
+    })) return;
   }
   // Hand annotations.
   for (const r of map.ranges) {
@@ -166,8 +162,7 @@ function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, pu
         message: `MTRRs ${c.registers.join(', ')} overlap at ${rangeText(c.start, c.end)} with types ${c.types.join(' and ')}: the SDM leaves the result undefined; planned as UC`,
       })) return;
     }
-    for (const index of plan.mtrrTruncated) {
-      const reg = dump.records.find((x) => x.kind === 'mtrr-variable' && x.index === index);
+    for (const { index, record: reg } of truncatedMtrrs(dump.records, plan)) {
       if (!push({
         range: lineRange(analysis.model, reg?.line ?? dump.firstLine),
         severity: DiagnosticSeverity.Warning,
