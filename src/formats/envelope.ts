@@ -8,6 +8,7 @@
 //   `<6>`, `&lt;6&gt;`                    printk level (`dmesg -r`, /dev/kmsg, syslog PRI)
 //   `kern  :info  : `                     `dmesg -x`
 //   `[    0.000000]`, `[ 0.1 < 0.0>]`     dmesg time (`-d` deltas too)
+//   `[  +0.000123]`, `[Aug 4 12:58]`      `dmesg -H`/`-e` (--reltime): delta, and the minute it changes
 //   `[    T0]`, `[    C1]`               printk caller ids (CONFIG_PRINTK_CALLER)
 //   `[Tue Nov  4 21:29:37 2025]`          `dmesg -T` (day and month in any language)
 //   `[2025-11-04 21:29:37.123]`, `2025-11-04T21:29:37,123456+01:00 `   ISO-like times
@@ -48,7 +49,7 @@ const DATE = '\\d{4}-\\d\\d-\\d\\d';
 const ZONE = '(?:Z|[+-]\\d\\d:?\\d\\d)?';
 const KERNEL = '(?:\\S{1,64} )?kernel: ';
 /** Inside `[…]`: dmesg time (and `-d` delta), caller id, `-T` ctime, ISO-like time. */
-const STAMP = `\\[(?: *${SECS}(?: < *${SECS}>)?| *[TC]\\d{1,10}|${WORD} +${MONTH} +\\d{1,2} ${CLOCK} \\d{4}|${DATE}[T ]${CLOCK}${ZONE})\\]`;
+const STAMP = `\\[(?: *\\+?${SECS}(?: < *${SECS}>)?| *[TC]\\d{1,10}|${WORD} +${MONTH} +\\d{1,2} ${CLOCK} \\d{4}|${MONTH} +\\d{1,2} \\d\\d:\\d\\d|${DATE}[T ]${CLOCK}${ZONE})\\]`;
 const QUOTE = /(?:[ \t]*(?:>[ ]?|&gt;[ ]?|&nbsp;|<(?:pre|p|code|tt|samp|div|span|br ?\/?)>))*/y;
 const LEVEL = '(?:<\\d{1,3}>|&lt;\\d{1,3}&gt;)';
 const FOLLOW = `(?:[ \\t]*(?:${STAMP}|${LEVEL}|${KERNEL}))*`;

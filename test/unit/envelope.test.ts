@@ -216,3 +216,20 @@ test('events read through the envelope: a mailed trace keeps its task name, a <b
   assert.ok(mmio && mmio.kind === 'kvm_mmio');
   assert.equal(mmio.val?.value, 0n);
 });
+
+// Source: public Thai-language notes on dmesg (markdown), the `dmesg -H` example block (indented by
+// two blanks in a list item); the real corpus holds the whole block.
+test('dmesg -H / -e (--reltime): `[  +0.000000]` deltas and the `[Aug 4 12:58]` minute stamp', () => {
+  const block = [
+    '  [Aug 4 12:58] Linux version 4.15.0-91-generic (buildd@lgw01-amd64-013) (gcc version ',
+    '  [  +0.000000] e820: BIOS-provided physical RAM map:',
+    '  [  +0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009a7ff] usable',
+    '  [  +0.000000] BIOS-e820: [mem 0x00000000000f0000-0x00000000000fffff] reserved',
+  ];
+  assert.equal(message(block[0]), 'Linux version 4.15.0-91-generic (buildd@lgw01-amd64-013) (gcc version');
+  assert.equal(message(block[2]), 'BIOS-e820: [mem 0x0000000000000000-0x000000000009a7ff] usable');
+  assert.deepEqual(table(block.join('\n')), ['RAM 0-9a800 usable', 'f0000-100000 reserved']);
+  // A `+` alone, or a minute stamp without its day, is no envelope: the line is left whole.
+  assert.equal(message('[+] BIOS-e820: x'), '[+] BIOS-e820: x');
+  assert.equal(message('[12:58] BIOS-e820: x'), '[12:58] BIOS-e820: x');
+});

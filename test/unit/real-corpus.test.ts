@@ -19,6 +19,9 @@ const ORACLE = path.join(ROOT, 'test', 'oracle', 'oracle.mjs');
  * names the ones that have started to pass. Shrink this to nothing as the readers land.
  */
 const PENDING: Record<string, string> = {
+  // A raw quoted-printable mail body: every BIOS-e820 line is cut at column 76 with a soft line
+  // break (`usa=` / `ble`), so the type names are unknown and the map has no RAM (exit 4).
+  'mail-qp-hyperv-gen2-5.10-rc6-soft-line-breaks.eml': 'quoted-printable soft line breaks (`=` at line end) are not joined',
 };
 
 interface Pages { '4K': number; '2M': number; '1G': number }
