@@ -16,6 +16,7 @@
 //   `2025-11-04T21:29:37+0100 host kernel: `  journal short-iso, RFC 5424 syslog
 //   `[    0.893358] host kernel: `       journal short-monotonic (`kernel:` either side of the time)
 //   `(XEN) `, `(XEN) [0000001b4a3297f3] `, `(XEN) [    2.760248] `   Xen console, console_timestamps
+//   `(early) [    0.000000] `               a Linux guest's early Xen console (`earlyprintk=xen`)
 //   `07:23:37.223 TAB DBG TAB #2 TAB 4 TAB 7656 TAB System TAB`   HyperPlatform's columns
 //   ` qemu-system-x86-31218 [000] d... 159269.806542: `   trace-cmd report / ftrace
 //   ` 1841 17:54:41.419712  `            LAVA/KernelCI line number and time
@@ -90,6 +91,12 @@ function header(text: string, s: number, out: Envelope): number {
   else if (c >= 0x30 && c <= 0x39) re = AFTER_DIGIT;
   else if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c >= 0xc0) re = AFTER_LETTER;
   else if (c === 0x28 /* ( */) {
+    if (text.startsWith('(early) ', s)) {
+      // A Linux guest's early Xen console (`earlyprintk=xen`): the kernel's own lines, stamp after it.
+      let t = s + 8;
+      while (isBlank(text.charCodeAt(t))) t++;
+      return header(text, t, out) || t;
+    }
     if (!text.startsWith('(XEN)', s)) return 0;
     out.xen = true;
     XEN_STAMP.lastIndex = s + 5;

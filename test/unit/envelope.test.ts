@@ -233,3 +233,18 @@ test('dmesg -H / -e (--reltime): `[  +0.000000]` deltas and the `[Aug 4 12:58]` 
   assert.equal(message('[+] BIOS-e820: x'), '[+] BIOS-e820: x');
   assert.equal(message('[12:58] BIOS-e820: x'), '[12:58] BIOS-e820: x');
 });
+
+// Source: xen-devel thread quoting a PV guest's boot through the early Xen console (the lines
+// start with `(early) `; the mail wrapped the type names, unwrapped here).
+test('`(early) ` from a guest\'s early Xen console is peeled, the kernel stamp after it too', () => {
+  const block = [
+    '(early) [    0.000000] e820: BIOS-provided physical RAM map:',
+    '(early) [    0.000000] Xen: [mem 0x0000000000000000-0x000000000009ffff] usable',
+    '(early) [    0.000000] Xen: [mem 0x00000000000a0000-0x00000000000fffff] reserved',
+    '(early) [    0.000000] Xen: [mem 0x0000000000100000-0x000000001fffffff] usable',
+  ];
+  assert.equal(message(block[1]), 'Xen: [mem 0x0000000000000000-0x000000000009ffff] usable');
+  assert.deepEqual(table(block.join('\n')), ['RAM 0-a0000 usable', 'a0000-100000 reserved', 'RAM 100000-20000000 usable']);
+  assert.equal(readEnvelope(block[1]).xen, false);
+  assert.equal(message('(early)Xen: x'), '(early)Xen: x');
+});
