@@ -6,7 +6,7 @@
 //
 //   node benchmarks/run.mjs                 CLI at 256 MiB, planner, server, tokenization
 //   node benchmarks/run.mjs --full          also the CLI at 1 GiB (flat RSS check)
-//   node benchmarks/run.mjs --only=cli,planner,server,web,tokenize   a subset
+//   node benchmarks/run.mjs --only=cli,planner,server,web,tokenize,dimensions,scan   a subset
 //   node benchmarks/run.mjs --runs=N        runs per measurement (default 3 for the CLI, more elsewhere)
 //   node benchmarks/run.mjs --json=FILE     also write every measurement as JSON
 import { spawn, spawnSync } from 'node:child_process';
@@ -423,6 +423,74 @@ async function benchTokenize() {
   });
 }
 
+// ---------------------------------------------------------------- 8. Envelope A/B (issue 11)
+// The scan before the envelope layer (prefix.ts, removed in 6f4db96) against today's, on the same
+// lines in one process. The baseline is bundled from git history into $TMPDIR, so no copy of the
+// old code lives in the tree; it needs a git checkout with that commit.
+const PRE_ENVELOPE = '6f4db96^';
+async function preEnvelopeScan() {
+  const dir = path.join(dataDir, `pre-envelope-${process.pid}`);
+  fs.mkdirSync(dir, { recursive: true });
+  try {
+    const tar = spawnSync('sh', ['-c', 'git -C "$0" archive "$1" src | tar -x -C "$2"', root, PRE_ENVELOPE, dir]);
+    if (tar.status !== 0) return undefined;
+    const esbuild = await import('esbuild');
+    const out = path.join(dir, 'old.cjs');
+    await esbuild.build({
+      stdin: { contents: "export { scanLine, newScanState } from './src/formats';", resolveDir: dir, loader: 'ts' },
+      bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: out, logLevel: 'warning',
+    });
+    return require(out);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchScan() {
+  const old = await preEnvelopeScan();
+  if (!old) {
+    console.log(`# scan A/B skipped: ${PRE_ENVELOPE} is not in this checkout's history`);
+    return;
+  }
+  const { scanLine, newScanState } = await lib();
+  const text = fs.readFileSync(mixedLog(64 * MiB).file, 'latin1');
+  const lines = text.split('\n');
+  // Kinds of line as the generator writes them, so a slow kind is not hidden by the average.
+  const kind = (l) => (l.charCodeAt(0) === 0x5b ? 'dmesg' : /^\d\d:\d\d:\d\d\.\d{3}\t/.test(l) ? 'HyperPlatform' : /^ +\S.*-\d+ +\[\d+\]/.test(l) ? 'trace-cmd' : 'other');
+  const groups = { all: lines };
+  for (const l of lines) (groups[kind(l)] ??= []).push(l);
+  const runs = runsArg ?? 7;
+  const pass = (fn, st, ls) => {
+    const state = st();
+    let n = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < ls.length; i++) if (fn(ls[i], i, state)) n++;
+    return { ms: performance.now() - t0, n };
+  };
+  for (const [name, ls] of Object.entries(groups)) {
+    const a = [];
+    const b = [];
+    let na;
+    let nb;
+    for (let i = 0; i < runs; i++) {
+      // Interleaved, best of N: the machine is shared.
+      const x = pass(old.scanLine, old.newScanState, ls);
+      const y = pass(scanLine, newScanState, ls);
+      a.push(x.ms);
+      b.push(y.ms);
+      na = x.n;
+      nb = y.n;
+    }
+    const best = (xs) => Math.min(...xs);
+    const r = best(b) / best(a);
+    figure(`scan.envelope ${name}`, {
+      value: best(b), baseline: best(a), baselineName: 'pre-envelope', ratio: r,
+      target: 'not slower (<= 1.05x)', met: r <= 1.05,
+      note: `${ls.length.toLocaleString('en-US')} lines, best of ${runs}; records ${nb} (pre-envelope ${na})`,
+    });
+  }
+}
+
 // ---------------------------------------------------------------- main
 // Measure the current sources: rebuild the bundles first (about a second).
 if (!args.includes('--no-build')) {
@@ -442,5 +510,6 @@ if (want('web')) {
 }
 if (want('tokenize')) await benchTokenize();
 if (want('dimensions')) await benchDimensions();
+if (want('scan')) await benchScan();
 console.log(`# done in ${fmtMs(performance.now() - t0)}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ${results.filter((r) => r.met === false).length} target(s) not met`);
 if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ machine: { cores: os.cpus().length, cpu, node: process.version }, results }, null, 2));
