@@ -170,9 +170,9 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
       failed = true;
       return undefined;
     }
-    for (const { index, record } of truncatedMtrrs((fileDump ?? map.mtrr)?.records ?? [], plan)) {
-      const reg = fileDump ? undefined : record;
-      const where = reg ? at(reg.line) : (fileDump ? o.mtrrFile! : first.file);
+    // A --mtrr FILE's lines are not the log's: its problems name the file.
+    for (const { index, record } of truncatedMtrrs(fileDump ? [] : map.mtrr?.records ?? [], plan)) {
+      const where = record ? at(record.line) : (fileDump ? o.mtrrFile! : first.file);
       err(`${where}: warning: MTRR ${index} has a non-contiguous mask matching more separate blocks than are followed (${MAX_BLOCKS.toLocaleString('en-US')} per map): past the first ones it is ignored, so memory types there may be wrong`);
     }
     // RAM past the limit, on the lines that say so (file:line:col like every other problem).

@@ -38,15 +38,15 @@ export function watchFiles(context: vscode.ExtensionContext, log: (m: string) =>
     if (!SNIFFED_LANGUAGES.has(doc.languageId) || !/\.(log|txt)$/i.test(doc.uri.path)) return;
     const pattern = associationPattern(doc.uri.path);
     if (offered.has(doc.uri.toString())) return;
+    const name = doc.uri.path.split('/').pop();
     if (context.globalState.get<string[]>(DECLINED, []).includes(pattern)) {
-      log(`${doc.uri.path.split('/').pop()}: no offer, "${pattern}" was declined`);
+      log(`${name}: no offer, "${pattern}" was declined`);
       return;
     }
     const what = sniffLog(doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, 400), 0)));
-    log(`${doc.uri.path.split('/').pop()} (${doc.languageId}): ${what ? `looks like ${what}, offering EPT/MMIO Log` : 'not a memory map or trace'}`);
+    log(`${name} (${doc.languageId}): ${what ? `looks like ${what}, offering EPT/MMIO Log` : 'not a memory map or trace'}`);
     if (!what) return;
     offered.add(doc.uri.toString());
-    const name = doc.uri.path.split('/').pop();
     const open = 'Open as EPT/MMIO Log';
     const always = `Always for ${pattern}`;
     const never = 'Not for these files';
@@ -83,10 +83,11 @@ export function watchFiles(context: vscode.ExtensionContext, log: (m: string) =>
         const size = await sizeOf(uri);
         if (size === undefined || size <= SYNC_LIMIT) continue;
         warnedLarge.add(key);
-        log(`${uri.path.split('/').pop()}: ${mb(size)}, over the editor's sync limit: pointing to Plan Log File`);
+        const name = uri.path.split('/').pop();
+        log(`${name}: ${mb(size)}, over the editor's sync limit: pointing to Plan Log File`);
         const button = 'Plan Log File';
         const pick = await vscode.window.showWarningMessage(
-          `EPT Lens: ${uri.path.split('/').pop()} is ${mb(size)}: VS Code does not pass files over 50 MB to extensions, so it has no hints, hovers or plan here. Plan Log File reads it from disk, any size.`,
+          `EPT Lens: ${name} is ${mb(size)}: VS Code does not pass files over 50 MB to extensions, so it has no hints, hovers or plan here. Plan Log File reads it from disk, any size.`,
           button,
         );
         if (pick === button) await vscode.commands.executeCommand('eptLens.planLogFile', uri);

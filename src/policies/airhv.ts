@@ -3,7 +3,7 @@
 // airhv/poolmanager.cpp (the split pool).
 import { MemoryType } from '../planner/types';
 import { GiB512, layoutOf, splitAtEdges } from './build';
-import { ViewEntry, Walk, bsfRange, fixedEntries } from './mtrr-view';
+import { ViewEntry, Walk, bsfEntry, fixedEntries } from './mtrr-view';
 import type { Machine, Policy, PolicyLayout } from './types';
 
 /** airhv/poolmanager.cpp: `request_allocation(sizeof(__ept_dynamic_split), processor_count * 50, INTENTION_SPLIT_PML2)`. */
@@ -20,8 +20,8 @@ export const AIRHV_SPLITS_PER_CPU = 50;
 export function airhvEntries(m: Machine): ViewEntry[] {
   if (!m.mtrr || !m.mtrr.enabled) return [];
   const def = m.mtrr.defaultType;
-  const smrr = m.smrr && m.smrr.type !== def ? [{ ...bsfRange(m.smrr.base, m.smrr.mask).range, type: m.smrr.type, fixed: false }] : [];
-  return [...smrr, ...fixedEntries(m.mtrr), ...m.mtrr.variable.filter((v) => v.type !== def).map((v) => ({ ...bsfRange(v.base, v.mask).range, type: v.type, fixed: false }))];
+  const smrr = m.smrr && m.smrr.type !== def ? [bsfEntry(m.smrr)] : [];
+  return [...smrr, ...fixedEntries(m.mtrr), ...m.mtrr.variable.filter((v) => v.type !== def).map(bsfEntry)];
 }
 
 /**

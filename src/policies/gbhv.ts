@@ -2,7 +2,7 @@
 // `HvEptAllocateAndCreateIdentityPageTable`.
 import { MemoryType } from '../planner/types';
 import { GiB512, MiB2, layoutOf, typedOr, toRuns } from './build';
-import { ViewEntry, Walk, bsfRange, typePages } from './mtrr-view';
+import { ViewEntry, Walk, bsfEntry, typePages } from './mtrr-view';
 import type { Machine, Policy, PolicyLayout } from './types';
 
 /**
@@ -11,7 +11,7 @@ import type { Machine, Policy, PolicyLayout } from './types';
  */
 export function gbhvEntries(m: Machine): ViewEntry[] {
   if (!m.mtrr) return [];
-  return m.mtrr.variable.filter((v) => v.type !== 'WB').map((v) => ({ ...bsfRange(v.base, v.mask).range, type: v.type, fixed: false }));
+  return m.mtrr.variable.filter((v) => v.type !== 'WB').map(bsfEntry);
 }
 
 /**

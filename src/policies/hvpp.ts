@@ -1,7 +1,7 @@
 // hvpp (wbenny/hvpp): src/hvpp/hvpp/ept.cpp `ept_t::map_identity`, `map_pd`;
 // src/hvpp/hvpp/lib/mm/mtrr_descriptor.h `mtrr_descriptor_t::type`, `check_fixed`, `check_variable`.
 import { GiB512, MiB2, layoutOf, typedOr, toRuns } from './build';
-import { ViewEntry, Walk, bsfRange, fixedEntries, typePages } from './mtrr-view';
+import { ViewEntry, Walk, bsfEntry, fixedEntries, typePages } from './mtrr-view';
 import type { Machine, Policy, PolicyLayout } from './types';
 
 /**
@@ -10,7 +10,7 @@ import type { Machine, Policy, PolicyLayout } from './types';
  */
 export function hvppEntries(m: Machine): ViewEntry[] {
   if (!m.mtrr) return [];
-  return [...fixedEntries(m.mtrr), ...m.mtrr.variable.map((v) => ({ ...bsfRange(v.base, v.mask).range, type: v.type, fixed: false }))];
+  return [...fixedEntries(m.mtrr), ...m.mtrr.variable.map(bsfEntry)];
 }
 
 /**

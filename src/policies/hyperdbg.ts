@@ -2,7 +2,7 @@
 // `EptGetMemoryType`, `EptIsValidForLargePage`, `EptSetupPML2Entry`,
 // `EptAllocateAndCreateIdentityPageTable` (PML3_RSVD).
 import { EPT_TOP, GiB, GiB512, layoutOf, splitAtEdges } from './build';
-import { ViewEntry, Walk, bsfRange, fixedEntries, wtOverWbWalk } from './mtrr-view';
+import { ViewEntry, Walk, bsfEntry, fixedEntries, wtOverWbWalk } from './mtrr-view';
 import type { Machine, Policy, PolicyLayout, PolicyRun } from './types';
 
 /**
@@ -11,7 +11,7 @@ import type { Machine, Policy, PolicyLayout, PolicyRun } from './types';
  */
 export function hyperDbgEntries(m: Machine): ViewEntry[] {
   if (!m.mtrr) return [];
-  return [...fixedEntries(m.mtrr), ...m.mtrr.variable.map((v) => ({ ...bsfRange(v.base, v.mask).range, type: v.type, fixed: false }))];
+  return [...fixedEntries(m.mtrr), ...m.mtrr.variable.map(bsfEntry)];
 }
 
 /**

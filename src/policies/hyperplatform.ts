@@ -1,6 +1,6 @@
 // HyperPlatform (tandasat/HyperPlatform, HyperPlatform/ept.cpp).
 import { lazy4kLayout } from './build';
-import { ViewEntry, bsfRange, fixedEntries, fixedOrUcFirstWalk } from './mtrr-view';
+import { ViewEntry, bsfEntry, fixedEntries, fixedOrUcFirstWalk } from './mtrr-view';
 import type { Machine, Policy, PolicyLayout } from './types';
 
 /** ept.cpp `kEptpNumberOfPreallocatedEntries`: table pages for lazily mapped MMIO. */
@@ -12,7 +12,7 @@ export const HYPERPLATFORM_PREALLOCATED = 50;
  */
 export function hyperPlatformEntries(m: Machine): ViewEntry[] {
   if (!m.mtrr) return [];
-  const vars = m.mtrr.variable.map((v) => ({ ...bsfRange(v.base, v.mask).range, type: v.type, fixed: false }));
+  const vars = m.mtrr.variable.map(bsfEntry);
   return [...fixedEntries(m.mtrr), ...vars];
 }
 

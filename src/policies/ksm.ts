@@ -1,7 +1,7 @@
 // ksm (asamy/ksm): mm.c `mm_cache_mtrr_ranges`, vcpu.c `ept_memory_type`, `setup_pml4`,
 // `do_ept_violation`.
 import { lazy4kLayout } from './build';
-import { FIXED_MSRS, ViewEntry, bsfRange, fixedBytes, fixedOrUcFirstWalk } from './mtrr-view';
+import { FIXED_MSRS, ViewEntry, bsfEntry, fixedBytes, fixedOrUcFirstWalk } from './mtrr-view';
 import type { Machine, Policy, PolicyLayout } from './types';
 
 /**
@@ -29,7 +29,7 @@ export function ksmEntries(m: Machine): ViewEntry[] {
       out.push({ start, end: start + msr.size, type: t, fixed: true });
     }
   });
-  for (const v of m.mtrr.variable) out.push({ ...bsfRange(v.base, v.mask).range, type: v.type, fixed: false });
+  for (const v of m.mtrr.variable) out.push(bsfEntry(v));
   return out;
 }
 

@@ -2,7 +2,7 @@
 // (its own sizing, often `base + 2^bsf(mask)`), then types a page by walking that list in order
 // with its own precedence. This module holds the shared mechanics; each policy file supplies the
 // list and the walk, with citations. The SDM's own answer is src/planner/mtrr.ts.
-import type { MtrrState } from '../planner/mtrr';
+import type { MtrrState, MtrrVariableRange } from '../planner/mtrr';
 import { typedPieces } from '../planner/mtrr';
 import { alignDown, alignUp } from '../planner/normalize';
 import type { MemoryType, Range } from '../planner/types';
@@ -60,6 +60,9 @@ export function bsfRange(base: number, mask: number): { range: Range; zeroMask: 
   while (Math.floor(mask / size) % 2 === 0) size *= 2;
   return { range: { start, end: start + size }, zeroMask: false };
 }
+
+/** A variable range (or the SMRR) as a list entry sized by bsfRange. */
+export const bsfEntry = (v: MtrrVariableRange): ViewEntry => ({ ...bsfRange(v.base, v.mask).range, type: v.type, fixed: false });
 
 /** Byte sizes of the hardware fixed-range sub-ranges, MSR by MSR (SDM vol. 3A, fixed-range MTRRs). */
 export const FIXED_MSRS: readonly { base: number; size: number }[] = [

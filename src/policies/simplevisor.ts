@@ -1,7 +1,7 @@
 // SimpleVisor (ionescu007/SimpleVisor): shvvmx.c `ShvVmxMtrrInitialize`,
 // `ShvVmxMtrrAdjustEffectiveMemoryType`, `ShvVmxEptInitialize`.
 import { GiB512, MiB2, layoutOf, typedOr, toRuns } from './build';
-import { ViewEntry, Walk, bsfRange, typePages } from './mtrr-view';
+import { ViewEntry, Walk, bsfEntry, typePages } from './mtrr-view';
 import type { Machine, Policy, PolicyLayout } from './types';
 
 /**
@@ -10,7 +10,7 @@ import type { Machine, Policy, PolicyLayout } from './types';
  */
 export function simpleVisorEntries(m: Machine): ViewEntry[] {
   if (!m.mtrr) return [];
-  return m.mtrr.variable.map((v) => ({ ...bsfRange(v.base, v.mask).range, type: v.type, fixed: false }));
+  return m.mtrr.variable.map(bsfEntry);
 }
 
 /**
