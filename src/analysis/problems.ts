@@ -3,7 +3,7 @@
 import type { MemoryMap, MtrrRecord, MtrrVariableRecord, RangeRecord } from '../formats';
 import type { Plan } from '../planner';
 
-export interface RamPastLimit {
+interface RamPastLimit {
   /** The RAM line that reaches past the limit. */
   record: RangeRecord;
   /** The part past the limit, [start, end). */

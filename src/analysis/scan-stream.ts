@@ -4,7 +4,7 @@ import type { MapRecord } from '../formats';
 import { newScanState, scanLine } from '../formats';
 import { forEachLine } from '../formats/lines';
 
-export interface ScanStreamOptions {
+interface ScanStreamOptions {
   /** Line number of the stream's first line (several inputs share one line space). Default 0. */
   firstLine?: number;
   /** Called with each record, in line order. */

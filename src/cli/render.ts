@@ -15,7 +15,7 @@ function cost(c: StrategyCost): string {
   return `${formatCount(c.leaves)} leaves, ${formatCount(tableTotal(c.tables))} tables (${formatSize(c.bytes)})`;
 }
 
-export interface RenderContext {
+interface RenderContext {
   /** What the map is and where it came from, one line. */
   heading: string;
   /** How memory types were decided, one line. */

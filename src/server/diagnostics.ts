@@ -11,7 +11,7 @@ import { isFirstInput, pagesShort, rangeText } from './describe';
 import type { Settings } from './settings';
 import { policyDiagnostics } from './policy-diagnostics';
 
-export const SOURCE = 'ept-lens';
+const SOURCE = 'ept-lens';
 
 export const DIAGNOSTIC_CODES = {
   annotationMismatch: 'annotation-mismatch',
