@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PAGE_BYTES, formatCount, planMemoryMap } from '../../src/planner';
 import { EXPORT_FORMATS } from '../../src/protocol/requests';
-import { CSV_HEADER, exportPlan, planToCHeader, planToCsv, planToJson, planToMarkdown } from '../../src/planner/export';
+import { CSV_HEADER, exportPlan, planJsonPieces, planToCHeader, planToCsv, planToJson, planToMarkdown } from '../../src/planner/export';
 import { MAP_FIXTURES as FIXTURES, ROOT, planOf } from '../support/fixtures';
 
 
@@ -128,6 +128,20 @@ test('exportPlan: every format; JSON is planToJson pretty-printed', () => {
   assert.equal(exportPlan(plan, 'c'), planToCHeader(plan));
   assert.throws(() => exportPlan(plan, 'pdf' as never), /unknown export format/);
   assert.match(exportPlan(plan, 'md'), new RegExp(formatCount(plan.totals.mmio['4K'])));
+});
+
+test('planJsonPieces: the same text as JSON.stringify of the whole object, for every fixture and past a batch', () => {
+  const wrap = (plan: ReturnType<typeof planMemoryMap>, before: Record<string, unknown>, after: Record<string, unknown>): void => {
+    const pieces = [...planJsonPieces(plan, before, after)];
+    assert.equal(pieces.join(''), JSON.stringify({ ...before, ...planToJson(plan), ...after }, null, 2));
+  };
+  for (const name of FIXTURES) wrap(planOf(name), { file: name, lines: [1, 2], map: 1 }, { mtrrSource: undefined, warnings: ['w "q"\n'] });
+  // 5,000 ranges: several batches; an empty plan: empty arrays print as [].
+  const many = Array.from({ length: 5000 }, (_, i) => ({ start: i * 0x3000, end: i * 0x3000 + 0x1000, line: i, source: i % 7 ? undefined : 'a.log' }));
+  const plan = planMemoryMap(many);
+  assert.ok([...planJsonPieces(plan)].length > 2, 'more than one piece');
+  wrap(plan, {}, {});
+  wrap(planMemoryMap([]), { file: 'x' }, {});
 });
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');
