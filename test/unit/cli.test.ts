@@ -218,7 +218,7 @@ test('Dell E6510 (36-bit): 523×4K 516×2M 503×1G with 9 PDs, MAXPHYADDR 36 sho
   assert.match(text.out, /gaps: 3 +523 +516 +503 +=/);
   assert.match(text.out, /1 PML4 \+ 1 PDPT \+ 9 PD \+ 4,092 PT/);
   assert.match(text.out, /warning: the identity map's limit 512 GiB is past the 64 GiB physical address space .*--limit phys maps exactly 64 GiB/);
-  assert.match(text.err, /dell-latitude-e6510-36bit\.dmesg: warning: the identity map's limit 512 GiB is past the 64 GiB physical address space/);
+  assert.match(text.err, /dell-latitude-e6510-36bit\.dmesg:32: warning: the identity map's limit 512 GiB is past the 64 GiB physical address space/);
   const j = json([e6510]);
   assert.equal(j.physAddrBits, 36);
   assert.equal(j.physAddrBitsFrom, 'mtrr');
