@@ -9,7 +9,7 @@ import { type CorePlan, type MapPlan, bindPlan, planCore } from './map-plan';
 import { type PlanSettings, planKey } from './options';
 
 /** What the analysis reads of a document: its maps, and whether all of it is scanned yet. */
-export interface MapSource {
+interface MapSource {
   readonly complete: boolean;
   maps(): { doc: MapDocument; records: MapRecord[] };
 }

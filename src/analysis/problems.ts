@@ -1,36 +1,140 @@
-// Problems as data: what a plan shows is wrong with a map, found once here and rendered by both the
-// CLI (`file:line:col: warning: …`) and the editor (diagnostics). Pure.
-import type { MemoryMap, MtrrRecord, MtrrVariableRecord, RangeRecord } from '../formats';
+// Problems as data: what is wrong with a map, its MTRR dump and its plan, found once here and
+// rendered by both the CLI (`file:line:col: warning: …` on stderr, dump notes in the plan's notes)
+// and the editor (diagnostics). One rule each; the surfaces differ only in how they name their
+// settings (`Terms`). Pure.
+import type { Field, MemoryMap, MtrrDump, MtrrVariableRecord, RangeRecord, Severity } from '../formats';
+import { checkMapRanges, ramInputs } from '../formats';
 import type { Plan } from '../planner';
+import { MAX_BLOCKS, formatSize, hex, physLimitWarning } from '../planner';
 
-export interface RamPastLimit {
-  /** The RAM line that reaches past the limit. */
-  record: RangeRecord;
-  /** The part past the limit, [start, end). */
-  start: number;
-  end: number;
+export interface MapProblem {
+  /** Stable id (the editor's diagnostic code). */
+  code: string;
+  severity: Severity;
+  message: string;
+  /** 0-based line: the map's document line, or (with `inDump`) a line of the MTRR dump's own input. */
+  line: number;
+  /** The columns on that line; undefined: the whole line. */
+  field?: Field;
+  /** The line is the MTRR dump's: a CLI `--mtrr FILE` numbers its lines on its own. */
+  inDump?: boolean;
+}
+
+/** How a surface names the settings its messages point at. */
+export interface Terms {
+  /** After the limit in the RAM-past-the-limit warning: `raise --limit`, `eptLens.limit = 8G`. */
+  limit: string;
+  /** How to ask for exactly 2^MAXPHYADDR: `--limit phys`, `eptLens.limit "phys"`. */
+  limitPhys: string;
+  /** The MAXPHYADDR setting: `--phys-bits`, `eptLens.physAddressBits`. */
+  physBits: string;
+}
+
+export const PROBLEM_CODES = {
+  beyondLimit: 'beyond-limit',
+  limitPastPhys: 'limit-past-maxphyaddr',
+  mtrrConflict: 'mtrr-conflict',
+  mtrrTruncated: 'mtrr-noncontiguous-mask',
+  mtrrNote: 'mtrr-note',
+} as const;
+
+const rangeText = (start: number, end: number): string => `${hex(start)}–${hex(end)}`;
+
+/** The map's own notes (no RAM, iomem read without root, …), then its whole-map checks (overlaps, unsorted). */
+export function mapProblems(map: MemoryMap): MapProblem[] {
+  return [...map.notes.map((n) => ({ code: n.code, severity: n.severity, message: n.message, line: n.line })), ...checkMapRanges(map)];
 }
 
 /**
- * RAM lines past the plan's limit (the bytes the plan leaves unmapped). Outermost lines only: a RAM
- * line nested in another says the same bytes again. Lines that already carry an error are left out
- * (their numbers can't be trusted).
+ * What an MTRR dump could not tell (no default type in /proc/mtrr, no fixed ranges), on its first
+ * line; and a MAXPHYADDR setting that disagrees with the width the masks show.
  */
-export function ramPastLimit(map: MemoryMap, plan: Plan): RamPastLimit[] {
-  const out: RamPastLimit[] = [];
-  for (const r of map.ranges) {
-    if (!r.ram || r.depth > 0 || r.end <= plan.limit || r.problems.some((p) => p.severity === 'error')) continue;
-    out.push({ record: r, start: Math.max(r.start, plan.limit), end: r.end });
+export function dumpProblems(dump: MtrrDump, physBits: number | undefined, terms: Terms): MapProblem[] {
+  const out: MapProblem[] = dump.notes.map((message) => ({ code: PROBLEM_CODES.mtrrNote, severity: 'information', message, line: dump.firstLine, inDump: true }));
+  const shown = dump.state.physAddrBits;
+  if (physBits !== undefined && shown !== undefined && shown !== physBits) {
+    out.push({ code: PROBLEM_CODES.mtrrNote, severity: 'information', message: `the MTRR masks are ${shown} bits wide, but ${terms.physBits} ${physBits} is used`, line: dump.firstLine, inDump: true });
   }
   return out;
 }
 
 /**
- * The variable-range MTRRs whose non-contiguous masks matched more blocks than the planner follows,
- * each with the dump line that defines it (undefined when the dump has no such line).
+ * What the plan shows is wrong: a limit past 2^MAXPHYADDR, RAM past the limit, MTRRs that overlap
+ * with conflicting types or have non-contiguous masks the planner only partly follows. `dump` is
+ * the MTRR dump the plan's memory types came from (undefined when none was used).
  */
-export function truncatedMtrrs(records: readonly MtrrRecord[], plan: Plan): { index: number; record?: MtrrVariableRecord }[] {
+export function planProblems(map: MemoryMap, plan: Plan, dump: MtrrDump | undefined, terms: Terms): MapProblem[] {
+  const out: MapProblem[] = [];
+  // Said where the width shows (the MTRR dump), else on the map.
+  const { physAddrBits, physAddrBitsFrom } = plan.options;
+  const phys = physLimitWarning(plan.limit, physAddrBits, physAddrBitsFrom, terms.limitPhys);
+  if (phys) {
+    const inDump = physAddrBitsFrom === 'mtrr' && dump !== undefined;
+    out.push({ code: PROBLEM_CODES.limitPastPhys, severity: 'warning', message: phys, line: inDump ? dump.firstLine : map.firstLine, ...(inDump ? { inDump } : {}) });
+  }
+  for (const { record: r, start, end } of ramPastLimit(map, plan)) {
+    out.push({
+      code: PROBLEM_CODES.beyondLimit,
+      severity: 'warning',
+      message: `RAM ${rangeText(start, end)} (${formatSize(end - start)}) lies past the limit ${hex(plan.limit)} (${terms.limit}): it is not mapped`,
+      line: r.line,
+      field: { start: r.fields.start.start, end: r.fields.end.end },
+    });
+  }
+  if (!dump) return out;
+  // On the first variable-range line involved (one index map, not a search per conflict).
   const byIndex = new Map<number, MtrrVariableRecord>();
-  for (const x of records) if (x.kind === 'mtrr-variable' && !byIndex.has(x.index)) byIndex.set(x.index, x);
-  return plan.mtrrTruncated.map((index) => ({ index, record: byIndex.get(index) }));
+  for (const x of dump.records) if (x.kind === 'mtrr-variable' && !byIndex.has(x.index)) byIndex.set(x.index, x);
+  const lineOf = (regs: readonly number[]): number => {
+    const lines = regs.flatMap((i) => byIndex.get(i)?.line ?? []);
+    return lines.length ? Math.min(...lines) : dump.firstLine;
+  };
+  for (const c of plan.mtrrConflicts) {
+    out.push({
+      code: PROBLEM_CODES.mtrrConflict,
+      severity: 'warning',
+      message: `MTRRs ${c.registers.join(', ')} overlap at ${rangeText(c.start, c.end)} with types ${c.types.join(' and ')}: the SDM leaves the result undefined; planned as UC`,
+      line: lineOf(c.registers),
+      inDump: true,
+    });
+  }
+  for (const index of plan.mtrrTruncated) {
+    out.push({
+      code: PROBLEM_CODES.mtrrTruncated,
+      severity: 'warning',
+      message:
+        `MTRR ${index} has a non-contiguous mask matching more separate blocks than are followed (${MAX_BLOCKS.toLocaleString('en-US')} per map): ` +
+        'past the first ones it is ignored, so memory types there may be wrong',
+      line: lineOf([index]),
+      inDump: true,
+    });
+  }
+  return out;
+}
+
+/**
+ * RAM past the plan's limit (the bytes the plan leaves unmapped), on the lines of the planner's
+ * own inputs, so every byte of plan.beyondLimit is named on a line. An input inside the one named
+ * before it (a RAM line nested in another) says the same bytes again and is left out; pieces of
+ * one line that touch are named once.
+ */
+function ramPastLimit(map: MemoryMap, plan: Plan): { record: RangeRecord; start: number; end: number }[] {
+  const out: { record: RangeRecord; start: number; end: number }[] = [];
+  let byLine: Map<number, RangeRecord> | undefined;
+  let last: { line: number; start: number; end: number } | undefined;
+  for (const r of ramInputs(map)) {
+    if (r.end <= plan.limit || r.line === undefined) continue;
+    const start = Math.max(r.start, plan.limit);
+    if (last && start >= last.start && r.end <= last.end) continue;
+    if (last && last.line === r.line && start === last.end) {
+      out[out.length - 1].end = last.end = r.end;
+      continue;
+    }
+    byLine ??= new Map(map.ranges.map((x) => [x.line, x]));
+    const record = byLine.get(r.line);
+    if (!record) continue;
+    out.push({ record, start, end: r.end });
+    last = { line: r.line, start, end: r.end };
+  }
+  return out;
 }

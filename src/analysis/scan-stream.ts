@@ -7,7 +7,7 @@ import { CANDIDATE_KEYS, isIdle, newScanState, scanLine } from '../formats';
 import { KeyFinder } from '../formats/candidates';
 import { forEachLine } from '../formats/lines';
 
-export interface ScanStreamOptions {
+interface ScanStreamOptions {
   /** Line number of the stream's first line (several inputs share one line space). Default 0. */
   firstLine?: number;
   /** Called with each record, in line order. */

@@ -1,17 +1,17 @@
 // `ept-plan`: the planner for terminals and CI. All side effects (files, streams, exit codes)
 // live here; reading, planning and rendering are pure functions from src/formats and src/planner.
 import fs from 'node:fs';
-import { FORMAT_NAMES, MapRecord, checkMapRanges, groupMaps, ramInputs } from '../formats';
-import { isUsable, planOptions, ramPastLimit, scanStream, truncatedMtrrs } from '../analysis';
+import { FORMAT_NAMES, MapRecord, groupMaps, ramInputs } from '../formats';
+import { PROBLEM_CODES, dumpProblems, isUsable, mapProblems, planOptions, planProblems, scanStream } from '../analysis';
 import { DUMP_SOURCES, MemoryMap, MtrrDump, buildDump } from '../formats/maps';
 import type { MtrrRecord, Problem } from '../formats/records';
-import { MAX_BLOCKS, MtrrState } from '../planner/mtrr';
+import type { MtrrState } from '../planner/mtrr';
 import { RamInput } from '../planner/normalize';
 import { Plan, PlanError, planMemoryMap } from '../planner/plan';
-import { describePhysBits, physLimitWarning } from '../planner/phys-bits';
+import { describePhysBits } from '../planner/phys-bits';
 import { exportPlan, planToJson } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
-import { renderPlanText } from './render';
+import { CLI_TERMS, problemLine, renderPlanText } from './render';
 import { highestAddress, mmioPastLimit, runPolicies } from './policies';
 import { Sink, WriteError, fileSink, inputOverwritten, stdoutSink } from './output';
 import pkg from '../../package.json';
@@ -58,7 +58,7 @@ function withDefault(dump: MtrrDump, o: CliOptions): MtrrState {
   return o.mtrrDefault ? { ...dump.state, defaultType: o.mtrrDefault, defaultTypeKnown: true } : dump.state;
 }
 
-function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, inputs: readonly Input[]): { state?: MtrrState; note: string; notes: string[] } {
+function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, inputs: readonly Input[]): { dump?: MtrrDump; state?: MtrrState; note: string; notes: string[] } {
   if (o.noMtrr) return { note: 'MTRRs ignored (--no-mtrr): gaps UC, RAM WB', notes: [] };
   const dump = fileDump ?? map.mtrr;
   if (!dump) return { note: 'no MTRRs found: gaps UC, RAM WB (give --mtrr FILE to use them)', notes: [] };
@@ -66,12 +66,8 @@ function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, 
   const where = fileDump ? o.mtrrFile! : `${at.file} line ${at.line}`;
   const state = withDefault(dump, o);
   const assumed = state.defaultTypeKnown ? '' : ` (default type ${state.defaultType} assumed; set --mtrr-default)`;
-  const notes = [...dump.notes];
-  const shown = dump.state.physAddrBits;
-  if (o.physBits !== undefined && shown !== undefined && shown !== o.physBits) {
-    notes.push(`the MTRR masks are ${shown} bits wide, but --phys-bits ${o.physBits} is used`);
-  }
-  return { state, note: `memory types from the ${DUMP_SOURCES[dump.source]} at ${where}${assumed}`, notes };
+  const notes = dumpProblems(dump, o.physBits, CLI_TERMS).map((p) => p.message);
+  return { dump, state, note: `memory types from the ${DUMP_SOURCES[dump.source]} at ${where}${assumed}`, notes };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -132,8 +128,10 @@ const MAP_COUNT = '\u0000maps\u0000';
 async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): Promise<number> {
   let fileDump: MtrrDump | undefined;
   const inputs: Input[] = [];
-  const at = (line: number, col?: number): string => {
-    const l = locate(inputs, line);
+  const mtrrInputs: Input[] = [];
+  /** `file:line[:col]`; a --mtrr FILE's dump lines are numbered in that file. */
+  const at = (line: number, col?: number, inDump = false): string => {
+    const l = locate(inDump && fileDump ? mtrrInputs : inputs, line);
     return `${l.file}:${l.line}${col === undefined ? '' : `:${col + 1}`}`;
   };
   let maps = 0;
@@ -170,22 +168,11 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
       failed = true;
       return undefined;
     }
-    // A --mtrr FILE's lines are not the log's: its problems name the file.
-    for (const { index, record } of truncatedMtrrs(fileDump ? [] : map.mtrr?.records ?? [], plan)) {
-      const where = record ? at(record.line) : (fileDump ? o.mtrrFile! : first.file);
-      err(`${where}: warning: MTRR ${index} has a non-contiguous mask matching more separate blocks than are followed (${MAX_BLOCKS.toLocaleString('en-US')} per map): past the first ones it is ignored, so memory types there may be wrong`);
-    }
-    // RAM past the limit, on the lines that say so (file:line:col like every other problem).
-    const past = ramPastLimit(map, plan);
-    for (const { record: r, start, end } of past) {
-      err(`${at(r.line, r.fields.start.start)}: warning: RAM [0x${start.toString(16)}, 0x${end.toString(16)}) lies beyond the limit 0x${plan.limit.toString(16)} and is not mapped (raise --limit)`);
-    }
-    if (past.length === 0) {
-      for (const b of plan.beyondLimit) err(`${first.file}: warning: RAM [0x${b.start.toString(16)}, 0x${b.end.toString(16)}) lies beyond the limit and is not mapped (raise --limit)`);
-    }
+    // The limit past MAXPHYADDR, RAM past the limit, MTRR conflicts and truncated masks: the list the editor's diagnostics render.
+    const problems = planProblems(map, plan, mt.dump, CLI_TERMS);
+    for (const p of problems) err(problemLine(p, at));
     const { physAddrBits, physAddrBitsFrom } = plan.options;
-    const physWarning = physLimitWarning(plan.limit, physAddrBits, physAddrBitsFrom, '--limit phys');
-    if (physWarning) err(`${first.file}: warning: ${physWarning}`);
+    const physWarning = problems.find((p) => p.code === PROBLEM_CODES.limitPastPhys)?.message;
     const heading = `${first.file}: ${FORMAT_NAMES[map.format]} map ${map.index + 1} of ${total}, lines ${first.line}–${last.line}, ${ram.length} RAM ranges`;
     const ctx = { map, plan, at: (line: number) => at(line), heading };
     for (const w of mmioPastLimit(ctx)) err(w);
@@ -220,8 +207,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
   };
 
   const onMap = (map: MemoryMap): void => {
-    for (const p of checkMapRanges(map)) err(`${at(p.line, p.field.start)}: ${p.severity}: ${p.message}`);
-    for (const n of map.notes) err(`${at(n.line)}: ${n.severity}: ${n.message}`);
+    for (const p of mapProblems(map)) err(problemLine(p, at));
     // A map that holds no usable address at all (an all-zero /proc/iomem read without root, only
     // malformed or over-long lines) is not planned: an identity map with no RAM would be a
     // confident wrong answer. The problems reported above said why.
@@ -256,7 +242,6 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
   try {
     if (o.mtrrFile) {
       const recs: MtrrRecord[] = [];
-      const mtrrInputs: Input[] = [];
       await scanFiles([o.mtrrFile], mtrrInputs, (r) => {
         // The MTRR file's own problems, `file:line:col` like the main input's.
         for (const p of problemsOf(r)) {

@@ -65,7 +65,7 @@ export function checkPolicyOptions(o: PolicyOptions, fail: (msg: string) => neve
   if (o.policies && o.policy && !o.check) fail('--policies and --policy: choose one (or use --policy with --check)');
 }
 
-export interface MapContext {
+interface MapContext {
   map: MemoryMap;
   plan: Plan;
   /** `file:line` of a 0-based global line. */
@@ -123,7 +123,7 @@ function renderPolicyText(r: PolicyReport, c: MapContext, exactRep: PolicyReport
 
 const hexRange = (x: { start: number; end: number }): { start: string; end: string } => ({ start: hex(x.start), end: hex(x.end) });
 
-export function policyJson(r: PolicyReport): object {
+function policyJson(r: PolicyReport): object {
   return {
     policy: r.policy.name,
     title: r.policy.title,
@@ -143,7 +143,7 @@ export function policyJson(r: PolicyReport): object {
   };
 }
 
-export function renderPoliciesTable(reports: readonly PolicyReport[], format: 'text' | 'md' | 'csv'): string {
+function renderPoliciesTable(reports: readonly PolicyReport[], format: 'text' | 'md' | 'csv'): string {
   const rows = reports.map(row);
   if (format === 'csv') return [HEAD.map((h) => h.replace(/ /g, '_')).join(','), ...rows.map((r) => r.map((c) => (/[,"]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(','))].join('\n');
   if (format === 'md') return [`| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -164,7 +164,7 @@ function policyCHeader(r: PolicyReport, c: MapContext): string {
   return L.join('\n');
 }
 
-export interface PolicyOutcome {
+interface PolicyOutcome {
   /** Output replacing the plan's (for --policy / --policies), or undefined to keep the plan's. */
   chunk?: string;
   /** `file:line: error: …` lines for --check. */

@@ -124,7 +124,7 @@ export async function setMmioMemoryType(value?: unknown): Promise<string | undef
 }
 
 /** The hex-looking word under the cursor of the active editor (with a following `(rwx)` for sptes). */
-export function tokenAtCursor(): string | undefined {
+function tokenAtCursor(): string | undefined {
   const ed = vscode.window.activeTextEditor;
   if (!ed) return undefined;
   const range = ed.document.getWordRangeAtPosition(ed.selection.active, /(0[xX])?[0-9a-fA-F]{3,16}/);

@@ -10,15 +10,15 @@ import {
 import { parseReportMessage } from '../protocol/webview';
 
 /** What the panel needs of the language client (LanguageClient satisfies it). */
-export interface ReportClient {
+interface ReportClient {
   sendRequest(type: typeof ReportRequest, params: ReportParams): Promise<ReportResult>;
   sendRequest(type: typeof ExportRequest, params: ExportParams): Promise<ExportResult>;
 }
 
-export const REPORT_VIEW_TYPE = 'eptLens.planReport';
+const REPORT_VIEW_TYPE = 'eptLens.planReport';
 const REFRESH_DELAY_MS = 300;
 
-export interface ShowReportOptions {
+interface ShowReportOptions {
   /** The extension's context (media folder, subscriptions). */
   context: vscode.ExtensionContext;
   /** The running language client (waits for it to be ready). */
@@ -49,7 +49,7 @@ p{padding:6px 10px;border-left:3px solid var(--vscode-editorWarning-foreground)}
 <title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>`;
 }
 
-export class PlanReportPanel implements vscode.Disposable {
+class PlanReportPanel implements vscode.Disposable {
   private static readonly panels = new Map<string, PlanReportPanel>();
 
   /** Opens (or reveals and retargets) the report for a document. */

@@ -3,7 +3,7 @@ import { hex } from '../planner/units';
 import type { MemoryMap } from './maps';
 import type { Field, Severity } from './records';
 
-export interface LineProblem {
+interface LineProblem {
   code: string;
   message: string;
   severity: Severity;

@@ -2,7 +2,7 @@
 import { MAX_PHYS_ADDR } from '../planner/types';
 import type { Field, Problem } from './records';
 
-export type HexResult = { ok: true; value: number } | { ok: false; problem: Problem };
+type HexResult = { ok: true; value: number } | { ok: false; problem: Problem };
 
 /** Longest piece of input text a message quotes; longer text is cut with `…`. */
 const QUOTE_MAX = 40;

@@ -34,7 +34,7 @@ export interface MtrrDump {
   notes: string[];
 }
 
-export interface MapNote {
+interface MapNote {
   code: string;
   message: string;
   severity: Severity;
@@ -71,7 +71,7 @@ export function ramInputs(map: MemoryMap): RamInput[] {
     .map((r) => ({ start: r.start, end: r.end, line: r.line }));
 }
 
-export interface GroupOptions {
+interface GroupOptions {
   /** Lines where a new map must start whatever the records say (the first line of each input file). */
   mapBreaks?: readonly number[];
 }
@@ -270,7 +270,7 @@ function keepFixed(before: MtrrDump, after: MtrrDump): MtrrDump {
 }
 
 /** More variable ranges than any CPU has (VCNT ≤ 255); past this a dump's registers are ignored. */
-export const MAX_VARIABLE_MTRRS = 256;
+const MAX_VARIABLE_MTRRS = 256;
 
 /** Turns a dump's records into the MTRR state the planner takes. */
 export function buildDump(records: MtrrRecord[], procDefault: MtrrState['defaultType'] = 'UC'): MtrrDump {

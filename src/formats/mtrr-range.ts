@@ -6,7 +6,7 @@ import type { MemoryType } from '../planner/types';
 import { parseAddress } from './hex';
 import type { Field, MalformedRecord, MtrrRangeRecord, MtrrRangeSource, Problem } from './records';
 
-export interface MtrrRangeParts {
+interface MtrrRangeParts {
   source: MtrrRangeSource;
   line: number;
   fixed: boolean;

@@ -93,14 +93,14 @@ export interface MtrrDefaultRecord {
 }
 
 /** `MTRR fixed ranges enabled:` / `MTRR variable ranges disabled:` and `MTRRs disabled`. */
-export interface MtrrHeaderRecord {
+interface MtrrHeaderRecord {
   kind: 'mtrr-header';
   line: number;
   which: 'fixed' | 'variable' | 'all';
   enabled: boolean;
 }
 
-export interface MtrrFixedRecord {
+interface MtrrFixedRecord {
   kind: 'mtrr-fixed';
   line: number;
   start: number;
@@ -129,7 +129,7 @@ export interface MtrrVariableRecord {
 }
 
 /** Where an `info mtree` region sits among its siblings; RAM is decided by the flattening (mtree-flatten.ts). */
-export interface MtreeRegion {
+interface MtreeRegion {
   priority: number;
   /** `ram`, `rom`, `i/o`, `romd`, `ramd` as QEMU prints the region (for an alias, its target's type). */
   regionType: string;

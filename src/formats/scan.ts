@@ -46,7 +46,7 @@ export const CANDIDATE_KEYS: readonly string[] = [
 ];
 
 /** Lines longer than this are not memory-map lines; skipping them keeps hostile input cheap. */
-export const MAX_RECORD_LINE = 4096;
+const MAX_RECORD_LINE = 4096;
 /** Stream readers keep at most this much of one line (a file without line breaks is not one string). */
 export const MAX_LINE_KEPT = 1 << 20;
 

@@ -2,7 +2,6 @@
 // 52-bit physical addresses); only 64-bit entry values use bigint.
 
 export type PageSize = '4K' | '2M' | '1G';
-export const PAGE_SIZES: readonly PageSize[] = ['4K', '2M', '1G'];
 export const PAGE_BYTES: Readonly<Record<PageSize, number>> = {
   '4K': 0x1000,
   '2M': 0x200000,

@@ -25,9 +25,6 @@ export function parsePageSize(text: string): PageSize | undefined {
 /** `0x15000`: lower-case hex, no padding (the CLI's JSON contract). */
 export const hex = (n: number): string => '0x' + n.toString(16);
 
-/** Fixed-width hex for aligned tables: `0x0000000100000000`. */
-export const hexPadded = (n: number, digits = 9): string => '0x' + n.toString(16).padStart(digits, '0');
-
 /** `388 KiB`, `1.8 GiB`, `512 GiB`, `4 KiB`: at most three significant digits. */
 export function formatSize(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];

@@ -7,7 +7,7 @@ import { ViewEntry, Walk, bsfEntry, fixedEntries } from './mtrr-view';
 import type { Machine, Policy, PolicyLayout } from './types';
 
 /** airhv/poolmanager.cpp: `request_allocation(sizeof(__ept_dynamic_split), processor_count * 50, INTENTION_SPLIT_PML2)`. */
-export const AIRHV_SPLITS_PER_CPU = 50;
+const AIRHV_SPLITS_PER_CPU = 50;
 
 /**
  * ept.cpp `build_mtrr_map`: MTRRs disabled → nothing but a UC default; else, in this order, the
@@ -17,7 +17,7 @@ export const AIRHV_SPLITS_PER_CPU = 50;
  * Dropping default-type ranges loses their overlaps: default UC + WB [0, 4G) + UC [3G, 4G) leaves
  * 3G–4G WB. Being first, a UC SMRR stops `get_memory_type` before any fixed or variable range.
  */
-export function airhvEntries(m: Machine): ViewEntry[] {
+function airhvEntries(m: Machine): ViewEntry[] {
   if (!m.mtrr || !m.mtrr.enabled) return [];
   const def = m.mtrr.defaultType;
   const smrr = m.smrr && m.smrr.type !== def ? [bsfEntry(m.smrr)] : [];
@@ -29,7 +29,7 @@ export function airhvEntries(m: Machine): ViewEntry[] {
  * its type; a fixed or UC one stops the search (so among variable ranges the last one wins
  * unless one is UC).
  */
-export const airhvWalk: Walk = (hits) => {
+const airhvWalk: Walk = (hits) => {
   let type: MemoryType | undefined;
   for (const e of hits) {
     type = e.type;

@@ -12,7 +12,7 @@ export const GiB512 = 512 * GiB;
 /** 4-level EPT: 512 PML4 entries of 512 GiB. */
 export const EPT_TOP = 512 * GiB512;
 /** The local APIC page (IA32_APIC_BASE after reset); HyperPlatform and ksm map it eagerly. */
-export const APIC_BASE = 0xfee00000;
+const APIC_BASE = 0xfee00000;
 
 /** End of the highest RAM or known MMIO range. */
 export const highestEnd = (m: { ram: readonly Range[]; mmio: readonly Range[] }): number =>
@@ -29,7 +29,7 @@ export function toRuns(typed: readonly TypedRun[], size: PageSize, eager = true)
  * airhv and HyperDbg split a 2 MiB page into a 4K page table where an MTRR edge falls inside.
  * Linear in runs + split pages.
  */
-export function splitPages(big: readonly PolicyRun[], split: readonly number[], small: (start: number, end: number) => TypedRun[]): PolicyRun[] {
+function splitPages(big: readonly PolicyRun[], split: readonly number[], small: (start: number, end: number) => TypedRun[]): PolicyRun[] {
   const out: PolicyRun[] = [];
   let k = 0;
   for (const r of big) {
@@ -47,7 +47,7 @@ export function splitPages(big: readonly PolicyRun[], split: readonly number[], 
 }
 
 /** Leaves and tables of the eager runs (runs in address order). */
-export function countRuns(runs: readonly PolicyRun[]): { leaves: PageCounts; tables: TableCounts } {
+function countRuns(runs: readonly PolicyRun[]): { leaves: PageCounts; tables: TableCounts } {
   const counter = new TableCounter();
   const leaves = zeroCounts();
   for (const r of runs) {
@@ -106,7 +106,7 @@ export function lazyTables(eager: readonly Range[], touched: readonly Range[]): 
 export const pageAlign = (r: Range): Range => ({ start: r.start - (r.start % KiB4), end: Math.ceil(r.end / KiB4) * KiB4 });
 
 /** Marks runs eager inside `eager` ranges and lazy elsewhere (both sorted). Linear. */
-export function splitByCoverage(runs: readonly PolicyRun[], eager: readonly Range[]): PolicyRun[] {
+function splitByCoverage(runs: readonly PolicyRun[], eager: readonly Range[]): PolicyRun[] {
   const out: PolicyRun[] = [];
   let j = 0;
   const bytes = (r: PolicyRun): number => (r.end - r.start) / r.count;

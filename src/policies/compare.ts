@@ -9,7 +9,7 @@ import { subtract } from './build';
 import type { MachineWithSources, Resource } from './machine';
 import type { Policy, PolicyLayout, PolicyRun, Pool } from './types';
 
-export interface Hole extends Range {
+interface Hole extends Range {
   kind: 'RAM' | 'MMIO';
   /** The source line listing the resource. */
   line: number;
@@ -27,7 +27,7 @@ export interface Mismatch extends Range {
   severity: Severity;
 }
 
-export interface Straddle extends Range {
+interface Straddle extends Range {
   size: PageSize;
   /** The SDM types inside the leaf, in address order. */
   types: MemoryType[];
@@ -52,7 +52,7 @@ export interface PolicyReport {
 
 const SEVERITY_ORDER: Record<Severity, number> = { dangerous: 0, slow: 1, other: 2 };
 
-export function severityOf(policyType: MemoryType, expected: MemoryType): Severity {
+function severityOf(policyType: MemoryType, expected: MemoryType): Severity {
   if (expected === 'UC' && policyType !== 'UC') return 'dangerous';
   if (expected === 'WC' && policyType !== 'UC' && policyType !== 'WC') return 'dangerous';
   if (policyType === 'UC') return 'slow';
@@ -60,7 +60,7 @@ export function severityOf(policyType: MemoryType, expected: MemoryType): Severi
 }
 
 /** Known resources (RAM and MMIO lines) not inside the coverage. Linear after sorting. */
-export function findHoles(resources: readonly Resource[], coverage: readonly Range[], limit: number): Hole[] {
+function findHoles(resources: readonly Resource[], coverage: readonly Range[], limit: number): Hole[] {
   const holes: Hole[] = [];
   for (const r of resources) {
     for (const h of subtract([r], coverage)) {
@@ -71,7 +71,7 @@ export function findHoles(resources: readonly Resource[], coverage: readonly Ran
 }
 
 /** Where the runs' types differ from the reference segments, and large leaves cut by a type edge. */
-export function compareTypes(runs: readonly PolicyRun[], ref: readonly TypedSegment[]): { mismatches: Mismatch[]; straddles: Straddle[] } {
+function compareTypes(runs: readonly PolicyRun[], ref: readonly TypedSegment[]): { mismatches: Mismatch[]; straddles: Straddle[] } {
   const mismatches: Mismatch[] = [];
   const straddles: Straddle[] = [];
   let j = 0;
@@ -128,6 +128,3 @@ export function comparePolicy(policy: Policy, m: MachineWithSources): PolicyRepo
     untyped,
   };
 }
-
-/** Bytes of a list of ranges. */
-export const bytesOf = (rs: readonly Range[]): number => rs.reduce((n, r) => n + r.end - r.start, 0);

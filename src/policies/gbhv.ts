@@ -9,7 +9,7 @@ import type { Machine, Policy, PolicyLayout } from './types';
  * ept.c `HvEptBuildMTRRMap`: valid variable ranges, [base, base + (1 << _BitScanForward64(mask))
  * - 1], and WB ranges are dropped ("this is already our default"). No fixed ranges.
  */
-export function gbhvEntries(m: Machine): ViewEntry[] {
+function gbhvEntries(m: Machine): ViewEntry[] {
   if (!m.mtrr) return [];
   return m.mtrr.variable.filter((v) => v.type !== 'WB').map(bsfEntry);
 }
@@ -18,7 +18,7 @@ export function gbhvEntries(m: Machine): ViewEntry[] {
  * ept.c `HvEptSetupPML2Entry`: WB to start (the default type register is never read), each range
  * touching the 2 MiB page sets its type, a UC one stops the search.
  */
-export const gbhvWalk: Walk = (hits) => {
+const gbhvWalk: Walk = (hits) => {
   let type: MemoryType | undefined;
   for (const e of hits) {
     type = e.type;

@@ -7,7 +7,7 @@ import { MemoryType, PageSize, Range } from '../planner/types';
 import { subtract } from './build';
 import type { PolicyRun } from './types';
 
-export interface GreedyRule {
+interface GreedyRule {
   ramPage: PageSize;
   gapPage: PageSize;
   /** Types over [0, end) for RAM and for everything else. */

@@ -8,7 +8,7 @@ import type { Machine, Policy, PolicyLayout } from './types';
  * mtrr_descriptor.h `check_fixed` then `check_variable`: the 88 fixed sub-ranges, then each valid
  * variable range as [base, base + (1 << bsf(mask))) pages (hvpp#44).
  */
-export function hvppEntries(m: Machine): ViewEntry[] {
+function hvppEntries(m: Machine): ViewEntry[] {
   if (!m.mtrr) return [];
   return [...fixedEntries(m.mtrr), ...m.mtrr.variable.map(bsfEntry)];
 }
@@ -19,7 +19,7 @@ export function hvppEntries(m: Machine): ViewEntry[] {
  * starting `invalid` and never set to WB, so it never fires: any other match is ignored and the
  * page gets the default type.
  */
-export const hvppWalk: Walk = (hits) => {
+const hvppWalk: Walk = (hits) => {
   for (const e of hits) if (e.fixed || e.type === 'UC') return e.type;
   return undefined;
 };

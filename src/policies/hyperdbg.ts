@@ -9,7 +9,7 @@ import type { Machine, Policy, PolicyLayout, PolicyRun } from './types';
  * Ept.c `EptBuildMtrrMap`: MTRRs disabled → default UC; the 88 fixed sub-ranges (when supported
  * and enabled), then each valid variable range [base, base + (1 << bsf(mask)) - 1].
  */
-export function hyperDbgEntries(m: Machine): ViewEntry[] {
+function hyperDbgEntries(m: Machine): ViewEntry[] {
   if (!m.mtrr) return [];
   return [...fixedEntries(m.mtrr), ...m.mtrr.variable.map(bsfEntry)];
 }
@@ -21,7 +21,7 @@ export function hyperDbgEntries(m: Machine): ViewEntry[] {
  * break; }`: it looks at the type found so far, so a UC match followed by another match takes
  * the later one's type (UC, then WB → WB).
  */
-export const hyperDbgWalk: Walk = wtOverWbWalk((e, sofar) => (e.fixed || sofar === 'UC' ? e.type : undefined));
+const hyperDbgWalk: Walk = wtOverWbWalk((e, sofar) => (e.fixed || sofar === 'UC' ? e.type : undefined));
 
 export const hyperDbg: Policy = {
   name: 'hyperdbg', title: 'HyperDbg', source: 'HyperDbg/HyperDbg',

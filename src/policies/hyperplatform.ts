@@ -10,7 +10,7 @@ export const HYPERPLATFORM_PREALLOCATED = 50;
  * ept.cpp `EptInitializeMtrrEntries`: the fixed sub-ranges first (when supported and enabled),
  * then each valid variable range as [base, base + (1 << BitScanForward64(mask))).
  */
-export function hyperPlatformEntries(m: Machine): ViewEntry[] {
+function hyperPlatformEntries(m: Machine): ViewEntry[] {
   if (!m.mtrr) return [];
   const vars = m.mtrr.variable.map(bsfEntry);
   return [...fixedEntries(m.mtrr), ...vars];

@@ -15,7 +15,7 @@ export const EPT_PD_COUNT = 64;
  * `(pfn & mask) == (base & mask)` (the SDM's rule, so unaligned bases are right); a UC match
  * returns UC, otherwise the numerically smallest type (WT 4 < WB 6); no match → default.
  */
-export const jonomangoWalk: Walk = (hits) => {
+const jonomangoWalk: Walk = (hits) => {
   let t: MemoryType | undefined;
   const order: Record<MemoryType, number> = { UC: 0, WC: 1, WT: 4, WP: 5, WB: 6 };
   for (const e of hits) {

@@ -11,7 +11,7 @@ import type { Machine, Policy, PolicyLayout } from './types';
  * MSRs and at 0xC0000 for all eight 4K MSRs, so the A0000 and C8000–F8000 MSRs describe the
  * wrong addresses (ksm#25, #26). Variable ranges: [base & PAGE_PA_MASK, + (1 << __ffs64(mask))).
  */
-export function ksmEntries(m: Machine): ViewEntry[] {
+function ksmEntries(m: Machine): ViewEntry[] {
   if (!m.mtrr) return [];
   const bytes = fixedBytes(m.mtrr);
   const out: ViewEntry[] = [];

@@ -22,7 +22,7 @@ export interface MachineWithSources extends Machine {
   resources: Resource[];
 }
 
-export interface MachineOptions {
+interface MachineOptions {
   limit: number;
   maxPage: PageSize;
   ramPage: PageSize;

@@ -8,7 +8,7 @@ import type { Machine, Policy, PolicyLayout } from './types';
  * shvvmx.c `ShvVmxMtrrInitialize`: variable ranges only (no fixed ranges, no default type), each
  * [PhysBase, PhysBase + (1 << _BitScanForward64(PhysMask)) - 1].
  */
-export function simpleVisorEntries(m: Machine): ViewEntry[] {
+function simpleVisorEntries(m: Machine): ViewEntry[] {
   if (!m.mtrr) return [];
   return m.mtrr.variable.map(bsfEntry);
 }
@@ -18,7 +18,7 @@ export function simpleVisorEntries(m: Machine): ViewEntry[] {
  * touches the 2 MiB page overrides it in register order: the last one wins, UC has no precedence
  * (SimpleVisor#29), and memory no range covers is WB whatever the default type.
  */
-export const simpleVisorWalk: Walk = (hits) => hits[hits.length - 1]?.type;
+const simpleVisorWalk: Walk = (hits) => hits[hits.length - 1]?.type;
 
 export const simpleVisor: Policy = {
   name: 'simplevisor', title: 'SimpleVisor', source: 'ionescu007/SimpleVisor',

@@ -133,7 +133,7 @@ export interface PlanFileResult {
 /** Plan a file on disk, streamed (any size); progress through `workDoneToken`. */
 export const PlanFileRequest = new RequestType<PlanFileParams, PlanFileResult, void>('eptLens/planFile');
 
-export interface PlanChangedParams {
+interface PlanChangedParams {
   uri: string;
   version: number;
   /** The document's summary after the change (null: no memory map). */

@@ -3,7 +3,7 @@
 import { EXPORT_FORMATS, type ExportFormat } from './requests';
 
 /** Messages the report page posts to the extension (validate before use: the page is untrusted). */
-export type ReportMessage =
+type ReportMessage =
   | { type: 'reveal'; line: number }
   | { type: 'export'; format: ExportFormat; action: 'save' | 'copy' };
 

@@ -9,7 +9,7 @@ import { SIZES, TYPES, TYPE_NAMES, esc, pct } from './markup';
 export type SpanKind = 'ram' | 'gap';
 
 /** More spans than this are drawn in groups of neighbours (the tables still list every span). */
-export const MAX_SEGMENTS = 5000;
+const MAX_SEGMENTS = 5000;
 
 export interface Segment {
   kind: SpanKind;

@@ -13,7 +13,7 @@ import type { MapPlan } from '../analysis';
 export const plainText = (s: string): string => s.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>~&:/]/g, (c) => `\\${c}`);
 
 /** VS Code cuts inlay hint labels at 43 characters by default. */
-export const MAX_HINT = 43;
+const MAX_HINT = 43;
 
 /** `97×4K`, `408×2M 1×1G`; `0 leaves` when empty. */
 export function pagesShort(p: PageCounts): string {
@@ -85,13 +85,13 @@ export function spanBreakdown(s: Span): string[] {
 }
 
 /** The leaf containing `addr`: its base, size, type. */
-export function leafOf(run: TypedLeafRun, addr: number): { base: number; size: PageSize; type: string } {
+function leafOf(run: TypedLeafRun, addr: number): { base: number; size: PageSize; type: string } {
   const bytes = run.size === '4K' ? 0x1000 : run.size === '2M' ? 0x200000 : 0x40000000;
   return { base: addr - (addr % bytes), size: run.size, type: run.memoryType };
 }
 
 /** `PML4[0] → PDPT[3] → PD[503] (2M leaf), offset 0xb0`: the walk down to the leaf that maps the address. */
-export function walkText(addr: number, size?: PageSize): string {
+function walkText(addr: number, size?: PageSize): string {
   const i = eptIndices(addr);
   const steps = [`PML4[${i.pml4}]`, `PDPT[${i.pdpt}]`];
   if (size !== '1G') steps.push(`PD[${i.pd}]`);
@@ -149,8 +149,6 @@ export function addressMarkdown(mp: MapPlan | undefined, addr: number, lineOf: (
   out.push(`- EPT walk: ${walkText(addr, leaf.size)}`);
   return out;
 }
-
-export { gapLines, ramLineOf, type GapLines } from '../analysis';
 
 /** True when this range line is the first (lowest) input of its merged RAM range. */
 export function isFirstInput(mp: MapPlan, r: RangeRecord): boolean {

@@ -1,28 +1,25 @@
-// Diagnostics: problems the readers found on lines, whole-map checks (overlaps, unsorted), and what
-// the plan shows (RAM past the limit, hand annotations that disagree with the plan, MTRR conflicts,
-// 1G pages the CPU setting forbids). Capped at eptLens.maxDiagnostics.
+// Diagnostics: problems the readers found on lines, and the problems analysis/problems.ts finds in
+// maps, dumps and plans (the same list the CLI's warnings render), plus what only the editor offers:
+// hand annotations that disagree with the plan (with a quick fix), 1G pages the CPU setting forbids,
+// eptLens.policy. Capped at eptLens.maxDiagnostics.
 import { Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserver';
-import type { Field, RangeRecord, Severity } from '../formats';
-import { checkMapRanges, ramInputs } from '../formats';
-import { type MapPlan, planOptions, ramPastLimit, truncatedMtrrs } from '../analysis';
-import { PageCounts, formatCount, formatSize, hex, physLimitWarning, planMemoryMap, tableTotal } from '../planner';
+import type { Field, Severity } from '../formats';
+import { ramInputs } from '../formats';
+import { type MapPlan, type MapProblem, PROBLEM_CODES, type Terms, dumpProblems, mapProblems, planOptions, planProblems } from '../analysis';
+import { PageCounts, formatCount, formatSize, planMemoryMap, tableTotal } from '../planner';
 import type { DocAnalysis as Analysis, DocumentModel } from './model';
 import { isFirstInput, pagesShort, rangeText } from './describe';
 import type { Settings } from './settings';
 import { policyDiagnostics } from './policy-diagnostics';
 
-export const SOURCE = 'ept-lens';
+const SOURCE = 'ept-lens';
 
 export const DIAGNOSTIC_CODES = {
+  ...PROBLEM_CODES,
   annotationMismatch: 'annotation-mismatch',
-  beyondLimit: 'beyond-limit',
-  mtrrConflict: 'mtrr-conflict',
-  mtrrTruncated: 'mtrr-noncontiguous-mask',
   needs1G: 'needs-1g-pages',
   planError: 'plan-error',
   settings: 'settings',
-  mtrrNote: 'mtrr-note',
-  limitPastPhys: 'limit-past-maxphyaddr',
   truncated: 'too-many-diagnostics',
 } as const;
 
@@ -43,6 +40,9 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 const at = (line: number, f: Field) => ({ start: { line, character: f.start }, end: { line, character: f.end } });
+
+/** How the editor's messages name the settings. */
+const terms = (s: Settings): Terms => ({ limit: `eptLens.limit = ${s.limitText}`, limitPhys: 'eptLens.limit "phys"', physBits: 'eptLens.physAddressBits' });
 
 /** `97 4KB-entries and 1 2MB-entry`: the counts written back in the log's own style. */
 export function annotationText(pages: PageCounts): string {
@@ -75,17 +75,13 @@ export function computeDiagnostics(analysis: Analysis, settings: Settings, isCan
     for (const p of problems) push({ range: at(r.line, p.field), severity: SEVERITY[p.severity], code: p.code, message: p.message });
     if (dropped) break;
   }
+  const pushAll = (ps: readonly MapProblem[]): boolean => ps.every((p) => push(diagnostic(model, p)));
   // 2. What MTRR dumps could not tell (no default type in /proc/mtrr, no fixed ranges).
-  for (const d of doc.dumps) {
-    for (const n of d.notes) push({ range: lineRange(model, d.firstLine), severity: DiagnosticSeverity.Information, code: DIAGNOSTIC_CODES.mtrrNote, message: n });
-  }
+  for (const d of doc.dumps) pushAll(dumpProblems(d, settings.physAddrBits, terms(settings)));
   // 3. Per map.
   for (const map of doc.maps) {
     if (isCancelled()) break;
-    for (const n of map.notes) push({ range: lineRange(model, n.line), severity: SEVERITY[n.severity], code: n.code, message: n.message });
-    for (const p of checkMapRanges(map)) {
-      if (!push({ range: at(p.line, p.field), severity: SEVERITY[p.severity], code: p.code, message: p.message })) break;
-    }
+    pushAll(mapProblems(map));
     const mp = analysis.planFor(map, settings);
     if (!mp.plan) {
       push({ range: lineRange(model, map.firstLine), severity: DiagnosticSeverity.Error, code: DIAGNOSTIC_CODES.planError, message: `cannot plan this map: ${mp.error}` });
@@ -111,29 +107,16 @@ function lineRange(model: DocumentModel, line: number) {
   return { start: { line: l, character: 0 }, end: { line: l, character: model.lineAt(l).length } };
 }
 
-function rangeField(r: RangeRecord): Field {
-  return { start: r.fields.start.start, end: r.fields.end.end };
+/** A problem on its field, else on its whole line. */
+function diagnostic(model: DocumentModel, p: MapProblem): EptDiagnostic {
+  return { range: p.field ? at(p.line, p.field) : lineRange(model, p.line), severity: SEVERITY[p.severity], code: p.code, message: p.message };
 }
 
 function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, push: (d: EptDiagnostic) => boolean): void {
   const plan = mp.plan!;
   const map = mp.map;
-  // A limit past 2^MAXPHYADDR: said where the width shows (the MTRR dump), else on the map.
-  const { physAddrBits, physAddrBitsFrom } = plan.options;
-  const phys = physLimitWarning(plan.limit, physAddrBits, physAddrBitsFrom, 'eptLens.limit "phys"');
-  if (phys) {
-    const line = physAddrBitsFrom === 'mtrr' && map.mtrr ? map.mtrr.firstLine : map.firstLine;
-    if (!push({ range: lineRange(analysis.model, line), severity: DiagnosticSeverity.Warning, code: DIAGNOSTIC_CODES.limitPastPhys, message: phys })) return;
-  }
-  // RAM past the limit (the same list the CLI's warnings come from).
-  for (const { record: r, start, end } of ramPastLimit(map, plan)) {
-    if (!push({
-      range: at(r.line, rangeField(r)),
-      severity: DiagnosticSeverity.Warning,
-      code: DIAGNOSTIC_CODES.beyondLimit,
-      message: `RAM ${rangeText(start, end)} (${formatSize(end - start)}) lies past the limit ${hex(plan.limit)} (eptLens.limit = ${settings.limitText}): it is not mapped`,
-    })) return;
-  }
+  // The limit past MAXPHYADDR, RAM past the limit, MTRR conflicts and truncated masks: the list the CLI's warnings render.
+  for (const p of planProblems(map, plan, mp.mtrrApplied ? map.mtrr : undefined, terms(settings))) if (!push(diagnostic(analysis.model, p))) return;
   // Hand annotations.
   for (const r of map.ranges) {
     if (!r.annotation) continue;
@@ -148,28 +131,6 @@ function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, pu
       : `claims ${pagesShort(claimed)}; there is no gap before this range`;
     const data: AnnotationFixData = { newText: annotationText(planned), range: at(r.line, r.annotation.counts), version: analysis.model.version };
     if (!push({ range: at(r.line, r.annotation.field), severity: DiagnosticSeverity.Warning, code: DIAGNOSTIC_CODES.annotationMismatch, message, data })) return;
-  }
-  // MTRR conflicts: on the variable-range lines involved.
-  const dump = map.mtrr;
-  if (dump && mp.mtrrApplied) {
-    for (const c of plan.mtrrConflicts) {
-      const regs = dump.records.filter((x) => x.kind === 'mtrr-variable' && c.registers.includes(x.index));
-      const line = regs[0]?.line ?? dump.firstLine;
-      if (!push({
-        range: lineRange(analysis.model, line),
-        severity: DiagnosticSeverity.Warning,
-        code: DIAGNOSTIC_CODES.mtrrConflict,
-        message: `MTRRs ${c.registers.join(', ')} overlap at ${rangeText(c.start, c.end)} with types ${c.types.join(' and ')}: the SDM leaves the result undefined; planned as UC`,
-      })) return;
-    }
-    for (const { index, record: reg } of truncatedMtrrs(dump.records, plan)) {
-      if (!push({
-        range: lineRange(analysis.model, reg?.line ?? dump.firstLine),
-        severity: DiagnosticSeverity.Warning,
-        code: DIAGNOSTIC_CODES.mtrrTruncated,
-        message: `MTRR ${index} has a non-contiguous mask that matches too many blocks; only the first ones are used`,
-      })) return;
-    }
   }
   // 1G pages would help but the CPU setting forbids them.
   if (settings.maxPage !== '1G') {

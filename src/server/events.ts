@@ -6,9 +6,9 @@ import { exitReason } from '../planner/decode/exit-reasons';
 import { DecodedQualification, decodeEptViolationQualification, decodeQualification, qualificationMarkdown } from '../planner/decode/qualifications';
 import { eptIndices } from '../planner/decode/ept-indices';
 import { hex } from '../planner';
-import type { MapPlan } from '../analysis';
+import { type MapPlan, ramLineOf } from '../analysis';
 import type { DocAnalysis as Analysis } from './model';
-import { addressMarkdown, landingShort, ramLineOf } from './describe';
+import { addressMarkdown, landingShort } from './describe';
 import type { Settings } from './settings';
 
 /** The guest-physical address an event is about, if any. */

@@ -6,18 +6,18 @@ import { type CancellationToken, ErrorCodes, LSPErrorCodes, ResponseError } from
 import { NoSuchMap } from '../analysis';
 import { Cancelled, DocumentGone, RequestError } from './errors';
 
-export interface GuardHost {
+interface GuardHost {
   /** True once `initialize` has been answered. */
   initialized(): boolean;
   error(message: string): void;
 }
 
-export type Guarded<R> = (raw: unknown, token: CancellationToken) => Promise<R | ResponseError<void>>;
+type Guarded<R> = (raw: unknown, token: CancellationToken) => Promise<R | ResponseError<void>>;
 
 const describe = (e: unknown): string => (e instanceof Error ? `${e.message}${e.stack ? `\n${e.stack}` : ''}` : String(e));
 
 /** The LSP error for an exception thrown while answering `name`. */
-export function toResponseError(name: string, e: unknown, host: GuardHost): ResponseError<void> {
+function toResponseError(name: string, e: unknown, host: GuardHost): ResponseError<void> {
   if (e instanceof ResponseError) return e;
   if (e instanceof Cancelled) return new ResponseError(LSPErrorCodes.RequestCancelled, `${name} cancelled`);
   if (e instanceof RequestError || e instanceof NoSuchMap) return new ResponseError(ErrorCodes.InvalidParams, e.message);

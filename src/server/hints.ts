@@ -6,13 +6,13 @@ import type { InlayHint, MarkupContent, Range } from 'vscode-languageserver';
 import type { MemoryMap, RangeRecord } from '../formats';
 import { parseEventLine } from '../formats/events';
 import { formatSize, hex } from '../planner';
-import type { MapPlan } from '../analysis';
+import { gapLines, type MapPlan, ramLineOf } from '../analysis';
 import type { DocAnalysis as Analysis } from './model';
-import { fitLine, gapLabel, gapLines, isFirstInput, markdown, ramLineOf, rangeText, spanBreakdown } from './describe';
+import { fitLine, gapLabel, isFirstInput, markdown, rangeText, spanBreakdown } from './describe';
 import { eventAnchor, eventLabel, eventMarkdown } from './events';
 import type { Settings } from './settings';
 
-export type HintKind = 'gap' | 'tail' | 'range' | 'event';
+type HintKind = 'gap' | 'tail' | 'range' | 'event';
 
 export interface HintData {
   uri: string;
@@ -24,7 +24,7 @@ export interface HintData {
 }
 
 /** Event lines scanned per request at most (VS Code asks for the visible lines plus a margin). */
-export const MAX_EVENT_LINES = 20_000;
+const MAX_EVENT_LINES = 20_000;
 
 const usable = (r: RangeRecord): boolean => r.ram && r.depth === 0 && !r.problems.some((p) => p.severity === 'error');
 
@@ -41,7 +41,7 @@ function firstRangeAt(map: MemoryMap, line: number): number {
 }
 
 /** What a RAM-range line says besides its gap: beyond the limit, or merged into an earlier line. */
-export function rangeLabel(mp: MapPlan, r: RangeRecord): string | undefined {
+function rangeLabel(mp: MapPlan, r: RangeRecord): string | undefined {
   const plan = mp.plan;
   if (!plan || !usable(r) || r.end <= r.start) return undefined;
   if (r.start >= plan.limit) return `beyond the ${formatSize(plan.limit)} limit`;

@@ -8,9 +8,9 @@ import { EptLevel, decodeEptEntry, describeEptEntry } from '../planner/decode/ep
 import { decodeEptViolationQualification, qualificationMarkdown } from '../planner/decode/qualifications';
 import { describeMemoryType, memoryTypeNumber, parseMemoryTypeWord } from '../planner/decode/memory-types';
 import { MAX_BLOCKS, MAX_PHYS_BITS, MemoryType, formatSize, hex, leafAt, variableRangeBlocks } from '../planner';
-import type { MapPlan } from '../analysis';
+import { type MapPlan, ramLineOf } from '../analysis';
 import type { DocAnalysis as Analysis } from './model';
-import { addressMarkdown, isFirstInput, markdown, pagesShort, ramLineOf, rangeText, spanBreakdown, plainText } from './describe';
+import { addressMarkdown, isFirstInput, markdown, pagesShort, rangeText, spanBreakdown, plainText } from './describe';
 import { eventMarkdown, exitQualification, exitReasonMarkdown } from './events';
 import type { Settings } from './settings';
 

@@ -8,7 +8,7 @@ import { traceLensTitle, traceMarkdown, traceSummary } from './trace-summary';
 import type { Settings } from './settings';
 
 /** Client commands the lenses run; their arguments are `[uri, mapIndex]`. */
-export const LENS_COMMANDS = { report: 'eptLens.showPlanReport', copyJson: 'eptLens.copyPlanJson', trace: 'eptLens.showTraceSummary' } as const;
+const LENS_COMMANDS = { report: 'eptLens.showPlanReport', copyJson: 'eptLens.copyPlanJson', trace: 'eptLens.showTraceSummary' } as const;
 
 /** `EPT plan: 2,083,348 leaves · 4,078 tables (15.9 MiB) · gaps 373×4K 541×2M 503×1G`: whole-plan totals first, then what the gaps take. */
 export function lensTitle(analysis: Analysis, settings: Settings, mapIndex: number): string {

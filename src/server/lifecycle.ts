@@ -14,7 +14,7 @@ import { DocumentModel, type TextChange } from './model';
 import { summary } from './requests';
 import { type RawSettings, type Settings, resolveSettings } from './settings';
 
-export interface DocState {
+interface DocState {
   model: DocumentModel;
   analysis: Analysis<DocumentModel>;
   closed: boolean;
@@ -26,7 +26,7 @@ export interface DocState {
   outOfSync?: string;
 }
 
-export interface ClientCaps {
+interface ClientCaps {
   configuration: boolean;
   inlayRefresh: boolean;
   lensRefresh: boolean;

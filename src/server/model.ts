@@ -18,9 +18,9 @@ export interface TextChange {
 }
 
 /** Documents with more lines than this are scanned in chunks, yielding to the event loop between them. */
-export const CHUNK_LINES = 20_000;
+const CHUNK_LINES = 20_000;
 /** A didChange with more changes than this on a large document is re-scanned in full. */
-export const MANY_CHANGES = 50;
+const MANY_CHANGES = 50;
 
 const sameState = (a: ScanState, b: ScanState): boolean => {
   for (const k of Object.keys(a) as (keyof ScanState)[]) if (a[k] !== b[k]) return false;
@@ -30,7 +30,7 @@ const sameState = (a: ScanState, b: ScanState): boolean => {
 const copyState = (s: ScanState): ScanState => ({ ...s });
 
 /** Splits like the editor (CRLF, LF, lone CR); the common LF-only text takes the fast path. */
-export function splitDocumentLines(text: string): string[] {
+function splitDocumentLines(text: string): string[] {
   return text.indexOf('\r') < 0 ? text.split('\n') : splitLines(text);
 }
 

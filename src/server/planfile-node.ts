@@ -9,7 +9,7 @@ import { planChunks, type Progress } from './planfile';
 import type { Settings } from './settings';
 
 /** The local path of a file: URI; anything else is refused. */
-export function pathOf(uri: string): string {
+function pathOf(uri: string): string {
   if (!/^file:/i.test(uri)) throw new RequestError(`Plan Log File reads file: URIs only, not '${uri.slice(0, 100)}'`);
   try {
     return fileURLToPath(uri);

@@ -10,7 +10,7 @@ import { Cancelled } from './errors';
 import type { Settings } from './settings';
 import { yieldToEventLoop } from './yield';
 
-export interface PlanSource {
+interface PlanSource {
   uri: string;
   chunks: AsyncIterable<Uint8Array>;
   /** Bytes in all, for progress. */

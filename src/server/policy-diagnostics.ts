@@ -9,7 +9,7 @@ import type { Mismatch } from '../policies';
 import { rangeText } from './describe';
 import type { EptDiagnostic } from './diagnostics';
 
-export const POLICY_CODES = { hole: 'policy-coverage-hole', type: 'policy-memory-type', pool: 'policy-pool' } as const;
+const POLICY_CODES = { hole: 'policy-coverage-hole', type: 'policy-memory-type', pool: 'policy-pool' } as const;
 
 type Push = (d: EptDiagnostic) => boolean;
 type LineRange = (line: number) => EptDiagnostic['range'];

@@ -28,7 +28,7 @@ export interface DocContext {
 
 const NO_MAP = 'no memory map in this document (HyperPlatform, e820, /proc/iomem or Xen range lines)';
 
-export const baseName = (uri: string): string => {
+const baseName = (uri: string): string => {
   const last = uri.replace(/[?#].*$/, '').split('/').pop() || uri;
   try {
     return decodeURIComponent(last);
@@ -174,7 +174,7 @@ export function findAddress({ analysis, settings }: DocContext, text: string): F
 }
 
 /** Parses an entry / qualification value: hex with or without 0x. */
-export function parseBig(text: string): bigint | undefined {
+function parseBig(text: string): bigint | undefined {
   const s = text.trim().replace(/[_`]/g, '');
   const m = /^(?:0x)?([0-9a-f]{1,16})$/i.exec(s);
   return m ? BigInt('0x' + m[1]) : undefined;
@@ -186,7 +186,7 @@ const LEVEL_NAMES: Record<EptLevel, string> = { 1: 'PTE (level 1)', 2: 'PDE (lev
  * A qualification as typed or pasted: `0x181`, `IO_INSTRUCTION 0x3f80008`, `0x3f80008 30`, or a
  * kvm_exit excerpt `reason IO_INSTRUCTION … info1 0x…`. The reason defaults to EPT_VIOLATION.
  */
-export function parseQualificationInput(text: string, reasonText?: string): { value: bigint; reason: string } | string {
+function parseQualificationInput(text: string, reasonText?: string): { value: bigint; reason: string } | string {
   const words = text.trim().replace(/[`,]/g, ' ').split(/\s+/).filter(Boolean);
   let reason = reasonText;
   let value: bigint | undefined;

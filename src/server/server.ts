@@ -20,7 +20,7 @@ import type { RawSettings } from './settings';
 import { documentSymbols, foldingRanges } from './symbols';
 
 /** What differs between the Node and the browser server. */
-export interface ServerHost {
+interface ServerHost {
   /** Streams a file the server can read itself (Node: file: URIs); absent where it can read none. */
   planFile?: (uri: string, settings: import('./settings').Settings, onProgress: Progress, isCancelled: () => boolean) => Promise<import('../protocol/requests').PlanFileResult>;
   /** Extra requests (the Node host's self test). */

@@ -26,7 +26,7 @@ export interface Settings extends PlanSettings {
   problems: string[];
 }
 
-export const DEFAULT_SETTINGS: Settings = Object.freeze({
+const DEFAULT_SETTINGS: Settings = Object.freeze({
   ...DEFAULT_PLAN_SETTINGS,
   limitText: DEFAULT_LIMIT_TEXT,
   inlayHints: true,

@@ -9,7 +9,7 @@ import type { DocAnalysis as Analysis, DocumentModel } from './model';
 import type { Settings } from './settings';
 
 /** Symbols past this many gaps per map are left out (folding and outline stay usable). */
-export const MAX_GAP_SYMBOLS = 5000;
+const MAX_GAP_SYMBOLS = 5000;
 
 const lineEnd = (model: DocumentModel, line: number) => ({ line, character: model.lineAt(line).length });
 

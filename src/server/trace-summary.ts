@@ -10,7 +10,7 @@ import { NO_MAP_HINT, rangeText } from './describe';
 import { eventAddress } from './events';
 import type { Settings } from './settings';
 
-export interface TraceSummary {
+interface TraceSummary {
   /** 0-based line of the first KVM event. */
   firstLine: number;
   exits: number;
@@ -24,7 +24,7 @@ export interface TraceSummary {
 }
 
 /** Lines scanned at most (a trace summary is a glance, not a database). */
-export const MAX_SUMMARY_LINES = 2_000_000;
+const MAX_SUMMARY_LINES = 2_000_000;
 
 const cache = new WeakMap<Analysis, { key: string; summary: TraceSummary | undefined }>();
 

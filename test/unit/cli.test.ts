@@ -141,6 +141,11 @@ test('--output never overwrites an input: the same path, a symlink, a hard link,
   refused(run(['-o', path.join(dir, 'link.log'), log]), 'a symlink to the input');
   refused(run(['--output', path.join(dir, '..', path.basename(dir), 'hard.log'), path.join(dir, 'link.log')]), 'a hard link, reached another way');
   refused(run(['--output', mtrr, '--mtrr', mtrr, log]), 'the --mtrr file');
+  // Through a directory that does not exist: the kernel can't open it, so it is a write error, not
+  // the input reached by folding `none/..` away as text.
+  const viaMissing = run(['--output', path.join(dir, 'none') + '/../x.log', log]);
+  assert.equal(viaMissing.code, 1, viaMissing.err);
+  assert.match(viaMissing.err, /cannot write: no such directory/);
   const stdin = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" --output "${log}" - < "${log}"`], { encoding: 'utf8' });
   refused({ code: stdin.status, err: stdin.stderr }, 'standard input redirected from the output');
   assert.deepEqual(fs.readFileSync(log), original);
@@ -213,7 +218,7 @@ test('Dell E6510 (36-bit): 523×4K 516×2M 503×1G with 9 PDs, MAXPHYADDR 36 sho
   assert.match(text.out, /gaps: 3 +523 +516 +503 +=/);
   assert.match(text.out, /1 PML4 \+ 1 PDPT \+ 9 PD \+ 4,092 PT/);
   assert.match(text.out, /warning: the identity map's limit 512 GiB is past the 64 GiB physical address space .*--limit phys maps exactly 64 GiB/);
-  assert.match(text.err, /dell-latitude-e6510-36bit\.dmesg: warning: the identity map's limit 512 GiB is past the 64 GiB physical address space/);
+  assert.match(text.err, /dell-latitude-e6510-36bit\.dmesg:32: warning: the identity map's limit 512 GiB is past the 64 GiB physical address space/);
   const j = json([e6510]);
   assert.equal(j.physAddrBits, 36);
   assert.equal(j.physAddrBitsFrom, 'mtrr');

@@ -267,6 +267,45 @@ test('Hyper-V unaligned base: the bsf policies misplace [0, 64 GiB); jonomango/h
   assert.equal(jono.mismatches.filter((x: { severity: string }) => x.severity === 'dangerous').length, 0);
 });
 
+test('real Hyper-V registers (LKML, Kelley 2023): base 4 GiB with a 64 GiB mask, replayed by every policy', () => {
+  // The mail quotes only the variable MTRRs of a 32 GiB Hyper-V guest: #0 base 0 mask FFFF00000000
+  // WB = [0, 4G); #1 base 0x100000000 mask FFF000000000 WB. By the SDM (addr & mask == base & mask)
+  // #1 matches [0, 64G); `base + 2^bsf(mask)` (bit 36) makes it [4G, 68G). Default UC (Hyper-V's, see
+  // the oracle spec). The map is another real Hyper-V Gen2 guest's e820 (RAM up to 0x108000000,
+  // reserved/ACPI ranges below 4 GiB): every known range lies in [0, 4G), so no policy has a hole.
+  const MAIL = fixturePath(path.join('sources', 'lkml-hyperv-guest-32g-unaligned-variable-mtrr-6.2-rc.txt'));
+  const MAP = R('journal-hyperv-gen2-ryzen-host-short.log');
+  const args = ['--mtrr', MAIL, '--mtrr-default', 'UC', MAP];
+  // The exact plan against the independent oracle, from the hand-written spec.
+  const spec = `${MAIL}.oracle.json`;
+  const o = spawnSync(process.execPath, [path.join(ROOT, 'test', 'oracle', 'oracle.mjs'), 'plans', spec], { encoding: 'utf8' });
+  assert.equal(o.status, 0, o.stderr);
+  const want = JSON.parse(o.stdout)[spec];
+  const plan = JSON.parse(cli(['--json', ...args]).out);
+  assert.deepEqual(plan.totals, want.totals);
+  assert.deepEqual(plan.tables, want.tables);
+  assert.deepEqual(plan.gaps.map((g: { start: string; end: string; pages: unknown }) => ({ start: g.start, end: g.end, pages: g.pages })), want.gaps);
+  // Worked by hand from each policy's rules (the tests above cite the source lines):
+  const j = JSON.parse(cli(['--policies', '--json', ...args]).out);
+  const mism = (name: string): string[][] => j.policies.find((p: { policy: string }) => p.policy === name).mismatches.map((x: { start: string; end: string; policyType: string; expected: string; severity: string }) => [x.start, x.end, x.policyType, x.expected, x.severity]);
+  const G64to68 = ['0x1000000000', '0x1100000000', 'WB', 'UC', 'dangerous'];
+  // bsf sizing plus "no match → default UC": [0, 68G) WB, so 64–68 GiB is cached where the SDM says UC.
+  for (const name of ['hyperplatform', 'airhv', 'hyperdbg', 'ksm']) assert.deepEqual(mism(name), [G64to68], name);
+  // hvpp honours only fixed and UC ranges: every 2M page gets the default UC, [0, 64G) is slow.
+  assert.deepEqual(mism('hvpp'), [['0x0', '0x1000000000', 'UC', 'WB', 'slow']]);
+  // SimpleVisor: WB where no range touches, so [64G, 512G) is cached as well.
+  assert.deepEqual(mism('simplevisor'), [['0x1000000000', '0x8000000000', 'WB', 'UC', 'dangerous']]);
+  // gbhv drops WB ranges (WB everywhere) and forces page 0 UC.
+  assert.deepEqual(mism('gbhv'), [['0x1000000000', '0x8000000000', 'WB', 'UC', 'dangerous'], ['0x0', '0x200000', 'UC', 'WB', 'slow']]);
+  // jonomango/hv matches by mask: right types, and 64 GiB covers RAM and every listed range.
+  assert.deepEqual(mism('jonomango-hv'), []);
+  assert.deepEqual(mism('exact'), []);
+  // Xen and KVM make every non-RAM page UC whatever the MTRRs: below 64 GiB, where the SDM says WB, that is slow.
+  const slowGaps = [['0xa0000', '0x100000'], ['0x7fff2000', '0x7fff3000'], ['0xf6d94000', '0xf6d95000'], ['0xf6ecc000', '0xf6f1b000'], ['0xf7f9b000', '0xf7fff000'], ['0xf8000000', '0x100000000'], ['0x108000000', '0x1000000000']];
+  for (const name of ['xen', 'kvm']) assert.deepEqual(mism(name), slowGaps.map(([s, e]) => [s, e, 'UC', 'WB', 'slow']), name);
+  for (const p of j.policies) assert.deepEqual(p.holes, [], p.policy);
+});
+
 test('CLI: usage errors, --policies table, exit 0 without failures', () => {
   const bad = cli(['--policy', 'nope', fixturePath('surface-pro-7.dmesg')]);
   assert.equal(bad.code, 2);

@@ -197,17 +197,7 @@ test('requests: export, summary, go to address, decode', () => {
 });
 
 test('diagnostics: overlapping MTRRs with undefined precedence, on the register lines; memory types in the tooltip', () => {
-  const text = [
-    '[    0.000000] Linux version 5.3.0',
-    '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff] usable',
-    '[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x000000007fffffff] usable',
-    '[    0.000000] MTRR default type: uncachable',
-    '[    0.000000] MTRR variable ranges enabled:',
-    '[    0.000000]   0 base 0000000000 mask 7F80000000 write-back',
-    '[    0.000000]   1 base 0040000000 mask 7FC0000000 write-combining',
-    '[    0.000000]   2 disabled',
-  ].join('\n');
-  const { analysis } = open('conflict.dmesg', text);
+  const { analysis } = open('mtrr-conflict.dmesg');
   const d = computeDiagnostics(analysis, resolveSettings({}));
   const c = d.filter((x) => x.code === 'mtrr-conflict');
   assert.equal(c.length, 1);

@@ -103,7 +103,7 @@ export interface HyperPlatformPreallocatedEvent {
   total: Field<number>;
 }
 
-export type TraceEventRecord =
+type TraceEventRecord =
   | KvmExitEvent
   | KvmPageFaultEvent
   | KvmMmioEvent
