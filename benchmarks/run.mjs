@@ -82,6 +82,7 @@ async function lib() {
       contents: `export { planMemoryMap } from './src/planner';
         export { scanText, scanLine, newScanState, splitLines, groupMaps } from './src/formats';
         export { forEachLine } from './src/formats/lines';
+        export { scanStream } from './src/analysis/scan-stream';
         export { DocumentModel } from './src/server/model';`,
       resolveDir: root,
       loader: 'ts',
@@ -151,20 +152,16 @@ async function benchCli() {
       figure(`cli.${size}MiB peak RSS`, { value: rss, fmt: fmtMB, target: '< 150 MB', met: rss < 150e6 });
     }
     // Where the CLI's time goes: the streaming scan alone, in-process (no planning, no output).
-    const { forEachLine, scanLine, newScanState } = await lib();
+    const { scanStream } = await lib();
     const s = [];
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
-      const state = newScanState();
-      let line = 0;
       let recs = 0;
-      await forEachLine(fs.createReadStream(log.file, { highWaterMark: 1 << 20 }), (text) => {
-        if (scanLine(text, line++, state)) recs++;
-      });
+      await scanStream(fs.createReadStream(log.file, { highWaterMark: 1 << 20 }), { onRecord: () => recs++ });
       s.push(performance.now() - t0);
     }
     const sm = median(s);
-    figure(`cli.${size}MiB scan only`, { value: sm, baseline: gw, baselineName: 'grep -c', target: '(part of the wall time)', note: `forEachLine + scanLine in-process: ${((size * MiB) / 1e6 / (sm / 1000)).toFixed(0)} MB/s` });
+    figure(`cli.${size}MiB scan only`, { value: sm, baseline: gw, baselineName: 'grep -c', target: '(part of the wall time)', note: `scanStream (prefiltered) in-process: ${((size * MiB) / 1e6 / (sm / 1000)).toFixed(0)} MB/s` });
   }
   if (rssBySize[256] && rssBySize[1024]) {
     const r = rssBySize[1024] / rssBySize[256];
@@ -345,6 +342,16 @@ async function benchServer() {
   proc.kill();
 }
 
+/** One boot of a long-lived machine's dmesg: its e820 map and MTRR dump (the boots dimension). */
+const boot = (i) => [
+  `[    0.000000] Linux version 6.1.${i}`,
+  '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable',
+  '[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x00000000bffdffff] usable',
+  '[    0.001697] MTRR default type: write-back',
+  '[    0.001698] MTRR variable ranges enabled:',
+  '[    0.001699]   0 base 00C0000000 mask 7FC0000000 uncachable',
+].join('\n');
+
 // ---------------------------------------------------------------- 5. Growth per input dimension
 // Each row: the time at n and at 10n, and the growth (about 10x is linear; the issue-13 target).
 async function benchDimensions() {
@@ -361,14 +368,6 @@ async function benchDimensions() {
     figure(`growth.${name}`, { value: big, baseline: small, baselineName: `1/10 the ${unit}`, ratio: g, target: '~10x (< 15x)', met: g < 15, note });
   };
   // Boots: a dmesg of n boots, each an e820 map and its MTRR dump, through the CLI.
-  const boot = (i) => [
-    `[    0.000000] Linux version 6.1.${i}`,
-    '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable',
-    '[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x00000000bffdffff] usable',
-    '[    0.001697] MTRR default type: write-back',
-    '[    0.001698] MTRR variable ranges enabled:',
-    '[    0.001699]   0 base 00C0000000 mask 7FC0000000 uncachable',
-  ].join('\n');
   const boots = {};
   for (const n of [1000, 10000]) {
     const file = path.join(dataDir, `boots-${n}.dmesg`);
@@ -489,6 +488,46 @@ async function benchScan() {
       note: `${ls.length.toLocaleString('en-US')} lines, best of ${runs}; records ${nb} (pre-envelope ${na})`,
     });
   }
+  // The streaming path the CLI and Plan Log File use: bytes in, records out. The prefiltered scan
+  // (formats/candidates.ts) against the pre-envelope scan of every line, both through today's
+  // forEachLine on the same bytes in memory, and against today's scan of every line.
+  const { forEachLine, scanStream } = await lib();
+  const bytes = Buffer.from(text, 'latin1');
+  const chunks = async function* () {
+    for (let at = 0; at < bytes.length; at += MiB) yield bytes.subarray(at, at + MiB);
+  };
+  const oldStream = async () => {
+    const state = old.newScanState();
+    let n = 0;
+    const t0 = performance.now();
+    await forEachLine(chunks(), (t, i) => { if (old.scanLine(t, i, state)) n++; });
+    return { ms: performance.now() - t0, n };
+  };
+  const newStream = async (everyLine) => {
+    let n = 0;
+    const t0 = performance.now();
+    await scanStream(chunks(), { onRecord: () => n++, everyLine });
+    return { ms: performance.now() - t0, n };
+  };
+  const o = [];
+  const f = [];
+  const p = [];
+  let counts;
+  for (let i = 0; i < runs; i++) {
+    const x = await oldStream();
+    const y = await newStream(true);
+    const z = await newStream(false);
+    o.push(x.ms);
+    f.push(y.ms);
+    p.push(z.ms);
+    counts = `records ${z.n} (every line ${y.n}, pre-envelope ${x.n})`;
+  }
+  const best = (xs) => Math.min(...xs);
+  figure('scan.stream prefiltered', {
+    value: best(p), baseline: best(o), baselineName: 'pre-envelope', ratio: best(p) / best(o),
+    target: 'not slower (<= 1.05x)', met: best(p) / best(o) <= 1.05,
+    note: `64 MiB in memory, best of ${runs}; every line with the envelope ${fmtMs(best(f))}; ${counts}`,
+  });
 }
 
 // ---------------------------------------------------------------- 9. Report and server at scale (issue 13)
@@ -611,14 +650,6 @@ async function benchScale() {
   }
 
   // 10k boots (2.3 MB): didOpen -> first diagnostics, on a fresh server; 1k boots as the baseline.
-  const boot = (i) => [
-    `[    0.000000] Linux version 6.1.${i}`,
-    '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable',
-    '[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x00000000bffdffff] usable',
-    '[    0.001697] MTRR default type: write-back',
-    '[    0.001698] MTRR variable ranges enabled:',
-    '[    0.001699]   0 base 00C0000000 mask 7FC0000000 uncachable',
-  ].join('\n');
   const b = await startServer();
   try {
     const open = {};

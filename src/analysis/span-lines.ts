@@ -8,7 +8,7 @@ export function ramLineOf(mp: MapPlan, ramIndex: number): number | undefined {
   return mp.plan?.ram[ramIndex]?.inputs.find((i) => i.line !== undefined)?.line;
 }
 
-export interface GapLines {
+interface GapLines {
   /** Indexed like plan.gaps: the gap's line, -1 for none. */
   line: Int32Array;
   /** Gap indices in line order. */

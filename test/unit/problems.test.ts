@@ -82,3 +82,10 @@ test('CLI and editor agree where they used to differ: the MTRR conflict is a war
   const e = spawnSync(process.execPath, [CLI, fixturePath('real/dell-latitude-e6510-36bit.dmesg')], { encoding: 'utf8', cwd: ROOT });
   assert.match(e.stderr, /e6510-36bit\.dmesg:32: warning: the identity map's limit 512 GiB is past the 64 GiB physical address space .*--limit phys maps exactly 64 GiB/);
 });
+
+test('a --mtrr FILE: a conflict between its registers is named on its own line, not on a line of the log', () => {
+  const mtrr = path.join(tmp, 'conflict.mtrr');
+  fs.writeFileSync(mtrr, fs.readFileSync(conflictFile, 'utf8').split('\n').slice(3).join('\n'));
+  const r = spawnSync(process.execPath, [CLI, '--mtrr', mtrr, fixturePath('desktop-i7-2600.iomem')], { encoding: 'utf8', cwd: ROOT });
+  assert.match(r.stderr, new RegExp(`conflict\\.mtrr:3: warning: MTRRs 0, 1 overlap at 0x40000000–0x80000000`), r.stderr);
+});
