@@ -345,6 +345,16 @@ async function benchServer() {
   proc.kill();
 }
 
+/** One boot of a long-lived machine's dmesg: its e820 map and MTRR dump (the boots dimension). */
+const boot = (i) => [
+  `[    0.000000] Linux version 6.1.${i}`,
+  '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable',
+  '[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x00000000bffdffff] usable',
+  '[    0.001697] MTRR default type: write-back',
+  '[    0.001698] MTRR variable ranges enabled:',
+  '[    0.001699]   0 base 00C0000000 mask 7FC0000000 uncachable',
+].join('\n');
+
 // ---------------------------------------------------------------- 5. Growth per input dimension
 // Each row: the time at n and at 10n, and the growth (about 10x is linear; the issue-13 target).
 async function benchDimensions() {
@@ -361,14 +371,6 @@ async function benchDimensions() {
     figure(`growth.${name}`, { value: big, baseline: small, baselineName: `1/10 the ${unit}`, ratio: g, target: '~10x (< 15x)', met: g < 15, note });
   };
   // Boots: a dmesg of n boots, each an e820 map and its MTRR dump, through the CLI.
-  const boot = (i) => [
-    `[    0.000000] Linux version 6.1.${i}`,
-    '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable',
-    '[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x00000000bffdffff] usable',
-    '[    0.001697] MTRR default type: write-back',
-    '[    0.001698] MTRR variable ranges enabled:',
-    '[    0.001699]   0 base 00C0000000 mask 7FC0000000 uncachable',
-  ].join('\n');
   const boots = {};
   for (const n of [1000, 10000]) {
     const file = path.join(dataDir, `boots-${n}.dmesg`);
@@ -611,14 +613,6 @@ async function benchScale() {
   }
 
   // 10k boots (2.3 MB): didOpen -> first diagnostics, on a fresh server; 1k boots as the baseline.
-  const boot = (i) => [
-    `[    0.000000] Linux version 6.1.${i}`,
-    '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable',
-    '[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x00000000bffdffff] usable',
-    '[    0.001697] MTRR default type: write-back',
-    '[    0.001698] MTRR variable ranges enabled:',
-    '[    0.001699]   0 base 00C0000000 mask 7FC0000000 uncachable',
-  ].join('\n');
   const b = await startServer();
   try {
     const open = {};

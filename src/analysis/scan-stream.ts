@@ -1,7 +1,10 @@
 // One streaming scan for the CLI and Plan Log File: bytes in (a file, standard input), records out,
 // in constant memory per line. The caller opens and closes the stream; this only reads it.
+// Lines that hold none of the readers' keys while no list is open are counted, not read (the
+// prefilter in formats/candidates.ts): most lines of a big log are none of the readers'.
 import type { MapRecord } from '../formats';
-import { newScanState, scanLine } from '../formats';
+import { CANDIDATE_KEYS, isIdle, newScanState, scanLine } from '../formats';
+import { KeyFinder } from '../formats/candidates';
 import { forEachLine } from '../formats/lines';
 
 interface ScanStreamOptions {
@@ -11,25 +14,28 @@ interface ScanStreamOptions {
   onRecord: (record: MapRecord) => void;
   /** Awaited after each chunk with the bytes read so far: report progress, yield, or throw to stop. */
   afterChunk?: (bytes: number) => void | Promise<void>;
+  /** Read every line (the reference the prefilter is tested against). Default false. */
+  everyLine?: boolean;
 }
 
 /** Scans every line of `chunks`; resolves to the number of lines and bytes read. */
 export async function scanStream(chunks: AsyncIterable<Uint8Array>, opts: ScanStreamOptions): Promise<{ lines: number; bytes: number }> {
   const state = newScanState();
   const first = opts.firstLine ?? 0;
-  let line = first;
   let bytes = 0;
   const { onRecord, afterChunk } = opts;
-  await forEachLine(
+  const skip = opts.everyLine ? undefined : { maySkip: () => isIdle(state), finder: new KeyFinder(CANDIDATE_KEYS) };
+  const lines = await forEachLine(
     chunks,
-    (text) => {
-      const r = scanLine(text, line++, state);
+    (text, index) => {
+      const r = scanLine(text, first + index, state);
       if (r) onRecord(r);
     },
     async (n) => {
       bytes += n;
       if (afterChunk) await afterChunk(bytes);
     },
+    skip,
   );
-  return { lines: line - first, bytes };
+  return { lines, bytes };
 }

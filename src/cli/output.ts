@@ -76,14 +76,18 @@ export function inputOverwritten(output: string, inputs: readonly string[]): str
 }
 
 export function fileSink(name: string): Sink {
-  let target = path.resolve(name);
+  // The name as given, never `path.resolve`d: `missing/../x` is an error for the kernel (the check
+  // against the inputs stats it the same way), while resolving it by text gives `x`, which may be
+  // an input the check never saw.
+  let target = name;
   const st = statOrUndefined(target);
   if (st?.isDirectory()) throw new WriteError(`${name}: cannot write: is a directory`);
   // Devices and FIFOs (/dev/null, /dev/stdout, a named pipe) are written directly: there is
   // nothing to rename over, and a temporary file in /dev would be wrong.
   const direct = st !== undefined && !st.isFile();
   if (st?.isFile()) target = fs.realpathSync(target); // replace what a link points to, not the link
-  const temp = direct ? undefined : path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  // Joined by hand: path.join would fold `missing/..` away by text as well.
+  const temp = direct ? undefined : `${path.dirname(target)}${path.sep}.${path.basename(target)}.${process.pid}.tmp`;
   let fd: number | undefined;
   try {
     fd = temp ? fs.openSync(temp, 'wx', st ? st.mode & 0o7777 : 0o666) : fs.openSync(target, 'w');

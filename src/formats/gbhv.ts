@@ -8,6 +8,8 @@
 import { memoryTypeFromText, mtrrRange } from './mtrr-range';
 import type { MalformedRecord, MtrrRangeRecord } from './records';
 
+/** The scan asks this reader only about lines ending in `=0x` + a digit or two (endsWithTypeNumber). */
+export const GBHV_KEYS = ['=0x'];
 const LINE = /MTRR Range: Base=0x([0-9A-Fa-f]+) End=0x([0-9A-Fa-f]+) Type=(0x[0-9A-Fa-f]+)\s*$/i;
 
 /** Cheap test for `Type=0xN` or `Type=0xNN` at the end of the line (before trailing blanks). */

@@ -13,6 +13,8 @@ import type { MalformedRecord, MtrrDisabledRecord, MtrrRangeRecord, RangeRecord 
 
 export type HvppList = 'none' | 'ram' | 'fixed' | 'variable';
 
+/** The headers that open hvpp's lists: with no list open, no other line is hvpp's (entries are read only inside one). */
+export const HVPP_KEYS = ['Physical memory ranges (', 'Fixed MTRR ranges (', 'Variable MTRR ranges ('];
 const HEADER = /^(Physical memory|Fixed MTRR|Variable MTRR) ranges \(\d+\)\s*$/;
 const ENTRY = /^\s*(\d+)\)\s+(?:([A-Za-z]{1,2})\s+)?\[([0-9a-fA-F]+) - ([0-9a-fA-F]+)\] \(\s*\d+ kb\)\s*$/;
 

@@ -9,6 +9,8 @@ import { type Annotation, type MalformedRecord, type RangeRecord, malformedRange
 
 /** Also MemInfo's key (meminfo.ts): the scan looks for it once and asks the right reader. */
 export const PHYSICAL_MEMORY_RANGE = 'Physical Memory Range:';
+/** Every line this reader (and MemInfo's) reads holds this key: the stream scan skips the others (scan.ts). */
+export const HYPERPLATFORM_KEYS = [PHYSICAL_MEMORY_RANGE];
 const KEY = PHYSICAL_MEMORY_RANGE;
 const RANGE = /^\s*(\S+)\s*-\s*([0-9A-Za-z_]+)/;
 // The look-behind makes a count start only where a number starts: without it a run of n digits

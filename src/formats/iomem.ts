@@ -5,6 +5,8 @@ import { makeRange } from './range-record';
 import type { MalformedRecord, RangeRecord } from './records';
 
 // `(.*)` and trimEnd, not `(.*?)\s*$`, which is O(n^2) on thousands of trailing blanks.
+/** Every line this reader reads holds this key: the stream scan skips the others (scan.ts). */
+export const IOMEM_KEYS = [' : '];
 const LINE = /^( *)([0-9a-fA-F][0-9a-zA-Z]*)-([0-9a-zA-Z]+) : (.*)$/;
 
 export function readIomem(text: string, line: number, env: Envelope): RangeRecord | MalformedRecord | undefined {

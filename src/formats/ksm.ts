@@ -13,6 +13,8 @@ import { memoryTypeFromText, mtrrRange } from './mtrr-range';
 import { makeRange } from './range-record';
 import type { MalformedRecord, MtrrDefaultRecord, MtrrRangeRecord, RangeRecord } from './records';
 
+/** Every line this reader reads starts with ksm's prefix. */
+export const KSM_KEYS = ['ksm: '];
 const PREFIX = /^ksm: CPU \d+: [\w$]+: /;
 const RANGE = /^Range: 0x([0-9A-Fa-f]+) -> 0x([0-9A-Fa-f]+)\s*$/;
 const MTRR = /^MTRR Range: 0x([0-9A-Fa-f]+) -> 0x([0-9A-Fa-f]+) fixed: (\d+) type: (\d+)\s*$/;

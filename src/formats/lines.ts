@@ -9,20 +9,33 @@
 // the first line of the next chunk only, so the chunk string is never copied again; chunks are
 // decoded in 32 KiB pieces so their strings die young.
 import { isAscii, latin1 } from './bytes';
+import type { KeyFinder } from './candidates';
 import { MAX_LINE_KEPT } from './scan';
 
 /** Decoded at a time: below V8's large-object threshold (128 KiB), and even for UTF-16. */
 const PIECE = 1 << 15;
 
 /**
- * Calls `onLine` for every line of `chunks`, then `afterChunk` (awaited: it may report progress,
- * yield to other work or throw to cancel) after each chunk.
+ * Lets the splitter skip lines: while `maySkip()` holds, a line in which `finder` finds no key
+ * is only counted, never sliced out nor passed on (the scan's prefilter, candidates.ts).
+ */
+export interface LineSkipper {
+  maySkip(): boolean;
+  finder: KeyFinder;
+}
+
+/**
+ * Calls `onLine` for every line of `chunks` (with its 0-based index), then `afterChunk` (awaited:
+ * it may report progress, yield to other work or throw to cancel) after each chunk. With `skip`,
+ * lines it lets go are counted but not passed. Resolves to the number of lines.
  */
 export async function forEachLine(
   chunks: AsyncIterable<Uint8Array>,
-  onLine: (text: string) => void,
+  onLine: (text: string, index: number) => void,
   afterChunk?: (bytes: number) => void | Promise<void>,
-): Promise<void> {
+  skip?: LineSkipper,
+): Promise<number> {
+  let index = 0;
   let decoder: InstanceType<typeof TextDecoder> | undefined;
   /** UTF-8 input: ASCII chunks bypass the decoder, unless it may hold part of a character. */
   let utf8 = true;
@@ -33,8 +46,8 @@ export async function forEachLine(
   /** The carried line passed MAX_LINE_KEPT: its head is kept, the rest skipped up to the next break. */
   let skipping = false;
   const emit = (line: string): void => {
-    if (line.indexOf('\r') < 0) onLine(line);
-    else for (const part of line.split('\r')) onLine(part);
+    if (line.indexOf('\r') < 0) onLine(line, index++);
+    else for (const part of line.split('\r')) onLine(part, index++);
   };
   const piece = (chunk: Uint8Array): void => {
     let s: string;
@@ -62,18 +75,45 @@ export async function forEachLine(
     }
   };
   const split = (s: string): void => {
-    if (!carryCR && s.indexOf('\r') < 0) {
-      // LF only: the common case.
+    const cr = carryCR ? 0 : s.indexOf('\r');
+    if (!carryCR && (cr < 0 || onlyCRLF(s, cr))) {
+      // LF or CRLF only: the common case. `cut` drops the CR of a CRLF.
+      const crlf = cr >= 0;
+      const cut = (nl: number): number => (crlf && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
       let nl = s.indexOf('\n');
       if (nl < 0) {
         carry += s;
         return;
       }
-      onLine(carry.length === 0 ? s.slice(0, nl) : carry + s.slice(0, nl));
+      // The line carried over from the piece before is always passed on: a key may span the pieces.
+      onLine(carry.length === 0 ? s.slice(0, cut(nl)) : carry + s.slice(0, cut(nl)), index++);
       let start = nl + 1;
-      for (nl = s.indexOf('\n', start); nl >= 0; nl = s.indexOf('\n', start)) {
-        onLine(s.slice(start, nl));
-        start = nl + 1;
+      if (skip) {
+        skip.finder.reset(s);
+        for (;;) {
+          nl = s.indexOf('\n', start);
+          if (!skip.maySkip()) {
+            if (nl < 0) break;
+            onLine(s.slice(start, cut(nl)), index++);
+            start = nl + 1;
+            continue;
+          }
+          // Count the lines before the next key's line; pass that line on.
+          const key = skip.finder.next(start);
+          while (nl >= 0 && (key < 0 || nl < key)) {
+            index++;
+            start = nl + 1;
+            nl = s.indexOf('\n', start);
+          }
+          if (key < 0 || nl < 0) break;
+          onLine(s.slice(start, cut(nl)), index++);
+          start = nl + 1;
+        }
+      } else {
+        for (nl = s.indexOf('\n', start); nl >= 0; nl = s.indexOf('\n', start)) {
+          onLine(s.slice(start, cut(nl)), index++);
+          start = nl + 1;
+        }
       }
       carry = s.slice(start);
       return;
@@ -114,4 +154,11 @@ export async function forEachLine(
   }
   const rest = carry + (skipping ? '' : decoder?.decode() ?? '');
   if (rest.length > 0) emit(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
+  return index;
+}
+
+/** Whether every CR of `s` from `cr` on is the first half of a CRLF (a CR at the very end may not be). */
+function onlyCRLF(s: string, cr: number): boolean {
+  for (let i = cr; i >= 0; i = s.indexOf('\r', i + 2)) if (s.charCodeAt(i + 1) !== 10) return false;
+  return true;
 }

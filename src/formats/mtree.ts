@@ -13,6 +13,8 @@ import type { BoundaryRecord, Field, Problem, RangeRecord } from './records';
 
 export type MtreeSection = 'none' | 'memory' | 'other' | 'flat' | 'flat-memory' | 'flat-view';
 
+/** The lines that open a part of the dump (its regions are read only inside one; `memory-region:` opens a part that is skipped). */
+export const MTREE_KEYS = ['address-space: ', 'memory-region: ', 'FlatView #'];
 const REGION = /^([0-9a-fA-F]{1,16})-([0-9a-fA-F]{1,16}) \(prio (-?\d+), ([^)]+)\): (.*)$/;
 const ALIAS = /^alias (\S+) @(\S+)/;
 

@@ -12,6 +12,8 @@ import type { MalformedRecord, MtrrRangeRecord } from './records';
 
 export type CleanupList = 'none' | 'original' | 'new';
 
+/** The headers that open mtrr_cleanup's lists: its `reg N, …` lines are read only inside one. */
+export const MTRR_CLEANUP_KEYS = ['original variable MTRRs', 'New variable MTRRs'];
 const REG = /^reg (\d+), base: (\d+)([KMG])B, range: (\d+)([KMG])B, type (\S+)\s*$/;
 const UNIT: Record<string, number> = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 };
 

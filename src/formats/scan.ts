@@ -3,20 +3,20 @@
 // header line opened (a dmesg MTRR dump's fixed or variable list, hvpp's lists, mtrr_cleanup's,
 // a QEMU mtree address space) and a /sys/firmware/memmap entry still missing lines, so the scan
 // can run on a stream.
-import { endsWithTypeNumber, readGbhvMtrr } from './gbhv';
-import { HvppList, readHvpp } from './hvpp';
-import { readE820 } from './e820';
+import { GBHV_KEYS, endsWithTypeNumber, readGbhvMtrr } from './gbhv';
+import { HVPP_KEYS, HvppList, readHvpp } from './hvpp';
+import { E820_KEYS, readE820 } from './e820';
 import { Envelope, newEnvelope, readEnvelope } from './envelope';
-import { PHYSICAL_MEMORY_RANGE, readHyperPlatformRange } from './hyperplatform';
-import { readIomem } from './iomem';
-import { readKsm } from './ksm';
+import { HYPERPLATFORM_KEYS, PHYSICAL_MEMORY_RANGE, readHyperPlatformRange } from './hyperplatform';
+import { IOMEM_KEYS, readIomem } from './iomem';
+import { KSM_KEYS, readKsm } from './ksm';
 import { isMemInfoRange, readMemInfo } from './meminfo';
-import { CleanupList, readMtrrCleanup } from './mtrr-cleanup';
-import { MtrrBlock, readMtrrDmesg, readProcMtrr } from './mtrr-text';
-import { MtreeSection, readMtree } from './mtree';
+import { CleanupList, MTRR_CLEANUP_KEYS, readMtrrCleanup } from './mtrr-cleanup';
+import { MTRR_TEXT_KEYS, MtrrBlock, readMtrrDmesg, readProcMtrr } from './mtrr-text';
+import { MTREE_KEYS, MtreeSection, readMtree } from './mtree';
 import type { MalformedRecord, MapRecord } from './records';
-import { MemmapEntry, readSysfsMemmap } from './sysfs-memmap';
-import { readXen } from './xen';
+import { MemmapEntry, SYSFS_MEMMAP_KEYS, readSysfsMemmap } from './sysfs-memmap';
+import { XEN_KEYS, readXen } from './xen';
 
 export interface ScanState {
   block: MtrrBlock;
@@ -28,6 +28,22 @@ export interface ScanState {
 }
 
 export const newScanState = (): ScanState => ({ block: 'none', hvpp: 'none', cleanup: 'none', mtree: 'none', memmap: undefined });
+
+/** No list is open: the next line's record (if any) depends on that line alone. */
+export const isIdle = (s: ScanState): boolean =>
+  s.block === 'none' && s.hvpp === 'none' && s.cleanup === 'none' && s.mtree === 'none' && s.memmap === undefined;
+
+/**
+ * The rule the stream scan's prefilter (candidates.ts) relies on: while the state is idle, a line
+ * that holds none of these keys gives no record and leaves the state idle, so it may be skipped
+ * without peeling its envelope. Each reader declares its own keys beside its patterns; a reader
+ * that starts reading lines of another shape must add a key there (test/unit/prefilter.test.ts
+ * compares the prefiltered scan with the full one on every fixture and on generated logs).
+ */
+export const CANDIDATE_KEYS: readonly string[] = [
+  ...HYPERPLATFORM_KEYS, ...IOMEM_KEYS, ...E820_KEYS, ...MTRR_TEXT_KEYS, ...XEN_KEYS, ...MTREE_KEYS,
+  ...MTRR_CLEANUP_KEYS, ...SYSFS_MEMMAP_KEYS, ...KSM_KEYS, ...GBHV_KEYS, ...HVPP_KEYS,
+];
 
 /** Lines longer than this are not memory-map lines; skipping them keeps hostile input cheap. */
 const MAX_RECORD_LINE = 4096;

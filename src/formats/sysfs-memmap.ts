@@ -19,6 +19,8 @@ export interface MemmapEntry {
 }
 
 const KEY = '/sys/firmware/memmap/';
+/** Every line of the listing names its file. */
+export const SYSFS_MEMMAP_KEYS = [KEY];
 const LINE = /^\/sys\/firmware\/memmap\/(\d+)\/(start|end|type):(.*)$/;
 
 export function readSysfsMemmap(

@@ -5,6 +5,8 @@ import { makeE820Range } from './e820-types';
 import type { Envelope } from './envelope';
 import type { MalformedRecord, RangeRecord } from './records';
 
+/** Xen's console prefix, which the envelope marks (`env.xen`): no line without it is this reader's. */
+export const XEN_KEYS = ['(XEN)'];
 const NEW = /^\[([0-9A-Za-z]+), ([0-9A-Za-z]+)\] \((.*?)\)/;
 const OLD = /^([0-9A-Za-z]+) - ([0-9A-Za-z]+) \((.*?)\)/;
 

@@ -141,6 +141,11 @@ test('--output never overwrites an input: the same path, a symlink, a hard link,
   refused(run(['-o', path.join(dir, 'link.log'), log]), 'a symlink to the input');
   refused(run(['--output', path.join(dir, '..', path.basename(dir), 'hard.log'), path.join(dir, 'link.log')]), 'a hard link, reached another way');
   refused(run(['--output', mtrr, '--mtrr', mtrr, log]), 'the --mtrr file');
+  // Through a directory that does not exist: the kernel can't open it, so it is a write error, not
+  // the input reached by folding `none/..` away as text.
+  const viaMissing = run(['--output', path.join(dir, 'none') + '/../x.log', log]);
+  assert.equal(viaMissing.code, 1, viaMissing.err);
+  assert.match(viaMissing.err, /cannot write: no such directory/);
   const stdin = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" --output "${log}" - < "${log}"`], { encoding: 'utf8' });
   refused({ code: stdin.status, err: stdin.stderr }, 'standard input redirected from the output');
   assert.deepEqual(fs.readFileSync(log), original);
