@@ -18,9 +18,9 @@ import { type BoundaryRecord, type E820EditRecord, type MalformedRecord, type Ra
 // position, O(n^2) on a line ending in thousands of blanks and then a letter.
 /**
  * Every line this reader reads holds one of these keys (its map entries `BIOS-…: `/`Xen: [`, the
- * kernel's edits and the boot boundaries): the stream scan skips the others (scan.ts).
+ * kernel's edits, the boot boundaries, the PCI root windows): the stream scan skips the others (scan.ts).
  */
-export const E820_KEYS = ['BIOS-', 'Xen: [', 'e820: ', 'Linux version '];
+export const E820_KEYS = ['BIOS-', 'Xen: [', 'e820: ', 'Linux version ', 'root bus resource [mem '];
 const ENTRY = /^(?:BIOS-e820|BIOS-88|BIOS-e801|Xen): \[(mem|gap) ([0-9A-Za-z]+)-([0-9A-Za-z]+)\] ?(.*)$/;
 const OLD_ENTRY = /^(?:BIOS-e820|BIOS-88|BIOS-e801): ([0-9A-Za-z]+) (-|@) ([0-9A-Za-z]+) \((.*?)\)\s*$/;
 const EDIT = /^e820: (update|remove|reserve RAM buffer) \[mem ([0-9A-Za-z]+)-([0-9A-Za-z]+)\]/;
