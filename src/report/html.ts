@@ -267,7 +267,7 @@ function ramTable(plan: Plan, segs: readonly Segment[], lineLabel: (l: number) =
   const segOf = segmentsOf(segs, 'ram', plan.ram.length);
   const rows = plan.ram.map((r: PlannedRam, i) => spanRow('ram', i, r, segOf[i], lineLabel)).join('\n');
   return `<section class="card">
-<details><summary><h2>RAM ranges (${formatCount(plan.ram.length)})</h2></summary>
+<details data-fold="ram"><summary><h2>RAM ranges (${formatCount(plan.ram.length)})</h2></summary>
 <div class="tablewrap"><table class="spans ram">
 ${HEAD}
 <tbody>

@@ -2,7 +2,27 @@
 // (and by a stub in the browser tests).
 (function () {
   'use strict';
-  var api = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : { postMessage: function () {} };
+  var api = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : { postMessage: function () {}, getState: function () {}, setState: function () {} };
+  // The panel replaces the whole page on every edit; the webview keeps getState/setState across
+  // that, so each <details data-fold=ID> comes back open or closed as the user left it.
+  function foldState() { var s = api.getState && api.getState(); return (s && s.folds) || {}; }
+  (function restoreFolds() {
+    var folds = foldState();
+    var all = document.querySelectorAll('details[data-fold]');
+    for (var i = 0; i < all.length; i++) {
+      var id = all[i].getAttribute('data-fold');
+      if (Object.prototype.hasOwnProperty.call(folds, id)) all[i].open = !!folds[id];
+    }
+  })();
+  // 'toggle' does not bubble: listen in the capture phase.
+  document.addEventListener('toggle', function (e) {
+    var d = e.target;
+    if (!d || !d.getAttribute || !d.hasAttribute('data-fold')) return;
+    var s = api.getState && api.getState() || {};
+    var folds = Object.assign({}, s.folds || {});
+    folds[d.getAttribute('data-fold')] = d.open;
+    if (api.setState) api.setState(Object.assign({}, s, { folds: folds }));
+  }, true);
   function lineTarget(el) { return el && el.closest ? el.closest('[data-line]') : null; }
   function reveal(el) {
     var line = Number(el.getAttribute('data-line'));

@@ -75,7 +75,12 @@ function initScript(theme: Record<string, string>): string {
     window.__posted = [];
     window.__csp = [];
     window.acquireVsCodeApi = function () {
-      return { postMessage: function (m) { window.__posted.push(m); }, getState: function () {}, setState: function () {} };
+      // Like the webview's, the state outlives a reload of the page (the panel replacing its html).
+      return {
+        postMessage: function (m) { window.__posted.push(m); },
+        getState: function () { var s = sessionStorage.getItem('vscodeState'); return s ? JSON.parse(s) : undefined; },
+        setState: function (s) { sessionStorage.setItem('vscodeState', JSON.stringify(s)); return s; },
+      };
     };
     document.addEventListener('securitypolicyviolation', function (e) { window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });
     var theme = ${JSON.stringify(theme)};
@@ -187,6 +192,24 @@ describe('plan report in Chromium', { skip: available ? false : `${CHROMIUM} mis
       }
     });
   }
+
+  test('the RAM section stays open or closed across a re-render (webview state)', async () => {
+    const { page, errors } = await open(planOf('surface-pro-7.dmesg'), 'surface-pro-7.dmesg', 1100, 'dark');
+    try {
+      const isOpen = () => page.locator('details[data-fold="ram"]').evaluate((d) => (d as unknown as { open: boolean }).open);
+      assert.equal(await isOpen(), false, 'closed by default');
+      await page.locator('details[data-fold="ram"] > summary').click();
+      assert.equal(await isOpen(), true);
+      await page.reload({ waitUntil: 'load' });
+      assert.equal(await isOpen(), true, 'open again after the page was replaced');
+      await page.locator('details[data-fold="ram"] > summary').click();
+      await page.reload({ waitUntil: 'load' });
+      assert.equal(await isOpen(), false, 'closed again after the page was replaced');
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+    }
+  });
 
   test('narrow (360 px) and light theme: no horizontal overflow of the page, screenshots', async () => {
     for (const name of ['hyperplatform-laptop-8gb.log', 'surface-pro-7.dmesg']) {
