@@ -203,6 +203,46 @@ async function benchPlanner() {
   const g = per[2].pm / per[1].pm;
   const nlogn = (1e5 * Math.log2(1e5)) / (1e4 * Math.log2(1e4));
   figure('planner.growth 10k -> 100k', { value: g, fmt: (x) => `${x.toFixed(1)}x`, ratio: g / nlogn, target: `~${nlogn.toFixed(1)}x (n log n)`, met: g < nlogn * 2, note: 'ratio = growth / n·log n growth' });
+
+  // Already-sorted input skips the sort: the same 100k ranges in address order.
+  const sortedRam = [...fragmentedRam(100_000)].sort((a, b) => a.start - b.start);
+  const shuffledRam = fragmentedRam(100_000);
+  const so = [];
+  const sh = [];
+  for (let i = 0; i < runs; i++) {
+    let t0 = performance.now();
+    planMemoryMap(sortedRam, {});
+    so.push(performance.now() - t0);
+    t0 = performance.now();
+    planMemoryMap(shuffledRam, {});
+    sh.push(performance.now() - t0);
+  }
+  figure('planner.100k sorted input', { value: median(so), baseline: median(sh), baselineName: 'shuffled', target: '< shuffled (no sort)', met: median(so) < median(sh) });
+
+  // 1M ranges, each in its own process for its peak RSS; the baseline process only generates them.
+  const bundle = path.join(dataDir, `planner-${process.pid}.cjs`);
+  const esbuild = await import('esbuild');
+  await esbuild.build({ stdin: { contents: `export { planMemoryMap } from './src/planner';`, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'warning' });
+  const child = path.join(root, 'benchmarks', 'planner-child.mjs');
+  try {
+    const big = { gen: [], shuffled: [], sorted: [] };
+    for (let i = 0; i < Math.min(runs, 3); i++) {
+      for (const order of ['gen', 'shuffled', 'sorted']) {
+        const m = measure(process.execPath, [child, bundle, '1000000', order]);
+        big[order].push({ ms: Number(m.stdout.trim()), rss: m.rss });
+      }
+    }
+    const ms = median(big.shuffled.map((x) => x.ms));
+    figure('planner.1M shuffled ranges', { value: ms, baseline: per[2].pm, baselineName: '100k', ratio: ms / per[2].pm, target: '< 1.5 s', met: ms < 1500, note: `growth over 10x the ranges ${(ms / per[2].pm).toFixed(1)}x` });
+    figure('planner.1M sorted ranges', { value: median(big.sorted.map((x) => x.ms)), baseline: ms, baselineName: 'shuffled', target: '< 1.5 s', met: median(big.sorted.map((x) => x.ms)) < 1500 });
+    if (timeBin) {
+      const rss = median(big.shuffled.map((x) => x.rss));
+      const gen = median(big.gen.map((x) => x.rss));
+      figure('planner.1M peak RSS', { value: rss, fmt: fmtMB, baseline: gen, baselineName: 'generating the input', target: '< 500 MB', met: rss < 500e6, note: `the planner's share ${fmtMB(rss - gen)}` });
+    }
+  } finally {
+    fs.rmSync(bundle, { force: true });
+  }
 }
 
 // ---------------------------------------------------------------- 3. Language server
