@@ -9,7 +9,7 @@ import type { MtrrState } from '../planner/mtrr';
 import { RamInput } from '../planner/normalize';
 import { Plan, PlanError, planMemoryMap } from '../planner/plan';
 import { describePhysBits } from '../planner/phys-bits';
-import { exportPlan, planToJson } from '../planner/export';
+import { exportPlan, planJsonPieces } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { CLI_TERMS, problemLine, renderPlanText } from './render';
 import { highestAddress, mmioPastLimit, runPolicies } from './policies';
@@ -150,7 +150,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
   let noRam = false;
 
   /** Plans one map and renders it in the output format; undefined when the planner refused. */
-  const render = (map: MemoryMap, total: string): string | undefined => {
+  const render = (map: MemoryMap, total: string): string | Iterable<string> | undefined => {
     const first = locate(inputs, map.firstLine);
     const last = locate(inputs, map.lastLine);
     const ram: RamInput[] = ramInputs(map).map((r) => {
@@ -182,17 +182,12 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
       if (pol.chunk !== undefined) return pol.chunk;
     }
     if (o.format === 'json') {
-      const json = {
-        file: first.file,
-        format: map.format,
-        lines: [first.line, last.line],
-        map: map.index + 1,
-        maps: Number(total),
-        ...planToJson(plan),
-        mtrrSource: mt.state ? { note: mt.note, notes: mt.notes } : undefined,
-        ...(physWarning ? { warnings: [physWarning] } : {}),
-      };
-      return JSON.stringify(json, null, 2);
+      // Pieces, not one string: the JSON of a million-range map is hundreds of MB (see planJsonPieces).
+      return planJsonPieces(
+        plan,
+        { file: first.file, format: map.format, lines: [first.line, last.line], map: map.index + 1, maps: Number(total) },
+        { mtrrSource: mt.state ? { note: mt.note, notes: mt.notes } : undefined, ...(physWarning ? { warnings: [physWarning] } : {}) },
+      );
     }
     if (o.format !== 'text') {
       const sizing = o.format === 'c' ? { highestAddress: highestAddress(ctx) } : undefined;
@@ -219,7 +214,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
     // Text plans every map now, its records go; other formats plan one map at the end.
     else if (o.format !== 'text') chosen = map;
     else if (!failed) {
-      const chunk = render(map, MAP_COUNT);
+      const chunk = render(map, MAP_COUNT) as string | undefined; // only JSON comes in pieces
       if (chunk !== undefined) chunks.push(Buffer.from(chunk));
     }
   };
@@ -286,7 +281,14 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
     }
     const chunk = render(chosen!, String(maps));
     if (chunk === undefined) return 1;
-    chunks.push(Buffer.from(chunk));
+    if (typeof chunk === 'string') chunks.push(Buffer.from(chunk));
+    else {
+      // JSON: one map, planned and checked; written piece by piece as it is printed.
+      for (const piece of chunk) await sink.write(piece);
+      await sink.write('\n');
+      for (const f of failures) process.stderr.write(f + '\n');
+      return failures.length ? 3 : noRam ? 4 : 0;
+    }
   }
   // One chunk at a time: the same bytes as joining them with blank lines, without the copy.
   const count = String(maps);

@@ -5,21 +5,26 @@
 // `BIOS-e820: 0000000000000000 - 000000000009f000 (usable)` (2.6, exclusive end) and
 // `BIOS-e820: 000000000009fc00 @ 0000000000000000 (usable)` (2.4: SIZE @ START).
 // Only these lines form the map; `e820: update/remove` lines are edits the kernel made later.
+// `pci_bus 0000:00: root bus resource [mem 0x…-0x… window]` is the PCI host bridge's MMIO window,
+// the range /proc/iomem names `PCI Bus 0000:00`: read as that same non-RAM range (known MMIO for
+// coverage), at depth 1 so it joins the boot's e820 map without forming or reordering it.
 import { makeE820Range } from './e820-types';
 import type { Envelope } from './envelope';
 import { parseAddress } from './hex';
+import { makeRange } from './range-record';
 import { type BoundaryRecord, type E820EditRecord, type MalformedRecord, type RangeRecord, malformedRange } from './records';
 
 // `(.*)` and trimEnd, not `(.*?)\s*$`: the lazy form retries the trailing blanks from every
 // position, O(n^2) on a line ending in thousands of blanks and then a letter.
 /**
  * Every line this reader reads holds one of these keys (its map entries `BIOS-…: `/`Xen: [`, the
- * kernel's edits and the boot boundaries): the stream scan skips the others (scan.ts).
+ * kernel's edits, the boot boundaries, the PCI root windows): the stream scan skips the others (scan.ts).
  */
-export const E820_KEYS = ['BIOS-', 'Xen: [', 'e820: ', 'Linux version '];
+export const E820_KEYS = ['BIOS-', 'Xen: [', 'e820: ', 'Linux version ', 'root bus resource [mem '];
 const ENTRY = /^(?:BIOS-e820|BIOS-88|BIOS-e801|Xen): \[(mem|gap) ([0-9A-Za-z]+)-([0-9A-Za-z]+)\] ?(.*)$/;
 const OLD_ENTRY = /^(?:BIOS-e820|BIOS-88|BIOS-e801): ([0-9A-Za-z]+) (-|@) ([0-9A-Za-z]+) \((.*?)\)\s*$/;
 const EDIT = /^e820: (update|remove|reserve RAM buffer) \[mem ([0-9A-Za-z]+)-([0-9A-Za-z]+)\]/;
+const ROOT_WINDOW = /^pci_bus ([0-9A-Fa-f]{4}:[0-9A-Fa-f]{2}): root bus resource \[mem ([0-9A-Za-z]+)-([0-9A-Za-z]+)(?: [^\]]*)?\]/;
 /** Review drafts of the 7.0 format printed a size before the name: `  1.9 GB kernel usable RAM`. */
 const SIZE_COLUMN = /^\d+(?:\.\d+)? +[KMGT]B +/;
 
@@ -75,6 +80,7 @@ export function readE820(text: string, line: number, env: Envelope): RangeRecord
       fields: { start: { start: startAt, end: startAt + m[2].length }, end: { start: endAt, end: endAt + m[3].length } },
     };
   }
+  if (c === 0x70 /* p */ && text.startsWith('pci_bus ', at)) return readRootWindow(text, line, at, end);
   if (text.startsWith('Linux version ', at)) return { kind: 'boundary', line, reason: 'Linux version (a new boot)' };
   return undefined;
 }
@@ -84,4 +90,15 @@ function e820Range(
   inclusive: boolean, typeName: string, typeAt: number | undefined, endIsSize: boolean,
 ): RangeRecord | MalformedRecord {
   return makeE820Range({ format: 'e820', line, startText, startAt, endText, endAt, inclusive, endIsSize, typeName, typeAt });
+}
+
+/** A PCI root bus MMIO window (see the top): `[io …]` and `[bus …]` resources are not memory. */
+function readRootWindow(text: string, line: number, at: number, end: number): RangeRecord | undefined {
+  const m = ROOT_WINDOW.exec(text.slice(at, end));
+  if (!m) return undefined;
+  const startAt = at + m[0].indexOf('[mem ') + 5;
+  const endAt = startAt + m[2].length + 1;
+  const rec = makeRange({ format: 'e820', line, startText: m[2], startAt, endText: m[3], endAt, inclusive: true, typeName: `PCI Bus ${m[1]}`, ram: false, depth: 1 });
+  // A window the kernel could not parse is not worth a diagnostic of its own: it is no RAM.
+  return rec.kind === 'range' && !rec.problems.some((p) => p.severity === 'error') ? rec : undefined;
 }

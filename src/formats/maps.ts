@@ -132,6 +132,12 @@ export function groupMaps(records: readonly MapRecord[], options: GroupOptions =
       lastRangeLine = r.line;
       continue;
     }
+    if (r.format === 'e820' && r.depth > 0) {
+      // A PCI root window (e820.ts) is known MMIO of the boot's e820 map: it joins that map and
+      // changes neither its extent nor its order; with no map in this boot there is nothing to join.
+      if (cur && cur.format === 'e820') cur.ranges.push(r);
+      continue;
+    }
     const top = r.depth === 0;
     const restart = top && lastTop !== undefined && r.start < lastTop.start && (r.firstLine ?? r.line) - lastRangeLine > 1;
     if (!cur || cur.format !== r.format || restart) {

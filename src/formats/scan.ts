@@ -136,7 +136,7 @@ function readAny(text: string, line: number, state: ScanState): MapRecord | unde
   }
   const { at } = env;
   const c = text.charCodeAt(at);
-  if (c === 0x42 /* B */ || c === 0x65 /* e */ || c === 0x4c /* L */ || c === 0x58 /* X */) {
+  if (c === 0x42 /* B */ || c === 0x65 /* e */ || c === 0x4c /* L */ || c === 0x58 /* X */ || c === 0x70 /* p: pci_bus root window */) {
     const e = readE820(text, line, env);
     if (e) return e;
   }

@@ -60,10 +60,15 @@ class CoveredSpan implements Span {
     readonly end: number,
     readonly pages: PageCounts,
     readonly memoryType: MemoryType | 'mixed',
-    readonly pieces: TypedPiece[],
+    /** The typed pieces; undefined for a span of one type, whose one piece is built on first use. */
+    private typed: TypedPiece[] | undefined,
     /** Largest page used for this span. */
     private readonly cap: PageSize,
   ) {}
+
+  get pieces(): TypedPiece[] {
+    return (this.typed ??= [{ start: this.start, end: this.end, memoryType: this.memoryType as MemoryType, pages: this.pages }]);
+  }
 
   get runs(): TypedLeafRun[] {
     if (!this.cached) {
@@ -89,13 +94,13 @@ export interface Gap extends Span {
 // One class per kind, fields set in the constructor: one object shape each, where adding
 // `before` / `inputs` afterwards (Object.assign) made every span change shape.
 class CoveredRam extends CoveredSpan implements PlannedRam {
-  constructor(start: number, end: number, pages: PageCounts, memoryType: MemoryType | 'mixed', pieces: TypedPiece[], cap: PageSize, readonly inputs: RamInput[]) {
+  constructor(start: number, end: number, pages: PageCounts, memoryType: MemoryType | 'mixed', pieces: TypedPiece[] | undefined, cap: PageSize, readonly inputs: RamInput[]) {
     super(start, end, pages, memoryType, pieces, cap);
   }
 }
 
 class CoveredGap extends CoveredSpan implements Gap {
-  constructor(start: number, end: number, pages: PageCounts, memoryType: MemoryType | 'mixed', pieces: TypedPiece[], cap: PageSize, readonly before: number) {
+  constructor(start: number, end: number, pages: PageCounts, memoryType: MemoryType | 'mixed', pieces: TypedPiece[] | undefined, cap: PageSize, readonly before: number) {
     super(start, end, pages, memoryType, pieces, cap);
   }
 }
@@ -167,6 +172,13 @@ function uniformCost(limit: number, size: PageSize): StrategyCost {
   return { leaves, tables, bytes: tableTotal(tables) * PAGE_BYTES['4K'] };
 }
 
+/** One span of the right class (a module function: no closure per span). */
+function make(start: number, end: number, pages: PageCounts, memoryType: MemoryType | 'mixed', pieces: TypedPiece[] | undefined, cap: PageSize, before?: number, inputs?: RamInput[]): CoveredSpan {
+  if (inputs) return new CoveredRam(start, end, pages, memoryType, pieces, cap, inputs);
+  if (before !== undefined) return new CoveredGap(start, end, pages, memoryType, pieces, cap, before);
+  return new CoveredSpan(start, end, pages, memoryType, pieces, cap);
+}
+
 const smaller = (a: PageSize, b: PageSize): PageSize => (PAGE_BYTES[a] <= PAGE_BYTES[b] ? a : b);
 
 /**
@@ -214,10 +226,6 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
 
   /** Covers [start, end): its counts and typed pieces, runs fed to the table counters. */
   const cover = (start: number, end: number, owner: RunOwner, before?: number, inputs?: RamInput[]): CoveredSpan => {
-    const make = (pages: PageCounts, memoryType: MemoryType | 'mixed', pieces: TypedPiece[], cap: PageSize): CoveredSpan =>
-      inputs ? new CoveredRam(start, end, pages, memoryType, pieces, cap, inputs)
-        : before !== undefined ? new CoveredGap(start, end, pages, memoryType, pieces, cap, before)
-          : new CoveredSpan(start, end, pages, memoryType, pieces, cap);
     const cap = owner === 'ram' ? opts.ramPage : opts.maxPage;
     const altCap = smaller(cap, '2M');
     const pages = zeroCounts();
@@ -232,7 +240,7 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
       forEachRun(start, end, cap, onRun);
       if (alt) forEachRun(start, end, altCap, onAltRun);
       const type = segments ? segments[0].type : map[0].type;
-      return make(pages, type, [{ start, end, memoryType: type, pages }], cap);
+      return make(start, end, pages, type, undefined, cap, before, inputs);
     }
     const pieces: TypedPiece[] = [];
     accSpan = pages;
@@ -244,7 +252,7 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
     }
     const first = pieces[0]?.memoryType;
     const memoryType = first !== undefined && pieces.every((p) => p.memoryType === first) ? first : 'mixed';
-    return make(pages, memoryType, pieces, cap);
+    return make(start, end, pages, memoryType, pieces, cap, before, inputs);
   };
 
   const ram: PlannedRam[] = [];

@@ -273,6 +273,24 @@ export function plan(spec, { limit = 512n * G1, maxPage = '1G' } = {}) {
   };
 }
 
+/**
+ * Known MMIO the identity map leaves out: the hand-read windows of `spec.mmio` (same end rule as
+ * its RAM) past the limit, clipped to start there; a window inside an earlier one is not repeated.
+ */
+export function mmioPastLimit(spec, { limit = 512n * G1 } = {}) {
+  limit = BigInt(limit);
+  const out = [];
+  let reach = 0n;
+  const windows = (spec.mmio ?? []).map((w) => ({ ...w, s: BigInt(w.start), e: BigInt(w.end) + (spec.endInclusive ? 1n : 0n) }))
+    .sort((a, b) => (a.s < b.s ? -1 : a.s > b.s ? 1 : a.line - b.line));
+  for (const w of windows) {
+    if (w.e <= limit || w.e <= reach) continue;
+    reach = w.e;
+    out.push({ start: hex(w.s > limit ? w.s : limit), end: hex(w.e), name: w.name, line: w.line });
+  }
+  return out;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [cmd, ...rest] = process.argv.slice(2);
   if (cmd === 'extract') {
@@ -308,7 +326,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   } else if (cmd === 'plans') {
     // Full plans of several .oracle.json files as one JSON object keyed by file (for the test).
     const out = {};
-    for (const f of rest) { const spec = JSON.parse(fs.readFileSync(f, 'utf8')); out[f] = plan(spec, spec.options ?? {}); }
+    for (const f of rest) { const spec = JSON.parse(fs.readFileSync(f, 'utf8')); out[f] = { ...plan(spec, spec.options ?? {}), mmioPastLimit: mmioPastLimit(spec, spec.options ?? {}) }; }
     process.stdout.write(JSON.stringify(out));
   } else {
     console.error('usage: oracle.mjs extract FORMAT FILE [dmesg|proc|cleanup|none] [PHYSBITS] | plan SPEC | figures FORMAT FILE [MTRR] | plans SPEC...');

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PAGE_BYTES, formatCount, planMemoryMap } from '../../src/planner';
 import { EXPORT_FORMATS } from '../../src/protocol/requests';
-import { CSV_HEADER, exportPlan, planToCHeader, planToCsv, planToJson, planToMarkdown } from '../../src/planner/export';
+import { CSV_HEADER, exportPlan, planJsonPieces, planToCHeader, planToCsv, planToJson, planToMarkdown } from '../../src/planner/export';
 import { MAP_FIXTURES as FIXTURES, ROOT, planOf } from '../support/fixtures';
 
 
@@ -130,6 +130,20 @@ test('exportPlan: every format; JSON is planToJson pretty-printed', () => {
   assert.match(exportPlan(plan, 'md'), new RegExp(formatCount(plan.totals.mmio['4K'])));
 });
 
+test('planJsonPieces: the same text as JSON.stringify of the whole object, for every fixture and past a batch', () => {
+  const wrap = (plan: ReturnType<typeof planMemoryMap>, before: Record<string, unknown>, after: Record<string, unknown>): void => {
+    const pieces = [...planJsonPieces(plan, before, after)];
+    assert.equal(pieces.join(''), JSON.stringify({ ...before, ...planToJson(plan), ...after }, null, 2));
+  };
+  for (const name of FIXTURES) wrap(planOf(name), { file: name, lines: [1, 2], map: 1 }, { mtrrSource: undefined, warnings: ['w "q"\n'] });
+  // 5,000 ranges: several batches; an empty plan: empty arrays print as [].
+  const many = Array.from({ length: 5000 }, (_, i) => ({ start: i * 0x3000, end: i * 0x3000 + 0x1000, line: i, source: i % 7 ? undefined : 'a.log' }));
+  const plan = planMemoryMap(many);
+  assert.ok([...planJsonPieces(plan)].length > 2, 'more than one piece');
+  wrap(plan, {}, {});
+  wrap(planMemoryMap([]), { file: 'x' }, {});
+});
+
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 test('CLI parity: ept-plan --format csv|md|c produce these exports', { skip: fs.existsSync(CLI) ? false : 'dist/cli.js not built' }, () => {
   const name = 'surface-pro-7.dmesg';
@@ -144,6 +158,7 @@ test('CLI parity: ept-plan --format csv|md|c produce these exports', { skip: fs.
   const afterTitle = (s: string): string => s.slice(s.indexOf('\n')).trimEnd();
   assert.equal(afterTitle(cli('md')), afterTitle(planToMarkdown(plan)));
   const noSource = (s: string): string => s.replace(/^ \* Source: .*\n/m, '').trimEnd();
-  // The CLI adds pool sizing from the map: its highest range ends at 0x46ac00000 (e820 line 24 of the sample).
-  assert.equal(noSource(cli('c')), noSource(planToCHeader(plan, { sizing: { highestAddress: 0x46ac00000 } })));
+  // The CLI adds pool sizing from the map: its highest known range is the PCI root window
+  // [mem 0x4000000000-0x7fffffffff window] (dmesg line 339), ending at 512 GiB; RAM ends at 0x46ac00000.
+  assert.equal(noSource(cli('c')), noSource(planToCHeader(plan, { sizing: { highestAddress: 0x8000000000 } })));
 });

@@ -37,7 +37,9 @@ test('e820: inclusive ends, usable is RAM, edits and `kernel:` prefixes', () => 
   assert.equal(doc.maps.length, 1);
   const m = doc.maps[0];
   assert.equal(m.format, 'e820');
-  assert.equal(m.ranges.length, 18);
+  // 18 firmware entries, then the 3 PCI root bus memory windows (depth 1: known MMIO, not the map).
+  assert.equal(m.ranges.filter((r) => r.depth === 0).length, 18);
+  assert.deepEqual(m.ranges.filter((r) => r.depth === 1).map((r) => r.typeName), ['PCI Bus 0000:00', 'PCI Bus 0000:00', 'PCI Bus 0000:00']);
   const t20 = m.ranges.find((r) => r.typeName === 'type 20')!;
   assert.equal(t20.ram, false);
   assert.deepEqual(ramInputs(m).slice(0, 2).map((r) => [r.start, r.end]), [[0, 0x58000], [0x59000, 0x8c000]]);
@@ -149,4 +151,32 @@ test('readers never throw on arbitrary text and every field lies inside its line
     }),
     { numRuns: 2000, seed: 1 },
   );
+});
+
+test('dmesg PCI root bus windows: known MMIO of the boot e820 map, named as /proc/iomem names them', () => {
+  const text = [
+    '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009efff] usable',
+    '[    0.000000] BIOS-e820: [mem 0x0000000100000000-0x000000087fffffff] usable',
+    '[    0.000000] DMI: HP HP Spectre x360 2-in-1 Laptop 16t-aa000/8C17, BIOS F.11 08/14/2024',
+    '[    0.274801] pci_bus 0000:00: root bus resource [io  0x0d00-0xffff window]',
+    '[    0.274802] pci_bus 0000:00: root bus resource [mem 0x000a0000-0x000bffff window]',
+    '[    0.274805] pci_bus 0000:00: root bus resource [mem 0x4000000000-0x3ffbfffffff window]',
+    '[    0.274807] pci_bus 0000:00: root bus resource [bus 00-fe]',
+  ].join('\n');
+  const { maps } = groupMaps(scanText(text));
+  // One map: the windows (which start below the RAM before them) neither restart nor reorder it.
+  assert.equal(maps.length, 1);
+  assert.deepEqual(maps[0].ranges.map((r) => [r.start, r.end, r.ram, r.typeName, r.line, r.depth]), [
+    [0, 0x9f000, true, 'usable', 0, 0],
+    [0x100000000, 0x880000000, true, 'usable', 1, 0],
+    [0xa0000, 0xc0000, false, 'PCI Bus 0000:00', 4, 1],
+    [0x4000000000, 0x3ffc0000000, false, 'PCI Bus 0000:00', 5, 1],
+  ]);
+  assert.equal(maps[0].lastLine, 1);
+  assert.deepEqual(checkMapRanges(maps[0]), []);
+  const line = splitLines(text)[5];
+  const w = maps[0].ranges[3];
+  assert.equal(line.slice(w.fields.start.start, w.fields.end.end), '0x4000000000-0x3ffbfffffff');
+  // Without a firmware map in the boot there is nothing for a window to belong to: no map of its own.
+  assert.equal(groupMaps(scanText(splitLines(text).slice(3).join('\n'))).maps.length, 0);
 });

@@ -34,6 +34,7 @@ export function exportPlan(plan: Plan, format: ExportFormat, opts: ExportOptions
 }
 
 export { planToJson, planToMarkdown, planToCsv, planToCHeader };
+export { planJsonPieces } from './json';
 export { sizingDefines } from './c-header';
 export { CSV_HEADER } from './csv';
 export type { MarkdownOptions } from './markdown';

@@ -1,6 +1,6 @@
 // The plan as JSON: the `ept-plan --json` contract. Addresses are `0x` hex strings, counts are
 // numbers, lines are 1-based. A gap's memoryType is its type, or "mixed" with typed pieces.
-import type { Gap, Plan, StrategyCost, TypedPiece } from '../plan';
+import type { Gap, Plan, PlannedRam, StrategyCost, TypedPiece } from '../plan';
 import type { PageCounts } from '../types';
 import { hex } from '../units';
 
@@ -50,25 +50,33 @@ function gapJson(g: Gap): GapJson {
   return out;
 }
 
-export function planToJson(plan: Plan): PlanJson {
+function ramJson(r: PlannedRam): PlanJson['ram'][number] {
+  const lines = r.inputs.filter((i) => i.line !== undefined).map((i) => i.line! + 1);
+  const source = r.inputs.find((i) => i.source)?.source;
+  return {
+    start: hex(r.start),
+    end: hex(r.end),
+    ...(lines.length ? { line: lines[0] } : {}),
+    ...(lines.length > 1 ? { lines } : {}),
+    ...(source ? { source } : {}),
+  };
+}
+
+/** An array written an item at a time: `items` converted by `each` only as the text is produced. */
+class LazyArray<T> {
+  constructor(readonly items: readonly T[], readonly each: (t: T) => unknown) {}
+}
+
+/** The plan's JSON fields in contract order, `ram` and `gaps` as arrays or as lazy ones. */
+function planFields(plan: Plan, lazy: boolean): Record<string, unknown> {
   return {
     limit: hex(plan.limit),
     maxPage: plan.options.maxPage,
     ramPage: plan.options.ramPage,
     physAddrBits: plan.options.physAddrBits,
     physAddrBitsFrom: plan.options.physAddrBitsFrom,
-    ram: plan.ram.map((r) => {
-      const lines = r.inputs.filter((i) => i.line !== undefined).map((i) => i.line! + 1);
-      const source = r.inputs.find((i) => i.source)?.source;
-      return {
-        start: hex(r.start),
-        end: hex(r.end),
-        ...(lines.length ? { line: lines[0] } : {}),
-        ...(lines.length > 1 ? { lines } : {}),
-        ...(source ? { source } : {}),
-      };
-    }),
-    gaps: plan.gaps.map(gapJson),
+    ram: lazy ? new LazyArray(plan.ram, ramJson) : plan.ram.map(ramJson),
+    gaps: lazy ? new LazyArray(plan.gaps, gapJson) : plan.gaps.map(gapJson),
     totals: { mmio: { ...plan.totals.mmio }, ram: { ...plan.totals.ram } },
     tables: { ...plan.tables },
     bytes: plan.bytes,
@@ -89,4 +97,48 @@ export function planToJson(plan: Plan): PlanJson {
       fitsHyperPlatformPrealloc: plan.comparison.fitsHyperPlatformPrealloc,
     },
   };
+}
+
+export function planToJson(plan: Plan): PlanJson {
+  return planFields(plan, false) as unknown as PlanJson;
+}
+
+/** Items per yielded piece: big enough that writes are few, small enough that memory stays flat. */
+const BATCH = 2048;
+
+/**
+ * Exactly `JSON.stringify({ ...before, ...planToJson(plan), ...after }, null, 2)`, as a sequence
+ * of pieces: the `ram` and `gaps` arrays are converted and printed a batch of items at a time,
+ * so a plan of millions of ranges never exists as one string or one tree of JSON objects (a
+ * 1.5M-range plan is ~460 MB of text).
+ */
+export function* planJsonPieces(plan: Plan, before: Record<string, unknown> = {}, after: Record<string, unknown> = {}): Generator<string> {
+  const fields = { ...before, ...planFields(plan, true), ...after };
+  const entries = Object.entries(fields).filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol');
+  if (entries.length === 0) {
+    yield '{}';
+    return;
+  }
+  let out = '{';
+  for (let k = 0; k < entries.length; k++) {
+    const [key, value] = entries[k];
+    out += `\n  ${JSON.stringify(key)}: `;
+    if (value instanceof LazyArray) {
+      const { items, each } = value as LazyArray<unknown>;
+      if (items.length === 0) out += '[]';
+      else {
+        out += '[';
+        for (let i = 0; i < items.length; i++) {
+          out += `${i ? ',' : ''}\n    ${JSON.stringify(each(items[i]), null, 2).replaceAll('\n', '\n    ')}`;
+          if (i % BATCH === BATCH - 1) {
+            yield out;
+            out = '';
+          }
+        }
+        out += '\n  ]';
+      }
+    } else out += JSON.stringify(value, null, 2).replaceAll('\n', '\n  ');
+    if (k < entries.length - 1) out += ',';
+  }
+  yield out + '\n}';
 }
