@@ -40,6 +40,20 @@ export interface ReportOptions {
   exports?: boolean;
   /** "Hypervisors on this machine": each replayed policy against this plan (src/policies). */
   hypervisors?: readonly PolicyReport[];
+  /** "KVM trace": the document's trace summary (src/server/trace-summary.ts traceTables). */
+  trace?: ReportTrace;
+}
+
+export interface ReportTrace {
+  exits: number;
+  /** 0-based line of the first KVM event. */
+  firstLine: number;
+  /** Events with a guest-physical address. */
+  addressed: number;
+  /** Set when the document holds no memory map: how to get one. */
+  noMapHint?: string;
+  reasons: { reason: string; number: string; exits: number; meaning: string }[];
+  regions: { where: string; leaf: string; events: number }[];
 }
 
 /** Both end up inside the CSP; refuses anything that could widen it or break out of the attribute. */
@@ -113,6 +127,7 @@ ${addressMap(plan, segs, lineLabel)}
 ${gapTable(plan, segs, lineLabel)}
 ${ramTable(plan, segs, lineLabel)}
 ${hypervisors(opts.hypervisors, lineLabel)}
+${traceSection(opts.trace, lineLabel)}
 </main>
 <script nonce="${nonce}">${SCRIPT}</script>`);
 }
@@ -280,6 +295,28 @@ ${rows}
 
 /** Most mismatches and holes listed per policy; the CLI's --policy NAME --json has them all. */
 const MAX_POLICY_ITEMS = 8;
+
+function traceSection(t: ReportTrace | undefined, lineLabel: (l: number) => string): string {
+  if (!t) return '';
+  const reasons = t.reasons.map((r) => `<tr><th scope="row">${esc(r.reason)}</th><td class="num">${esc(r.number)}</td><td class="num">${esc(formatCount(r.exits))}</td><td class="wrap">${esc(r.meaning)}</td></tr>`).join('\n');
+  const regions = t.regions.map((r) => `<tr><th scope="row">${esc(r.where)}</th><td>${esc(r.leaf)}</td><td class="num">${esc(formatCount(r.events))}</td></tr>`).join('\n');
+  return `<section class="card" aria-labelledby="trace-h">
+<details data-fold="trace" open><summary><h2 id="trace-h">KVM trace (${esc(formatCount(t.exits))} exits)</h2></summary>
+<p class="note"><span data-line="${t.firstLine}" tabindex="0" role="link">First event: ${esc(lineLabel(t.firstLine))}</span>; ${esc(formatCount(t.addressed))} events with a guest-physical address (kvm_mmio, kvm_page_fault).</p>
+${reasons ? `<h3>Exits by reason</h3>
+<div class="tablewrap"><table class="spans trace-reasons"><thead><tr><th scope="col">reason</th><th scope="col" class="num">number</th><th scope="col" class="num">exits</th><th scope="col">what</th></tr></thead>
+<tbody>
+${reasons}
+</tbody></table></div>` : ''}
+<h3>Guest-physical addresses by region</h3>
+${t.noMapHint ? `<p class="note">${esc(t.noMapHint)}</p>` : ''}
+${regions ? `<div class="tablewrap"><table class="spans trace-regions"><thead><tr><th scope="col">region</th><th scope="col">leaf</th><th scope="col" class="num">events</th></tr></thead>
+<tbody>
+${regions}
+</tbody></table></div>` : ''}
+</details>
+</section>`;
+}
 
 function hypervisors(reports: readonly PolicyReport[] | undefined, lineLabel: (l: number) => string): string {
   if (!reports || reports.length === 0) return '';

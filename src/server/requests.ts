@@ -19,6 +19,7 @@ import type { DocumentModel } from './model';
 import { pagesShort, rangeText } from './describe';
 import { RequestError } from './errors';
 import type { Settings } from './settings';
+import { traceSummary, traceTables } from './trace-summary';
 
 /** What a request about a document works on. */
 export interface DocContext {
@@ -97,7 +98,9 @@ export function reportRequest(ctx: DocContext, p: ReportParams): ReportResult {
   const o = mp.plan!.options;
   const machine = machineFromMap(map, { limit: mp.plan!.limit, maxPage: o.maxPage, ramPage: o.ramPage, mtrr: o.mtrr });
   const hypervisors = POLICIES.map((policy) => comparePolicy(policy, machine));
-  return { title, html: renderReport(mp.plan!, { ...page, subtitle: mapLabel(map, maps.length), lineOf, hypervisors }) };
+  const summary = traceSummary(ctx.analysis, ctx.settings);
+  const trace = summary && traceTables(summary);
+  return { title, html: renderReport(mp.plan!, { ...page, subtitle: mapLabel(map, maps.length), lineOf, hypervisors, trace }) };
 }
 
 /** eptLens/summary, and what eptLens/planChanged carries: the default map's totals. */

@@ -9,6 +9,7 @@ import type { DocAnalysis as Analysis } from './model';
 import { NO_MAP_HINT, rangeText } from './describe';
 import { eventAddress } from './events';
 import type { Settings } from './settings';
+import type { ReportTrace as TraceTables } from '../report/html';
 
 interface TraceSummary {
   /** 0-based line of the first KVM event. */
@@ -83,21 +84,34 @@ export function traceLensTitle(s: TraceSummary): string {
   return `KVM trace: ${formatCount(s.exits)} exits${top ? ` (${top}${more})` : ''} · ${gpas}`;
 }
 
-export function traceMarkdown(s: TraceSummary, name: string): string {
-  const out = [`# KVM trace summary — ${name}`, '', `${formatCount(s.exits)} exits from line ${s.firstLine + 1}; ${formatCount(s.addressed)} events with a guest-physical address (kvm_mmio, kvm_page_fault).`, ''];
-  out.push('## Exits by reason', '', '| reason | number | exits | what |', '| --- | ---: | ---: | --- |');
-  for (const [r, n] of s.byReason) {
-    const info = exitReason(r);
-    out.push(`| ${r} | ${info ? info.number : '?'} | ${formatCount(n)} | ${info ? info.meaning : ''} |`);
-  }
-  out.push('', '## Guest-physical addresses by region', '');
-  if (!s.hasMap) out.push(NO_MAP_HINT, '');
-  if (s.byRegion.length) {
-    out.push('| region | leaf | events |', '| --- | --- | ---: |');
-    for (const [r, n] of s.byRegion) {
+/** The summary's tables, one rule for the Markdown page and the report's section. */
+export function traceTables(s: TraceSummary): TraceTables {
+  return {
+    exits: s.exits,
+    firstLine: s.firstLine,
+    addressed: s.addressed,
+    noMapHint: s.hasMap ? undefined : NO_MAP_HINT,
+    reasons: s.byReason.map(([reason, exits]) => {
+      const info = exitReason(reason);
+      return { reason, number: info ? String(info.number) : '?', exits, meaning: info ? info.meaning : '' };
+    }),
+    regions: s.byRegion.map(([r, events]) => {
       const [where, leaf] = r.split(' · ');
-      out.push(`| ${where} | ${leaf ?? ''} | ${formatCount(n)} |`);
-    }
+      return { where, leaf: leaf ?? '', events };
+    }),
+  };
+}
+
+export function traceMarkdown(s: TraceSummary, name: string): string {
+  const t = traceTables(s);
+  const out = [`# KVM trace summary — ${name}`, '', `${formatCount(t.exits)} exits from line ${t.firstLine + 1}; ${formatCount(t.addressed)} events with a guest-physical address (kvm_mmio, kvm_page_fault).`, ''];
+  out.push('## Exits by reason', '', '| reason | number | exits | what |', '| --- | ---: | ---: | --- |');
+  for (const r of t.reasons) out.push(`| ${r.reason} | ${r.number} | ${formatCount(r.exits)} | ${r.meaning} |`);
+  out.push('', '## Guest-physical addresses by region', '');
+  if (t.noMapHint) out.push(t.noMapHint, '');
+  if (t.regions.length) {
+    out.push('| region | leaf | events |', '| --- | --- | ---: |');
+    for (const r of t.regions) out.push(`| ${r.where} | ${r.leaf} | ${formatCount(r.events)} |`);
   }
   return out.join('\n') + '\n';
 }

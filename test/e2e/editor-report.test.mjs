@@ -83,6 +83,18 @@ test('issue 14 report: the RAM section stays open across edits', { timeout: 10 *
       // Closing it again and re-rendering: checked in test/report/browser.test.ts (a second edit
       // here could not get the editor's focus back from the webview reliably under load).
     });
+    await step('a KVM trace beside a memory map: the report has a "KVM trace" section with exits by reason', async () => {
+      await openFile(page, 'kvm-trace-with-map.eptlog').catch(() => openFile(page, 'kvm-trace-with-map.eptlog'));
+      await expectLanguage(page);
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 200, y: 20 }, force: true });
+      await runCommand(page, 'EPT Lens: Show Plan Report');
+      const frame = await reportFrame(page, (f) => f.evaluate(() => !!document.getElementById('trace-h')).catch(() => false));
+      const text = norm(await frame.evaluate(() => { document.getElementById('trace-h').scrollIntoView({ block: 'start' }); return document.getElementById('trace-h').closest('section').innerText; }));
+      assert.match(text, /KVM trace \(\d+ exits\)/);
+      assert.match(text, /EPT_VIOLATION/);
+      assert.match(text, /Guest-physical addresses by region/);
+      await screenshot(page, 'report14-trace-section');
+    });
   } finally {
     await browser.close();
     await cs.stop();
