@@ -12,7 +12,7 @@ import { describePhysBits } from '../planner/phys-bits';
 import { exportPlan, planJsonPieces } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { CLI_TERMS, problemLine, renderPlanText } from './render';
-import { highestAddress, mmioPastLimit, runPolicies } from './policies';
+import { highestAddress, runPolicies } from './policies';
 import { Sink, WriteError, fileSink, inputOverwritten, stdoutSink } from './output';
 import pkg from '../../package.json';
 
@@ -168,14 +168,13 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
       failed = true;
       return undefined;
     }
-    // The limit past MAXPHYADDR, RAM past the limit, MTRR conflicts and truncated masks: the list the editor's diagnostics render.
+    // The limit past MAXPHYADDR, RAM and known MMIO past the limit, MTRR conflicts and truncated masks: the list the editor's diagnostics render.
     const problems = planProblems(map, plan, mt.dump, CLI_TERMS);
     for (const p of problems) err(problemLine(p, at));
     const { physAddrBits, physAddrBitsFrom } = plan.options;
     const physWarning = problems.find((p) => p.code === PROBLEM_CODES.limitPastPhys)?.message;
     const heading = `${first.file}: ${FORMAT_NAMES[map.format]} map ${map.index + 1} of ${total}, lines ${first.line}–${last.line}, ${ram.length} RAM ranges`;
     const ctx = { map, plan, at: (line: number) => at(line), heading };
-    for (const w of mmioPastLimit(ctx)) err(w);
     if (o.policy || o.policies || o.check) {
       const pol = runPolicies(ctx, o, o.format);
       failures.push(...pol.failures);
