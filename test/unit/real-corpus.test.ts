@@ -113,7 +113,7 @@ for (const [i, f] of logs.entries()) {
     const holes = (JSON.parse(r.stdout) as { holes: { start: string; end: string; kind: string; name: string; line: number; pastLimit?: boolean }[] }).holes;
     const got = holes.filter((h) => h.kind === 'MMIO' && h.pastLimit).map(({ start, end, name, line }) => ({ start, end, name, line }));
     assert.deepEqual(got, expected[specs[i]].mmioPastLimit);
-    for (const h of got) assert.match(r.stderr, new RegExp(`:${h.line}: warning: ${h.name} \\[${h.start}, ${h.end}\\) lies beyond the limit`));
+    for (const h of got) assert.match(r.stderr, new RegExp(`:${h.line}(:\\d+)?: warning: ${h.name} \\[${h.start}, ${h.end}\\) lies beyond the limit`));
   });
 }
 
