@@ -1,10 +1,10 @@
 // Which maps of a log are worth planning, and which one a request means when it names none.
 // One rule for the CLI, the editor, the report and Plan Log File (see README "Memory maps in one file").
 import type { MemoryMap } from '../formats';
+import { usableRanges } from '../formats';
 
 /** A map worth planning: at least one range line without errors, and not an all-zero iomem. */
-export const isUsable = (m: MemoryMap): boolean =>
-  !m.notes.some((n) => n.code === 'iomem-no-root') && m.ranges.some((r) => !r.problems.some((p) => p.severity === 'error'));
+export const isUsable = (m: MemoryMap): boolean => usableRanges(m).length > 0;
 
 /** The map containing `line`, else the closest one before it, else the first. Maps are in line order. */
 export function mapAtLine(maps: readonly MemoryMap[], line: number): MemoryMap | undefined {

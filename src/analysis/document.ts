@@ -77,6 +77,19 @@ export class Analysis<M extends MapSource = MapSource> {
     return this.maps().filter((m) => m.lastLine >= from && m.firstLine <= to);
   }
 
+  /**
+   * A view of this analysis for answers given while the document is still being scanned: a map the
+   * rest of the scan can still change gets no plan (planning it now would block the scan and be
+   * thrown away), only a `MapPlan` whose `error` says so; settled maps plan as usual.
+   */
+  whileScanning(): this {
+    if (this.model.complete) return this;
+    const view = Object.create(this) as this;
+    view.planFor = (map: MemoryMap, settings: PlanSettings): MapPlan =>
+      this.isSettled(map) ? this.planFor(map, settings) : unsettledPlan(map);
+    return view;
+  }
+
   planFor(map: MemoryMap, settings: PlanSettings): MapPlan {
     const sk = planKey(settings);
     const last = this.byMap.get(map);
@@ -108,4 +121,9 @@ export class Analysis<M extends MapSource = MapSource> {
     }
     return core;
   }
+}
+
+/** What a map the scan has not finished yet shows instead of a plan. */
+function unsettledPlan(map: MemoryMap): MapPlan {
+  return { map, error: 'the document is still being scanned', gapBefore: [], mtrrApplied: false, inputCount: 0, ramByLine: new Map() };
 }

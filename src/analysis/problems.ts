@@ -2,8 +2,8 @@
 // rendered by both the CLI (`file:line:col: warning: …` on stderr, dump notes in the plan's notes)
 // and the editor (diagnostics). One rule each; the surfaces differ only in how they name their
 // settings (`Terms`). Pure.
-import type { Field, MemoryMap, MtrrDump, MtrrVariableRecord, RangeRecord, Severity } from '../formats';
-import { checkMapRanges, ramInputs } from '../formats';
+import type { Field, MapRecord, MemoryMap, MtrrDump, MtrrVariableRecord, RangeRecord, Severity } from '../formats';
+import { checkMapRanges, isContainer, ramInputs, usableRanges } from '../formats';
 import type { Plan } from '../planner';
 import { MAX_BLOCKS, formatSize, hex, physLimitWarning } from '../planner';
 
@@ -32,6 +32,7 @@ export interface Terms {
 
 export const PROBLEM_CODES = {
   beyondLimit: 'beyond-limit',
+  mmioBeyondLimit: 'mmio-beyond-limit',
   limitPastPhys: 'limit-past-maxphyaddr',
   mtrrConflict: 'mtrr-conflict',
   mtrrTruncated: 'mtrr-noncontiguous-mask',
@@ -39,6 +40,11 @@ export const PROBLEM_CODES = {
 } as const;
 
 const rangeText = (start: number, end: number): string => `${hex(start)}–${hex(end)}`;
+
+/** What a reader found wrong on one line (an unreadable address, an unknown type, `?`), on its field. */
+export function lineProblems(r: MapRecord): MapProblem[] {
+  return 'problems' in r ? r.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message, line: r.line, field: p.field })) : [];
+}
 
 /** The map's own notes (no RAM, iomem read without root, …), then its whole-map checks (overlaps, unsorted). */
 export function mapProblems(map: MemoryMap): MapProblem[] {
@@ -81,6 +87,7 @@ export function planProblems(map: MemoryMap, plan: Plan, dump: MtrrDump | undefi
       field: { start: r.fields.start.start, end: r.fields.end.end },
     });
   }
+  out.push(...mmioPastLimit(map, plan.limit, terms));
   if (!dump) return out;
   // On the first variable-range line involved (one index map, not a search per conflict).
   const byIndex = new Map<number, MtrrVariableRecord>();
@@ -107,6 +114,30 @@ export function planProblems(map: MemoryMap, plan: Plan, dump: MtrrDump | undefi
         'past the first ones it is ignored, so memory types there may be wrong',
       line: lineOf([index]),
       inDump: true,
+    });
+  }
+  return out;
+}
+
+/**
+ * Known MMIO (the source's non-RAM lines: PCI windows and BARs, e820 reserved) past the limit: the
+ * identity map leaves it unmapped, an EPT violation on first use. One warning per outermost range
+ * (a window's BARs inside it are not repeated); address-space containers are not devices.
+ */
+function mmioPastLimit(map: MemoryMap, limit: number, terms: Terms): MapProblem[] {
+  const out: MapProblem[] = [];
+  const mmio = usableRanges(map).filter((r) => !r.ram && r.end > limit && !isContainer(r));
+  mmio.sort((a, b) => a.start - b.start || a.line - b.line);
+  let warnedEnd = 0;
+  for (const r of mmio) {
+    if (r.end <= warnedEnd) continue;
+    warnedEnd = r.end;
+    out.push({
+      code: PROBLEM_CODES.mmioBeyondLimit,
+      severity: 'warning',
+      message: `${r.typeName} [${hex(Math.max(r.start, limit))}, ${hex(r.end)}) lies beyond the limit ${hex(limit)} and is not mapped (${terms.limit})`,
+      line: r.line,
+      field: { start: r.fields.start.start, end: r.fields.end.end },
     });
   }
   return out;

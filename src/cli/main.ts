@@ -2,9 +2,9 @@
 // live here; reading, planning and rendering are pure functions from src/formats and src/planner.
 import fs from 'node:fs';
 import { FORMAT_NAMES, MapRecord, groupMaps, ramInputs } from '../formats';
-import { PROBLEM_CODES, dumpProblems, isUsable, mapProblems, planOptions, planProblems, scanStream } from '../analysis';
+import { PROBLEM_CODES, dumpProblems, isUsable, lineProblems, mapProblems, planOptions, planProblems, scanStream } from '../analysis';
 import { DUMP_SOURCES, MemoryMap, MtrrDump, buildDump } from '../formats/maps';
-import type { MtrrRecord, Problem } from '../formats/records';
+import type { MtrrRecord } from '../formats/records';
 import type { MtrrState } from '../planner/mtrr';
 import { RamInput } from '../planner/normalize';
 import { Plan, PlanError, planMemoryMap } from '../planner/plan';
@@ -12,7 +12,7 @@ import { describePhysBits } from '../planner/phys-bits';
 import { exportPlan, planJsonPieces } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { CLI_TERMS, problemLine, renderPlanText } from './render';
-import { highestAddress, mmioPastLimit, runPolicies } from './policies';
+import { highestAddress, runPolicies } from './policies';
 import { Sink, WriteError, fileSink, inputOverwritten, stdoutSink } from './output';
 import pkg from '../../package.json';
 
@@ -51,8 +51,6 @@ function locate(inputs: readonly Input[], line: number): { file: string; line: n
   while (i > 0 && inputs[i].firstLine > line) i--;
   return { file: inputs[i].name, line: line - inputs[i].firstLine + 1 };
 }
-
-const problemsOf = (r: MapRecord): readonly Problem[] => ('problems' in r ? r.problems : []);
 
 function withDefault(dump: MtrrDump, o: CliOptions): MtrrState {
   return o.mtrrDefault ? { ...dump.state, defaultType: o.mtrrDefault, defaultTypeKnown: true } : dump.state;
@@ -130,10 +128,11 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
   const inputs: Input[] = [];
   const mtrrInputs: Input[] = [];
   /** `file:line[:col]`; a --mtrr FILE's dump lines are numbered in that file. */
-  const at = (line: number, col?: number, inDump = false): string => {
-    const l = locate(inDump && fileDump ? mtrrInputs : inputs, line);
+  const atIn = (ins: readonly Input[]) => (line: number, col?: number): string => {
+    const l = locate(ins, line);
     return `${l.file}:${l.line}${col === undefined ? '' : `:${col + 1}`}`;
   };
+  const at = (line: number, col?: number, inDump = false): string => atIn(inDump && fileDump ? mtrrInputs : inputs)(line, col);
   let maps = 0;
   let usable = 0;
   let dumps = 0;
@@ -168,14 +167,13 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
       failed = true;
       return undefined;
     }
-    // The limit past MAXPHYADDR, RAM past the limit, MTRR conflicts and truncated masks: the list the editor's diagnostics render.
+    // The limit past MAXPHYADDR, RAM and known MMIO past the limit, MTRR conflicts and truncated masks: the list the editor's diagnostics render.
     const problems = planProblems(map, plan, mt.dump, CLI_TERMS);
     for (const p of problems) err(problemLine(p, at));
     const { physAddrBits, physAddrBitsFrom } = plan.options;
     const physWarning = problems.find((p) => p.code === PROBLEM_CODES.limitPastPhys)?.message;
     const heading = `${first.file}: ${FORMAT_NAMES[map.format]} map ${map.index + 1} of ${total}, lines ${first.line}–${last.line}, ${ram.length} RAM ranges`;
     const ctx = { map, plan, at: (line: number) => at(line), heading };
-    for (const w of mmioPastLimit(ctx)) err(w);
     if (o.policy || o.policies || o.check) {
       const pol = runPolicies(ctx, o, o.format);
       failures.push(...pol.failures);
@@ -221,7 +219,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
 
   let boot: MapRecord[] = [];
   const groupBoot = (): void => {
-    for (const r of boot) for (const p of problemsOf(r)) err(`${at(r.line, p.field.start)}: ${p.severity}: ${p.message}`);
+    for (const r of boot) for (const p of lineProblems(r)) err(problemLine(p, at));
     const doc = groupMaps(boot, { mapBreaks: inputs.map((i) => i.firstLine) });
     boot = [];
     dumps += doc.dumps.length;
@@ -239,10 +237,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
       const recs: MtrrRecord[] = [];
       await scanFiles([o.mtrrFile], mtrrInputs, (r) => {
         // The MTRR file's own problems, `file:line:col` like the main input's.
-        for (const p of problemsOf(r)) {
-          const l = locate(mtrrInputs, r.line);
-          err(`${l.file}:${l.line}:${p.field.start + 1}: ${p.severity}: ${p.message}`);
-        }
+        for (const p of lineProblems(r)) err(problemLine(p, atIn(mtrrInputs)));
         if (r.kind.startsWith('mtrr-')) recs.push(r as MtrrRecord);
       });
       if (recs.length === 0) throw new InputError(`${o.mtrrFile}: no MTRRs found (expected /proc/mtrr lines or a dmesg 'MTRR default type' dump)`);

@@ -171,22 +171,6 @@ interface PolicyOutcome {
   failures: string[];
 }
 
-/**
- * Known MMIO (non-RAM lines) past the plan's limit: the plan leaves it unmapped. One warning per
- * outermost range (a window's BARs inside it are not repeated).
- */
-export function mmioPastLimit(c: MapContext): string[] {
-  const limit = c.plan.limit;
-  const out: string[] = [];
-  let warnedEnd = 0;
-  for (const r of machineOf(c).resources) {
-    if (r.ram || r.end <= limit || r.end <= warnedEnd) continue;
-    warnedEnd = r.end;
-    out.push(`${c.at(r.line)}: warning: ${r.name} [${hex(Math.max(r.start, limit))}, ${hex(r.end)}) lies beyond the limit ${hex(limit)} and is not mapped (raise --limit)`);
-  }
-  return out;
-}
-
 export function runPolicies(c: MapContext, o: PolicyOptions, format: ExportFormat): PolicyOutcome {
   const m = machineOf(c);
   const failures: string[] = [];

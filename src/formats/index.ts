@@ -5,3 +5,4 @@ export * from './envelope';
 export * from './scan';
 export * from './maps';
 export * from './checks';
+export * from './usable';

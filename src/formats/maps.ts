@@ -14,6 +14,7 @@ import type { RamInput } from '../planner/normalize';
 import { mtreeRam } from './mtree-flatten';
 import { quoteInput } from './hex';
 import type { MapFormat, MapRecord, MalformedRecord, MtrrRangeSource, MtrrRecord, RangeRecord, Severity } from './records';
+import { hasError, readWithoutRoot, usableRanges } from './usable';
 
 /** What a dump is, for the plan's `memory types from …` line. */
 export const DUMP_SOURCES: Readonly<Record<MtrrDump['source'], string>> = {
@@ -64,10 +65,10 @@ const isMtrr = (r: MapRecord): r is MtrrRecord => r.kind.startsWith('mtrr-');
 
 /** RAM ranges to plan: top-level RAM lines without errors. */
 export function ramInputs(map: MemoryMap): RamInput[] {
-  if (map.notes.some((n) => n.code === 'iomem-no-root')) return [];
+  if (readWithoutRoot(map)) return [];
   if (map.format === 'mtree') return mtreeRam(map.ranges);
-  return map.ranges
-    .filter((r) => r.ram && !r.problems.some((p) => p.severity === 'error'))
+  return usableRanges(map)
+    .filter((r) => r.ram)
     .map((r) => ({ start: r.start, end: r.end, line: r.line }));
 }
 
@@ -203,8 +204,8 @@ function noteIomemWithoutRoot(m: MemoryMap): void {
  * newer kernel prints). Said as a warning; the CLI also exits with status 4 on such a plan.
  */
 function noteNoRam(m: MemoryMap): void {
-  const usable = m.ranges.filter((r) => r.depth === 0 && !r.problems.some((p) => p.severity === 'error'));
-  if (usable.length === 0 || m.notes.some((n) => n.code === 'iomem-no-root') || ramInputs(m).length > 0) return;
+  const usable = usableRanges(m).filter((r) => r.depth === 0);
+  if (usable.length === 0 || ramInputs(m).length > 0) return;
   const types = [...new Set(usable.map((r) => r.typeName))];
   const shown = types.slice(0, 4).map((t) => `'${quoteInput(t)}'`).join(', ') + (types.length > 4 ? `, … (${types.length} names)` : '');
   m.notes.push({
@@ -322,7 +323,7 @@ export function buildDump(records: MtrrRecord[], procDefault: MtrrState['default
         bits = Math.max(bits, r.physAddrBits ?? 0);
         break;
       case 'mtrr-range': {
-        if (r.problems.some((p) => p.severity === 'error') || (rewritten && r.phase === 'original')) break;
+        if (hasError(r) || (rewritten && r.phase === 'original')) break;
         // MTRRs work on 4 KiB pages: a printed range is rounded outward to them.
         const start = r.start - (r.start % 4096);
         const end = Math.ceil(r.end / 4096) * 4096;

@@ -10,6 +10,7 @@
 // The flat view (`info mtree -f`) has no nesting and no overlaps: the same code passes it through.
 import type { RamInput } from '../planner/normalize';
 import type { RangeRecord } from './records';
+import { hasError } from './usable';
 
 type Key = number[];
 
@@ -33,7 +34,7 @@ function paints(ranges: readonly RangeRecord[]): Paint[] {
   const stack: { depth: number; key: Key; start: number; end: number; children: number; dead: boolean; paint?: Paint }[] = [];
   let roots = 0;
   for (const r of ranges) {
-    if (!r.mtree || r.problems.some((p) => p.severity === 'error')) continue;
+    if (!r.mtree || hasError(r)) continue;
     while (stack.length && stack[stack.length - 1].depth >= r.depth) stack.pop();
     const parent = stack[stack.length - 1];
     const order = parent ? parent.children++ : roots++;

@@ -2,9 +2,10 @@
 // resources the source lists (iomem PCI windows and BARs at any nesting depth, e820 reserved,
 // ACPI, …) and the MTRRs.
 import type { MemoryMap } from '../formats/maps';
+import { isContainer, usableRanges } from '../formats/usable';
 import type { MtrrState } from '../planner/mtrr';
 import { normalizeRam } from '../planner/normalize';
-import { MAX_PHYS_ADDR, PageSize, Range } from '../planner/types';
+import type { PageSize, Range } from '../planner/types';
 import { pageAlign, subtract, union } from './build';
 import type { Machine } from './types';
 
@@ -30,19 +31,11 @@ interface MachineOptions {
 }
 
 /**
- * A non-RAM line reaching 2^52 is an address-space container (QEMU mtree `system`, `pci`:
- * 0-ffffffffffffffff), not a device: no physical address exists up there.
- */
-const isContainer = (r: Range): boolean => r.end >= MAX_PHYS_ADDR;
-
-/**
  * Non-RAM lines nested inside RAM (iomem `Kernel code`, `Crash kernel`) are RAM, not MMIO: the
  * known MMIO is every non-RAM line minus RAM. n log n in the map's lines.
  */
 export function machineFromMap(map: MemoryMap, o: MachineOptions): MachineWithSources {
-  const usable = map.notes.some((n) => n.code === 'iomem-no-root')
-    ? []
-    : map.ranges.filter((r) => !r.problems.some((p) => p.severity === 'error') && r.end > r.start && (r.ram || !isContainer(r)));
+  const usable = usableRanges(map).filter((r) => r.end > r.start && !isContainer(r));
   const ram = normalizeRam(usable.filter((r) => r.ram).map((r) => ({ start: r.start, end: r.end }))).map((r) => ({ start: r.start, end: r.end }));
   const mmio = subtract(union(usable.filter((r) => !r.ram).map((r) => pageAlign(r))), ram);
   const resources = usable

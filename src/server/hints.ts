@@ -4,6 +4,7 @@
 // looked at; tooltips are filled in by resolve.
 import type { InlayHint, MarkupContent, Range } from 'vscode-languageserver';
 import type { MemoryMap, RangeRecord } from '../formats';
+import { hasError } from '../formats';
 import { parseEventLine } from '../formats/events';
 import { formatSize, hex } from '../planner';
 import { gapLines, type MapPlan, ramLineOf } from '../analysis';
@@ -26,7 +27,7 @@ export interface HintData {
 /** Event lines scanned per request at most (VS Code asks for the visible lines plus a margin). */
 const MAX_EVENT_LINES = 20_000;
 
-const usable = (r: RangeRecord): boolean => r.ram && r.depth === 0 && !r.problems.some((p) => p.severity === 'error');
+const usable = (r: RangeRecord): boolean => r.ram && r.depth === 0 && !hasError(r);
 
 /** Index of the first range of the map on or after `line` (ranges are in line order). */
 function firstRangeAt(map: MemoryMap, line: number): number {

@@ -2,6 +2,7 @@
 // report page, the status summary, go to address and the decoders. Pure functions over a
 // document's analysis; they throw domain errors (errors.ts), the guard turns them into LSP errors.
 import type { MemoryMap, RangeRecord } from '../formats';
+import { hasError } from '../formats';
 import { type Analysis, chooseMap, gapLineOf, isUsable, mapTitle, type MapPlan, ramLineOf } from '../analysis';
 import { EptLevel, decodeEptEntry, describeEptEntry, parseEntryInput } from '../planner/decode/ept-entry';
 import { decodeExitQualification } from '../planner/decode/exit-qualification';
@@ -141,7 +142,7 @@ export function findAddress({ analysis, settings }: DocContext, text: string): F
   let best: RangeRecord | undefined;
   for (const map of maps) {
     for (const r of map.ranges) {
-      if (r.start <= addr && addr < r.end && !r.problems.some((p) => p.severity === 'error')) {
+      if (r.start <= addr && addr < r.end && !hasError(r)) {
         if (!best || r.depth > best.depth || (r.depth === best.depth && r.ram && !best.ram)) best = r;
       }
     }

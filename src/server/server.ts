@@ -105,7 +105,19 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   connection.onHover(
     guard('hover', P.positionParams, async (params) => {
-      const { analysis, settings } = await context(params.textDocument.uri);
+      const uri = params.textDocument.uri;
+      const st = docs.get(uri);
+      if (!st.model.complete) {
+        // Answer from what is known while the scan runs: scan up to the hovered line, and give
+        // maps the scan can still change no plan rather than waiting for (and planning) all of it.
+        const settings = await docs.getSettings(uri);
+        if (!st.closed && !st.model.complete) {
+          st.model.scanTo(Math.min(params.position.line, st.model.lineCount - 1));
+          docs.answeredPartly(st);
+          return hover(st.analysis.whileScanning(), settings, params.position);
+        }
+      }
+      const { analysis, settings } = await context(uri);
       return hover(analysis, settings, params.position);
     }),
   );

@@ -24,8 +24,7 @@ function both(file: string, limit?: string): { cli: string[]; editor: string[]; 
   const quoted = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const cli = r.stderr.split('\n').flatMap((l) => {
     const m = new RegExp(`^ept-plan: ${quoted}:(\\d+)(?::\\d+)?: (error|warning|information): (.*)$`).exec(l);
-    // Known MMIO past the limit (src/cli/policies.ts) is the CLI's alone.
-    if (!m || (m[2] === 'warning' && / \[0x[0-9a-f]+, 0x[0-9a-f]+\) lies beyond the limit /.test(m[3]))) return [];
+    if (!m) return [];
     const words = m[3]
       .replace('(raise --limit)', `(eptLens.limit = ${limit ?? '512G'})`)
       .replace('--limit phys', 'eptLens.limit "phys"');
@@ -52,6 +51,7 @@ const BAD = fs.readdirSync(fixturePath('bad')).filter((f) => !f.endsWith('.json'
 const CASES: [string, string | undefined][] = [
   ...[...MAP_FIXTURES, ...BAD, 'real/dell-latitude-e6510-36bit.dmesg'].map((f): [string, undefined] => [fixturePath(f), undefined]),
   [fixturePath('hyperplatform-laptop-8gb.log'), '8G'],
+  [fixturePath('real/linux-media-hp-spectre-x360-16-meteor-lake-6.13-dmesg-excerpt.dmesg'), undefined],
   [fixturePath('real/amd-gfx-2025-ryzen-iomem-mail-quoted-interleaved.iomem'), '16G'],
   [conflictFile, undefined],
   [hostileFile, undefined],
@@ -74,6 +74,19 @@ test('the rules each case is there for show up (so the list comparison is not va
   assert.ok(codes(fixturePath('bad/overlap-duplicate.dmesg')).has('duplicate'));
   assert.ok(codes(hostileFile).has('mtrr-noncontiguous-mask'));
   assert.ok(codes(fixturePath('bad/iomem-all-zero.iomem')).has('iomem-no-root'));
+  assert.ok(codes(fixturePath('real/amd-gfx-2025-ryzen-iomem-mail-quoted-interleaved.iomem'), '16G').has('mmio-beyond-limit'));
+});
+
+test('known MMIO past the limit is a diagnostic in the editor too, on its line and fields (Meteor Lake root window, line 27)', () => {
+  const file = fixturePath('real/linux-media-hp-spectre-x360-16-meteor-lake-6.13-dmesg-excerpt.dmesg');
+  const text = fs.readFileSync(file, 'utf8');
+  const d = computeDiagnostics(new Analysis(new DocumentModel('file:///t/mtl.dmesg', 1, text)), resolveSettings({}))
+    .filter((x) => x.code === 'mmio-beyond-limit');
+  assert.equal(d.length, 1);
+  assert.equal(d[0].range.start.line, 26);
+  assert.match(d[0].message, /\[0x8000000000, 0x3ffc0000000\) lies beyond the limit 0x8000000000 and is not mapped \(eptLens\.limit = 512G\)/);
+  const line = text.split('\n')[26];
+  assert.match(line.slice(d[0].range.start.character, d[0].range.end.character), /^0x0*4000000000-0x0*3ffbfffffff$/i);
 });
 
 test('CLI and editor agree where they used to differ: the MTRR conflict is a warning on its register line in both; the past-MAXPHYADDR warning names its line in the CLI too', () => {

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { groupMaps, scanText } from '../../src/formats';
 import { DocumentModel, TextChange } from '../../src/server/model';
 import { fixture } from '../support/fixtures';
+import { Analysis } from '../../src/analysis';
+import { resolveSettings } from '../../src/server/settings';
 
 function fresh(text: string) {
   const records = scanText(text);
@@ -119,4 +121,34 @@ test('lines are kept as one text plus offsets: the view reads like an array thro
   text = 'a\nb';
   model.applyChanges([{ text }], 9999);
   same();
+});
+
+test('while the scan runs, maps it can still change get no plan; settled maps plan as usual', async () => {
+  const base = fixture('hyperplatform-laptop-8gb.log').split('\n').filter(Boolean);
+  const filler = Array.from({ length: 60_000 }, (_, i) => `noise line ${i}`);
+  const text = [...base, ...filler, ...base, ...filler].join('\n');
+  const model = new DocumentModel('file:///big', 1, text, false);
+  const analysis = new Analysis(model);
+  const settings = resolveSettings(undefined);
+  model.scanTo(base.length + filler.length + base.length + 10); // both maps seen, the scan not done
+  assert.equal(model.complete, false);
+  const view = analysis.whileScanning();
+  const [first, last] = view.maps();
+  assert.ok(first && last && first !== last);
+  // The second map is the last one scanned so far: more lines could still join it.
+  assert.match(view.planFor(last, settings).error ?? '', /still being scanned/);
+  assert.equal(view.planFor(last, settings).plan, undefined);
+  assert.ok(view.planFor(first, settings).plan, 'a settled map is planned');
+  assert.equal(view.planFor(first, settings), analysis.planFor(first, settings), 'the view shares the cache');
+  // Time-sliced background scan: yields, and ends with every map plannable through the view.
+  let yields = 0;
+  const scan = model.scanAll(() => false, 0);
+  const tick = setInterval(() => yields++, 0);
+  await scan;
+  clearInterval(tick);
+  assert.equal(model.complete, true);
+  assert.ok(yields > 0, 'the scan let the event loop run');
+  const done = analysis.whileScanning();
+  assert.equal(done, analysis);
+  assert.ok(done.planFor(done.maps()[1], settings).plan);
 });
