@@ -2,7 +2,7 @@
 // rendered by both the CLI (`file:line:col: warning: …` on stderr, dump notes in the plan's notes)
 // and the editor (diagnostics). One rule each; the surfaces differ only in how they name their
 // settings (`Terms`). Pure.
-import type { Field, MemoryMap, MtrrDump, MtrrVariableRecord, RangeRecord, Severity } from '../formats';
+import type { Field, MapRecord, MemoryMap, MtrrDump, MtrrVariableRecord, RangeRecord, Severity } from '../formats';
 import { checkMapRanges, isContainer, ramInputs, usableRanges } from '../formats';
 import type { Plan } from '../planner';
 import { MAX_BLOCKS, formatSize, hex, physLimitWarning } from '../planner';
@@ -40,6 +40,11 @@ export const PROBLEM_CODES = {
 } as const;
 
 const rangeText = (start: number, end: number): string => `${hex(start)}–${hex(end)}`;
+
+/** What a reader found wrong on one line (an unreadable address, an unknown type, `?`), on its field. */
+export function lineProblems(r: MapRecord): MapProblem[] {
+  return 'problems' in r ? r.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message, line: r.line, field: p.field })) : [];
+}
 
 /** The map's own notes (no RAM, iomem read without root, …), then its whole-map checks (overlaps, unsorted). */
 export function mapProblems(map: MemoryMap): MapProblem[] {

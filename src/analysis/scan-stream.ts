@@ -6,6 +6,7 @@ import type { MapRecord } from '../formats';
 import { CANDIDATE_KEYS, isIdle, newScanState, scanLine } from '../formats';
 import { KeyFinder } from '../formats/candidates';
 import { forEachLine } from '../formats/lines';
+import { createLineJoiner } from '../formats/join';
 
 interface ScanStreamOptions {
   /** Line number of the stream's first line (several inputs share one line space). Default 0. */
@@ -24,18 +25,21 @@ export async function scanStream(chunks: AsyncIterable<Uint8Array>, opts: ScanSt
   const first = opts.firstLine ?? 0;
   let bytes = 0;
   const { onRecord, afterChunk } = opts;
-  const skip = opts.everyLine ? undefined : { maySkip: () => isIdle(state), finder: new KeyFinder(CANDIDATE_KEYS) };
+  // Mail-split lines are joined first (formats/join.ts); a held line's continuation must not be skipped.
+  const joiner = createLineJoiner((text, index) => {
+    const r = scanLine(text, first + index, state);
+    if (r) onRecord(r);
+  });
+  const skip = opts.everyLine ? undefined : { maySkip: () => !joiner.holding() && isIdle(state), finder: new KeyFinder(CANDIDATE_KEYS) };
   const lines = await forEachLine(
     chunks,
-    (text, index) => {
-      const r = scanLine(text, first + index, state);
-      if (r) onRecord(r);
-    },
+    (text, index) => joiner.push(text, index),
     async (n) => {
       bytes += n;
       if (afterChunk) await afterChunk(bytes);
     },
     skip,
   );
+  joiner.flush();
   return { lines, bytes };
 }

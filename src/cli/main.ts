@@ -2,9 +2,9 @@
 // live here; reading, planning and rendering are pure functions from src/formats and src/planner.
 import fs from 'node:fs';
 import { FORMAT_NAMES, MapRecord, groupMaps, ramInputs } from '../formats';
-import { PROBLEM_CODES, dumpProblems, isUsable, mapProblems, planOptions, planProblems, scanStream } from '../analysis';
+import { PROBLEM_CODES, dumpProblems, isUsable, lineProblems, mapProblems, planOptions, planProblems, scanStream } from '../analysis';
 import { DUMP_SOURCES, MemoryMap, MtrrDump, buildDump } from '../formats/maps';
-import type { MtrrRecord, Problem } from '../formats/records';
+import type { MtrrRecord } from '../formats/records';
 import type { MtrrState } from '../planner/mtrr';
 import { RamInput } from '../planner/normalize';
 import { Plan, PlanError, planMemoryMap } from '../planner/plan';
@@ -51,8 +51,6 @@ function locate(inputs: readonly Input[], line: number): { file: string; line: n
   while (i > 0 && inputs[i].firstLine > line) i--;
   return { file: inputs[i].name, line: line - inputs[i].firstLine + 1 };
 }
-
-const problemsOf = (r: MapRecord): readonly Problem[] => ('problems' in r ? r.problems : []);
 
 function withDefault(dump: MtrrDump, o: CliOptions): MtrrState {
   return o.mtrrDefault ? { ...dump.state, defaultType: o.mtrrDefault, defaultTypeKnown: true } : dump.state;
@@ -130,10 +128,11 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
   const inputs: Input[] = [];
   const mtrrInputs: Input[] = [];
   /** `file:line[:col]`; a --mtrr FILE's dump lines are numbered in that file. */
-  const at = (line: number, col?: number, inDump = false): string => {
-    const l = locate(inDump && fileDump ? mtrrInputs : inputs, line);
+  const atIn = (ins: readonly Input[]) => (line: number, col?: number): string => {
+    const l = locate(ins, line);
     return `${l.file}:${l.line}${col === undefined ? '' : `:${col + 1}`}`;
   };
+  const at = (line: number, col?: number, inDump = false): string => atIn(inDump && fileDump ? mtrrInputs : inputs)(line, col);
   let maps = 0;
   let usable = 0;
   let dumps = 0;
@@ -220,7 +219,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
 
   let boot: MapRecord[] = [];
   const groupBoot = (): void => {
-    for (const r of boot) for (const p of problemsOf(r)) err(`${at(r.line, p.field.start)}: ${p.severity}: ${p.message}`);
+    for (const r of boot) for (const p of lineProblems(r)) err(problemLine(p, at));
     const doc = groupMaps(boot, { mapBreaks: inputs.map((i) => i.firstLine) });
     boot = [];
     dumps += doc.dumps.length;
@@ -238,10 +237,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
       const recs: MtrrRecord[] = [];
       await scanFiles([o.mtrrFile], mtrrInputs, (r) => {
         // The MTRR file's own problems, `file:line:col` like the main input's.
-        for (const p of problemsOf(r)) {
-          const l = locate(mtrrInputs, r.line);
-          err(`${l.file}:${l.line}:${p.field.start + 1}: ${p.severity}: ${p.message}`);
-        }
+        for (const p of lineProblems(r)) err(problemLine(p, atIn(mtrrInputs)));
         if (r.kind.startsWith('mtrr-')) recs.push(r as MtrrRecord);
       });
       if (recs.length === 0) throw new InputError(`${o.mtrrFile}: no MTRRs found (expected /proc/mtrr lines or a dmesg 'MTRR default type' dump)`);

@@ -23,6 +23,9 @@ const NUMBERED = /^(?:persistent(?: RAM)? \(type \d+\)|[Tt]ype \d+)$/;
 
 const isE820Ram = (name: string): boolean => RAM.has(name);
 
+/** Whether `name` is a type name some kernel or Xen prints (the line joiner's test for a wrapped type). */
+export const isE820TypeName = (name: string): boolean => RAM.has(name) || OTHER.has(name) || NUMBERED.test(name);
+
 /** A warning when `name` is no e820 type name any kernel or Xen prints. */
 function e820TypeProblem(name: string, field: Field): Problem | undefined {
   if (RAM.has(name) || OTHER.has(name) || NUMBERED.test(name)) return undefined;

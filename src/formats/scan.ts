@@ -3,6 +3,7 @@
 // header line opened (a dmesg MTRR dump's fixed or variable list, hvpp's lists, mtrr_cleanup's,
 // a QEMU mtree address space) and a /sys/firmware/memmap entry still missing lines, so the scan
 // can run on a stream.
+import { JOIN_KEYS, createLineJoiner } from './join';
 import { GBHV_KEYS, endsWithTypeNumber, readGbhvMtrr } from './gbhv';
 import { HVPP_KEYS, HvppList, readHvpp } from './hvpp';
 import { E820_KEYS, readE820 } from './e820';
@@ -43,6 +44,7 @@ export const isIdle = (s: ScanState): boolean =>
 export const CANDIDATE_KEYS: readonly string[] = [
   ...HYPERPLATFORM_KEYS, ...IOMEM_KEYS, ...E820_KEYS, ...MTRR_TEXT_KEYS, ...XEN_KEYS, ...MTREE_KEYS,
   ...MTRR_CLEANUP_KEYS, ...SYSFS_MEMMAP_KEYS, ...KSM_KEYS, ...GBHV_KEYS, ...HVPP_KEYS,
+  ...JOIN_KEYS,
 ];
 
 /** Lines longer than this are not memory-map lines; skipping them keeps hostile input cheap. */
@@ -245,9 +247,11 @@ export function scanText(text: string): MapRecord[] {
   const state = newScanState();
   const out: MapRecord[] = [];
   const lines = splitLines(text);
-  for (let i = 0; i < lines.length; i++) {
-    const r = scanLine(lines[i], i, state);
+  const joiner = createLineJoiner((t, i) => {
+    const r = scanLine(t, i, state);
     if (r) out.push(r);
-  }
+  });
+  for (let i = 0; i < lines.length; i++) joiner.push(lines[i], i);
+  joiner.flush();
   return out;
 }

@@ -5,7 +5,7 @@
 import { Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserver';
 import type { Field, Severity } from '../formats';
 import { ramInputs } from '../formats';
-import { type MapPlan, type MapProblem, PROBLEM_CODES, type Terms, dumpProblems, mapProblems, planOptions, planProblems } from '../analysis';
+import { type MapPlan, type MapProblem, PROBLEM_CODES, type Terms, dumpProblems, lineProblems, mapProblems, planOptions, planProblems } from '../analysis';
 import { PageCounts, formatCount, formatSize, planMemoryMap, tableTotal } from '../planner';
 import type { DocAnalysis as Analysis, DocumentModel } from './model';
 import { isFirstInput, pagesShort, rangeText } from './describe';
@@ -70,12 +70,8 @@ export function computeDiagnostics(analysis: Analysis, settings: Settings, isCan
 
   const { doc, records } = model.maps();
   // 1. Problems the readers found on single lines.
-  for (const r of records) {
-    const problems = 'problems' in r ? r.problems : [];
-    for (const p of problems) push({ range: at(r.line, p.field), severity: SEVERITY[p.severity], code: p.code, message: p.message });
-    if (dropped) break;
-  }
   const pushAll = (ps: readonly MapProblem[]): boolean => ps.every((p) => push(diagnostic(model, p)));
+  for (const r of records) if (!pushAll(lineProblems(r))) break;
   // 2. What MTRR dumps could not tell (no default type in /proc/mtrr, no fixed ranges).
   for (const d of doc.dumps) pushAll(dumpProblems(d, settings.physAddrBits, terms(settings)));
   // 3. Per map.

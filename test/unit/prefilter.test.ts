@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { scanStream } from '../../src/analysis/scan-stream';
-import { CANDIDATE_KEYS, MapRecord, newScanState, scanLine, splitLines } from '../../src/formats';
+import { CANDIDATE_KEYS, MapRecord, scanText, splitLines } from '../../src/formats';
 import { KeyFinder } from '../../src/formats/candidates';
 import { ROOT } from '../support/fixtures';
 
@@ -21,15 +21,9 @@ async function scanBytes(bytes: Uint8Array, size: number, everyLine: boolean): P
   return { records, lines };
 }
 
-/** The reference: every line through scanLine, as the editor reads a document. */
+/** The reference: every line of the text, mail-split lines joined first (scanText, formats/join.ts). */
 function scanAll(text: string): MapRecord[] {
-  const state = newScanState();
-  const out: MapRecord[] = [];
-  splitLines(text).forEach((l, i) => {
-    const r = scanLine(l, i, state);
-    if (r) out.push(r);
-  });
-  return out;
+  return scanText(text);
 }
 
 function fixtureFiles(dir: string, out: string[] = []): string[] {

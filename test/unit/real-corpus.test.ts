@@ -19,14 +19,6 @@ const ORACLE = path.join(ROOT, 'test', 'oracle', 'oracle.mjs');
  * names the ones that have started to pass. Shrink this to nothing as the readers land.
  */
 const PENDING: Record<string, string> = {
-  // A raw quoted-printable mail body: every BIOS-e820 line is cut at column 76 with a soft line
-  // break (`usa=` / `ble`), so the type names are unknown and the map has no RAM (exit 4).
-  'mail-qp-hyperv-gen2-5.10-rc6-soft-line-breaks.eml': 'quoted-printable soft line breaks (`=` at line end) are not joined',
-  'mail-qp-syzbot-5.12-caller-id-split-addresses.eml': 'quoted-printable soft line breaks inside the end addresses: every range is malformed (exit 1)',
-  'mail-qp-quoted-xen-dom0-split-types.eml': 'quoted-printable soft line breaks under `> >` quoting split every type name (exit 4)',
-  // Hard-wrapped by a mail client (no `=`): the type name is alone on the next line.
-  'mail-wrapped-iso-time-xen-pv-types-on-next-line.log': 'a type name wrapped onto the next line is not joined (exit 4)',
-  'mail-xen-early-console-prefix-wrapped-types.log': 'a type name wrapped onto the next line is not joined (exit 4)',
 };
 
 interface Pages { '4K': number; '2M': number; '1G': number }

@@ -1,0 +1,90 @@
+// Joins the physical lines a mail put one record on back into one logical line, before the
+// readers see it. Two cases, both seen in real mailing-list logs (test/fixtures/real/mail-*):
+// - quoted-printable soft line breaks: a line ending in `=` continues on the next one, and `=XX`
+//   is an escaped byte (`=3D` is `=`). Only when the text is QP: a `Content-Transfer-Encoding:
+//   quoted-printable` header, or a soft break where QP puts one (a line of 70–76 characters ending
+//   in `=`; RFC 2045 caps encoded lines at 76). Elsewhere a line ending in `=` is left alone
+//   (`console=` at the end of a command line is no soft break).
+// - a mail client's hard wrap of a range line: `… [mem 0x…-0x…]` and then the type name alone
+//   on the next line (`usable`). Joined only when the next line is exactly a known type name.
+// The joined record keeps the first physical line's index (where the editor shows it); columns
+// past a break are those of the joined text. Each line is looked at once, and at most one line is
+// held back: linear, and the prefilter may skip lines whenever nothing is held (`holding()`).
+import { isE820TypeName } from './e820-types';
+
+/** The prefilter must pass the QP header on (candidates.ts): it decides how `=` at line end is read. */
+export const JOIN_KEYS = ['quoted-printable'];
+
+const QP_HEADER = /^content-transfer-encoding:\s*quoted-printable\s*$/i;
+/** The shortest line a QP encoder breaks softly when it does not have to (some break at 72–76). */
+const QP_MIN_SOFT = 70;
+const QP_MAX_LINE = 76;
+
+export interface LineJoiner {
+  /** Takes the next physical line (in order, with its 0-based index). */
+  push(text: string, index: number): void;
+  /** Passes on the line held back, if any: call at the end of the input. */
+  flush(): void;
+  /** Whether a line is held back (the next line may continue it, so it must not be skipped). */
+  holding(): boolean;
+}
+
+/** Decodes QP `=XX` escapes (hex pairs only; anything else stays as it is). */
+export function decodeQp(text: string): string {
+  if (text.indexOf('=') < 0) return text;
+  return text.replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+const endsWithSoftBreak = (t: string): boolean => t.charCodeAt(t.length - 1) === 0x3d; /* = */
+
+/** A range line whose type may have been wrapped away: it ends in `]` after a `[mem ` range. */
+const mayLackType = (t: string): boolean => {
+  let n = t.length;
+  while (n > 0 && t.charCodeAt(n - 1) === 0x20) n--;
+  return n > 0 && t.charCodeAt(n - 1) === 0x5d /* ] */ && t.lastIndexOf('[mem ', n) >= 0;
+};
+
+export function createLineJoiner(onLine: (text: string, index: number) => void): LineJoiner {
+  let qp = false;
+  /** The held line: a QP line that continues (`soft`), or a range line that may lack its type. */
+  let held: string | undefined;
+  let heldIndex = 0;
+  let soft = false;
+  const emit = (text: string, index: number): void => onLine(qp ? decodeQp(text) : text, index);
+  const take = (text: string, index: number): void => {
+    if (!qp && endsWithSoftBreak(text) && ((text.length >= QP_MIN_SOFT && text.length <= QP_MAX_LINE))) qp = true;
+    if (qp && endsWithSoftBreak(text)) {
+      held = text.slice(0, -1);
+      heldIndex = index;
+      soft = true;
+      return;
+    }
+    if (mayLackType(text)) {
+      held = text;
+      heldIndex = index;
+      soft = false;
+      return;
+    }
+    if (!qp && text.length < 60 && QP_HEADER.test(text)) qp = true;
+    emit(text, index);
+  };
+  return {
+    push(text, index) {
+      if (held === undefined) return take(text, index);
+      const h = held;
+      held = undefined;
+      if (soft) return take(h + text, heldIndex);
+      const name = text.trim();
+      if (name.length > 0 && name.length <= 40 && isE820TypeName(name)) return emit(`${h.trimEnd()} ${name}`, heldIndex);
+      emit(h, heldIndex);
+      take(text, index);
+    },
+    flush() {
+      if (held === undefined) return;
+      const h = held;
+      held = undefined;
+      emit(h, heldIndex);
+    },
+    holding: () => held !== undefined,
+  };
+}
