@@ -593,7 +593,7 @@ async function startServer() {
   const rt = [];
   for (let i = 0; i < 30; i++) { const t0 = performance.now(); await empty(); rt.push(performance.now() - t0); }
   return {
-    conn, proc, roundTrip: median(rt),
+    conn, proc, roundTrip: median(rt), empty,
     nextDiagnostics: (uri) => new Promise((r) => { const l = diagnostics.get(uri) ?? []; l.push(r); diagnostics.set(uri, l); }),
     open: (uri, text) => conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'ept-log', version: 1, text } }),
     close: (uri) => conn.sendNotification('textDocument/didClose', { textDocument: { uri } }),
@@ -656,6 +656,11 @@ async function benchScale() {
     const diag = s.nextDiagnostics(uri);
     const t0 = performance.now();
     s.open(uri, bigText);
+    // Baseline: an empty request right behind the didOpen waits for the 17 MiB message to be moved
+    // and parsed; the hovers after it are what the scan costs a request.
+    const e0 = performance.now();
+    await s.empty();
+    const afterOpen = performance.now() - e0;
     const early = [];
     for (let i = 0; i < 5; i++) {
       const h0 = performance.now();
@@ -667,7 +672,7 @@ async function benchScale() {
     await new Promise((r) => setTimeout(r, 500));
     const rssOpen = s.rss();
     const hm = Math.max(...early);
-    figure('server.300k ranges: hover while scanning', { value: hm, baseline: s.roundTrip, baselineName: 'empty round trip', target: '< 50 ms', met: hm < 50, note: `worst of 5 right after didOpen of ${(bigText.length / MiB).toFixed(1)} MiB; first diagnostics after ${fmtMs(toDiag)}` });
+    figure('server.300k ranges: hover while scanning', { value: hm, baseline: afterOpen, baselineName: 'empty request after didOpen', target: '< 50 ms', met: hm < 50, note: `worst of 5 right after didOpen of ${(bigText.length / MiB).toFixed(1)} MiB; first diagnostics after ${fmtMs(toDiag)}` });
     const line = Math.floor(big.length / 2);
     const text = big[line];
     const at = text.lastIndexOf(']') - 1; // last hex digit of the end address

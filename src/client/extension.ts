@@ -9,6 +9,7 @@ import {
   type FindAddressResult, PlanChangedNotification, PlanFileRequest, type PlanFileResult, type SummaryResult,
 } from '../protocol/requests';
 import { showPlanReport as openPlanReport } from './report-panel';
+import { openPlanFilePanel } from './planfile-panel';
 import { watchFiles } from './file-watch';
 import { traceChannel } from './trace-channel';
 import { decodeInput, setLimit, setMaxPage, setMmioMemoryType, setPhysAddressBits, setRamPage } from './inputs';
@@ -78,7 +79,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   register('eptLens.goToAddress', goToAddress);
   register('eptLens.openAsEptLog', openAsEptLog);
   register('eptLens.restartServer', restartServer);
-  register('eptLens.planLogFile', planLogFile);
+  register('eptLens.planLogFile', (uriArg?: unknown) => planLogFile(context, uriArg));
 
   context.subscriptions.push(
     vscode.window.onDidChangeActiveTextEditor(() => updateStatus()),
@@ -282,7 +283,7 @@ async function restartServer(): Promise<void> {
   vscode.window.setStatusBarMessage('$(check) EPT Lens: server restarted', 4000);
 }
 
-async function planLogFile(uriArg?: unknown): Promise<PlanFileResult | undefined> {
+async function planLogFile(context: vscode.ExtensionContext, uriArg?: unknown): Promise<PlanFileResult | undefined> {
   let uri = uriArg instanceof vscode.Uri ? uriArg : typeof uriArg === 'string' ? (/^[a-z][\w+.-]+:/i.test(uriArg) ? vscode.Uri.parse(uriArg) : vscode.Uri.file(uriArg)) : undefined;
   if (!uri) {
     const picked = await vscode.window.showOpenDialog({ canSelectMany: false, title: 'EPT Lens: Plan a log file (any size)', openLabel: 'Plan' });
@@ -291,7 +292,10 @@ async function planLogFile(uriArg?: unknown): Promise<PlanFileResult | undefined
   }
   const c = await ready();
   const content = uri.scheme === 'file' && transport.serverReadsFiles ? undefined : await readForServer(uri);
-  const result = await vscode.window.withProgress(
+  // The page's webview first: its cspSource goes into the request, the server renders the page.
+  const view = openPlanFilePanel(context, uri, (m) => output.appendLine(m));
+  view.show(`EPT plan — ${uri.path.split('/').pop()}`, '<!DOCTYPE html><html><body><p>Planning…</p></body></html>', 0);
+  const result = await withDisposeOnError(view.panel, () => vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `EPT Lens: planning ${uri.path.split('/').pop()}`, cancellable: true },
     async (progress, token) => {
       const workDoneToken = `eptLens.planFile.${Date.now()}.${Math.random().toString(36).slice(2)}`;
@@ -303,7 +307,7 @@ async function planLogFile(uriArg?: unknown): Promise<PlanFileResult | undefined
         last = pct;
       });
       try {
-        return await c.sendRequest(PlanFileRequest, { uri: uri!.toString(), workDoneToken, content }, token);
+        return await c.sendRequest(PlanFileRequest, { uri: uri!.toString(), workDoneToken, content, ...view.csp() }, token);
       } catch (e) {
         if (token.isCancellationRequested) return undefined; // the user cancelled: nothing to report
         throw e;
@@ -311,10 +315,27 @@ async function planLogFile(uriArg?: unknown): Promise<PlanFileResult | undefined
         sub.dispose();
       }
     },
-  );
-  if (!result) return undefined;
-  await showMarkdown(result.markdown, result.title);
+  ));
+  if (!result) {
+    view.panel.dispose();
+    return undefined;
+  }
+  if (typeof result.html === 'string') view.show(result.title, result.html, result.lines);
+  else {
+    view.panel.dispose();
+    await showMarkdown(result.markdown, result.title);
+  }
   return result;
+}
+
+/** Runs `fn`; when it fails the half-made panel goes away with the error. */
+async function withDisposeOnError<T>(panel: vscode.WebviewPanel, fn: () => Thenable<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    panel.dispose();
+    throw e;
+  }
 }
 
 /**

@@ -120,6 +120,9 @@ export interface PlanFileParams {
    * over JSON transports.
    */
   content?: Uint8Array | string;
+  /** With `cspSource`: also render the result as a page (`html`) for a webview; a fresh nonce per request. */
+  nonce?: string;
+  cspSource?: string;
 }
 
 export interface PlanFileResult {
@@ -128,6 +131,13 @@ export interface PlanFileResult {
   lines: number;
   bytes: number;
   ms: number;
+  /** Memory maps in the file, and how many differ (identical maps are folded into one entry). */
+  maps?: number;
+  distinct?: number;
+  /** `Linux version` lines. */
+  boots?: number;
+  /** The page (summary, folded maps, each distinct plan) when the request carried a nonce and cspSource. */
+  html?: string;
 }
 
 /** Plan a file on disk, streamed (any size); progress through `workDoneToken`. */

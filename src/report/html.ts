@@ -67,7 +67,7 @@ export function checkCspInputs(nonce: unknown, cspSource: unknown): void {
 }
 
 /** The document around a page's header and body: CSP meta with the nonce, theme style. */
-function page(opts: { nonce: string; csp: string; title: string }, body: string): string {
+export function page(opts: { nonce: string; csp: string; title: string }, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -132,6 +132,9 @@ ${traceSection(opts.trace, lineLabel)}
 <script nonce="${nonce}">${SCRIPT}</script>`);
 }
 
+/** The page script (reveal on click, folds kept across re-renders), for other pages built from these parts. */
+export const PAGE_SCRIPT: string = SCRIPT;
+
 function toolbar(): string {
   const formats: [string, string][] = [['json', 'JSON'], ['md', 'Markdown'], ['csv', 'CSV'], ['c', 'C header']];
   const group = (action: 'save' | 'copy', label: string): string =>
@@ -142,7 +145,7 @@ function toolbar(): string {
   return `<nav class="toolbar" aria-label="Export">${group('save', 'Save as')}${group('copy', 'Copy')}</nav>`;
 }
 
-function notices(plan: Plan): string {
+export function notices(plan: Plan): string {
   const items: string[] = [];
   if (plan.ram.length === 0) items.push('No RAM ranges inside the limit: the whole space is one gap.');
   if (plan.beyondLimit.length) {
@@ -157,7 +160,7 @@ function notices(plan: Plan): string {
   return `<section class="notices" aria-label="Warnings">${items.map((t) => `<p class="notice">${esc(t)}</p>`).join('')}</section>`;
 }
 
-function tiles(plan: Plan, lineOf: (k: SpanKind, i: number) => number | undefined, lineLabel: (l: number) => string): string {
+export function tiles(plan: Plan, lineOf: (k: SpanKind, i: number) => number | undefined, lineLabel: (l: number) => string): string {
   const counts = (id: string, p: PageCounts): string =>
     `<dl class="kv">${SIZES.map((s) => `<div><dt><span class="sw sw-${s}"></span>${s}</dt><dd data-tile="${id}-${s.toLowerCase()}">${formatCount(p[s])}</dd></div>`).join('')}</dl>`;
   const t = plan.tables;
@@ -260,7 +263,7 @@ function spanRow(kind: SpanKind, i: number, s: Span, seg: Segment | undefined, l
 const HEAD = '<thead><tr><th class="num opt">#</th><th>line</th><th>start</th><th class="opt">end</th><th class="num">size</th>' +
   '<th class="num"><span class="sw sw-4K"></span>4K</th><th class="num"><span class="sw sw-2M"></span>2M</th><th class="num"><span class="sw sw-1G"></span>1G</th><th>type</th></tr></thead>';
 
-function gapTable(plan: Plan, segs: readonly Segment[], lineLabel: (l: number) => string): string {
+export function gapTable(plan: Plan, segs: readonly Segment[], lineLabel: (l: number) => string): string {
   const segOf = segmentsOf(segs, 'gap', plan.gaps.length);
   const rows = plan.gaps.map((g, i) => spanRow('gap', i, g, segOf[i], lineLabel, g.before === undefined ? ' <span class="who">tail</span>' : '')).join('\n');
   const m = plan.totals.mmio;
@@ -277,7 +280,7 @@ ${rows || '<tr><td colspan="9">No gaps: RAM covers the whole identity map.</td><
 </section>`;
 }
 
-function ramTable(plan: Plan, segs: readonly Segment[], lineLabel: (l: number) => string): string {
+export function ramTable(plan: Plan, segs: readonly Segment[], lineLabel: (l: number) => string): string {
   if (!plan.ram.length) return '';
   const segOf = segmentsOf(segs, 'ram', plan.ram.length);
   const rows = plan.ram.map((r: PlannedRam, i) => spanRow('ram', i, r, segOf[i], lineLabel)).join('\n');

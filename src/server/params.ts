@@ -138,7 +138,20 @@ export function planFileParams(raw: unknown): PlanFileParams & { content?: Uint8
   if (t != null && typeof t !== 'string' && !(typeof t === 'number' && Number.isInteger(t))) throw new RequestError('workDoneToken must be a string or an integer');
   const c = o.content;
   if (c != null && !(c instanceof Uint8Array) && typeof c !== 'string') throw new RequestError('content must be bytes or a base64 string');
-  return { uri: str(o, 'uri'), workDoneToken: t == null ? undefined : t, content: c == null ? undefined : typeof c === 'string' ? fromBase64(c) : c };
+  const page = o.nonce != null || o.cspSource != null;
+  if (page) {
+    try {
+      checkCspInputs(o.nonce, o.cspSource);
+    } catch (e) {
+      throw new RequestError((e as Error).message);
+    }
+  }
+  return {
+    uri: str(o, 'uri'),
+    workDoneToken: t == null ? undefined : t,
+    content: c == null ? undefined : typeof c === 'string' ? fromBase64(c) : c,
+    ...(page ? { nonce: o.nonce as string, cspSource: o.cspSource as string } : {}),
+  };
 }
 
 function fromBase64(text: string): Uint8Array {

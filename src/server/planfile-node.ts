@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PlanFileResult } from '../protocol/requests';
 import { Cancelled, RequestError } from './errors';
-import { planChunks, type Progress } from './planfile';
+import { type PageOptions, planChunks, type Progress } from './planfile';
 import type { Settings } from './settings';
 
 /** The local path of a file: URI; anything else is refused. */
@@ -42,14 +42,14 @@ async function openRegular(file: string): Promise<{ handle: fs.promises.FileHand
 }
 
 /** Streams the file behind a file: URI into planChunks. */
-export async function planFile(uri: string, settings: Settings, onProgress?: Progress, isCancelled: () => boolean = () => false): Promise<PlanFileResult> {
+export async function planFile(uri: string, settings: Settings, onProgress?: Progress, isCancelled: () => boolean = () => false, page?: PageOptions): Promise<PlanFileResult> {
   const file = pathOf(uri);
   if (isCancelled()) throw new Cancelled('cancelled');
   const { handle, size: total } = await openRegular(file);
   // The stream owns the handle from here and closes it when it ends or is destroyed.
   const stream = handle.createReadStream({ highWaterMark: 1 << 20 });
   try {
-    return await planChunks({ uri: new URL(uri).href, chunks: stream, total }, settings, onProgress, isCancelled);
+    return await planChunks({ uri: new URL(uri).href, chunks: stream, total }, settings, onProgress, isCancelled, page);
   } finally {
     stream.destroy();
   }

@@ -14,7 +14,7 @@ import { codeLenses } from './lenses';
 import { RequestError } from './errors';
 import { Documents } from './lifecycle';
 import * as P from './params';
-import { planChunks, slices, type Progress } from './planfile';
+import { type PageOptions, planChunks, slices, type Progress } from './planfile';
 import { type DocContext, decode, exportRequest, findAddress, reportRequest, summary } from './requests';
 import type { RawSettings } from './settings';
 import { documentSymbols, foldingRanges } from './symbols';
@@ -22,7 +22,7 @@ import { documentSymbols, foldingRanges } from './symbols';
 /** What differs between the Node and the browser server. */
 interface ServerHost {
   /** Streams a file the server can read itself (Node: file: URIs); absent where it can read none. */
-  planFile?: (uri: string, settings: import('./settings').Settings, onProgress: Progress, isCancelled: () => boolean) => Promise<import('../protocol/requests').PlanFileResult>;
+  planFile?: (uri: string, settings: import('./settings').Settings, onProgress: Progress, isCancelled: () => boolean, page?: PageOptions) => Promise<import('../protocol/requests').PlanFileResult>;
   /** Extra requests (the Node host's self test). */
   extend?: (connection: Connection, guard: ReturnType<typeof createGuard>, documents: () => number) => void;
 }
@@ -155,28 +155,23 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       const settings = await docs.getSettings(params.uri);
       const progressToken = params.workDoneToken;
       let lastReport = 0;
-      const t0 = Date.now();
       if (progressToken !== undefined) {
         void connection.sendProgress(WorkDoneProgress.type, progressToken, { kind: 'begin', title: 'EPT Lens: planning', cancellable: true, percentage: 0 });
       }
       try {
-        const onProgress: Progress = (bytes, total) => {
+        const onProgress: Progress = (step) => {
           const now = Date.now();
-            if (progressToken === undefined || now - lastReport < 100) return;
-            lastReport = now;
-            const mbs = bytes / 2 ** 20 / Math.max(0.001, (now - t0) / 1000);
-            const percentage = total ? Math.min(100, Math.round((bytes / total) * 100)) : undefined;
-            void connection.sendProgress(WorkDoneProgress.type, progressToken, {
-              kind: 'report',
-              percentage,
-              message: `${(bytes / 2 ** 20).toFixed(0)} of ${(total / 2 ** 20).toFixed(0)} MiB, ${mbs.toFixed(0)} MB/s`,
-            });
+          // Throttled, but the last step always goes out: the bar ends at 100%.
+          if (progressToken === undefined || (!step.final && now - lastReport < 100)) return;
+          lastReport = now;
+          void connection.sendProgress(WorkDoneProgress.type, progressToken, { kind: 'report', percentage: step.percentage, message: step.message });
         };
         const cancelled = (): boolean => token.isCancellationRequested;
+        const page = params.nonce !== undefined && params.cspSource !== undefined ? { nonce: params.nonce, cspSource: params.cspSource } : undefined;
         // Bytes the client read through vscode.workspace.fs (the browser, virtual file systems), else the host's own reader.
-        if (params.content) return await planChunks({ uri: params.uri, chunks: slices(params.content), total: params.content.length }, settings, onProgress, cancelled);
+        if (params.content) return await planChunks({ uri: params.uri, chunks: slices(params.content), total: params.content.length }, settings, onProgress, cancelled, page);
         if (!host.planFile) throw new RequestError(`this server can't read '${params.uri.slice(0, 100)}' itself: the client must send its content`);
-        return await host.planFile(params.uri, settings, onProgress, cancelled);
+        return await host.planFile(params.uri, settings, onProgress, cancelled, page);
       } finally {
         if (progressToken !== undefined) void connection.sendProgress(WorkDoneProgress.type, progressToken, { kind: 'end' });
       }
