@@ -9,25 +9,15 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot, ensureEnvironment, makeWorkspace, startCodeServer, launchBrowser, workbenchUrl, remoteUri, log, tail } from './lib.mjs';
-import { openWorkbench, openFile, expectLanguage, screenshot, norm, runCommand } from './ui.mjs';
+import { openWorkbench, openFile, expectLanguage, screenshot, norm, runCommand, webviewFrame } from './ui.mjs';
 
 const CI = process.env.CI === 'true';
 const ONLY = process.env.EPT_E2E_ONLY;
 const FILE = 'examples/surface-pro-7.dmesg';
 
 /** The report's frame: a webview frame whose page holds a RAM section and passes `pred`. */
-async function reportFrame(page, pred = () => true, timeout = 60000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    for (const f of page.frames()) {
-      if (f === page.mainFrame() || !/webview/i.test(f.url())) continue;
-      const ok = await f.evaluate(() => !!document.querySelector('details[data-fold="ram"]')).catch(() => false);
-      if (ok && await pred(f)) return f;
-    }
-    if (Date.now() > end) throw new Error('no report frame with a RAM section');
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const reportFrame = async (page, pred = async () => true) => (await webviewFrame(page, async (f) =>
+  await f.evaluate(() => !!document.querySelector('details[data-fold="ram"]')).catch(() => false) && await pred(f))).frame;
 
 test('issue 14 report: the RAM section stays open across edits', { timeout: 10 * 60_000, skip: ONLY && ONLY !== 'report14' }, async (t) => {
   const env = await ensureEnvironment({ quiet: true });

@@ -20,7 +20,7 @@ import {
   repoRoot, cacheDir, ensureEnvironment, makeWorkspace, startCodeServer, installVsix, launchBrowser,
   workbenchUrl, remoteUri, log, tail, ensureArtifacts,
 } from './lib.mjs';
-import { openWorkbench, openFile, expectLanguage, tokenColor, spanColor, inlineHint, hover, codeLens, screenshot, fileLine, lineTokens, norm, runCommand } from './ui.mjs';
+import { openWorkbench, openFile, expectLanguage, tokenColor, spanColor, inlineHint, hover, codeLens, screenshot, fileLine, lineTokens, norm, runCommand, webviewFrame } from './ui.mjs';
 
 const CI = process.env.CI === 'true';
 const EXT_DIR = path.resolve(process.env.EPT_E2E_EXT || repoRoot);
@@ -494,7 +494,10 @@ test('UI: issue 14 — hints where the eye is, readable hovers, KVM decodes, .lo
       const toast = await notification(page, 'over 50 MB', 30000);
       await screenshot(page, 'i14-60mb');
       await toast.locator('.monaco-button', { hasText: 'Plan Log File' }).click();
-      await page.waitForFunction(() => [...document.querySelectorAll('.tabs-container .tab')].some((t) => /^Preview /.test(t.getAttribute('aria-label') || '')), null, { timeout: 180000 });
+      // The result is the rendered page (a webview tab), summary first.
+      await page.waitForFunction(() => [...document.querySelectorAll('.tabs-container .tab')].some((t) => /^EPT plan — big-60mb\.eptlog/.test((t.getAttribute('aria-label') || '').replace(/\u00a0/g, ' '))), null, { timeout: 180000 });
+      const { text } = await webviewFrame(page, /Summary[\s\S]*memory maps/, 60000);
+      assert.match(text, /size\s+6\d(\.\d)? MiB/, 'the summary names the file\'s size');
       await screenshot(page, 'i14-planfile-rendered');
     });
   } finally {

@@ -12,25 +12,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot, ensureEnvironment, makeWorkspace, startCodeServer, launchBrowser, workbenchUrl, remoteUri, log, tail } from './lib.mjs';
-import { openWorkbench, openFile, expectLanguage, screenshot, norm, runCommand } from './ui.mjs';
+import { openWorkbench, openFile, expectLanguage, screenshot, norm, runCommand, webviewFrame } from './ui.mjs';
 
 const CI = process.env.CI === 'true';
 const FIXTURE = 'policies/phenom-overlapping-mtrr.dmesg';
 const MESSAGE = 'SimpleVisor maps 0xd0000000–0x100000000 WB; the MTRRs make it UC';
-
-/** Text of the first webview frame whose body matches `re`, and that frame. */
-async function webviewFrame(page, re, timeout = 60000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    for (const f of page.frames()) {
-      if (f === page.mainFrame() || !/webview/i.test(f.url())) continue;
-      const text = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
-      if (re.test(norm(text))) return { frame: f, text: norm(text) };
-    }
-    if (Date.now() > end) throw new Error(`no webview frame shows ${re}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 test('eptLens.policy in the real editor: policy diagnostics on their lines, the report\'s "Hypervisors on this machine"', { timeout: 10 * 60_000 }, async (t) => {
   const env = await ensureEnvironment({ quiet: true });

@@ -8,6 +8,24 @@ import { log, ensureArtifacts } from './lib.mjs';
 export const norm = (s) => (s || '').replace(/\u00a0/g, ' ');
 
 /** Opens the workbench at url and waits until the explorer shows the workspace. */
+/**
+ * The first webview frame (not the workbench itself) that passes `want`: a RegExp tested against
+ * its text, or a predicate `(frame, text)`. Returns the frame and its text.
+ */
+export async function webviewFrame(page, want, timeout = 60000) {
+  const ok = want instanceof RegExp ? (_f, text) => want.test(text) : want;
+  const end = Date.now() + timeout;
+  for (;;) {
+    for (const f of page.frames()) {
+      if (f === page.mainFrame() || !/webview/i.test(f.url())) continue;
+      const text = norm(await f.evaluate(() => document.body?.innerText ?? '').catch(() => ''));
+      if (await ok(f, text)) return { frame: f, text };
+    }
+    if (Date.now() > end) throw new Error(`no webview frame shows ${want}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
 export async function openWorkbench(page, url, { expectItem } = {}) {
   const t0 = Date.now();
   await page.goto(url, { waitUntil: 'domcontentloaded' });

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot, cacheDir, ensureEnvironment, makeWorkspace, startCodeServer, launchBrowser, workbenchUrl, log, tail, EXTENSION_ID } from './lib.mjs';
-import { openWorkbench, openFile, expectLanguage, inlineHint, hover, screenshot, fileLine, norm, runCommand } from './ui.mjs';
+import { openWorkbench, openFile, expectLanguage, inlineHint, hover, screenshot, fileLine, norm, runCommand, webviewFrame } from './ui.mjs';
 
 const CI = process.env.CI === 'true';
 const LAPTOP = 'hyperplatform-laptop-8gb.log';
@@ -26,20 +26,6 @@ function installShippedCopy(extensionsDir) {
     if (fs.existsSync(src)) fs.cpSync(src, path.join(dest, rel), { recursive: true });
   }
   return { dest, browserEntry: pkg.browser };
-}
-
-/** Text of the first webview frame (nested iframes, not the workbench itself) whose body matches `re`. */
-async function webviewText(page, re, timeout = 30000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    for (const f of page.frames()) {
-      if (f === page.mainFrame() || !/webview/i.test(f.url())) continue;
-      const text = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
-      if (re.test(norm(text))) return norm(text);
-    }
-    if (Date.now() > end) throw new Error(`no frame shows ${re}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
 }
 
 test('web worker pass: EPT Lens in code-server\'s web extension host (hints, hover, report, Plan Log File)', { timeout: 10 * 60_000 }, async (t) => {
@@ -96,7 +82,7 @@ test('web worker pass: EPT Lens in code-server\'s web extension host (hints, hov
     await step('the plan report opens and shows the exact totals', async () => {
       await page.mouse.move(5, 5);
       await runCommand(page, 'EPT Lens: Show Plan Report');
-      const text = await webviewText(page, /4,078/);
+      const { text } = await webviewFrame(page, /4,078/, 30000);
       assert.match(text, /2,083,348/, 'the report shows the plan\'s 2,083,348 leaves');
       await screenshot(page, 'web-report');
     });
