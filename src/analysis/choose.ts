@@ -28,11 +28,18 @@ export interface Choice {
   map?: number;
   /** 0-based line (the cursor): the map at that line. */
   line?: number;
+  /**
+   * The map the user chose for the document (Choose Memory Map…): ahead of `line`, since the
+   * choice is about the document, not where the cursor happens to be; ignored once out of range
+   * (an edit removed maps).
+   */
+  chosen?: number;
 }
 
 /**
- * The map a request means: by index; else the map at `line`; else the default, the last usable
- * map (the latest boot or driver load), else the last map. Undefined when there is no map.
+ * The map a request means: by index; else the one the user chose for the document; else the map
+ * at `line`; else the default, the last usable map (the latest boot or driver load), else the
+ * last map. Undefined when there is no map.
  */
 export function chooseMap(maps: readonly MemoryMap[], choice: Choice = {}): MemoryMap | undefined {
   if (choice.map !== undefined) {
@@ -41,6 +48,7 @@ export function chooseMap(maps: readonly MemoryMap[], choice: Choice = {}): Memo
     }
     return maps[choice.map];
   }
+  if (choice.chosen !== undefined && choice.chosen >= 0 && choice.chosen < maps.length) return maps[choice.chosen];
   if (choice.line !== undefined && maps.length > 1) return mapAtLine(maps, choice.line);
   for (let i = maps.length - 1; i >= 0; i--) if (isUsable(maps[i])) return maps[i];
   return maps[maps.length - 1];

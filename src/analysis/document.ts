@@ -1,11 +1,11 @@
 // Plans for the maps of one document, computed lazily and cached per map content and settings.
 // Cached plans are immutable and line-free (see map-plan.ts): a map gets its own lines bound to
 // the shared plan, so two maps with the same ranges never see each other's lines.
-import type { MapDocument, MapRecord, MemoryMap } from '../formats';
+import type { MapDocument, MapRecord, MemoryMap, MtrrDump } from '../formats';
 import type { RamInput } from '../planner';
 import { FORMAT_NAMES, ramInputs } from '../formats';
 import { mapAtLine } from './choose';
-import { type CorePlan, type MapPlan, bindPlan, planCore } from './map-plan';
+import { type CorePlan, type MapPlan, type MtrrChoice, bindPlan, planCore } from './map-plan';
 import { type PlanSettings, planKey } from './options';
 
 /** What the analysis reads of a document: its maps, and whether all of it is scanned yet. */
@@ -39,9 +39,19 @@ function hashInputs(inputs: readonly RamInput[]): string {
   return `${n}:${h1.toString(36)}:${h2.toString(36)}`;
 }
 
+/** RAM range lines of a map, nested iomem ones too: what its title counts. */
+export const ramRangeCount = (map: MemoryMap): number => map.ranges.reduce((n, r) => (r.ram ? n + 1 : n), 0);
+
 export function mapTitle(map: MemoryMap): string {
-  const ram = map.ranges.filter((r) => r.ram).length;
+  const ram = ramRangeCount(map);
   return `${FORMAT_NAMES[map.format].replace(/`/g, '')} map, ${ram} RAM range${ram === 1 ? '' : 's'} (lines ${map.firstLine + 1}–${map.lastLine + 1})`;
+}
+
+/** MTRRs from a file of their own paired with a document (the editor's Use MTRRs from File…). */
+export interface PairedMtrr {
+  dump: MtrrDump;
+  /** The file's name, as messages say it. */
+  name: string;
 }
 
 export class Analysis<M extends MapSource = MapSource> {
@@ -49,8 +59,29 @@ export class Analysis<M extends MapSource = MapSource> {
   private cachedInputs = 0;
   /** The bound plan per map object (maps are rebuilt when the structure changes), keyed by settings. */
   private byMap = new WeakMap<MemoryMap, { key: string; planned: MapPlan }>();
+  private paired?: PairedMtrr;
+  /** Bumps when the pairing changes: bound plans keyed on it are stale. */
+  private pairing = 0;
 
   constructor(readonly model: M) {}
+
+  /**
+   * Plans every map with the MTRRs of `p`, ahead of the map's own dump, as `ept-plan --mtrr FILE`
+   * does for every map of its input; undefined: each map's own again.
+   */
+  setPairedMtrr(p: PairedMtrr | undefined): void {
+    this.paired = p;
+    this.pairing++;
+  }
+
+  get pairedMtrr(): PairedMtrr | undefined {
+    return this.paired;
+  }
+
+  /** The dump a map is planned with when the settings use MTRRs. */
+  mtrrOf(map: MemoryMap): MtrrChoice {
+    return this.paired ? { dump: this.paired.dump, paired: this.paired.name } : { dump: map.mtrr };
+  }
 
   maps(): MemoryMap[] {
     return this.model.maps().doc.maps;
@@ -91,17 +122,18 @@ export class Analysis<M extends MapSource = MapSource> {
   }
 
   planFor(map: MemoryMap, settings: PlanSettings): MapPlan {
-    const sk = planKey(settings);
+    const sk = `${planKey(settings)}|${this.pairing}`;
     const last = this.byMap.get(map);
     if (last && last.key === sk) return last.planned;
     const inputs = ramInputs(map);
-    const planned = bindPlan(this.coreFor(map, inputs, settings), map, inputs);
+    const mtrr = this.mtrrOf(map);
+    const planned = bindPlan(this.coreFor(inputs, settings, mtrr.dump, map), map, inputs, mtrr);
     this.byMap.set(map, { key: sk, planned });
     return planned;
   }
 
-  private coreFor(map: MemoryMap, inputs: readonly RamInput[], settings: PlanSettings): CorePlan {
-    const mtrr = settings.useMtrr ? map.mtrr?.state : undefined;
+  private coreFor(inputs: readonly RamInput[], settings: PlanSettings, dump: MtrrDump | undefined, map: MemoryMap): CorePlan {
+    const mtrr = settings.useMtrr ? dump?.state : undefined;
     const key = `${planKey(settings)}|${map.format}|${hashInputs(inputs)}|${mtrr ? JSON.stringify(mtrr, (k, v) => (k === 'line' ? undefined : v)) : '-'}`;
     const hit = this.cache.get(key);
     if (hit) {
@@ -109,7 +141,7 @@ export class Analysis<M extends MapSource = MapSource> {
       this.cache.set(key, hit);
       return hit.core;
     }
-    const core = planCore(inputs, settings, map);
+    const core = planCore(inputs, settings, dump);
     const size = inputs.length + 1;
     this.cache.set(key, { core, size });
     this.cachedInputs += size;

@@ -1,7 +1,7 @@
 // The plan of one memory map, bound to that map's own lines. Plans are computed line-free (each
 // input's `line` is its index among the map's RAM inputs) so that two maps with the same content
 // can share one immutable plan; binding it to a map puts that map's document lines back. Pure.
-import type { MemoryMap } from '../formats';
+import type { MemoryMap, MtrrDump } from '../formats';
 import { ramInputs } from '../formats';
 import type { Gap, Plan, PlannedRam, RamInput } from '../planner';
 import { PlanError, planMemoryMap } from '../planner';
@@ -28,12 +28,23 @@ export interface MapPlan extends CorePlan {
   readonly plan?: Plan;
   /** 0-based line → index in plan.ram of the RAM range that line's range belongs to. */
   readonly ramByLine: ReadonlyMap<number, number>;
+  /** The MTRR dump the memory types came from (undefined when none was applied). */
+  readonly mtrrDump?: MtrrDump;
+  /** The name of the MTRR file paired with the document, when the types came from it (its lines are the file's). */
+  readonly pairedMtrr?: string;
+}
+
+/** Where a map's MTRRs come from: a file paired with the document, else the map's own dump. */
+export interface MtrrChoice {
+  dump?: MtrrDump;
+  /** Set when `dump` is a paired file's: its name. */
+  paired?: string;
 }
 
 /** Plans RAM inputs (with any `line`s) line-free. */
-export function planCore(inputs: readonly RamInput[], settings: PlanSettings, map: MemoryMap): CorePlan {
+export function planCore(inputs: readonly RamInput[], settings: PlanSettings, mtrr: MtrrDump | undefined): CorePlan {
   const indexed = inputs.map((r, i) => ({ start: r.start, end: r.end, line: i }));
-  const opts = planOptions(settings, map.mtrr?.state);
+  const opts = planOptions(settings, mtrr?.state);
   const mtrrApplied = opts.mtrr !== undefined;
   try {
     const plan = planMemoryMap(indexed, opts);
@@ -53,9 +64,10 @@ export function planCore(inputs: readonly RamInput[], settings: PlanSettings, ma
 }
 
 /** The core plan with the lines of `inputs` (the map's RAM inputs, in the order it was planned from). */
-export function bindPlan(core: CorePlan, map: MemoryMap, inputs: readonly RamInput[]): MapPlan {
+export function bindPlan(core: CorePlan, map: MemoryMap, inputs: readonly RamInput[], mtrr: MtrrChoice = { dump: map.mtrr }): MapPlan {
   const ramByLine = new Map<number, number>();
-  if (!core.plan) return { ...core, map, ramByLine };
+  const source = core.mtrrApplied && mtrr.dump ? { mtrrDump: mtrr.dump, ...(mtrr.paired !== undefined ? { pairedMtrr: mtrr.paired } : {}) } : {};
+  if (!core.plan) return { ...core, map, ramByLine, ...source };
   const ram: PlannedRam[] = core.plan.ram.map((r, i) => {
     const bound = r.inputs.map((x) => {
       const line = inputs[x.line!].line;
@@ -65,11 +77,11 @@ export function bindPlan(core: CorePlan, map: MemoryMap, inputs: readonly RamInp
     // The shared span stays the prototype (its lazily built leaf runs too); only the inputs differ.
     return Object.create(r, { inputs: { value: bound, enumerable: true } }) as PlannedRam;
   });
-  return { ...core, map, plan: { ...core.plan, ram }, ramByLine };
+  return { ...core, map, plan: { ...core.plan, ram }, ramByLine, ...source };
 }
 
 /** The plan of one map, uncached (the CLI and Plan Log File plan each map once). */
 export function planMap(map: MemoryMap, settings: PlanSettings): MapPlan {
   const inputs = ramInputs(map);
-  return bindPlan(planCore(inputs, settings, map), map, inputs);
+  return bindPlan(planCore(inputs, settings, map.mtrr), map, inputs);
 }

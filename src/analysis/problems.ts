@@ -3,7 +3,8 @@
 // and the editor (diagnostics). One rule each; the surfaces differ only in how they name their
 // settings (`Terms`). Pure.
 import type { Field, MapRecord, MemoryMap, MtrrDump, MtrrVariableRecord, RangeRecord, Severity } from '../formats';
-import { checkMapRanges, isContainer, ramInputs, usableRanges } from '../formats';
+import type { MtrrState } from '../planner';
+import { DUMP_SOURCES, checkMapRanges, isContainer, ramInputs, usableRanges } from '../formats';
 import type { Plan } from '../planner';
 import { MAX_BLOCKS, formatSize, hex, physLimitWarning } from '../planner';
 
@@ -28,6 +29,12 @@ export interface Terms {
   limitPhys: string;
   /** The MAXPHYADDR setting: `--phys-bits`, `eptLens.physAddressBits`. */
   physBits: string;
+  /** How MTRRs are switched off: `--no-mtrr`, `eptLens.mmioMemoryType "uc"`. */
+  noMtrr: string;
+  /** How MTRRs are taken from a file of their own: `give --mtrr FILE to use them`. */
+  mtrrFile: string;
+  /** How the MTRR default type is set when the dump has none (/proc/mtrr); absent where it can't be. */
+  mtrrDefault?: string;
 }
 
 export const PROBLEM_CODES = {
@@ -39,6 +46,14 @@ export const PROBLEM_CODES = {
   mtrrNote: 'mtrr-note',
 } as const;
 
+/**
+ * `file:line:col: warning: …` (no column when the problem is on the whole line), the form CI
+ * problem matchers read: the CLI's stderr, and the problems of an MTRR file paired in the editor.
+ */
+export function problemLine(p: MapProblem, at: (line: number, col: number | undefined, inDump: boolean) => string): string {
+  return `${at(p.line, p.field?.start, p.inDump === true)}: ${p.severity}: ${p.message}`;
+}
+
 const rangeText = (start: number, end: number): string => `${hex(start)}–${hex(end)}`;
 
 /** What a reader found wrong on one line (an unreadable address, an unknown type, `?`), on its field. */
@@ -49,6 +64,30 @@ export function lineProblems(r: MapRecord): MapProblem[] {
 /** The map's own notes (no RAM, iomem read without root, …), then its whole-map checks (overlaps, unsorted). */
 export function mapProblems(map: MemoryMap): MapProblem[] {
   return [...map.notes.map((n) => ({ code: n.code, severity: n.severity, message: n.message, line: n.line })), ...checkMapRanges(map)];
+}
+
+/** Where a plan's memory types came from, as mtrrSourceNote says it. */
+export interface MtrrSource {
+  /** MTRRs switched off by a setting: gaps UC, RAM WB. */
+  ignored?: boolean;
+  /** The dump used; undefined when there is none. */
+  dump?: MtrrDump;
+  /** The state planned with, when a setting changed the dump's (the CLI's --mtrr-default). */
+  state?: MtrrState;
+  /** Where the dump is: `log.txt line 12`, a file of its own (`--mtrr FILE`, a paired file). */
+  where?: string;
+}
+
+/**
+ * How a plan's memory types were decided, one phrase: the CLI's plan header, the editor's hint
+ * tooltip and report header. The one place that says "no MTRRs found" and how to give them.
+ */
+export function mtrrSourceNote(src: MtrrSource, terms: Terms): string {
+  if (src.ignored) return `MTRRs ignored (${terms.noMtrr}): gaps UC, RAM WB`;
+  if (!src.dump) return `no MTRRs found: gaps UC, RAM WB (${terms.mtrrFile})`;
+  const state = src.state ?? src.dump.state;
+  const assumed = state.defaultTypeKnown ? '' : ` (default type ${state.defaultType} assumed${terms.mtrrDefault ? `; ${terms.mtrrDefault}` : ''})`;
+  return `memory types from the ${DUMP_SOURCES[src.dump.source]} at ${src.where ?? `line ${src.dump.firstLine + 1}`}${assumed}`;
 }
 
 /**

@@ -2,16 +2,15 @@
 // live here; reading, planning and rendering are pure functions from src/formats and src/planner.
 import fs from 'node:fs';
 import { FORMAT_NAMES, MapRecord, groupMaps, ramInputs } from '../formats';
-import { PROBLEM_CODES, dumpProblems, isUsable, lineProblems, mapProblems, planOptions, planProblems, scanStream } from '../analysis';
-import { DUMP_SOURCES, MemoryMap, MtrrDump, buildDump } from '../formats/maps';
-import type { MtrrRecord } from '../formats/records';
+import { MtrrFileReader, PROBLEM_CODES, mtrrSourceNote, problemLine, dumpProblems, isUsable, lineProblems, mapProblems, planOptions, planProblems, scanStream } from '../analysis';
+import type { MemoryMap, MtrrDump } from '../formats/maps';
 import type { MtrrState } from '../planner/mtrr';
 import { RamInput } from '../planner/normalize';
 import { Plan, PlanError, planMemoryMap } from '../planner/plan';
 import { describePhysBits } from '../planner/phys-bits';
 import { exportPlan, planJsonPieces } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
-import { CLI_TERMS, problemLine, renderPlanText } from './render';
+import { CLI_TERMS, renderPlanText } from './render';
 import { highestAddress, runPolicies } from './policies';
 import { Sink, WriteError, fileSink, inputOverwritten, stdoutSink } from './output';
 import pkg from '../../package.json';
@@ -57,15 +56,14 @@ function withDefault(dump: MtrrDump, o: CliOptions): MtrrState {
 }
 
 function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, inputs: readonly Input[]): { dump?: MtrrDump; state?: MtrrState; note: string; notes: string[] } {
-  if (o.noMtrr) return { note: 'MTRRs ignored (--no-mtrr): gaps UC, RAM WB', notes: [] };
+  if (o.noMtrr) return { note: mtrrSourceNote({ ignored: true }, CLI_TERMS), notes: [] };
   const dump = fileDump ?? map.mtrr;
-  if (!dump) return { note: 'no MTRRs found: gaps UC, RAM WB (give --mtrr FILE to use them)', notes: [] };
+  if (!dump) return { note: mtrrSourceNote({}, CLI_TERMS), notes: [] };
   const at = locate(inputs, dump.firstLine);
   const where = fileDump ? o.mtrrFile! : `${at.file} line ${at.line}`;
   const state = withDefault(dump, o);
-  const assumed = state.defaultTypeKnown ? '' : ` (default type ${state.defaultType} assumed; set --mtrr-default)`;
   const notes = dumpProblems(dump, o.physBits, CLI_TERMS).map((p) => p.message);
-  return { dump, state, note: `memory types from the ${DUMP_SOURCES[dump.source]} at ${where}${assumed}`, notes };
+  return { dump, state, note: mtrrSourceNote({ dump, state, where }, CLI_TERMS), notes };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -234,14 +232,13 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
 
   try {
     if (o.mtrrFile) {
-      const recs: MtrrRecord[] = [];
-      await scanFiles([o.mtrrFile], mtrrInputs, (r) => {
-        // The MTRR file's own problems, `file:line:col` like the main input's.
-        for (const p of lineProblems(r)) err(problemLine(p, atIn(mtrrInputs)));
-        if (r.kind.startsWith('mtrr-')) recs.push(r as MtrrRecord);
-      });
-      if (recs.length === 0) throw new InputError(`${o.mtrrFile}: no MTRRs found (expected /proc/mtrr lines or a dmesg 'MTRR default type' dump)`);
-      fileDump = buildDump(recs);
+      const reader = new MtrrFileReader();
+      await scanFiles([o.mtrrFile], mtrrInputs, (r) => reader.add(r));
+      const file = reader.finish(o.mtrrFile);
+      // The MTRR file's own problems, `file:line:col` like the main input's.
+      for (const p of file.problems) err(problemLine(p, atIn(mtrrInputs)));
+      if (!file.dump) throw new InputError(file.error!);
+      fileDump = file.dump;
     }
     await scanFiles(o.files, inputs, onRecord);
   } catch (e) {

@@ -1,6 +1,6 @@
 // The human-readable plan: one row per gap, then RAM totals, tables, bytes and the comparison; and
-// the problems of analysis/problems.ts as `file:line:col: severity: message` lines.
-import type { MapProblem, Terms } from '../analysis/problems';
+// how the CLI names its flags in the problems of analysis/problems.ts.
+import type { Terms } from '../analysis/problems';
 import type { Plan, StrategyCost } from '../planner/plan';
 import { tableTotal } from '../planner/tables';
 import type { PageCounts } from '../planner/types';
@@ -18,12 +18,15 @@ function cost(c: StrategyCost): string {
 }
 
 /** How the CLI's messages name its flags. */
-export const CLI_TERMS: Terms = { limit: 'raise --limit', limitPhys: '--limit phys', physBits: '--phys-bits' };
+export const CLI_TERMS: Terms = {
+  limit: 'raise --limit',
+  limitPhys: '--limit phys',
+  physBits: '--phys-bits',
+  noMtrr: '--no-mtrr',
+  mtrrFile: 'give --mtrr FILE to use them',
+  mtrrDefault: 'set --mtrr-default',
+};
 
-/** `file:line:col: warning: …` (no column when the problem is on the whole line), the form CI problem matchers read. */
-export function problemLine(p: MapProblem, at: (line: number, col: number | undefined, inDump: boolean) => string): string {
-  return `${at(p.line, p.field?.start, p.inDump === true)}: ${p.severity}: ${p.message}`;
-}
 
 interface RenderContext {
   /** What the map is and where it came from, one line. */

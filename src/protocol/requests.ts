@@ -143,6 +143,77 @@ export interface PlanFileResult {
 /** Plan a file on disk, streamed (any size); progress through `workDoneToken`. */
 export const PlanFileRequest = new RequestType<PlanFileParams, PlanFileResult, void>('eptLens/planFile');
 
+/** One memory map of a document, as Choose Memory Map… lists it. */
+export interface MapInfo {
+  /** 0-based map index (what `map` means in every request). */
+  index: number;
+  /** The format's name: `Linux dmesg BIOS-e820`, `/proc/iomem`, … */
+  format: string;
+  /** 0-based first and last line. */
+  firstLine: number;
+  lastLine: number;
+  /** RAM range lines (nested iomem ones too). */
+  ramRanges: number;
+  /** The `Linux version …` line of the boot the map belongs to (0-based line, text from `Linux version`). */
+  boot?: { line: number; text: string };
+  /** The plan's totals (the code lens's words), or why the map has no plan. */
+  totals: string;
+  /** False when the map gets no plan (`totals` says why). */
+  planned: boolean;
+}
+
+export interface MapListResult {
+  maps: MapInfo[];
+  /** The map chosen for the document with eptLens/chooseMap, if any (and still in range). */
+  chosen?: number;
+  /** The map the report, the status item and Copy Plan take when no map is named: the chosen one, else the default. */
+  current?: number;
+}
+
+/** Every memory map of a document, described in one pass (linear in the document's maps). */
+export const MapListRequest = new RequestType<{ uri: string }, MapListResult, void>('eptLens/maps');
+
+export interface ChooseMapParams {
+  uri: string;
+  /** 0-based map index; null: no choice, the default rule again (see chooseMap). */
+  map: number | null;
+}
+
+/**
+ * Remembers the map the report, status item and Copy Plan use for a document (a map named in a
+ * request still wins). Kept by the server per URI; the client re-sends it after a restart.
+ * Answers the document's summary with the choice applied (null: no document open or no map).
+ */
+export const ChooseMapRequest = new RequestType<ChooseMapParams, SummaryResult | null, void>('eptLens/chooseMap');
+
+export interface PairMtrrParams {
+  /** The document (a /proc/iomem dump, or any memory map) planned with the MTRRs. */
+  uri: string;
+  /** The MTRR file's name, as messages say it (`mtrr`, `desktop.mtrr`). */
+  name?: string;
+  /**
+   * The MTRR file's text, read by the client (vscode.workspace.fs, so any file system and the web
+   * build alike: the server never reads a path itself). Absent: unpair.
+   */
+  text?: string;
+}
+
+export interface PairMtrrResult {
+  /** Whether the document is now planned with the file's MTRRs. */
+  paired: boolean;
+  /** What the file holds: `MTRRs (/proc/mtrr): 8 variable ranges, default UC (assumed)`. */
+  dump?: string;
+  /** Problems on the file's lines and in its dump, `name:line:col: severity: message`, as `ept-plan --mtrr FILE` prints them. */
+  problems: string[];
+}
+
+/**
+ * Plans a document with the MTRRs of a file of their own, as `ept-plan --mtrr FILE` does (every map
+ * of the document, ahead of its own dump); without `text`, back to the document's own. A file with
+ * no MTRR line is refused (the pairing before stays). Kept per URI; the client re-sends it.
+ */
+export const PairMtrrRequest = new RequestType<PairMtrrParams, PairMtrrResult, void>('eptLens/pairMtrr');
+
 interface PlanChangedParams {
   uri: string;
   version: number;

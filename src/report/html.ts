@@ -42,6 +42,8 @@ export interface ReportOptions {
   hypervisors?: readonly PolicyReport[];
   /** "KVM trace": the document's trace summary (src/server/trace-summary.ts traceTables). */
   trace?: ReportTrace;
+  /** Where the memory types came from (analysis mtrrSourceNote); default: whether the plan used MTRRs. */
+  mtrrNote?: string;
 }
 
 export interface ReportTrace {
@@ -109,7 +111,7 @@ export function renderReport(plan: Plan, opts: ReportOptions): string {
     `identity map 0 – ${formatSize(plan.limit)} (${hex(plan.limit)})`,
     `largest page ${o.maxPage}`,
     `RAM pages up to ${o.ramPage}`,
-    o.mtrr ? 'memory types from the MTRRs' : 'gaps UC, RAM WB',
+    opts.mtrrNote ?? (o.mtrr ? 'memory types from the MTRRs' : 'gaps UC, RAM WB'),
   ].filter(Boolean).join(' · ');
 
   return page({ nonce, csp, title: opts.title }, `<header class="head">

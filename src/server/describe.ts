@@ -3,7 +3,8 @@ import type { RangeRecord } from '../formats';
 import { eptIndices } from '../planner/decode/ept-indices';
 import type { Gap, PageCounts, PageSize, Plan, Span, TypedLeafRun } from '../planner';
 import { formatCount, formatSize, hex, leafAt } from '../planner';
-import type { MapPlan } from '../analysis';
+import type { MapPlan, MtrrSource } from '../analysis';
+import type { Settings } from './settings';
 
 /**
  * Text from the log as plain text inside Markdown: every character Markdown could read as syntax
@@ -157,3 +158,10 @@ export function isFirstInput(mp: MapPlan, r: RangeRecord): boolean {
   return mp.plan.ram[idx].inputs[0]?.line === r.line;
 }
 
+
+/** Where a map's memory types came from, for mtrrSourceNote: its own dump's line, else the paired file. */
+export function mtrrSourceOf(mp: MapPlan, settings: Settings): MtrrSource {
+  if (!settings.useMtrr) return { ignored: true };
+  if (!mp.mtrrDump) return {};
+  return { dump: mp.mtrrDump, where: mp.pairedMtrr !== undefined ? `${mp.pairedMtrr}, paired with this log` : `line ${mp.mtrrDump.firstLine + 1}` };
+}

@@ -5,11 +5,11 @@
 import { Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserver';
 import type { Field, Severity } from '../formats';
 import { ramInputs } from '../formats';
-import { type MapPlan, type MapProblem, PROBLEM_CODES, type Terms, dumpProblems, lineProblems, mapProblems, planOptions, planProblems } from '../analysis';
+import { type MapPlan, type MapProblem, PROBLEM_CODES, dumpProblems, lineProblems, mapProblems, planOptions, planProblems } from '../analysis';
 import { PageCounts, formatCount, formatSize, planMemoryMap, tableTotal } from '../planner';
 import type { DocAnalysis as Analysis, DocumentModel } from './model';
 import { isFirstInput, pagesShort, rangeText } from './describe';
-import type { Settings } from './settings';
+import { type Settings, editorTerms } from './settings';
 import { policyDiagnostics } from './policy-diagnostics';
 
 const SOURCE = 'ept-lens';
@@ -42,7 +42,7 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 const at = (line: number, f: Field) => ({ start: { line, character: f.start }, end: { line, character: f.end } });
 
 /** How the editor's messages name the settings. */
-const terms = (s: Settings): Terms => ({ limit: `eptLens.limit = ${s.limitText}`, limitPhys: 'eptLens.limit "phys"', physBits: 'eptLens.physAddressBits' });
+const terms = editorTerms;
 
 /** `97 4KB-entries and 1 2MB-entry`: the counts written back in the log's own style. */
 export function annotationText(pages: PageCounts): string {
@@ -84,7 +84,7 @@ export function computeDiagnostics(analysis: Analysis, settings: Settings, isCan
       continue;
     }
     planDiagnostics(analysis, settings, mp, push);
-    if (settings.policy) policyDiagnostics(settings.policy, map, mp.plan, (l) => lineRange(model, l), push);
+    if (settings.policy) policyDiagnostics(settings.policy, map, mp.plan, (l) => lineRange(model, l), push, mp.pairedMtrr === undefined ? mp.mtrrDump?.firstLine : undefined);
   }
   if (dropped > 0 && out.length > 0) {
     out[out.length - 1] = {
@@ -108,11 +108,20 @@ function diagnostic(model: DocumentModel, p: MapProblem): EptDiagnostic {
   return { range: p.field ? at(p.line, p.field) : lineRange(model, p.line), severity: SEVERITY[p.severity], code: p.code, message: p.message };
 }
 
+/**
+ * A problem of a paired MTRR file (an overlap, a truncated mask) is on a line of that file, not of
+ * the document: said on the map's first line, naming the file's line, as the CLI names `--mtrr FILE`'s.
+ */
+function inDocument(p: MapProblem, mp: MapPlan): MapProblem {
+  if (!p.inDump || mp.pairedMtrr === undefined) return p;
+  return { code: p.code, severity: p.severity, message: `${mp.pairedMtrr}:${p.line + 1}: ${p.message}`, line: mp.map.firstLine };
+}
+
 function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, push: (d: EptDiagnostic) => boolean): void {
   const plan = mp.plan!;
   const map = mp.map;
   // The limit past MAXPHYADDR, RAM past the limit, MTRR conflicts and truncated masks: the list the CLI's warnings render.
-  for (const p of planProblems(map, plan, mp.mtrrApplied ? map.mtrr : undefined, terms(settings))) if (!push(diagnostic(analysis.model, p))) return;
+  for (const p of planProblems(map, plan, mp.mtrrDump, terms(settings))) if (!push(diagnostic(analysis.model, inDocument(p, mp)))) return;
   // Hand annotations.
   for (const r of map.ranges) {
     if (!r.annotation) continue;
@@ -130,7 +139,7 @@ function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, pu
   }
   // 1G pages would help but the CPU setting forbids them.
   if (settings.maxPage !== '1G') {
-    const with1G = planMemoryMap(ramInputs(map), planOptions({ ...settings, maxPage: '1G' }, map.mtrr?.state));
+    const with1G = planMemoryMap(ramInputs(map), planOptions({ ...settings, maxPage: '1G' }, mp.mtrrDump?.state));
     const g1 = with1G.totals.mmio['1G'] + with1G.totals.ram['1G'];
     if (g1 > 0) {
       const leaves = (p: typeof plan) => p.comparison.plan.leaves;

@@ -7,11 +7,11 @@ import type { MemoryMap, RangeRecord } from '../formats';
 import { hasError } from '../formats';
 import { parseEventLine } from '../formats/events';
 import { formatSize, hex } from '../planner';
-import { gapLines, type MapPlan, ramLineOf } from '../analysis';
+import { gapLines, type MapPlan, mtrrSourceNote, ramLineOf } from '../analysis';
 import type { DocAnalysis as Analysis } from './model';
-import { fitLine, gapLabel, isFirstInput, markdown, rangeText, spanBreakdown } from './describe';
+import { fitLine, gapLabel, isFirstInput, markdown, mtrrSourceOf, rangeText, spanBreakdown } from './describe';
 import { eventAnchor, eventLabel, eventMarkdown } from './events';
-import type { Settings } from './settings';
+import { type Settings, editorTerms } from './settings';
 
 type HintKind = 'gap' | 'tail' | 'range' | 'event';
 
@@ -138,8 +138,11 @@ function anchorOf(analysis: Analysis, line: number): number {
   return rec?.kind === 'range' ? rec.fields.end.end : analysis.model.lineAt(line).length;
 }
 
-const tooltipSettings = (mp: MapPlan): string =>
-  `_${mp.mtrrApplied ? 'Memory types from the MTRR dump of this map' : 'Gaps UC, RAM WB (no MTRRs applied)'}; limit ${formatSize(mp.plan!.limit)}, max page ${mp.plan!.options.maxPage}._`;
+/** `_Memory types from the MTRR dump at line 12; limit 512 GiB, max page 1G._`: the MTRR source names a paired file. */
+const tooltipSettings = (mp: MapPlan, settings: Settings): string => {
+  const note = mtrrSourceNote(mtrrSourceOf(mp, settings), editorTerms(settings));
+  return `_${note[0].toUpperCase()}${note.slice(1)}; limit ${formatSize(mp.plan!.limit)}, max page ${mp.plan!.options.maxPage}._`;
+};
 
 /** The tooltip of a hint, computed when VS Code asks for it (inlayHint/resolve). */
 export function hintTooltip(analysis: Analysis, settings: Settings, data: HintData): MarkupContent | undefined {
@@ -167,7 +170,7 @@ export function hintTooltip(analysis: Analysis, settings: Settings, data: HintDa
       else lines.push(`### Gap \`${rangeText(g.start, g.end)}\``, '', 'Not RAM: mapped with the largest pages that fit (MMIO, holes, PCI windows).', '');
       lines.push(...spanBreakdown(g));
     }
-    lines.push('', tooltipSettings(mp));
+    lines.push('', tooltipSettings(mp, settings));
   }
   return { kind: 'markdown', value: markdown(lines) };
 }

@@ -5,7 +5,7 @@ import {
   CodeLensRefreshRequest, type Connection, type DidChangeTextDocumentParams, type DidCloseTextDocumentParams,
   type DidOpenTextDocumentParams,
 } from 'vscode-languageserver';
-import { Analysis } from '../analysis';
+import { Analysis, type PairedMtrr } from '../analysis';
 import { PlanChangedNotification } from '../protocol/requests';
 import { computeDiagnostics } from './diagnostics';
 import { DocumentGone, RequestError } from './errors';
@@ -53,6 +53,12 @@ function checkChanges(changes: unknown): TextChange[] {
 export class Documents {
   private readonly docs = new Map<string, DocState>();
   private readonly settings = new Map<string, Promise<Settings>>();
+  /**
+   * What the user chose per document URI (Choose Memory Map…, Use MTRRs from File…), kept across
+   * close and reopen; the client remembers both too and re-sends them after a restart.
+   */
+  private readonly chosen = new Map<string, number>();
+  private readonly paired = new Map<string, PairedMtrr>();
   private pushed: RawSettings | undefined;
   private lastGc = 0;
   caps: ClientCaps = { configuration: false, inlayRefresh: false, lensRefresh: false };
@@ -95,6 +101,38 @@ export class Documents {
     for (const st of this.docs.values()) this.scheduleDiagnostics(st, 0);
   }
 
+  has(uri: string): boolean {
+    return this.docs.has(uri);
+  }
+
+  /** The map chosen for a document, if any. */
+  chosenMap(uri: string): number | undefined {
+    return this.chosen.get(uri);
+  }
+
+  /** Remembers (or with null forgets) the map chosen for a document; its summary is pushed again. */
+  chooseMap(uri: string, map: number | null): void {
+    if (map === null) this.chosen.delete(uri);
+    else this.chosen.set(uri, map);
+    const st = this.docs.get(uri);
+    if (st) this.scheduleDiagnostics(st, 0);
+  }
+
+  /** Plans a document with a paired MTRR file (undefined: its own MTRRs again); the views follow. */
+  pairMtrr(uri: string, p: PairedMtrr | undefined): void {
+    const old = this.paired.get(uri);
+    // The client re-sends a pairing on every reopen: the same file again changes nothing.
+    if (p && old && old.name === p.name && JSON.stringify(old.dump.state) === JSON.stringify(p.dump.state)) return;
+    if (!p && !old) return;
+    if (p) this.paired.set(uri, p);
+    else this.paired.delete(uri);
+    const st = this.docs.get(uri);
+    if (!st) return;
+    st.analysis.setPairedMtrr(p);
+    this.refreshViews();
+    this.scheduleDiagnostics(st, 0);
+  }
+
   /** The open document, scanned or not. */
   get(uri: string): DocState {
     const st = this.docs.get(uri);
@@ -130,6 +168,7 @@ export class Documents {
     if (old) old.closed = true;
     const model = new DocumentModel(uri, version, text, false);
     const st: DocState = { model, analysis: new Analysis(model), closed: false };
+    st.analysis.setPairedMtrr(this.paired.get(uri));
     this.docs.set(uri, st);
     void this.getSettings(uri); // fetched while the document is scanned
     if (model.complete) this.collectGarbage(text.length);
@@ -216,7 +255,7 @@ export class Documents {
       const t0 = Date.now();
       const diagnostics = computeDiagnostics(st.analysis, settings);
       await this.connection.sendDiagnostics({ uri, version, diagnostics });
-      await this.connection.sendNotification(PlanChangedNotification, { uri, version, summary: summary({ analysis: st.analysis, settings }) });
+      await this.connection.sendNotification(PlanChangedNotification, { uri, version, summary: summary({ analysis: st.analysis, settings, chosen: this.chosen.get(uri) }) });
       const ms = Date.now() - t0;
       if (ms > 100) this.log(`diagnostics for ${uri}: ${diagnostics.length} in ${ms} ms`);
     } catch (e) {

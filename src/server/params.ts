@@ -3,8 +3,8 @@
 // TypeError from deep inside a feature.
 import type { CodeActionParams, InlayHint, InlayHintParams, Range, TextDocumentPositionParams } from 'vscode-languageserver';
 import {
-  type DecodeParams, EXPORT_FORMATS, type ExportFormat, type ExportParams, type FindAddressParams, type MapChoice,
-  type PlanFileParams, type ReportParams,
+  type ChooseMapParams, type DecodeParams, EXPORT_FORMATS, type ExportFormat, type ExportParams, type FindAddressParams, type MapChoice,
+  type PairMtrrParams, type PlanFileParams, type ReportParams,
 } from '../protocol/requests';
 import { checkCspInputs } from '../report';
 import { RequestError } from './errors';
@@ -121,6 +121,22 @@ export function findAddressParams(raw: unknown): FindAddressParams {
   const a = o.address;
   if (typeof a !== 'string' && typeof a !== 'number') throw new RequestError('address must be a string such as 0xfee00000');
   return { uri: str(o, 'uri'), address: String(a) };
+}
+
+export function chooseMapParams(raw: unknown): ChooseMapParams {
+  const o = obj(raw, 'params');
+  return { uri: str(o, 'uri'), map: o.map === null ? null : index(o, 'map', 'map (a 0-based map index, or null)') };
+}
+
+/** An MTRR file of /proc/mtrr size: anything near this is not one (and must not be scanned). */
+const MAX_MTRR_TEXT = 4 * 2 ** 20;
+
+export function pairMtrrParams(raw: unknown): PairMtrrParams {
+  const o = obj(raw, 'params');
+  if (o.name != null && typeof o.name !== 'string') throw new RequestError('name must be a string');
+  if (o.text != null && typeof o.text !== 'string') throw new RequestError('text must be a string (the MTRR file\'s content)');
+  if (typeof o.text === 'string' && o.text.length > MAX_MTRR_TEXT) throw new RequestError(`text is ${(o.text.length / 2 ** 20).toFixed(1)} MiB: an MTRR file is a few KiB`);
+  return { uri: str(o, 'uri'), ...(typeof o.name === 'string' ? { name: o.name } : {}), ...(typeof o.text === 'string' ? { text: o.text } : {}) };
 }
 
 export function decodeParams(raw: unknown): DecodeParams {

@@ -33,7 +33,8 @@ function firstOverlaps(resources: readonly Resource[], items: readonly Mismatch[
   return out;
 }
 
-export function policyDiagnostics(name: string, map: MemoryMap, plan: Plan, lineRange: LineRange, push: Push): void {
+/** `dumpLine`: the first line of the MTRR dump the plan's types came from, when it is in the document (not a paired file). */
+export function policyDiagnostics(name: string, map: MemoryMap, plan: Plan, lineRange: LineRange, push: Push, dumpLine: number | undefined = map.mtrr?.firstLine): void {
   const policy = policyNamed(name);
   if (!policy) return;
   const o = plan.options;
@@ -55,7 +56,6 @@ export function policyDiagnostics(name: string, map: MemoryMap, plan: Plan, line
   }
   const shown = rep.mismatches.filter((x) => x.severity !== 'other');
   const where = firstOverlaps(m.resources, shown);
-  const dumpLine = map.mtrr?.firstLine;
   for (const x of shown) {
     const message = `${t} maps ${rangeText(x.start, x.end)} ${x.policyType}; the MTRRs make it ${x.expected}${x.severity === 'dangerous' ? ' (cached MMIO: hangs and machine checks)' : ' (slow)'}`;
     const severity = x.severity === 'dangerous' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;

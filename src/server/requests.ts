@@ -2,8 +2,11 @@
 // report page, the status summary, go to address and the decoders. Pure functions over a
 // document's analysis; they throw domain errors (errors.ts), the guard turns them into LSP errors.
 import type { MemoryMap, RangeRecord } from '../formats';
-import { hasError } from '../formats';
-import { type Analysis, chooseMap, gapLineOf, isUsable, mapTitle, type MapPlan, ramLineOf } from '../analysis';
+import { FORMAT_NAMES, hasError, scanText } from '../formats';
+import {
+  type Analysis, type MapPlan, type PairedMtrr, chooseMap, dumpProblems, gapLineOf, isUsable, mapTitle, mtrrSourceNote,
+  problemLine, ramLineOf, ramRangeCount, readMtrrFile,
+} from '../analysis';
 import { EptLevel, decodeEptEntry, describeEptEntry, parseEntryInput } from '../planner/decode/ept-entry';
 import { decodeExitQualification } from '../planner/decode/exit-qualification';
 import { exitReason } from '../planner/decode/exit-reasons';
@@ -12,20 +15,24 @@ import { exportPlan } from '../planner/export';
 import { type Gap, formatCount, formatSize, hex, leafAt, parseSize, tableTotal } from '../planner';
 import {
   type DecodeParams, type DecodeResult, EXPORT_FORMAT_INFO, type ExportParams, type ExportResult, type FindAddressResult,
-  type MapChoice, type ReportParams, type ReportResult, type SummaryResult,
+  type MapChoice, type MapInfo, type MapListResult, type PairMtrrResult, type ReportParams, type ReportResult, type SummaryResult,
 } from '../protocol/requests';
 import { renderMessage, renderReport } from '../report';
 import { POLICIES, comparePolicy, machineFromMap } from '../policies';
 import type { DocumentModel } from './model';
-import { pagesShort, rangeText } from './describe';
+import { mtrrSourceOf, pagesShort, rangeText } from './describe';
 import { RequestError } from './errors';
-import type { Settings } from './settings';
+import { type Settings, editorTerms } from './settings';
+import { planTotals } from './lenses';
+import { dumpTitle } from './symbols';
 import { traceSummary, traceTables } from './trace-summary';
 
 /** What a request about a document works on. */
 export interface DocContext {
   analysis: Analysis<DocumentModel>;
   settings: Settings;
+  /** The map chosen for the document (eptLens/chooseMap), if any. */
+  chosen?: number;
 }
 
 const NO_MAP = 'no memory map in this document (HyperPlatform, e820, /proc/iomem or Xen range lines)';
@@ -54,7 +61,7 @@ function noPlanReason(map: MemoryMap, mp: MapPlan): string | undefined {
 /** The chosen map and its plan; throws when there is none. */
 function planned(ctx: DocContext, choice: MapChoice): { map: MemoryMap; mp: MapPlan; count: number } {
   const maps = ctx.analysis.maps();
-  const map = chooseMap(maps, choice);
+  const map = chooseMap(maps, { ...choice, chosen: ctx.chosen });
   if (!map) throw new RequestError(NO_MAP);
   const mp = ctx.analysis.planFor(map, ctx.settings);
   const why = noPlanReason(map, mp);
@@ -68,7 +75,8 @@ export function exportRequest(ctx: DocContext, p: ExportParams): ExportResult {
   const filename = `${name.replace(/\.[^.]*$/, '') || 'plan'}.ept-plan.${EXPORT_FORMAT_INFO[p.format].extension}`;
   const maps = ctx.analysis.maps();
   if (maps.length === 0) throw new RequestError(NO_MAP);
-  if (p.allMaps && p.format === 'md' && maps.length > 1) {
+  // A map chosen for the document is what Copy Plan copies, even without a cursor.
+  if (p.allMaps && p.format === 'md' && maps.length > 1 && chosenIn(ctx, maps) === undefined) {
     const parts = [`# EPT plans for ${name}`, '', `${maps.length} memory maps in this document; each is planned on its own.`, ''];
     for (const map of maps) {
       const mp = ctx.analysis.planFor(map, ctx.settings);
@@ -89,7 +97,7 @@ export function reportRequest(ctx: DocContext, p: ReportParams): ReportResult {
   const title = `EPT Plan: ${name}`;
   const page = { nonce: p.nonce, cspSource: p.cspSource, title: name };
   const maps = ctx.analysis.maps();
-  const map = chooseMap(maps, p);
+  const map = chooseMap(maps, { ...p, chosen: ctx.chosen });
   if (!map) return { title, html: renderMessage({ ...page, message: 'No memory map in this document: the report needs HyperPlatform, e820, /proc/iomem or Xen range lines.' }) };
   const mp = ctx.analysis.planFor(map, ctx.settings);
   const why = noPlanReason(map, mp);
@@ -101,13 +109,74 @@ export function reportRequest(ctx: DocContext, p: ReportParams): ReportResult {
   const hypervisors = POLICIES.map((policy) => comparePolicy(policy, machine));
   const summary = traceSummary(ctx.analysis, ctx.settings);
   const trace = summary && traceTables(summary);
-  return { title, html: renderReport(mp.plan!, { ...page, subtitle: mapLabel(map, maps.length), lineOf, hypervisors, trace }) };
+  const mtrrNote = mtrrSourceNote(mtrrSourceOf(mp, ctx.settings), editorTerms(ctx.settings));
+  return { title, html: renderReport(mp.plan!, { ...page, subtitle: mapLabel(map, maps.length), lineOf, hypervisors, trace, mtrrNote }) };
 }
 
-/** eptLens/summary, and what eptLens/planChanged carries: the default map's totals. */
+/** The chosen map's index when it is still in range. */
+const chosenIn = (ctx: DocContext, maps: readonly MemoryMap[]): number | undefined =>
+  ctx.chosen !== undefined && ctx.chosen < maps.length ? ctx.chosen : undefined;
+
+/**
+ * eptLens/maps: every map with its format, lines, RAM ranges, boot and plan totals, for Choose
+ * Memory Map…. One pass over the maps and the records (the boot of each map is the last `Linux
+ * version` line before it), so a log of thousands of boots answers in one request.
+ */
+export function mapList(ctx: DocContext): MapListResult {
+  const { analysis, settings } = ctx;
+  const model = analysis.model;
+  const maps = analysis.maps();
+  const { records } = model.maps();
+  const out: MapInfo[] = new Array(maps.length);
+  let r = 0;
+  let boot: MapInfo['boot'];
+  for (let i = 0; i < maps.length; i++) {
+    const map = maps[i];
+    for (; r < records.length && records[r].line < map.firstLine; r++) {
+      const rec = records[r];
+      if (rec.kind !== 'boundary' || !rec.reason.startsWith('Linux version')) continue;
+      const text = model.lineAt(rec.line);
+      const at = text.indexOf('Linux version');
+      boot = { line: rec.line, text: text.slice(at < 0 ? 0 : at, (at < 0 ? 0 : at) + MAX_BOOT_TEXT).trimEnd() };
+    }
+    const totals = planTotals(analysis, settings, map);
+    out[i] = {
+      index: i,
+      format: FORMAT_NAMES[map.format].replace(/`/g, ''),
+      firstLine: map.firstLine,
+      lastLine: map.lastLine,
+      ramRanges: ramRangeCount(map),
+      ...(boot ? { boot } : {}),
+      totals: totals.text,
+      planned: totals.planned,
+    };
+  }
+  const chosen = chosenIn(ctx, maps);
+  const current = chooseMap(maps, { chosen })?.index;
+  return { maps: out, ...(chosen !== undefined ? { chosen } : {}), ...(current !== undefined ? { current } : {}) };
+}
+
+/** The `Linux version …` text a map list carries at most (the line goes on with compiler versions). */
+const MAX_BOOT_TEXT = 120;
+
+/**
+ * eptLens/pairMtrr's reading of the file: its dump (exactly what `ept-plan --mtrr FILE` plans with)
+ * and its problems as the CLI prints them, the file's lines numbered in the file. Throws when the
+ * file holds no MTRRs.
+ */
+export function readPairedMtrr(name: string, text: string, settings: Settings): { paired: PairedMtrr; result: PairMtrrResult } {
+  const file = readMtrrFile(scanText(text), name);
+  const at = (line: number, col?: number): string => `${name}:${line + 1}${col === undefined ? '' : `:${col + 1}`}`;
+  const problems = file.problems.map((p) => problemLine(p, at));
+  if (!file.dump) throw new RequestError(file.error!);
+  for (const p of dumpProblems(file.dump, settings.physAddrBits, editorTerms(settings))) problems.push(problemLine(p, at));
+  return { paired: { dump: file.dump, name }, result: { paired: true, dump: dumpTitle(file.dump), problems } };
+}
+
+/** eptLens/summary, and what eptLens/planChanged carries: the chosen (else the default) map's totals. */
 export function summary(ctx: DocContext): SummaryResult | null {
   const maps = ctx.analysis.maps();
-  const map = chooseMap(maps);
+  const map = chooseMap(maps, { chosen: ctx.chosen });
   if (!map) return null;
   const mp = ctx.analysis.planFor(map, ctx.settings);
   const why = noPlanReason(map, mp);

@@ -4,7 +4,8 @@
 // request through the one guard (guard.ts).
 import { CodeActionKind, type Connection, InlayHintRequest, TextDocumentSyncKind, WorkDoneProgress } from 'vscode-languageserver';
 import {
-  DecodeRequest, ExportRequest, FindAddressRequest, PlanFileRequest, PlanRequest, ReportRequest, SummaryRequest,
+  ChooseMapRequest, DecodeRequest, ExportRequest, FindAddressRequest, MapListRequest, PairMtrrRequest, PlanFileRequest, PlanRequest,
+  ReportRequest, SummaryRequest,
 } from '../protocol/requests';
 import { codeActions } from './code-actions';
 import { createGuard } from './guard';
@@ -15,7 +16,7 @@ import { RequestError } from './errors';
 import { Documents } from './lifecycle';
 import * as P from './params';
 import { type PageOptions, planChunks, slices, type Progress } from './planfile';
-import { type DocContext, decode, exportRequest, findAddress, reportRequest, summary } from './requests';
+import { type DocContext, decode, exportRequest, findAddress, mapList, readPairedMtrr, reportRequest, summary } from './requests';
 import type { RawSettings } from './settings';
 import { documentSymbols, foldingRanges } from './symbols';
 
@@ -37,7 +38,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   /** A fully scanned document with its settings. */
   async function context(uri: string): Promise<DocContext> {
     const st = await docs.ready(uri);
-    return { analysis: st.analysis, settings: await docs.getSettings(uri) };
+    return { analysis: st.analysis, settings: await docs.getSettings(uri), chosen: docs.chosenMap(uri) };
   }
 
   connection.onInitialize((params) => {
@@ -148,6 +149,34 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   connection.onRequest(SummaryRequest, guard('summary', P.uriParams, async (p) => summary(await context(p.uri))));
   connection.onRequest(FindAddressRequest, guard('go to address', P.findAddressParams, async (p) => findAddress(await context(p.uri), p.address)));
   connection.onRequest(DecodeRequest, guard('decode', P.decodeParams, (p) => decode(p)));
+  connection.onRequest(MapListRequest, guard('list maps', P.uriParams, async (p) => mapList(await context(p.uri))));
+  connection.onRequest(
+    ChooseMapRequest,
+    guard('choose map', P.chooseMapParams, async (p) => {
+      // A choice re-sent for a document not open (yet) is kept as it is; an open one is checked.
+      if (!docs.has(p.uri)) {
+        docs.chooseMap(p.uri, p.map);
+        return null;
+      }
+      const ctx = await context(p.uri);
+      const count = ctx.analysis.maps().length;
+      if (p.map !== null && p.map >= count) throw new RequestError(`no map ${p.map} in this document (it has ${count})`);
+      docs.chooseMap(p.uri, p.map);
+      return summary({ ...ctx, chosen: p.map ?? undefined });
+    }),
+  );
+  connection.onRequest(
+    PairMtrrRequest,
+    guard('pair MTRR file', P.pairMtrrParams, async (p) => {
+      if (p.text === undefined) {
+        docs.pairMtrr(p.uri, undefined);
+        return { paired: false, problems: [] };
+      }
+      const { paired, result } = readPairedMtrr(p.name ?? 'the MTRR file', p.text, await docs.getSettings(p.uri));
+      docs.pairMtrr(p.uri, paired);
+      return result;
+    }),
+  );
 
   connection.onRequest(
     PlanFileRequest,

@@ -1,6 +1,6 @@
 // EPT Lens settings as the server uses them: raw values from `workspace/configuration`
 // (section `eptLens`, scoped to the document) turned into plan settings. Pure.
-import { DEFAULT_LIMIT_TEXT, DEFAULT_PLAN_SETTINGS, type PlanSettings, parseLimit } from '../analysis';
+import { DEFAULT_LIMIT_TEXT, DEFAULT_PLAN_SETTINGS, type PlanSettings, type Terms, parseLimit } from '../analysis';
 import { PageSize, isPhysBits, parsePageSize } from '../planner';
 import { POLICIES, policyNamed } from '../policies';
 
@@ -76,3 +76,12 @@ export function resolveSettings(raw: RawSettings | null | undefined): Settings {
   }
   return s;
 }
+
+/** How the editor's messages name its settings and commands (the CLI names its flags: CLI_TERMS). */
+export const editorTerms = (s: Settings): Terms => ({
+  limit: `eptLens.limit = ${s.limitText}`,
+  limitPhys: 'eptLens.limit "phys"',
+  physBits: 'eptLens.physAddressBits',
+  noMtrr: 'eptLens.mmioMemoryType "uc"',
+  mtrrFile: '"EPT Lens: Use MTRRs from File…" takes them from a /proc/mtrr file',
+});

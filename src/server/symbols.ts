@@ -53,7 +53,8 @@ export function documentSymbols(analysis: Analysis, settings: Settings): Documen
   return out;
 }
 
-function dumpTitle(d: MtrrDump): string {
+/** `MTRRs (/proc/mtrr): 8 variable ranges, default UC (assumed)`: the outline's name of a dump, and what pairing a file says it found. */
+export function dumpTitle(d: MtrrDump): string {
   const vars = d.state.variable.length + (d.state.ranges?.length ?? 0);
   const source = d.source === 'proc' ? '/proc/mtrr' : d.source === 'dmesg' ? 'dmesg' : DUMP_SOURCES[d.source];
   return `MTRRs (${source}): ${vars} variable range${vars === 1 ? '' : 's'}, default ${d.state.defaultType}${d.state.defaultTypeKnown ? '' : ' (assumed)'}`;
