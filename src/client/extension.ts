@@ -13,12 +13,16 @@ import { openPlanFilePanel } from './planfile-panel';
 import { watchFiles } from './file-watch';
 import { traceChannel } from './trace-channel';
 import { decodeInput, setLimit, setMaxPage, setMmioMemoryType, setPhysAddressBits, setRamPage } from './inputs';
+import { documentChoices } from './doc-choices';
+import { DocumentMemory } from './doc-memory';
 import { transport } from './transport';
 
 const LANGUAGE = 'ept-log';
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
 let status: vscode.LanguageStatusItem;
+/** "EPT: map 3 of 12" with Choose Memory Map…: only while the active document holds several maps. */
+let mapsStatus: vscode.LanguageStatusItem | undefined;
 let files: ReturnType<typeof watchFiles>;
 /** The latest summary the server pushed per document URI. */
 const summaries = new Map<string, SummaryResult | null>();
@@ -42,8 +46,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   client = transport.createClient(context, clientOptions);
   output.info(`EPT Lens ${String(context.extension.packageJSON.version)} on ${vscode.env.appName} ${vscode.version}: language server in ${transport.where}`);
   context.subscriptions.push(client);
+  const choices = documentChoices({ ready, targetDocument, memory: new DocumentMemory(context.workspaceState), log: (m) => output.appendLine(m) });
   client.onDidChangeState((e) => {
     if (e.newState !== State.Running) summaries.clear();
+    // A new server knows no choices: send what is remembered for the open documents.
+    else for (const d of vscode.workspace.textDocuments) if (d.languageId === LANGUAGE) void choices.resend(client!, d.uri);
     updateStatus();
   });
 
@@ -80,10 +87,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   register('eptLens.openAsEptLog', openAsEptLog);
   register('eptLens.restartServer', restartServer);
   register('eptLens.planLogFile', (uriArg?: unknown) => planLogFile(context, uriArg));
+  register('eptLens.chooseMap', choices.chooseMap);
+  register('eptLens.pairMtrrFile', choices.pairMtrrFile);
+  register('eptLens.unpairMtrrFile', choices.unpairMtrrFile);
 
   context.subscriptions.push(
     vscode.window.onDidChangeActiveTextEditor(() => updateStatus()),
     vscode.workspace.onDidCloseTextDocument((d) => summaries.delete(d.uri.toString())),
+    // A reopened document gets its choices again (the paired file is read afresh).
+    vscode.workspace.onDidOpenTextDocument((d) => {
+      if (d.languageId === LANGUAGE && client?.state === State.Running) void choices.resend(client, d.uri);
+    }),
+    { dispose: () => mapsStatus?.dispose() },
     client.onNotification(PlanChangedNotification, (p) => {
       summaries.set(p.uri, p.summary);
       updateStatus();
@@ -374,4 +389,19 @@ function updateStatus(): void {
   status.text = s ? s.text : 'EPT: no memory map';
   status.detail = s ? s.tooltip.split('\n')[0] : 'HyperPlatform, e820, /proc/iomem or Xen range lines';
   status.severity = s?.error ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
+  updateMapsStatus(s);
+}
+
+/** A second item, only for documents of several maps: which one is used, and the way to choose. */
+function updateMapsStatus(s: SummaryResult | null | undefined): void {
+  if (!s || s.maps < 2 || s.map === undefined) {
+    mapsStatus?.dispose();
+    mapsStatus = undefined;
+    return;
+  }
+  mapsStatus ??= vscode.languages.createLanguageStatusItem('eptLens.maps', { language: LANGUAGE });
+  mapsStatus.name = 'EPT Lens memory map';
+  mapsStatus.text = `EPT: map ${s.map + 1} of ${s.maps}`;
+  mapsStatus.detail = s.chosen ? 'chosen for this document' : 'the last usable map';
+  mapsStatus.command = { title: 'Choose Memory Map…', command: 'eptLens.chooseMap' };
 }

@@ -131,6 +131,12 @@ class PlanReportPanel implements vscode.Disposable {
     }, REFRESH_DELAY_MS);
   }
 
+  /** Forgets the map and line it was opened on: the document's chosen (else default) map shows. */
+  retarget(): void {
+    this.map = undefined;
+    this.line = undefined;
+  }
+
   private where(): { line?: number; map?: number } {
     return { ...(this.map !== undefined ? { map: this.map } : {}), ...(this.line !== undefined ? { line: this.line } : {}) };
   }
@@ -231,6 +237,17 @@ class PlanReportPanel implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
+}
+
+/**
+ * Renders a document's open report again (a map chosen or an MTRR file paired for it). `follow`:
+ * drop the map the report was opened on (a code lens's index), so the chosen map shows.
+ */
+export function refreshPlanReport(uri: vscode.Uri, follow = false): Promise<void> {
+  const p = PlanReportPanel.of(uri);
+  if (!p) return Promise.resolve();
+  if (follow) p.retarget();
+  return p.refresh();
 }
 
 /** The showPlanReport command: opens the report for `document` (the map at `line`, or index `map`). */

@@ -69,6 +69,11 @@ export interface SummaryResult {
   maps: number;
   /** True when the summary says no plan could be made. */
   error?: boolean;
+  /** 0-based index of the map summarised, and its first line. */
+  map?: number;
+  firstLine?: number;
+  /** True when that map was chosen for the document (eptLens/chooseMap), not the default. */
+  chosen?: boolean;
 }
 
 /** One-line totals of a document's default map (what the language status item shows). */
@@ -168,6 +173,8 @@ export interface MapListResult {
   chosen?: number;
   /** The map the report, the status item and Copy Plan take when no map is named: the chosen one, else the default. */
   current?: number;
+  /** The map taken without a choice (the last usable one). */
+  defaultMap?: number;
 }
 
 /** Every memory map of a document, described in one pass (linear in the document's maps). */

@@ -153,7 +153,8 @@ export function mapList(ctx: DocContext): MapListResult {
   }
   const chosen = chosenIn(ctx, maps);
   const current = chooseMap(maps, { chosen })?.index;
-  return { maps: out, ...(chosen !== undefined ? { chosen } : {}), ...(current !== undefined ? { current } : {}) };
+  const defaultMap = chooseMap(maps)?.index;
+  return { maps: out, ...(chosen !== undefined ? { chosen } : {}), ...(current !== undefined ? { current, defaultMap } : {}) };
 }
 
 /** The `Linux version …` text a map list carries at most (the line goes on with compiler versions). */
@@ -176,11 +177,13 @@ export function readPairedMtrr(name: string, text: string, settings: Settings): 
 /** eptLens/summary, and what eptLens/planChanged carries: the chosen (else the default) map's totals. */
 export function summary(ctx: DocContext): SummaryResult | null {
   const maps = ctx.analysis.maps();
-  const map = chooseMap(maps, { chosen: ctx.chosen });
+  const chosen = chosenIn(ctx, maps);
+  const map = chooseMap(maps, { chosen });
   if (!map) return null;
+  const which = { map: map.index, firstLine: map.firstLine, ...(chosen !== undefined ? { chosen: true } : {}) };
   const mp = ctx.analysis.planFor(map, ctx.settings);
   const why = noPlanReason(map, mp);
-  if (why) return { text: 'EPT: no plan', tooltip: why, maps: maps.length, error: true };
+  if (why) return { text: 'EPT: no plan', tooltip: why, maps: maps.length, error: true, ...which };
   const p = mp.plan!;
   const more = maps.length > 1 ? ` (map ${map.index + 1} of ${maps.length})` : '';
   const tables = formatCount(tableTotal(p.tables));
@@ -190,8 +193,9 @@ export function summary(ctx: DocContext): SummaryResult | null {
     `gaps: ${pagesShort(p.totals.mmio)}`,
     `RAM: ${pagesShort(p.totals.ram)}`,
     `limit ${formatSize(p.limit)}, max page ${p.options.maxPage}, RAM pages ${p.options.ramPage}`,
+    mtrrSourceNote(mtrrSourceOf(mp, ctx.settings), editorTerms(ctx.settings)),
   ].join('\n');
-  return { text: `EPT plan: ${formatCount(p.comparison.plan.leaves)} leaves · ${tables} tables${more}`, tooltip, maps: maps.length };
+  return { text: `EPT plan: ${formatCount(p.comparison.plan.leaves)} leaves · ${tables} tables${more}`, tooltip, maps: maps.length, ...which };
 }
 
 /** Parses what a user types for an address: hex with or without 0x (logs print hex), or `4G`. */

@@ -1,0 +1,202 @@
+// Choose Memory Map… and Use MTRRs from File…: what the user chooses for one document. The client
+// only asks and remembers (doc-memory.ts); the server describes the maps (eptLens/maps), applies
+// the choice to the report, status item and Copy Plan (eptLens/chooseMap), and plans with the
+// paired MTRR file exactly as `ept-plan --mtrr FILE` (eptLens/pairMtrr). The MTRR file is read here
+// through vscode.workspace.fs (the web build and virtual file systems too) and sent as text.
+import * as vscode from 'vscode';
+import type { BaseLanguageClient as LanguageClient } from 'vscode-languageclient';
+import {
+  ChooseMapRequest, type MapInfo, MapListRequest, type MapListResult, PairMtrrRequest, type PairMtrrResult, type SummaryResult,
+} from '../protocol/requests';
+import type { DocumentMemory } from './doc-memory';
+import { refreshPlanReport } from './report-panel';
+
+interface Deps {
+  ready: () => Promise<LanguageClient>;
+  targetDocument: (arg?: unknown) => Promise<vscode.TextDocument>;
+  memory: DocumentMemory;
+  log: (message: string) => void;
+}
+
+/** What Choose Memory Map… did: the map now used for the document (undefined: the default rule). */
+export interface ChooseMapOutcome {
+  uri: string;
+  chosen?: number;
+  /** 0-based line revealed: the first line of the map now used. */
+  line?: number;
+  summary: SummaryResult | null;
+}
+
+/** Largest file taken as an MTRR file: /proc/mtrr is a few hundred bytes, a dmesg dump a few KiB. */
+const MAX_MTRR_BYTES = 4 * 2 ** 20;
+
+const baseName = (uri: vscode.Uri): string => uri.path.split('/').pop() || uri.toString();
+
+const AUTO = -1;
+interface MapItem extends vscode.QuickPickItem {
+  index: number;
+}
+
+/** One quick pick row per map: format and lines, RAM ranges, then the boot and the plan's totals. */
+function mapItem(m: MapInfo, list: MapListResult): MapItem {
+  const marks = [m.index === list.chosen ? 'chosen' : '', m.index === list.defaultMap ? 'default' : ''].filter(Boolean).join(', ');
+  return {
+    index: m.index,
+    label: `${m.index === list.current ? '$(check) ' : ''}Map ${m.index + 1}: ${m.format}`,
+    description: `lines ${m.firstLine + 1}–${m.lastLine + 1} · ${m.ramRanges} RAM range${m.ramRanges === 1 ? '' : 's'}${marks ? ` · ${marks}` : ''}`,
+    detail: `${m.boot ? `${m.boot.text} · ` : ''}${m.planned ? '' : 'no plan: '}${m.totals}`,
+  };
+}
+
+export function documentChoices(deps: Deps) {
+  const { ready, targetDocument, memory, log } = deps;
+
+  async function reveal(doc: vscode.TextDocument, line: number): Promise<void> {
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document === doc);
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: visible?.viewColumn, preview: false });
+    const pos = new vscode.Position(Math.min(line, doc.lineCount - 1), 0);
+    editor.selection = new vscode.Selection(pos, pos);
+    editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.AtTop);
+  }
+
+  /**
+   * eptLens.chooseMap(uri?, map?): `map` a 0-based index, or null / 'auto' for the default rule,
+   * skips the quick pick (keybindings, tests).
+   */
+  async function chooseMap(uriArg?: unknown, mapArg?: unknown): Promise<ChooseMapOutcome | undefined> {
+    const doc = await targetDocument(uriArg);
+    const c = await ready();
+    const uri = doc.uri.toString();
+    let map: number | null;
+    let list: MapListResult | undefined;
+    if (typeof mapArg === 'number') map = mapArg;
+    else if (mapArg === null || mapArg === 'auto') map = null;
+    else {
+      list = await c.sendRequest(MapListRequest, { uri });
+      if (list.maps.length === 0) {
+        void vscode.window.showWarningMessage(`EPT Lens: no memory map in ${baseName(doc.uri)}`);
+        return undefined;
+      }
+      const auto: MapItem = {
+        index: AUTO,
+        label: `${list.chosen === undefined ? '$(check) ' : ''}Automatic`,
+        description: list.defaultMap !== undefined ? `the last usable map (map ${list.defaultMap + 1}), or the one at the cursor` : undefined,
+      };
+      const items: (MapItem | vscode.QuickPickItem)[] = [auto, { label: `${list.maps.length} maps`, kind: vscode.QuickPickItemKind.Separator }];
+      for (const m of list.maps) items.push(mapItem(m, list));
+      const qp = vscode.window.createQuickPick<MapItem>();
+      qp.title = `EPT Lens: Choose the memory map of ${baseName(doc.uri)}`;
+      qp.placeholder = 'The map the report, the status item and Copy Plan use (type to filter by format, line, boot or totals)';
+      qp.matchOnDescription = true;
+      qp.matchOnDetail = true;
+      qp.items = items as MapItem[];
+      const active = (items as MapItem[]).find((i) => i.index === (list!.chosen ?? AUTO));
+      if (active) qp.activeItems = [active];
+      const picked = await new Promise<MapItem | undefined>((resolve) => {
+        qp.onDidAccept(() => resolve(qp.selectedItems[0] ?? qp.activeItems[0]));
+        qp.onDidHide(() => resolve(undefined));
+        qp.show();
+      });
+      qp.dispose();
+      if (!picked) return undefined;
+      map = picked.index === AUTO ? null : picked.index;
+    }
+    const summary = await c.sendRequest(ChooseMapRequest, { uri, map });
+    await memory.update(uri, { map: map ?? undefined });
+    // Reveal the map now used: the chosen one, else the one the default rule takes.
+    const line = summary?.firstLine;
+    if (line !== undefined) await reveal(doc, line);
+    await refreshPlanReport(doc.uri, true);
+    if (summary) vscode.window.setStatusBarMessage(`EPT Lens: ${map === null ? 'automatic map choice' : `map ${map + 1} of ${summary.maps}`}`, 4000);
+    return { uri, ...(map !== null ? { chosen: map } : {}), ...(line !== undefined ? { line } : {}), summary };
+  }
+
+  /** The MTRR file's text, read through vscode.workspace.fs (so never a path the server reads). */
+  async function readMtrrText(file: vscode.Uri): Promise<string> {
+    const { size, type } = await vscode.workspace.fs.stat(file);
+    if (type & vscode.FileType.Directory) throw new Error(`${baseName(file)} is a folder`);
+    if (size > MAX_MTRR_BYTES) throw new Error(`${baseName(file)} is ${(size / 2 ** 20).toFixed(1)} MiB: an MTRR file (/proc/mtrr, a dmesg MTRR dump) is a few KiB`);
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+  }
+
+  async function sendPairing(c: LanguageClient, doc: vscode.Uri, file: vscode.Uri): Promise<PairMtrrResult> {
+    const text = await readMtrrText(file);
+    return c.sendRequest(PairMtrrRequest, { uri: doc.toString(), name: baseName(file), text });
+  }
+
+  const toUri = (arg: unknown): vscode.Uri | undefined =>
+    arg instanceof vscode.Uri ? arg : typeof arg === 'string' && arg ? (/^[a-z][\w+.-]+:/i.test(arg) ? vscode.Uri.parse(arg) : vscode.Uri.file(arg)) : undefined;
+
+  /**
+   * eptLens.pairMtrrFile(mtrrFile?, uri?): plans the document with the MTRRs of `mtrrFile` (an open
+   * dialog without it; when the document is already paired, a pick offers to stop first).
+   */
+  async function pairMtrrFile(fileArg?: unknown, uriArg?: unknown): Promise<PairMtrrResult | undefined> {
+    const doc = await targetDocument(uriArg);
+    const uri = doc.uri.toString();
+    let file = toUri(fileArg);
+    if (!file) {
+      const current = memory.get(uri).mtrr;
+      if (current) {
+        const name = baseName(vscode.Uri.parse(current));
+        const what = await vscode.window.showQuickPick(
+          [{ label: 'Choose another MTRR file…', id: 'file' }, { label: `Stop using ${name}`, description: "plan with the document's own MTRRs", id: 'unpair' }],
+          { title: `EPT Lens: ${baseName(doc.uri)} is planned with the MTRRs of ${name}` },
+        );
+        if (!what) return undefined;
+        if (what.id === 'unpair') return unpairMtrrFile(doc.uri);
+      }
+      const folder = doc.uri.scheme === 'file' ? vscode.Uri.joinPath(doc.uri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+      const picked = await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        defaultUri: folder,
+        title: `EPT Lens: MTRRs for ${baseName(doc.uri)} (/proc/mtrr or a dmesg MTRR dump)`,
+        openLabel: 'Use MTRRs',
+      });
+      if (!picked?.length) return undefined;
+      file = picked[0];
+    }
+    const c = await ready();
+    const result = await sendPairing(c, doc.uri, file);
+    await memory.update(uri, { mtrr: file.toString() });
+    for (const p of result.problems) log(`[MTRR file] ${p}`);
+    await refreshPlanReport(doc.uri);
+    const more = result.problems.length ? `; ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in it (see the EPT Lens output)` : '';
+    void vscode.window.showInformationMessage(`EPT Lens: ${baseName(doc.uri)} is planned with ${result.dump ?? 'the MTRRs'} from ${baseName(file)}${more}`);
+    return result;
+  }
+
+  /** eptLens.unpairMtrrFile(uri?): the document's own MTRRs (if any) again. */
+  async function unpairMtrrFile(uriArg?: unknown): Promise<PairMtrrResult> {
+    const doc = await targetDocument(uriArg);
+    const c = await ready();
+    const result = await c.sendRequest(PairMtrrRequest, { uri: doc.uri.toString() });
+    await memory.update(doc.uri.toString(), { mtrr: undefined });
+    await refreshPlanReport(doc.uri);
+    vscode.window.setStatusBarMessage(`EPT Lens: ${baseName(doc.uri)} is planned with its own MTRRs again`, 4000);
+    return result;
+  }
+
+  /**
+   * Sends what is remembered for a document to a running server: after a (re)start for every open
+   * document, and when a document opens. A paired file that can't be read any more is forgotten, said once.
+   */
+  async function resend(c: LanguageClient, doc: vscode.Uri): Promise<void> {
+    const uri = doc.toString();
+    const r = memory.get(uri);
+    if (r.map !== undefined) await c.sendRequest(ChooseMapRequest, { uri, map: r.map }).catch((e: unknown) => log(`[choose map] ${uri}: ${String(e)}`));
+    if (r.mtrr === undefined) return;
+    const file = vscode.Uri.parse(r.mtrr);
+    try {
+      const result = await sendPairing(c, doc, file);
+      for (const p of result.problems) log(`[MTRR file] ${p}`);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      log(`[MTRR file] ${baseName(file)} for ${baseName(doc)}: ${msg}`);
+      await memory.update(uri, { mtrr: undefined });
+      void vscode.window.showWarningMessage(`EPT Lens: ${baseName(doc)} is no longer planned with the MTRRs of ${baseName(file)}: ${msg}`);
+    }
+  }
+
+  return { chooseMap, pairMtrrFile, unpairMtrrFile, resend };
+}
