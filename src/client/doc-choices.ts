@@ -10,6 +10,7 @@ import {
 } from '../protocol/requests';
 import type { DocumentMemory } from './doc-memory';
 import { refreshPlanReport } from './report-panel';
+import { showPick } from './inputs';
 
 interface Deps {
   ready: () => Promise<LanguageClient>;
@@ -89,15 +90,8 @@ export function documentChoices(deps: Deps) {
       qp.placeholder = 'The map the report, the status item and Copy Plan use (type to filter by format, line, boot or totals)';
       qp.matchOnDescription = true;
       qp.matchOnDetail = true;
-      qp.items = items as MapItem[];
-      const active = (items as MapItem[]).find((i) => i.index === (list!.chosen ?? AUTO));
-      if (active) qp.activeItems = [active];
-      const picked = await new Promise<MapItem | undefined>((resolve) => {
-        qp.onDidAccept(() => resolve(qp.selectedItems[0] ?? qp.activeItems[0]));
-        qp.onDidHide(() => resolve(undefined));
-        qp.show();
-      });
-      qp.dispose();
+      const rows = items as MapItem[];
+      const picked = await showPick(qp, rows, rows.find((i) => i.index === (list!.chosen ?? AUTO)));
       if (!picked) return undefined;
       map = picked.index === AUTO ? null : picked.index;
     }

@@ -28,6 +28,19 @@ interface Choice extends vscode.QuickPickItem {
   value: string;
 }
 
+/** Shows `qp` with `items`, `active` preselected; the accepted item, undefined when dismissed. Disposes it. */
+export async function showPick<T extends vscode.QuickPickItem>(qp: vscode.QuickPick<T>, items: readonly T[], active?: T): Promise<T | undefined> {
+  qp.items = items;
+  if (active) qp.activeItems = [active];
+  const chosen = await new Promise<T | undefined>((resolve) => {
+    qp.onDidAccept(() => resolve(qp.selectedItems[0] ?? qp.activeItems[0]));
+    qp.onDidHide(() => resolve(undefined));
+    qp.show();
+  });
+  qp.dispose();
+  return chosen;
+}
+
 /** A quick pick of `choices` with the current value marked and preselected; undefined when dismissed. */
 async function pick(title: string, current: string | undefined, choices: Choice[], custom?: () => Thenable<string | undefined>): Promise<string | undefined> {
   const qp = vscode.window.createQuickPick<Choice>();
@@ -35,15 +48,7 @@ async function pick(title: string, current: string | undefined, choices: Choice[
   qp.placeholder = current !== undefined ? `current: ${current}` : undefined;
   const items = choices.map((c) => (c.value === current ? { ...c, description: `${c.description ?? ''} (current)`.trim() } : c));
   if (custom) items.push({ label: 'Custom…', value: '\u0000custom', description: 'type a value' });
-  qp.items = items;
-  const active = items.find((c) => c.value === current);
-  if (active) qp.activeItems = [active];
-  const chosen = await new Promise<Choice | undefined>((resolve) => {
-    qp.onDidAccept(() => resolve(qp.selectedItems[0] ?? qp.activeItems[0]));
-    qp.onDidHide(() => resolve(undefined));
-    qp.show();
-  });
-  qp.dispose();
+  const chosen = await showPick(qp, items, items.find((c) => c.value === current));
   if (!chosen) return undefined;
   return chosen.value === '\u0000custom' ? custom!() : chosen.value;
 }

@@ -313,3 +313,80 @@ describe('EPT Lens commands', function () {
     assert.ok(hs.some((x) => x.position.line === l && /97×4K/.test(hintLabel(x))), `hints did not come back after the crash: ${describeHints(hs)}`);
   });
 });
+
+describe('EPT Lens: Choose Memory Map and Use MTRRs from File', function () {
+  this.timeout(120000);
+  const BOOTS = 'three-boots.dmesg';
+  let client;
+  const summaryOf = (doc) => client.sendRequest('eptLens/summary', { uri: doc.uri.toString() });
+  const planJson = async (doc, map) => JSON.parse(await within(15000, vscode.commands.executeCommand('eptLens.copyPlanJson', doc.uri, map), 'eptLens.copyPlanJson'));
+  before(async () => {
+    // Three boots in one dmesg: thinkpad, surface, thinkpad again.
+    fs.writeFileSync(path.join(WS, BOOTS), ['thinkpad-x240.dmesg', 'surface-pro-7.dmesg', 'thinkpad-x240.dmesg'].map((n) => fs.readFileSync(path.join(WS, n), 'utf8')).join('\n'));
+    await openEpt(BOOTS); // activates the extension when this block runs alone (EPT_E2E_GREP)
+    const ext = await activeExtension();
+    client = await poll(() => ext.exports && ext.exports.client(), 30000);
+    assert.ok(client, 'the extension exports no language client');
+  });
+
+  it('eptLens.chooseMap with a map index: reveals its first line; the status summary, the report and Copy Plan take it, ahead of the cursor', async () => {
+    const doc = await openEpt(BOOTS);
+    const first = await poll(async () => { const s = await summaryOf(doc); return s && s.maps === 3 ? s : undefined; }, WAIT);
+    assert.ok(first, `no summary of 3 maps for ${BOOTS}: ${JSON.stringify(await summaryOf(doc))}`);
+    assert.strictEqual(first.map, 2, `the default map should be the last usable one: ${JSON.stringify(first)}`);
+    const out = await within(15000, vscode.commands.executeCommand('eptLens.chooseMap', doc.uri, 1), 'eptLens.chooseMap 1');
+    assert.strictEqual(out.chosen, 1, `chooseMap returned ${JSON.stringify(out)}`);
+    const ed = vscode.window.activeTextEditor;
+    assert.ok(ed && ed.document.uri.toString() === doc.uri.toString(), 'the log is not the active editor after chooseMap');
+    assert.strictEqual(ed.selection.active.line, out.line, `cursor on line ${ed.selection.active.line}, the map starts on ${out.line}`);
+    assert.ok(/BIOS-e820|BIOS-provided/.test(doc.lineAt(out.line).text), `line ${out.line} is not a map's first line: ${doc.lineAt(out.line).text}`);
+    const s = await summaryOf(doc);
+    assert.strictEqual(s.map, 1, `summary after chooseMap: ${JSON.stringify(s)}`);
+    assert.strictEqual(s.chosen, true);
+    // The cursor on the first map: Copy Plan still takes the chosen one.
+    ed.selection = new vscode.Selection(1, 0, 1, 0);
+    assert.deepStrictEqual(await planJson(doc), await planJson(doc, 1), 'Copy Plan as JSON without a map did not take the chosen map');
+    assert.notDeepStrictEqual(await planJson(doc, 1), await planJson(doc, 0));
+    const back = await within(15000, vscode.commands.executeCommand('eptLens.chooseMap', doc.uri, 'auto'), 'eptLens.chooseMap auto');
+    assert.strictEqual(back.chosen, undefined);
+    assert.strictEqual((await summaryOf(doc)).map, 2);
+  });
+
+  it('eptLens.chooseMap without arguments: the quick pick lists every map; picking the first one chooses it', async () => {
+    const doc = await openEpt(BOOTS);
+    await vscode.window.showTextDocument(doc);
+    const pending = vscode.commands.executeCommand('eptLens.chooseMap');
+    // The pick opens on "Automatic"; the next row is map 1.
+    await sleep(1500);
+    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await sleep(300);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const out = await within(15000, pending, 'eptLens.chooseMap (quick pick)');
+    assert.ok(out && out.chosen === 0, `picking the row after "Automatic" should choose map 1 (index 0), got ${JSON.stringify(out)}`);
+    assert.strictEqual((await summaryOf(doc)).map, 0);
+    await vscode.commands.executeCommand('eptLens.chooseMap', doc.uri, null);
+  });
+
+  it('eptLens.pairMtrrFile plans /proc/iomem with the /proc/mtrr file; the MTRR source names it; kept across a server restart; eptLens.unpairMtrrFile undoes it', async () => {
+    const doc = await openEpt('desktop-i7-2600.iomem');
+    const mtrr = uriOf('desktop-i7-2600.mtrr');
+    const before = await poll(async () => { const s = await summaryOf(doc); return s && s.map !== undefined ? s : undefined; }, WAIT);
+    assert.ok(before && /no MTRRs found/.test(before.tooltip), `before pairing the summary should say no MTRRs: ${JSON.stringify(before)}`);
+    assert.strictEqual((await planJson(doc)).mtrr, undefined, 'the unpaired plan should carry no MTRRs');
+    const r = await within(15000, vscode.commands.executeCommand('eptLens.pairMtrrFile', mtrr, doc.uri), 'eptLens.pairMtrrFile');
+    assert.ok(r && r.paired, `pairMtrrFile returned ${JSON.stringify(r)}`);
+    assert.match(r.dump, /\/proc\/mtrr/);
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const paired = await poll(async () => { const s = await summaryOf(doc); return s && /desktop-i7-2600\.mtrr, paired with this log/.test(s.tooltip) ? s : undefined; }, WAIT);
+    assert.ok(paired, `the summary does not name the paired file: ${JSON.stringify(await summaryOf(doc))}`);
+    const json = await planJson(doc);
+    assert.ok(json.mtrr && json.mtrr.applied, `the paired plan has no MTRRs applied: ${JSON.stringify(json.mtrr)}`);
+    // A new server knows nothing: the client re-sends the pairing.
+    await within(30000, vscode.commands.executeCommand('eptLens.restartServer'), 'eptLens.restartServer');
+    const again = await poll(async () => { const s = await summaryOf(doc); return s && /paired with this log/.test(s.tooltip) ? s : undefined; }, 30000);
+    assert.ok(again, `after a restart the pairing was not re-sent: ${JSON.stringify(await summaryOf(doc).catch((e) => String(e)))}`);
+    await within(15000, vscode.commands.executeCommand('eptLens.unpairMtrrFile', doc.uri), 'eptLens.unpairMtrrFile');
+    const off = await poll(async () => { const s = await summaryOf(doc); return s && /no MTRRs found/.test(s.tooltip) ? s : undefined; }, WAIT);
+    assert.ok(off, `after unpairing the summary still names the file: ${JSON.stringify(await summaryOf(doc))}`);
+  });
+});
