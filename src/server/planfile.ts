@@ -6,13 +6,12 @@
 // scanning and planning, up to 100%; stops when cancelled.
 import type { MapRecord, MemoryMap } from '../formats';
 import { groupMaps } from '../formats';
-import { type MapPlan, gapLineOf, isUsable, mapTitle, planMap, ramLineOf, scanStream } from '../analysis';
+import { type MapPlan, foldMaps, gapLineOf, isUsable, mapTitle, planMap, ramLineOf, scanStream } from '../analysis';
 import { planToMarkdown } from '../planner/export/markdown';
 import { formatCount } from '../planner/units';
 import type { PlanFileResult } from '../protocol/requests';
 import { type PlanFileEntry, entryName, renderPlanFilePage } from '../report/planfile-page';
 import { Cancelled } from './errors';
-import { foldMaps } from './planfile-fold';
 import type { Settings } from './settings';
 import { yieldToEventLoop } from './yield';
 
