@@ -8,3 +8,4 @@ export * from './document';
 export * from './scan-stream';
 export * from './problems';
 export * from './mtrr-file';
+export * from './fold-maps';

@@ -106,28 +106,28 @@ export function dumpProblems(dump: MtrrDump, physBits: number | undefined, terms
 /**
  * What the plan shows is wrong: a limit past 2^MAXPHYADDR, RAM past the limit, MTRRs that overlap
  * with conflicting types or have non-contiguous masks the planner only partly follows. `dump` is
- * the MTRR dump the plan's memory types came from (undefined when none was used).
+ * the MTRR dump the plan's memory types came from (undefined when none was used). Lazy: the editor
+ * stops at eptLens.maxDiagnostics, and a map of 300k ranges past the limit has 300k of them.
  */
-export function planProblems(map: MemoryMap, plan: Plan, dump: MtrrDump | undefined, terms: Terms): MapProblem[] {
-  const out: MapProblem[] = [];
+export function* planProblems(map: MemoryMap, plan: Plan, dump: MtrrDump | undefined, terms: Terms): Generator<MapProblem> {
   // Said where the width shows (the MTRR dump), else on the map.
   const { physAddrBits, physAddrBitsFrom } = plan.options;
   const phys = physLimitWarning(plan.limit, physAddrBits, physAddrBitsFrom, terms.limitPhys);
   if (phys) {
     const inDump = physAddrBitsFrom === 'mtrr' && dump !== undefined;
-    out.push({ code: PROBLEM_CODES.limitPastPhys, severity: 'warning', message: phys, line: inDump ? dump.firstLine : map.firstLine, ...(inDump ? { inDump } : {}) });
+    yield { code: PROBLEM_CODES.limitPastPhys, severity: 'warning', message: phys, line: inDump ? dump.firstLine : map.firstLine, ...(inDump ? { inDump } : {}) };
   }
   for (const { record: r, start, end } of ramPastLimit(map, plan)) {
-    out.push({
+    yield {
       code: PROBLEM_CODES.beyondLimit,
       severity: 'warning',
       message: `RAM ${rangeText(start, end)} (${formatSize(end - start)}) lies past the limit ${hex(plan.limit)} (${terms.limit}): it is not mapped`,
       line: r.line,
       field: { start: r.fields.start.start, end: r.fields.end.end },
-    });
+    };
   }
-  out.push(...mmioPastLimit(map, plan.limit, terms));
-  if (!dump) return out;
+  yield* mmioPastLimit(map, plan.limit, terms);
+  if (!dump) return;
   // On the first variable-range line involved (one index map, not a search per conflict).
   const byIndex = new Map<number, MtrrVariableRecord>();
   for (const x of dump.records) if (x.kind === 'mtrr-variable' && !byIndex.has(x.index)) byIndex.set(x.index, x);
@@ -136,16 +136,16 @@ export function planProblems(map: MemoryMap, plan: Plan, dump: MtrrDump | undefi
     return lines.length ? Math.min(...lines) : dump.firstLine;
   };
   for (const c of plan.mtrrConflicts) {
-    out.push({
+    yield {
       code: PROBLEM_CODES.mtrrConflict,
       severity: 'warning',
       message: `MTRRs ${c.registers.join(', ')} overlap at ${rangeText(c.start, c.end)} with types ${c.types.join(' and ')}: the SDM leaves the result undefined; planned as UC`,
       line: lineOf(c.registers),
       inDump: true,
-    });
+    };
   }
   for (const index of plan.mtrrTruncated) {
-    out.push({
+    yield {
       code: PROBLEM_CODES.mtrrTruncated,
       severity: 'warning',
       message:
@@ -153,9 +153,8 @@ export function planProblems(map: MemoryMap, plan: Plan, dump: MtrrDump | undefi
         'past the first ones it is ignored, so memory types there may be wrong',
       line: lineOf([index]),
       inDump: true,
-    });
+    };
   }
-  return out;
 }
 
 /**

@@ -166,7 +166,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
       return undefined;
     }
     // The limit past MAXPHYADDR, RAM and known MMIO past the limit, MTRR conflicts and truncated masks: the list the editor's diagnostics render.
-    const problems = planProblems(map, plan, mt.dump, CLI_TERMS);
+    const problems = [...planProblems(map, plan, mt.dump, CLI_TERMS)];
     for (const p of problems) err(problemLine(p, at));
     const { physAddrBits, physAddrBitsFrom } = plan.options;
     const physWarning = problems.find((p) => p.code === PROBLEM_CODES.limitPastPhys)?.message;

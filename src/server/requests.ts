@@ -4,7 +4,7 @@
 import type { MemoryMap, RangeRecord } from '../formats';
 import { FORMAT_NAMES, hasError, scanText } from '../formats';
 import {
-  type Analysis, type MapPlan, type PairedMtrr, chooseMap, dumpProblems, gapLineOf, isUsable, mapTitle, mtrrSourceNote,
+  type Analysis, type MapPlan, type PairedMtrr, chooseMap, dumpProblems, errorNotes, gapLineOf, isUsable, mapTitle, mtrrSourceNote,
   problemLine, ramLineOf, ramRangeCount, readMtrrFile,
 } from '../analysis';
 import { EptLevel, decodeEptEntry, describeEptEntry, parseEntryInput } from '../planner/decode/ept-entry';
@@ -52,7 +52,7 @@ const mapLabel = (map: MemoryMap, count: number): string => `${mapTitle(map)}${c
 /** Why a map gets no plan, or undefined when it has one. */
 function noPlanReason(map: MemoryMap, mp: MapPlan): string | undefined {
   if (!isUsable(map)) {
-    const why = map.notes.find((n) => n.severity === 'error')?.message;
+    const why = errorNotes(map);
     return `${mapTitle(map)} holds no usable range line${why ? `: ${why}` : ''}; nothing planned`;
   }
   return mp.plan ? undefined : `cannot plan ${mapTitle(map)}: ${mp.error}`;
