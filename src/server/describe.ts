@@ -3,8 +3,8 @@ import type { RangeRecord } from '../formats';
 import { eptIndices } from '../planner/decode/ept-indices';
 import type { Gap, PageCounts, PageSize, Plan, Span, TypedLeafRun } from '../planner';
 import { formatCount, formatSize, hex, leafAt } from '../planner';
-import type { MapPlan, MtrrSource } from '../analysis';
-import type { Settings } from './settings';
+import { type MapPlan, type MtrrSource, mtrrSourceNote } from '../analysis';
+import { type Settings, editorTerms } from './settings';
 
 /**
  * Text from the log as plain text inside Markdown: every character Markdown could read as syntax
@@ -164,4 +164,10 @@ export function mtrrSourceOf(mp: MapPlan, settings: Settings): MtrrSource {
   if (!settings.useMtrr) return { ignored: true };
   if (!mp.mtrrDump) return {};
   return { dump: mp.mtrrDump, where: mp.pairedMtrr !== undefined ? `${mp.pairedMtrr}, paired with this log` : `line ${mp.mtrrDump.firstLine + 1}` };
+}
+
+/** `Memory types from the MTRR dump at line 12`: the MTRR source as a sentence (hint tooltips, range hovers). */
+export function mtrrSourceSentence(mp: MapPlan, settings: Settings): string {
+  const note = mtrrSourceNote(mtrrSourceOf(mp, settings), editorTerms(settings));
+  return `${note[0].toUpperCase()}${note.slice(1)}`;
 }

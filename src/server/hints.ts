@@ -7,11 +7,11 @@ import type { MemoryMap, RangeRecord } from '../formats';
 import { hasError } from '../formats';
 import { parseEventLine } from '../formats/events';
 import { formatSize, hex } from '../planner';
-import { gapLines, type MapPlan, mtrrSourceNote, ramLineOf } from '../analysis';
+import { gapLines, type MapPlan, ramLineOf } from '../analysis';
 import type { DocAnalysis as Analysis } from './model';
-import { fitLine, gapLabel, isFirstInput, markdown, mtrrSourceOf, rangeText, spanBreakdown } from './describe';
+import { fitLine, gapLabel, isFirstInput, markdown, mtrrSourceSentence, rangeText, spanBreakdown } from './describe';
 import { eventAnchor, eventLabel, eventMarkdown } from './events';
-import { type Settings, editorTerms } from './settings';
+import type { Settings } from './settings';
 
 type HintKind = 'gap' | 'tail' | 'range' | 'event';
 
@@ -139,10 +139,8 @@ function anchorOf(analysis: Analysis, line: number): number {
 }
 
 /** `_Memory types from the MTRR dump at line 12; limit 512 GiB, max page 1G._`: the MTRR source names a paired file. */
-const tooltipSettings = (mp: MapPlan, settings: Settings): string => {
-  const note = mtrrSourceNote(mtrrSourceOf(mp, settings), editorTerms(settings));
-  return `_${note[0].toUpperCase()}${note.slice(1)}; limit ${formatSize(mp.plan!.limit)}, max page ${mp.plan!.options.maxPage}._`;
-};
+const tooltipSettings = (mp: MapPlan, settings: Settings): string =>
+  `_${mtrrSourceSentence(mp, settings)}; limit ${formatSize(mp.plan!.limit)}, max page ${mp.plan!.options.maxPage}._`;
 
 /** The tooltip of a hint, computed when VS Code asks for it (inlayHint/resolve). */
 export function hintTooltip(analysis: Analysis, settings: Settings, data: HintData): MarkupContent | undefined {

@@ -10,7 +10,7 @@ import { describeMemoryType, memoryTypeNumber, parseMemoryTypeWord } from '../pl
 import { MAX_BLOCKS, MAX_PHYS_BITS, MemoryType, formatSize, hex, leafAt, variableRangeBlocks } from '../planner';
 import { type MapPlan, ramLineOf } from '../analysis';
 import type { DocAnalysis as Analysis } from './model';
-import { addressMarkdown, isFirstInput, markdown, pagesShort, rangeText, spanBreakdown, plainText } from './describe';
+import { addressMarkdown, isFirstInput, markdown, mtrrSourceSentence, pagesShort, rangeText, spanBreakdown, plainText } from './describe';
 import { eventMarkdown, exitQualification, exitReasonMarkdown } from './events';
 import type { Settings } from './settings';
 
@@ -59,6 +59,8 @@ function recordHover(analysis: Analysis, settings: Settings, rec: MapRecord, ch:
     case 'range': {
       const mp = planForLine(analysis, settings, line);
       const info = rangeLines(mp, rec);
+      // Where the memory types above came from (a paired MTRR file is named), under the range's plan.
+      if (mp?.plan) info.push('', `_${mtrrSourceSentence(mp, settings)}._`);
       for (const [f, value] of [[rec.fields.start, rec.start], [rec.fields.end, printedValue(text, rec.fields.end, rec.end)]] as const) {
         if (inside(f, ch)) return hoverOf(line, f, [...addressLines(analysis, settings, line, value), '', '---', '', ...info]);
       }

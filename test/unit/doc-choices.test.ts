@@ -13,6 +13,7 @@ import { scanText } from '../../src/formats';
 import { exportRequest, mapList, readPairedMtrr, reportRequest, summary } from '../../src/server/requests';
 import { computeDiagnostics } from '../../src/server/diagnostics';
 import { hintTooltip, inlayHints } from '../../src/server/hints';
+import { hover } from '../../src/server/hover';
 import { DocumentModel } from '../../src/server/model';
 import { editorTerms, resolveSettings } from '../../src/server/settings';
 import { CLI_TERMS } from '../../src/cli/render';
@@ -147,6 +148,9 @@ test('an iomem document paired with its /proc/mtrr plans like ept-plan --mtrr FI
   assert.equal(after.mtrrApplied, true);
   assert.equal(after.pairedMtrr, 'desktop-i7-2600.mtrr');
   assert.match(tooltip(), /Memory types from the MTRR dump at desktop-i7-2600\.mtrr, paired with this log \(default type UC assumed\)/);
+  const ramLine = iomem.split('\n').findIndex((l) => l.includes(': System RAM'));
+  const h = hover(analysis, settings, { line: ramLine, character: iomem.split('\n')[ramLine].indexOf(':') + 3 });
+  assert.match((h!.contents as MarkupContent).value, /_Memory types from the MTRR dump at desktop-i7-2600\.mtrr, paired with this log/);
   const page = reportRequest({ analysis, settings }, { uri: 'u', nonce: 'a'.repeat(24), cspSource: 'vscode-webview:' }).html;
   assert.match(page, /memory types from the MTRR dump at desktop-i7-2600\.mtrr, paired with this log/);
   assert.match(summary({ analysis, settings })!.tooltip, /paired with this log/);
