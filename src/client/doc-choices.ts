@@ -155,8 +155,9 @@ export function documentChoices(deps: Deps) {
     await memory.update(uri, { mtrr: file.toString() });
     for (const p of result.problems) log(`[MTRR file] ${p}`);
     await refreshPlanReport(doc.uri);
-    const more = result.problems.length ? `; ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in it (see the EPT Lens output)` : '';
-    void vscode.window.showInformationMessage(`EPT Lens: ${baseName(doc.uri)} is planned with ${result.dump ?? 'the MTRRs'} from ${baseName(file)}${more}`);
+    const n = result.problems.length;
+    const more = n ? ` ${n} note${n === 1 ? '' : 's'} on it in the EPT Lens output.` : '';
+    void vscode.window.showInformationMessage(`EPT Lens: ${baseName(doc.uri)} is planned with the MTRRs of ${baseName(file)} (${result.dump ?? 'MTRRs'}).${more}`);
     return result;
   }
 

@@ -58,9 +58,8 @@ function recordHover(analysis: Analysis, settings: Settings, rec: MapRecord, ch:
   switch (rec.kind) {
     case 'range': {
       const mp = planForLine(analysis, settings, line);
-      const info = rangeLines(mp, rec);
-      // Where the memory types above came from (a paired MTRR file is named), under the range's plan.
-      if (mp?.plan) info.push('', `_${mtrrSourceSentence(mp, settings)}._`);
+      // Where the memory types below come from (a paired MTRR file is named), before they are listed.
+      const info = rangeLines(mp, rec, mp?.plan ? `_${mtrrSourceSentence(mp, settings)}._` : undefined);
       for (const [f, value] of [[rec.fields.start, rec.start], [rec.fields.end, printedValue(text, rec.fields.end, rec.end)]] as const) {
         if (inside(f, ch)) return hoverOf(line, f, [...addressLines(analysis, settings, line, value), '', '---', '', ...info]);
       }
@@ -100,10 +99,12 @@ function printedValue(text: string, f: Field, fallback: number): number {
   return m ? parseInt(m[1], 16) : fallback;
 }
 
-export function rangeLines(mp: MapPlan | undefined, r: RangeRecord): string[] {
+/** `mtrrNote`: how the plan's memory types were decided, said under the range's size. */
+export function rangeLines(mp: MapPlan | undefined, r: RangeRecord, mtrrNote?: string): string[] {
   const out: string[] = [];
   const size = formatSize(Math.max(0, r.end - r.start));
   out.push(`#### ${r.ram ? 'RAM' : plainText(r.typeName)} range \`${rangeText(r.start, r.end)}\``, '', `${size}, from ${FORMAT_NAMES[r.format]}`);
+  if (mtrrNote) out.push('', mtrrNote);
   if (r.problems.length) out.push('');
   for (const p of r.problems) out.push(`- ${p.severity}: ${plainText(p.message)}`);
   const plan = mp?.plan;

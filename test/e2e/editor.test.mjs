@@ -552,6 +552,64 @@ test('UI: issue 14 — hints where the eye is, readable hovers, KVM decodes, .lo
   }
 });
 
+test('UI: Choose Memory Map… and Use MTRRs from File… (issue 14; screenshots)', { timeout: 6 * 60_000, skip: ONLY && ONLY !== 'uimaps' && ONLY !== 'ui' }, async (t) => {
+  if (!need(t)) return;
+  ensureBuilt();
+  const wb = await workbench('uimaps', {
+    devMode: true,
+    prepare(ws) {
+      // Three boots in one dmesg: the ThinkPad, the Surface, the ThinkPad again.
+      fs.writeFileSync(path.join(ws, 'three-boots.dmesg'), ['thinkpad-x240.dmesg', 'surface-pro-7.dmesg', 'thinkpad-x240.dmesg'].map((n) => fs.readFileSync(path.join(ws, n), 'utf8')).join('\n'));
+    },
+  });
+  const { page, ws } = wb;
+  try {
+    await uiStep(t, page, 'Choose Memory Map… lists the three boots with their Linux version line and totals; picking one says so', async () => {
+      await openFile(page, 'three-boots.dmesg');
+      await expectLanguage(page);
+      await codeLens(page, /^EPT plan: /);
+      await runCommand(page, 'EPT Lens: Choose Memory Map…');
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Map 2: Linux dmesg BIOS-e820' }).first();
+      await row.waitFor({ timeout: 15000 });
+      const text = norm(await row.innerText());
+      assert.match(text, /lines \d+–\d+ · \d+ RAM ranges/, `map row: ${text}`);
+      assert.match(text, /Linux version/, `map row without its boot: ${text}`);
+      assert.match(text, /leaves · [\d,]+ tables/, `map row without totals: ${text}`);
+      await screenshot(page, 'i14-choose-map');
+      await row.click();
+      await page.locator('.statusbar-item', { hasText: 'map 2 of 3' }).first().waitFor({ timeout: 15000 });
+      await screenshot(page, 'i14-choose-map-picked');
+    });
+    await uiStep(t, page, 'Use MTRRs from File… pairs desktop-i7-2600.mtrr with the /proc/iomem document: the hover names the file', async () => {
+      await runCommand(page, 'View: Close All Editors');
+      await openFile(page, 'desktop-i7-2600.iomem');
+      await expectLanguage(page);
+      await hover(page, '00100000-cf1f9fff', '00100000', 'no MTRRs found');
+      await page.keyboard.press('Escape');
+      await runCommand(page, 'EPT Lens: Use MTRRs from File…');
+      // code-server's own (simple) file dialog: a quick input holding a path.
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 10000 });
+      await input.fill(path.join(ws, 'desktop-i7-2600.mtrr'));
+      // The dialog checks the typed path as it goes: accept once it has (the widget closes), retrying.
+      const accept = page.locator('.quick-input-widget .monaco-button', { hasText: 'Use MTRRs' }).first();
+      for (let i = 0; i < 5 && await input.isVisible(); i++) {
+        await page.waitForTimeout(500);
+        if (i === 0) await screenshot(page, 'i14-pair-mtrr-dialog');
+        await accept.click({ timeout: 2000 }).catch(() => {});
+        await page.waitForTimeout(1000);
+      }
+      await notification(page, 'is planned with', 30000);
+      await screenshot(page, 'i14-pair-mtrr');
+      await page.keyboard.press('Escape');
+      await hover(page, '00100000-cf1f9fff', '00100000', 'paired with this log');
+      await screenshot(page, 'i14-pair-mtrr-hover');
+    });
+  } finally {
+    await wb.done();
+  }
+});
+
 test('packaging: npm run package → --install-extension → UI test against the installed copy', { timeout: 8 * 60_000, skip: ONLY && ONLY !== 'package' }, async (t) => {
   if (!need(t)) return;
   const t0 = Date.now();
