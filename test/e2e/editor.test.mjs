@@ -580,6 +580,17 @@ test('UI: Choose Memory Map… and Use MTRRs from File… (issue 14; screenshots
       await page.locator('.statusbar-item', { hasText: 'map 2 of 3' }).first().waitFor({ timeout: 15000 });
       await screenshot(page, 'i14-choose-map-picked');
     });
+    await uiStep(t, page, 'the language status of a multi-map document offers Choose Memory Map…', async () => {
+      await page.waitForTimeout(4500); // the "map 2 of 3" status bar message goes
+      const entry = page.locator('[id="status.languageStatus"]').first();
+      await entry.waitFor({ timeout: 10000 });
+      await entry.hover();
+      const item = page.locator('.hover-language-status', { hasText: 'EPT: map 2 of 3' }).first();
+      await item.waitFor({ timeout: 10000 });
+      assert.match(norm(await item.innerText()), /chosen for this document[\s\S]*Choose Memory Map…/);
+      await screenshot(page, 'i14-choose-map-language-status');
+      await page.keyboard.press('Escape');
+    });
     await uiStep(t, page, 'Use MTRRs from File… pairs desktop-i7-2600.mtrr with the /proc/iomem document: the hover names the file', async () => {
       await runCommand(page, 'View: Close All Editors');
       await openFile(page, 'desktop-i7-2600.iomem');
