@@ -105,8 +105,13 @@ export function documentChoices(deps: Deps) {
     return { uri, ...(map !== null ? { chosen: map } : {}), ...(line !== undefined ? { line } : {}), summary };
   }
 
-  /** The MTRR file's text, read through vscode.workspace.fs (so never a path the server reads). */
+  /**
+   * The MTRR file's text: an open editor's (unsaved edits too), else read through
+   * vscode.workspace.fs (so never a path the server reads).
+   */
   async function readMtrrText(file: vscode.Uri): Promise<string> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString());
+    if (open) return open.getText();
     const { size, type } = await vscode.workspace.fs.stat(file);
     if (type & vscode.FileType.Directory) throw new Error(`${baseName(file)} is a folder`);
     if (size > MAX_MTRR_BYTES) throw new Error(`${baseName(file)} is ${(size / 2 ** 20).toFixed(1)} MiB: an MTRR file (/proc/mtrr, a dmesg MTRR dump) is a few KiB`);

@@ -20,7 +20,7 @@ import {
   repoRoot, cacheDir, ensureEnvironment, makeWorkspace, startCodeServer, installVsix, launchBrowser,
   workbenchUrl, remoteUri, log, tail, ensureArtifacts,
 } from './lib.mjs';
-import { openWorkbench, openFile, expectLanguage, tokenColor, spanColor, inlineHint, hover, codeLens, screenshot, fileLine, lineTokens, norm, runCommand, webviewFrame } from './ui.mjs';
+import { openWorkbench, openFile, expectLanguage, tokenColor, spanColor, inlineHint, hover, codeLens, screenshot, fileLine, lineTokens, norm, runCommand, webviewFrame, pickInFileDialog } from './ui.mjs';
 
 const CI = process.env.CI === 'true';
 const EXT_DIR = path.resolve(process.env.EPT_E2E_EXT || repoRoot);
@@ -598,18 +598,7 @@ test('UI: Choose Memory Map… and Use MTRRs from File… (issue 14; screenshots
       await hover(page, '00100000-cf1f9fff', '00100000', 'no MTRRs found');
       await page.keyboard.press('Escape');
       await runCommand(page, 'EPT Lens: Use MTRRs from File…');
-      // code-server's own (simple) file dialog: a quick input holding a path.
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: 10000 });
-      await input.fill(path.join(ws, 'desktop-i7-2600.mtrr'));
-      // The dialog checks the typed path as it goes: accept once it has (the widget closes), retrying.
-      const accept = page.locator('.quick-input-widget .monaco-button', { hasText: 'Use MTRRs' }).first();
-      for (let i = 0; i < 5 && await input.isVisible(); i++) {
-        await page.waitForTimeout(500);
-        if (i === 0) await screenshot(page, 'i14-pair-mtrr-dialog');
-        await accept.click({ timeout: 2000 }).catch(() => {});
-        await page.waitForTimeout(1000);
-      }
+      await pickInFileDialog(page, path.join(ws, 'desktop-i7-2600.mtrr'), 'Use MTRRs');
       await notification(page, 'is planned with', 30000);
       await screenshot(page, 'i14-pair-mtrr');
       await page.keyboard.press('Escape');

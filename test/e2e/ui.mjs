@@ -238,3 +238,21 @@ export async function runCommand(page, title) {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 });
   await page.keyboard.press('Enter');
 }
+
+/**
+ * Picks `file` in code-server's own (simple) file dialog, a quick input holding a path, by its
+ * accept button `acceptLabel`. The dialog checks the typed path as it goes and ignores an accept
+ * that comes before: retried until the widget closes.
+ */
+export async function pickInFileDialog(page, file, acceptLabel) {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  await input.fill(file);
+  const accept = page.locator('.quick-input-widget .monaco-button', { hasText: acceptLabel }).first();
+  for (let i = 0; i < 5 && await input.isVisible(); i++) {
+    await page.waitForTimeout(500);
+    await accept.click({ timeout: 2000 }).catch(() => {});
+    await page.waitForTimeout(1000);
+  }
+  if (await input.isVisible()) throw new Error(`the file dialog did not accept ${file}`);
+}

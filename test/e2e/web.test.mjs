@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot, cacheDir, ensureEnvironment, makeWorkspace, startCodeServer, launchBrowser, workbenchUrl, log, tail, EXTENSION_ID } from './lib.mjs';
-import { openWorkbench, openFile, expectLanguage, inlineHint, hover, screenshot, fileLine, norm, runCommand, webviewFrame } from './ui.mjs';
+import { openWorkbench, openFile, expectLanguage, inlineHint, hover, screenshot, fileLine, norm, runCommand, webviewFrame, pickInFileDialog } from './ui.mjs';
 
 const CI = process.env.CI === 'true';
 const LAPTOP = 'hyperplatform-laptop-8gb.log';
@@ -97,6 +97,17 @@ test('web worker pass: EPT Lens in code-server\'s web extension host (hints, hov
       await page.waitForFunction(() => /EPT plan — hyperplatform-laptop-8gb\.log/.test(document.body.innerText.replace(/\u00a0/g, ' ')), null, { timeout: 60000 })
         .catch(async () => { throw new Error('no "EPT plan — hyperplatform-laptop-8gb.log" result appeared'); });
       await screenshot(page, 'web-plan-log-file');
+    });
+    await step('Use MTRRs from File… reads /proc/mtrr through vscode.workspace.fs; the in-worker server plans /proc/iomem with it', async () => {
+      await page.keyboard.press('Escape');
+      await runCommand(page, 'View: Close All Editors');
+      await openFile(page, 'desktop-i7-2600.iomem');
+      await expectLanguage(page);
+      await runCommand(page, 'EPT Lens: Use MTRRs from File…');
+      await pickInFileDialog(page, path.join(ws, 'desktop-i7-2600.mtrr'), 'Use MTRRs');
+      const h = await hover(page, '00100000-cf1f9fff', '00100000', 'paired with this log');
+      log(`web: paired hover ${h.slice(0, 160)}`);
+      await screenshot(page, 'web-pair-mtrr');
     });
   } finally {
     await browser.close();
