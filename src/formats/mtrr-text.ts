@@ -4,12 +4,13 @@
 // (`reg00: base=0x000000000 (    0MB), size= 2048MB, count=1: write-back`, and the 2.6 order
 // `size=2048MB: write-back, count=1`). Linux prints `?` for a reserved type encoding. Linux 6.x
 // without `mtrr=debug` prints only a summary (`MTRR map: 4 entries (3 fixed + 1 variable; max 23),
-// built from 10 variable MTRRs`), which says that registers exist but not what they hold.
+// built from 10 variable MTRRs`), which says that registers exist but not what they hold. On AMD,
+// the dump ends with `TOM2: 0000000150000000 aka 5376M` when [4 GiB, TOM2) is forced WB.
 import type { MemoryType } from '../planner';
 import { parseMemoryTypeWord } from '../planner/decode/memory-types';
 import { isContiguousMask } from '../planner/mtrr';
 import { parseAddress, quoteInput } from './hex';
-import type { Field, LinuxMtrrMapRecord, MalformedRecord, MtrrRecord, Problem } from './records';
+import type { Field, LinuxMtrrMapRecord, MalformedRecord, MtrrRecord, MtrrTom2Record, Problem } from './records';
 
 export type MtrrBlock = 'none' | 'fixed' | 'variable';
 
@@ -20,6 +21,8 @@ const SUMMARY = /^MTRR map: \d+ entries/;
 const FIXED = new RegExp(`^\\s*([0-9A-Fa-f]{5})-([0-9A-Fa-f]{5}) ${TYPE}\\s*$`);
 const VARIABLE = new RegExp(`^\\s*(\\d+) base ([0-9A-Za-z]+) mask ([0-9A-Za-z]+) ${TYPE}\\s*$`);
 const DISABLED_SLOT = /^\s*(\d+) disabled\s*$/;
+/** generic.c `print_mtrr_state`: `pr_info("TOM2: %016llx aka %lldM\n", mtrr_tom2, mtrr_tom2>>20)`. */
+const TOM2 = /^TOM2: ([0-9A-Fa-f]{1,16}) aka \d+M\s*$/;
 const PROC = new RegExp(`^reg(\\d+): base=(0x[0-9A-Za-z]+) \\(\\s*\\d+MB\\), size=\\s*(\\d+)([KMG])B?(?:, count=\\d+: ${TYPE}|: ${TYPE}, count=\\d+)`);
 /** Lines that are meant as an entry of the open list (or of /proc/mtrr) even when they don't parse. */
 const FIXED_LIKE = /^\s*[0-9A-Fa-f]{5}-/;
@@ -28,10 +31,10 @@ const PROC_LIKE = /^reg\d+:/;
 
 /**
  * With no list open, the dmesg dump's lines that this module reads start with one of these (the
- * headers, the default type, Linux 6.x's summary, `MTRRs disabled`), and /proc/mtrr's with `reg`.
+ * headers, the default type, Linux 6.x's summary, `MTRRs disabled`, AMD's `TOM2:`), and /proc/mtrr's with `reg`.
  * The list entries (`  0 base …`) are read only inside a list a header opened.
  */
-export const MTRR_TEXT_KEYS = ['MTRR fixed', 'MTRR variable', 'MTRR d', 'MTRR m', 'MTRRs', 'MTRR:', 'reg'];
+export const MTRR_TEXT_KEYS = ['MTRR fixed', 'MTRR variable', 'MTRR d', 'MTRR m', 'MTRRs', 'MTRR:', 'TOM2: ', 'reg'];
 const UNIT: Record<string, number> = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 };
 const span = (at: number, s: string): Field => ({ start: at, end: at + s.length });
 
@@ -96,6 +99,7 @@ export function readMtrrDmesg(text: string, line: number, at: number, block: Mtr
     if (/^MTRRs? ?(?:: )?disabled/i.test(msg)) return { kind: 'mtrr-header', line, which: 'all', enabled: false };
     return undefined;
   }
+  if (msg.startsWith('TOM2: ')) return readTom2(msg, line, at);
   if (block === 'fixed') {
     const m = FIXED.exec(msg);
     if (!m) return FIXED_LIKE.test(msg) ? unreadable(line, at, msg, "'00000-9FFFF write-back'") : undefined;
@@ -149,6 +153,15 @@ export function readMtrrDmesg(text: string, line: number, at: number, block: Mtr
     };
   }
   return undefined;
+}
+
+/** `TOM2: 0000000150000000 aka 5376M`: the hex value is TOP_MEM2 as Linux masked it (bits 47:23). */
+function readTom2(msg: string, line: number, at: number): MtrrTom2Record | undefined {
+  const m = TOM2.exec(msg);
+  if (!m) return undefined;
+  const field = span(at + 6, m[1]);
+  const end = parseInt(m[1], 16);
+  return Number.isSafeInteger(end) ? { kind: 'mtrr-tom2', line, end, field } : undefined;
 }
 
 /**

@@ -22,9 +22,11 @@ const PENDING: Record<string, string> = {
 };
 
 interface Pages { '4K': number; '2M': number; '1G': number }
-interface Gap { start: string; end: string; pages: Pages }
+interface Piece { start: string; end: string; memoryType: string; pages: Pages }
+/** A gap and its MTRR type (`mixed` with its typed pieces): the type is half of what a leaf says. */
+interface Gap { start: string; end: string; pages: Pages; memoryType: string; pieces?: Piece[] }
 interface Plan {
-  ram: { start: string; end: string }[];
+  ram: { start: string; end: string; memoryType: string; pieces?: Piece[] }[];
   gaps: Gap[];
   totals: { mmio: Pages; ram: Pages };
   tables: { pml4: number; pdpt: number; pd: number; pt: number };
@@ -71,8 +73,8 @@ function productPlan(i: number): Plan {
   assert.equal(r.status, 0, `${logs[i]}: exit ${r.status}: ${r.stderr.split('\n')[0]}`);
   const got = JSON.parse(r.stdout) as Plan;
   return {
-    ram: got.ram.map(({ start, end }) => ({ start, end })),
-    gaps: got.gaps.map(({ start, end, pages }) => ({ start, end, pages })),
+    ram: got.ram.map(({ start, end, memoryType, pieces }) => ({ start, end, memoryType, ...(pieces ? { pieces } : {}) })),
+    gaps: got.gaps.map(({ start, end, pages, memoryType, pieces }) => ({ start, end, pages, memoryType, ...(pieces ? { pieces } : {}) })),
     totals: got.totals,
     tables: got.tables,
     bytes: got.bytes,
