@@ -92,8 +92,7 @@ export function groupMaps(records: readonly MapRecord[], options: GroupOptions =
   const summaries: number[] = [];
 
   const flushDump = (): void => {
-    // A TOM2 line alone is no dump: it says nothing of the registers (and their default type).
-    if (dumpRecords.some((r) => r.kind !== 'mtrr-tom2')) dumps.push(buildDump(dumpRecords));
+    if (dumpRecords.length) dumps.push(buildDump(dumpRecords));
     dumpRecords = [];
     lastDumpLine = -1;
   };

@@ -5,7 +5,7 @@
 // `size=2048MB: write-back, count=1`). Linux prints `?` for a reserved type encoding. Linux 6.x
 // without `mtrr=debug` prints only a summary (`MTRR map: 4 entries (3 fixed + 1 variable; max 23),
 // built from 10 variable MTRRs`), which says that registers exist but not what they hold. On AMD,
-// the dump ends with `TOM2: 0000000150000000 aka 5376M` when [4 GiB, TOM2) is forced WB.
+// the variable list ends with `TOM2: 0000000150000000 aka 5376M` when [4 GiB, TOM2) is forced WB.
 import type { MemoryType } from '../planner';
 import { parseMemoryTypeWord } from '../planner/decode/memory-types';
 import { isContiguousMask } from '../planner/mtrr';
@@ -31,10 +31,10 @@ const PROC_LIKE = /^reg\d+:/;
 
 /**
  * With no list open, the dmesg dump's lines that this module reads start with one of these (the
- * headers, the default type, Linux 6.x's summary, `MTRRs disabled`, AMD's `TOM2:`), and /proc/mtrr's with `reg`.
+ * headers, the default type, Linux 6.x's summary, `MTRRs disabled`), and /proc/mtrr's with `reg`.
  * The list entries (`  0 base …`) are read only inside a list a header opened.
  */
-export const MTRR_TEXT_KEYS = ['MTRR fixed', 'MTRR variable', 'MTRR d', 'MTRR m', 'MTRRs', 'MTRR:', 'TOM2: ', 'reg'];
+export const MTRR_TEXT_KEYS = ['MTRR fixed', 'MTRR variable', 'MTRR d', 'MTRR m', 'MTRRs', 'MTRR:', 'reg'];
 const UNIT: Record<string, number> = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 };
 const span = (at: number, s: string): Field => ({ start: at, end: at + s.length });
 
@@ -99,7 +99,6 @@ export function readMtrrDmesg(text: string, line: number, at: number, block: Mtr
     if (/^MTRRs? ?(?:: )?disabled/i.test(msg)) return { kind: 'mtrr-header', line, which: 'all', enabled: false };
     return undefined;
   }
-  if (msg.startsWith('TOM2: ')) return readTom2(msg, line, at);
   if (block === 'fixed') {
     const m = FIXED.exec(msg);
     if (!m) return FIXED_LIKE.test(msg) ? unreadable(line, at, msg, "'00000-9FFFF write-back'") : undefined;
@@ -120,6 +119,9 @@ export function readMtrrDmesg(text: string, line: number, at: number, block: Mtr
     };
   }
   if (block === 'variable') {
+    // Only here: arch/x86/pci/amd_bus.c prints the same `TOM2: … aka …M` at PCI init whenever
+    // SYSCFG MtrrTom2En is set, Tom2ForceMemTypeWB or not; generic.c prints it right after the list.
+    if (msg.startsWith('TOM2: ')) return readTom2(msg, line, at);
     const off = DISABLED_SLOT.exec(msg);
     if (off) return { kind: 'mtrr-disabled-slot', line, index: Number(off[1]) };
     const m = VARIABLE.exec(msg);

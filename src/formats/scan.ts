@@ -142,7 +142,7 @@ function readAny(text: string, line: number, state: ScanState): MapRecord | unde
     const e = readE820(text, line, env);
     if (e) return e;
   }
-  if (state.block !== 'none' || (c === 0x4d /* M */ && mayBeMtrrHeader(text, at)) || (c === 0x54 /* T */ && text.startsWith('TOM2: ', at))) {
+  if (state.block !== 'none' || (c === 0x4d /* M */ && mayBeMtrrHeader(text, at))) {
     const m = readMtrrDmesg(text, line, at, state.block, env.end);
     if (m) return m;
   }

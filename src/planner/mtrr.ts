@@ -160,7 +160,9 @@ export function combineTypes(types: readonly MemoryType[]): MemoryType | undefin
  * The range Linux types WB on AMD whatever the variable MTRRs say: [4 GiB, TOM2), empty when TOM2
  * is at or below 4 GiB. Linux sets `mtrr_tom2` (and prints `TOM2: %016llx aka %lldM`) only when
  * cleanup.c `amd_special_default_mtrr` finds SYSCFG MtrrTom2En and Tom2ForceMemTypeWB both set,
- * so a printed TOM2 line means the rule applies. How Linux applies it (generic.c):
+ * so a TOM2 line after the variable list means the rule applies (arch/x86/pci/amd_bus.c prints
+ * the same text at PCI init on MtrrTom2En alone; the reader ignores that one). How Linux applies
+ * it (generic.c):
  * - 6.5 and later: `map_add_var` adds [4G, mtrr_tom2) WB to the cache map as a `fixed` entry
  *   before the variable MTRRs, and `add_map_entry` never changes a fixed entry: WB wins over every
  *   variable range there, UC ones included; only the default type and variable ranges are beaten
