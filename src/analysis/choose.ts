@@ -6,6 +6,10 @@ import { usableRanges } from '../formats';
 /** A map worth planning: at least one range line without errors, and not an all-zero iomem. */
 export const isUsable = (m: MemoryMap): boolean => usableRanges(m).length > 0;
 
+/** What the map's error notes say (why nothing in it is usable), with their lines; '' when none. */
+export const errorNotes = (m: MemoryMap): string =>
+  m.notes.filter((n) => n.severity === 'error').map((n) => `${n.message} (line ${n.line + 1})`).join('; ');
+
 /** The map containing `line`, else the closest one before it, else the first. Maps are in line order. */
 export function mapAtLine(maps: readonly MemoryMap[], line: number): MemoryMap | undefined {
   let lo = 0;

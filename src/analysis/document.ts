@@ -6,6 +6,7 @@ import type { RamInput } from '../planner';
 import { FORMAT_NAMES, ramInputs } from '../formats';
 import { mapAtLine } from './choose';
 import { type CorePlan, type MapPlan, bindPlan, planCore } from './map-plan';
+import { ContentHash, mtrrKey } from './content-key';
 import { type PlanSettings, planKey } from './options';
 
 /** What the analysis reads of a document: its maps, and whether all of it is scanned yet. */
@@ -18,25 +19,11 @@ interface MapSource {
 const MAX_CACHE = 16;
 const MAX_CACHED_INPUTS = 200_000;
 
-/** Two 32-bit FNV-1a style hashes over the range edges: a compact content key for big maps. */
-function hashInputs(inputs: readonly RamInput[]): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x12345678;
-  let n = 0;
-  const mix = (v: number): void => {
-    const lo = v % 0x100000000;
-    const hi = Math.floor(v / 0x100000000);
-    h1 = Math.imul(h1 ^ lo, 0x01000193) >>> 0;
-    h1 = Math.imul(h1 ^ hi, 0x01000193) >>> 0;
-    h2 = Math.imul(h2 ^ (lo + 0x9e3779b9), 0x85ebca6b) >>> 0;
-    h2 = Math.imul(h2 ^ (hi + n), 0xc2b2ae35) >>> 0;
-    n++;
-  };
-  for (const r of inputs) {
-    mix(r.start);
-    mix(r.end);
-  }
-  return `${n}:${h1.toString(36)}:${h2.toString(36)}`;
+/** Whether two maps' RAM inputs have the same edges: the exact check behind a content-key hit. */
+function sameEdges(a: readonly RamInput[], b: readonly RamInput[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].start !== b[i].start || a[i].end !== b[i].end) return false;
+  return true;
 }
 
 export function mapTitle(map: MemoryMap): string {
@@ -45,7 +32,7 @@ export function mapTitle(map: MemoryMap): string {
 }
 
 export class Analysis<M extends MapSource = MapSource> {
-  private cache = new Map<string, { core: CorePlan; size: number }>();
+  private cache = new Map<string, { core: CorePlan; inputs: readonly RamInput[]; size: number }>();
   private cachedInputs = 0;
   /** The bound plan per map object (maps are rebuilt when the structure changes), keyed by settings. */
   private byMap = new WeakMap<MemoryMap, { key: string; planned: MapPlan }>();
@@ -101,17 +88,21 @@ export class Analysis<M extends MapSource = MapSource> {
   }
 
   private coreFor(map: MemoryMap, inputs: readonly RamInput[], settings: PlanSettings): CorePlan {
-    const mtrr = settings.useMtrr ? map.mtrr?.state : undefined;
-    const key = `${planKey(settings)}|${map.format}|${hashInputs(inputs)}|${mtrr ? JSON.stringify(mtrr, (k, v) => (k === 'line' ? undefined : v)) : '-'}`;
+    const edges = new ContentHash();
+    for (const r of inputs) edges.num(r.start).num(r.end);
+    const key = `${planKey(settings)}|${map.format}|${edges.digest()}|${mtrrKey(settings.useMtrr ? map.mtrr?.state : undefined)}`;
     const hit = this.cache.get(key);
     if (hit) {
-      this.cache.delete(key); // most recently used last
-      this.cache.set(key, hit);
-      return hit.core;
+      this.cache.delete(key);
+      if (sameEdges(hit.inputs, inputs)) {
+        this.cache.set(key, hit); // most recently used last
+        return hit.core;
+      }
+      this.cachedInputs -= hit.size; // a key collision: the new map takes the slot
     }
     const core = planCore(inputs, settings, map);
     const size = inputs.length + 1;
-    this.cache.set(key, { core, size });
+    this.cache.set(key, { core, inputs, size });
     this.cachedInputs += size;
     // Evict the oldest plans (never the one just made) while over budget.
     for (const [k, e] of this.cache) {

@@ -7,3 +7,4 @@ export * from './span-lines';
 export * from './document';
 export * from './scan-stream';
 export * from './problems';
+export * from './fold-maps';

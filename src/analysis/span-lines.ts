@@ -1,6 +1,6 @@
 // The one rule for the line each span of a plan belongs to, resolved from the map's own records:
 // hints, the outline, Go to Address, the report and the Markdown export all use it. Pure.
-import type { RangeRecord } from '../formats';
+import { type RangeRecord, hasError } from '../formats';
 import type { MapPlan } from './map-plan';
 
 /** The RAM line numbers of a map plan's RAM range. */
@@ -29,7 +29,7 @@ export function gapLines(mp: MapPlan): GapLines {
   const gaps = mp.plan?.gaps ?? [];
   const lines = new Int32Array(gaps.length).fill(-1);
   const holes = mp.map.ranges
-    .filter((r) => !r.ram && r.depth === 0 && r.end > r.start && !r.problems.some((p) => p.severity === 'error'))
+    .filter((r) => !r.ram && r.depth === 0 && r.end > r.start && !hasError(r))
     .sort((a, b) => a.start - b.start || a.line - b.line);
   const order = gaps.map((_, i) => i).sort((a, b) => gaps[a].start - gaps[b].start);
   let h = 0;

@@ -2,6 +2,7 @@
 import { hex } from '../planner/units';
 import type { MemoryMap } from './maps';
 import type { Field, Severity } from './records';
+import { hasError } from './usable';
 
 interface LineProblem {
   code: string;
@@ -20,7 +21,7 @@ export function checkMapRanges(map: MemoryMap): LineProblem[] {
   // An all-zero /proc/iomem (read without root) has every range 'duplicate': the map's
   // iomem-no-root note already says what is wrong, once.
   if (map.notes.some((n) => n.code === 'iomem-no-root')) return out;
-  const ok = map.ranges.filter((r) => r.depth === 0 && r.end > r.start && !r.problems.some((p) => p.severity === 'error'));
+  const ok = map.ranges.filter((r) => r.depth === 0 && r.end > r.start && !hasError(r));
   const where = (r: (typeof ok)[number]): Field => ({ start: r.fields.start.start, end: r.fields.end.end });
   ok.forEach((r, i) => {
     const prev = ok[i - 1];

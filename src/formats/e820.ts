@@ -13,6 +13,7 @@ import type { Envelope } from './envelope';
 import { parseAddress } from './hex';
 import { makeRange } from './range-record';
 import { type BoundaryRecord, type E820EditRecord, type MalformedRecord, type RangeRecord, malformedRange } from './records';
+import { hasError } from './usable';
 
 // `(.*)` and trimEnd, not `(.*?)\s*$`: the lazy form retries the trailing blanks from every
 // position, O(n^2) on a line ending in thousands of blanks and then a letter.
@@ -100,5 +101,5 @@ function readRootWindow(text: string, line: number, at: number, end: number): Ra
   const endAt = startAt + m[2].length + 1;
   const rec = makeRange({ format: 'e820', line, startText: m[2], startAt, endText: m[3], endAt, inclusive: true, typeName: `PCI Bus ${m[1]}`, ram: false, depth: 1 });
   // A window the kernel could not parse is not worth a diagnostic of its own: it is no RAM.
-  return rec.kind === 'range' && !rec.problems.some((p) => p.severity === 'error') ? rec : undefined;
+  return rec.kind === 'range' && !hasError(rec) ? rec : undefined;
 }

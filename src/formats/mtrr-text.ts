@@ -11,6 +11,7 @@ import { parseMemoryTypeWord } from '../planner/decode/memory-types';
 import { isContiguousMask } from '../planner/mtrr';
 import { parseAddress, quoteInput } from './hex';
 import type { Field, LinuxMtrrMapRecord, MalformedRecord, MtrrRecord, MtrrTom2Record, Problem } from './records';
+import { hasError } from './usable';
 
 export type MtrrBlock = 'none' | 'fixed' | 'variable';
 
@@ -198,7 +199,7 @@ export function readProcMtrr(text: string, line: number, at = 0, end = text.leng
   if (size === 0 || 2 ** Math.round(Math.log2(size)) !== size || size < 4096) {
     problems.push({ code: 'mtrr-size', message: `MTRR size ${m[3]}${m[4]}B is not a power of two of at least 4 KiB`, severity: 'error', field: fields.size });
   }
-  if (!base.ok || !type || problems.some((p) => p.severity === 'error')) return { kind: 'malformed', line, format: 'mtrr', problems };
+  if (!base.ok || !type || hasError({ problems })) return { kind: 'malformed', line, format: 'mtrr', problems };
   return {
     kind: 'mtrr-variable',
     line,

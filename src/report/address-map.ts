@@ -186,7 +186,11 @@ ${labels}
 /** Memory types that occur anywhere on the map. */
 function typesUsed(segs: readonly Segment[]): Set<string> {
   const out = new Set<string>();
-  for (const s of segs) for (const p of s.span.pieces) out.add(p.memoryType);
+  for (const s of segs) {
+    // A span of one type has one piece: no need to build its pieces (lazy) to know it.
+    if (s.span.memoryType !== 'mixed') out.add(s.span.memoryType);
+    else for (const p of s.span.pieces) out.add(p.memoryType);
+  }
   return out;
 }
 

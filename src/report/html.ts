@@ -250,12 +250,13 @@ function spanRow(kind: SpanKind, i: number, s: Span, seg: Segment | undefined, l
   const attrs = line !== undefined
     ? ` data-line="${line}" tabindex="0" aria-label="${esc(`${kind === 'ram' ? 'RAM' : 'Gap'} ${i + 1}, reveal ${lineLabel(line)}`)}"`
     : '';
-  const n = (z: PageSize): string => `<td class="num${s.pages[z] ? '' : ' zero'}">${formatCount(s.pages[z])}</td>`;
-  return `<tr class="row" data-key="${kind}-${i}"${attrs}>` +
-    `<td class="num opt">${i + 1}</td>` +
-    `<td class="line">${line !== undefined ? esc(lineLabel(line)) : ''}${extra}</td>` +
-    `<td class="mono">${hex(s.start)}</td><td class="mono opt">${hex(s.end)}</td>` +
-    `<td class="num">${esc(formatSize(s.end - s.start))}</td>` +
+  // No class per cell: page.css styles body cells by column (16k rows are megabytes of class names).
+  const n = (z: PageSize): string => `<td${s.pages[z] ? '' : ' class="zero"'}>${formatCount(s.pages[z])}</td>`;
+  return `<tr data-key="${kind}-${i}"${attrs}>` +
+    `<td>${i + 1}</td>` +
+    `<td>${line !== undefined ? esc(lineLabel(line)) : ''}${extra}</td>` +
+    `<td>${hex(s.start)}</td><td>${hex(s.end)}</td>` +
+    `<td>${esc(formatSize(s.end - s.start))}</td>` +
     SIZES.map(n).join('') +
     `<td>${typeCell(s)}</td></tr>`;
 }

@@ -6,13 +6,12 @@
 // scanning and planning, up to 100%; stops when cancelled.
 import type { MapRecord, MemoryMap } from '../formats';
 import { groupMaps } from '../formats';
-import { type MapPlan, gapLineOf, isUsable, mapTitle, planMap, ramLineOf, scanStream } from '../analysis';
+import { type MapPlan, errorNotes, foldMaps, gapLineOf, isUsable, mapTitle, planMap, ramLineOf, scanStream } from '../analysis';
 import { planToMarkdown } from '../planner/export/markdown';
 import { formatCount } from '../planner/units';
 import type { PlanFileResult } from '../protocol/requests';
 import { type PlanFileEntry, entryName, renderPlanFilePage } from '../report/planfile-page';
 import { Cancelled } from './errors';
-import { foldMaps } from './planfile-fold';
 import type { Settings } from './settings';
 import { yieldToEventLoop } from './yield';
 
@@ -54,8 +53,7 @@ const MiB = (n: number): string => (n / 2 ** 20).toFixed(n < 10 * 2 ** 20 ? 1 : 
 /** Why a map is not planned, or undefined when it is (the CLI's rule: no usable address, no plan). */
 function notPlanned(map: MemoryMap): string | undefined {
   if (isUsable(map)) return undefined;
-  const why = map.notes.filter((n) => n.severity === 'error').map((n) => `${n.message} (line ${n.line + 1})`);
-  return `Not planned: ${why.length ? why.join('; ') : 'this map holds no usable range line'}.`;
+  return `Not planned: ${errorNotes(map) || 'this map holds no usable range line'}.`;
 }
 
 export async function planChunks(

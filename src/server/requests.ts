@@ -3,7 +3,7 @@
 // document's analysis; they throw domain errors (errors.ts), the guard turns them into LSP errors.
 import type { MemoryMap, RangeRecord } from '../formats';
 import { hasError } from '../formats';
-import { type Analysis, chooseMap, gapLineOf, isUsable, mapTitle, type MapPlan, ramLineOf } from '../analysis';
+import { type Analysis, chooseMap, errorNotes, gapLineOf, isUsable, mapTitle, type MapPlan, ramLineOf } from '../analysis';
 import { EptLevel, decodeEptEntry, describeEptEntry, parseEntryInput } from '../planner/decode/ept-entry';
 import { decodeExitQualification } from '../planner/decode/exit-qualification';
 import { exitReason } from '../planner/decode/exit-reasons';
@@ -45,7 +45,7 @@ const mapLabel = (map: MemoryMap, count: number): string => `${mapTitle(map)}${c
 /** Why a map gets no plan, or undefined when it has one. */
 function noPlanReason(map: MemoryMap, mp: MapPlan): string | undefined {
   if (!isUsable(map)) {
-    const why = map.notes.find((n) => n.severity === 'error')?.message;
+    const why = errorNotes(map);
     return `${mapTitle(map)} holds no usable range line${why ? `: ${why}` : ''}; nothing planned`;
   }
   return mp.plan ? undefined : `cannot plan ${mapTitle(map)}: ${mp.error}`;

@@ -62,9 +62,9 @@ for (const name of FIXTURES) {
     const starts = all(html, /<g class="seg[^>]*data-start="(0x[0-9a-f]+)"/g).map((m) => parseInt(m[1], 16));
     assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
     // The gap table: one focusable row per gap with its pages.
-    const rows = all(html, /<tr class="row" data-key="gap-(\d+)" data-line="(\d+)" tabindex="0"/g);
+    const rows = all(html, /<tr data-key="gap-(\d+)" data-line="(\d+)" tabindex="0"/g);
     assert.equal(rows.length, plan.gaps.length);
-    for (const g of plan.gaps) assert.ok(html.includes(`<td class="mono">0x${g.start.toString(16)}</td><td class="mono opt">0x${g.end.toString(16)}</td>`));
+    for (const g of plan.gaps) assert.ok(html.includes(`<td>0x${g.start.toString(16)}</td><td>0x${g.end.toString(16)}</td>`));
     assert.equal(tile(html, 'gap-4k'), formatCount(plan.totals.mmio['4K']));
     assert.equal(tile(html, 'bytes'), formatSize(plan.bytes));
   });
@@ -130,7 +130,7 @@ test('reveal uses lineOf when given; spans without a line are not clickable', ()
   const html = renderReport(plan, { nonce: NONCE, cspSource: CSP_SOURCE, title: 't', lineOf: (kind, i) => (kind === 'ram' ? 1000 + i : undefined) });
   const lines = all(html, /<g class="seg (?:ram|gap)"[^>]*data-line="(\d+)"/g).map((m) => Number(m[1]));
   assert.deepEqual(lines, plan.ram.map((_, i) => 1000 + i));
-  assert.equal(all(html, /<tr class="row" data-key="gap-\d+"[^>]*data-line=/g).length, 0);
+  assert.equal(all(html, /<tr data-key="gap-\d+"[^>]*data-line=/g).length, 0);
 });
 
 test('mixed memory types are listed per piece; the legend names the types present', () => {
@@ -189,8 +189,8 @@ test('past 5,000 spans the address map draws groups of neighbours; the tables st
   assert.ok(drawn <= 5000, `${drawn} segments drawn`);
   assert.ok(/<g class="seg group"/.test(html));
   assert.match(html, /12,001 ranges and gaps, drawn in groups of neighbours/);
-  assert.equal(html.match(/<tr class="row" data-key="ram-/g)!.length, 6000);
-  assert.equal(html.match(/<tr class="row" data-key="gap-/g)!.length, plan.gaps.length);
+  assert.equal(html.match(/<tr data-key="ram-/g)!.length, 6000);
+  assert.equal(html.match(/<tr data-key="gap-/g)!.length, plan.gaps.length);
   // The first group reveals the first line it holds.
   assert.match(html, /<g class="seg group" data-start="0x0" data-line="0"/);
 });
