@@ -1,6 +1,7 @@
 // The MTRR memory-type map: which effective type each physical address gets (Intel SDM vol. 3
 // §12.11 "Memory Type Range Registers"), as a list of typed segments over [0, limit).
 import { MemoryType, Range } from './types';
+import { hex } from './units';
 
 export interface MtrrVariableRange {
   /** Register number (reg00 → 0). */
@@ -179,6 +180,13 @@ export function tom2Range(tom2: MtrrTom2 | undefined, limit: number): Range | un
   if (!tom2) return undefined;
   const end = Math.min(tom2.end - (tom2.end % PAGE), limit);
   return end > GIB4 ? { start: GIB4, end } : undefined;
+}
+
+/** `memory types from the MTRRs`, plus the TOM2 range when the rule typed one WB (export headers). */
+export function mtrrTypesNote(mtrr: MtrrState | undefined, limit: number, without: string): string {
+  if (!mtrr) return without;
+  const wb = tom2Range(mtrr.tom2, limit);
+  return wb ? `memory types from the MTRRs, AMD TOM2: [${hex(wb.start)}, ${hex(wb.end)}) WB` : 'memory types from the MTRRs';
 }
 
 /**

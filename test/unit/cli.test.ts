@@ -310,4 +310,5 @@ test('AMD TOM2: the plan header says the rule was applied; --json has mtrr.tom2 
   const j = json([file]);
   assert.deepEqual(j.mtrr.tom2, { start: '0x100000000', end: '0x150000000', line: 50 });
   assert.deepEqual(j.ram.map((r: { start: string; memoryType: string }) => [r.start, r.memoryType]).slice(-1), [['0x100001000', 'WB']]);
+  for (const format of ['md', 'c']) assert.match(run(['--format', format, file]).out, /memory types from the MTRRs, AMD TOM2: \[0x100000000, 0x150000000\) WB/, format);
 });
