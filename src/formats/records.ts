@@ -160,6 +160,17 @@ export interface MtrrRangeRecord {
   problems: Problem[];
 }
 
+/**
+ * Linux's `TOM2: 0000000150000000 aka 5376M` (generic.c `print_mtrr_state`), printed after the
+ * variable ranges on AMD when SYSCFG forces [4 GiB, TOM2) to WB.
+ */
+export interface MtrrTom2Record {
+  kind: 'mtrr-tom2';
+  line: number;
+  end: number;
+  field: Field;
+}
+
 export interface MtrrDisabledRecord {
   kind: 'mtrr-disabled-slot';
   line: number;
@@ -175,7 +186,7 @@ export interface LinuxMtrrMapRecord {
   line: number;
 }
 
-export type MtrrRecord = MtrrDefaultRecord | MtrrHeaderRecord | MtrrFixedRecord | MtrrVariableRecord | MtrrDisabledRecord | MtrrRangeRecord;
+export type MtrrRecord = MtrrDefaultRecord | MtrrHeaderRecord | MtrrFixedRecord | MtrrVariableRecord | MtrrDisabledRecord | MtrrRangeRecord | MtrrTom2Record;
 
 /** A recognised line with nothing usable: `Problem`s say why (malformed hex and the like). */
 export interface MalformedRecord {

@@ -83,6 +83,15 @@ function recordHover(analysis: Analysis, settings: Settings, rec: MapRecord, ch:
     case 'mtrr-default':
       if (!inside(rec.field, ch)) return null;
       return hoverOf(line, rec.field, ['**MTRR default type** (IA32_MTRR_DEF_TYPE bits 7:0): memory no range covers gets this type', '', ...typeLines(rec.type)]);
+    case 'mtrr-tom2':
+      if (!inside(rec.field, ch)) return null;
+      return hoverOf(line, rec.field, [
+        `**AMD TOM2** (TOP_MEM2, MSR C001_001D) \`${hex(rec.end)}\` (${formatSize(rec.end)}): the end of DRAM above 4 GiB`,
+        '',
+        rec.end > 2 ** 32
+          ? `Linux types \`${rangeText(2 ** 32, rec.end)}\` **WB** whatever the default type and the variable MTRRs say (SYSCFG Tom2ForceMemTypeWB; generic.c \`map_add_var\`), and so does the plan`
+          : 'At or below 4 GiB: no memory is forced WB',
+      ]);
     case 'malformed': {
       const p = rec.problems.find((x) => inside(x.field, ch));
       return p ? hoverOf(line, p.field, [`**Not usable**: ${plainText(p.message)}`]) : null;

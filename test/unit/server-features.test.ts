@@ -335,3 +335,14 @@ test('issue 11: an ordinary 39-bit mask hovers as one block, not a non-contiguou
   assert.deepEqual(codes({ limit: 'phys' }).filter((d) => d[0] === 'limit-past-maxphyaddr'), []);
   assert.equal(e6510.analysis.planFor(e6510.analysis.maps()[0], resolveSettings({ limit: 'phys' })).plan!.limit, 2 ** 36);
 });
+
+test("issue 11: AMD's 'TOM2:' line hovers with the range Linux (and the plan) types WB, and the RAM above 4 GiB hovers WB", () => {
+  const ph = open('real/linuxhw-3nod-tgs215db-phenom-ii-4.1-tom2-ram-at-4g-plus-4k.dmesg');
+  const t = find(ph.lines, 'TOM2: 0000000150000000');
+  const h = hoverAt(ph.analysis, t.line, t.col + 10);
+  assert.match(h, /\*\*AMD TOM2\*\* .*`0x150000000`/);
+  assert.match(h, /`0x100000000–0x150000000` \*\*WB\*\* whatever the default type and the variable MTRRs say/);
+  assert.equal(hoverAt(ph.analysis, t.line, 2), '', 'nothing on the timestamp');
+  const ram = find(ph.lines, '0x0000000100001000-0x000000014fffffff');
+  assert.match(hoverAt(ph.analysis, ram.line, ram.col + 4), /mapped by a \*\*4K leaf\*\* at `0x100001000`, memory type \*\*WB\*\*/);
+});
