@@ -66,10 +66,7 @@ function recordHover(analysis: Analysis, settings: Settings, rec: MapRecord, lin
       const info = rangeLines(mp, rec);
       const fields = fieldsOn(rec, line);
       const address = addressField(fields, rec, ch);
-      if (address) {
-        const { field, value } = address;
-        return hoverOf(line, field, value === undefined ? info : [...addressLines(analysis, settings, rec.line, value), '', '---', '', ...info]);
-      }
+      if (address) return addressHover(analysis, settings, line, rec.line, address, info);
       if (rec.annotation && inside(rec.annotation.field, ch)) {
         return hoverOf(line, rec.annotation.field, [annotationLine(mp, rec), '', ...info]);
       }
@@ -81,9 +78,7 @@ function recordHover(analysis: Analysis, settings: Settings, rec: MapRecord, lin
       const info = mtrrRangeLines(rec);
       if (inside(rec.fields.type, ch)) return hoverOf(line, rec.fields.type, [...info, '', ...typeLines(rec.type)]);
       const address = addressField(rec.fields, rec, ch);
-      if (!address) return null;
-      const { field, value } = address;
-      return hoverOf(line, field, value === undefined ? info : [...addressLines(analysis, settings, line, value), '', '---', '', ...info]);
+      return address ? addressHover(analysis, settings, line, line, address, info) : null;
     }
     case 'mtrr-variable': {
       const all = [rec.fields.base, rec.fields.mask, rec.fields.size, rec.fields.type].filter((f): f is Field => !!f);
@@ -133,6 +128,15 @@ function addressField(
   return undefined;
 }
 
+/**
+ * An address field's hover on `line`: where the address lands in the plan of the map `recordLine`
+ * belongs to (a multi-line record's first lines may lie before its map starts), then what the
+ * line says (`info`); a size field gets `info` alone.
+ */
+function addressHover(analysis: Analysis, settings: Settings, line: number, recordLine: number, a: { field: Field; value: number | undefined }, info: string[]): Hover {
+  return hoverOf(line, a.field, a.value === undefined ? info : [...addressLines(analysis, settings, recordLine, a.value), '', '---', '', ...info]);
+}
+
 function mtrrRangeLines(r: MtrrRangeRecord): string[] {
   const kind = r.fixed ? 'Fixed-range' : 'Variable-range';
   const out = [`**${kind} MTRR** \`${rangeText(r.start, r.end)}\` (${formatSize(r.end - r.start)}): **${r.type}**`, '', `From the ${DUMP_SOURCES[r.source]}.`];
@@ -166,9 +170,9 @@ export function rangeLines(mp: MapPlan | undefined, r: RangeRecord): string[] {
       // A sub-resource of RAM (iomem `Kernel code` under `System RAM`): planned as that RAM.
       const idx = plan.ram.indexOf(at.span as (typeof plan.ram)[number]);
       const ramLine = idx >= 0 ? ramLineOf(mp!, idx) : undefined;
-      // A non-RAM range there (a PCI window over everything, as VirtualBox prints) only starts in it.
+      // A range reaching past it (a PCI root window over everything, as VirtualBox prints) only starts in it.
       const where = `the RAM range \`${rangeText(at.span.start, at.span.end)}\`${ramLine !== undefined ? ` (line ${ramLine + 1})` : ''}`;
-      out.push('', r.ram ? `Part of ${where}: mapped as RAM, with it` : `Starts in ${where}: where it overlaps RAM, the plan maps RAM`, '', ...spanBreakdown(at.span));
+      out.push('', r.end <= at.span.end ? `Part of ${where}: mapped as RAM, with it` : `Starts in ${where}: where it overlaps RAM, the plan maps RAM`, '', ...spanBreakdown(at.span));
     }
     return out;
   }

@@ -354,6 +354,8 @@ test('issue 11 sources: an address on each More-sources line hovers like an e820
   // RAM maps: start and end fields, the end read back as the source prints it.
   structured(at('real/blog-rhel9-kvm-64g-sysfs-firmware-memmap.txt', 'memmap/3/start:', '0x100000'), '0x100000', /#### RAM range `0x100000–0xbff80000`[^]*from \/sys\/firmware\/memmap/);
   structured(at('real/blog-rhel9-kvm-64g-sysfs-firmware-memmap.txt', 'memmap/3/end:', '0xbff7ffff'), '0xbff7ffff', /#### RAM range `0x100000–0xbff80000`/);
+  // The first entry's end line comes before the line its record (and so its map) is on.
+  structured(at('real/blog-rhel9-kvm-64g-sysfs-firmware-memmap.txt', 'memmap/0/end:', '0x9fbff'), '0x9fbff', /#### RAM range `0x0–0x9fc00`/);
   assert.match(at('real/blog-rhel9-kvm-64g-sysfs-firmware-memmap.txt', 'memmap/3/type:', 'System RAM'), /^#### RAM range `0x100000–0xbff80000`/);
   structured(at('sources/qemu-mtree-i440fx.txt', '0000000000000000-000000003fffffff (prio 0, ram)', '000000003fffffff'), '0x3fffffff', /#### RAM range `0x0–0x40000000`[^]*from QEMU `info mtree`/);
   structured(at('sources/meminfo-virtualbox.txt', 'Range: 0000000000103000', '00000000DFFF0000'), '0xdfff0000', /#### RAM range `0x103000–0xdfff0000`[^]*from Windows `MemInfo -r`/);
