@@ -391,11 +391,23 @@ test('ksm EPT/VPID caps: decoded on hover; a CPU without 1 GiB (or 2 MiB) EPT pa
   assert.match(h, /Largest EPT leaf: \*\*1G\*\*; the plan's leaves go up to 1G/);
   assert.match(h, /\| 17 \| 1 GiB pages \(EPT PDPTE bit 7\) \| yes \|/);
   assert.match(h, /\| 21 \| accessed and dirty flags for EPT \(EPTP bit 6\) \| no \|/);
-  // The same CPU without bit 17.
-  const no1g = open('no1g.dmesg', '[  106.265407] ksm: CPU 0: ksm_init: EPT/VPID caps: 0x00000F0106114141\n');
-  const n = hoverAt(no1g.analysis, 0, 60);
+  // The same caps without bit 17, verbatim from https://github.com/asamy/ksm/issues/19 (rohaaan,
+  // 2017-03-14: ksm.sys on Win7 x64 in VMware Player). Inline, not a fixture file: every fixture
+  // line also feeds the prefilter property test's generator.
+  const vmware = open('ksm-issue19.log', [
+    'ksm: CPU 2: ksm_init: EPT/VPID caps: 0x00000F0106114141',
+    'ksm: CPU 2: ksm_init: 3 physical memory ranges',
+    'ksm: CPU 2: ksm_init: Range: 0x0000000000001000 -> 0x000000000009F000',
+    'ksm: CPU 2: ksm_init: Range: 0x0000000000100000 -> 0x000000007FEE0000',
+    'ksm: CPU 2: ksm_init: Range: 0x000000007FF00000 -> 0x0000000080000000',
+  ].join('\n'));
+  const v = find(vmware.lines, '0x00000F0106114141');
+  const n = hoverAt(vmware.analysis, v.line, v.col + 4);
   assert.match(n, /\*\*This CPU has no 1 GiB EPT pages\*\* \(bit 17 clear\), but the plan uses leaves up to 1G .*Set `eptLens\.maxPage` to `2M` \(CLI: `--max-page 2M`\)/);
-  assert.match(hoverAt(no1g.analysis, 0, 60, { maxPage: '2M' }), /Largest EPT leaf: \*\*2M\*\* \(no 1 GiB pages: bit 17 clear\); the plan's leaves go up to 2M/);
+  assert.match(hoverAt(vmware.analysis, v.line, v.col + 4, { maxPage: '2M' }), /Largest EPT leaf: \*\*2M\*\* \(no 1 GiB pages: bit 17 clear\); the plan's leaves go up to 2M/);
+  // Windows ksm prints exclusive ends: the end field is the first byte after the range.
+  const end = find(vmware.lines, '-> 0x000000007FEE0000');
+  assert.match(hoverAt(vmware.analysis, end.line, end.col + 5), /^\*\*0x7fee0000\*\* is in a \*\*gap\*\*[^]*#### RAM range `0x100000–0x7fee0000`/);
   const no2m = open('no2m.dmesg', 'ksm: CPU 1: ksm_init: EPT/VPID caps: 0x0000000006004141\n');
   assert.match(hoverAt(no2m.analysis, 0, 45), /no 2 MiB or 1 GiB EPT pages\*\* \(bits 16 and 17 clear\).*`--max-page 4K`/);
   assert.equal(hoverAt(ksm.analysis, caps.line, 5), '', 'only the value hovers');
