@@ -181,29 +181,40 @@ function mmioPastLimit(map: MemoryMap, limit: number, terms: Terms): MapProblem[
   return out;
 }
 
+/** The range line of `map` on `line` (its ranges are in line order): a binary search, no index to build. */
+function rangeOnLine(map: MemoryMap, line: number): RangeRecord | undefined {
+  const rs = map.ranges;
+  let lo = 0;
+  let hi = rs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (rs[mid].line < line) lo = mid + 1;
+    else if (rs[mid].line > line) hi = mid - 1;
+    else return rs[mid];
+  }
+  return undefined;
+}
+
 /**
  * RAM past the plan's limit (the bytes the plan leaves unmapped), on the lines of the planner's
  * own inputs, so every byte of plan.beyondLimit is named on a line. An input inside the one named
  * before it (a RAM line nested in another) says the same bytes again and is left out; pieces of
- * one line that touch are named once.
+ * one line that touch are named once. Lazy, like planProblems.
  */
-function ramPastLimit(map: MemoryMap, plan: Plan): { record: RangeRecord; start: number; end: number }[] {
-  const out: { record: RangeRecord; start: number; end: number }[] = [];
-  let byLine: Map<number, RangeRecord> | undefined;
-  let last: { line: number; start: number; end: number } | undefined;
+function* ramPastLimit(map: MemoryMap, plan: Plan): Generator<{ record: RangeRecord; start: number; end: number }> {
+  let last: { record: RangeRecord; start: number; end: number } | undefined;
   for (const r of ramInputs(map)) {
     if (r.end <= plan.limit || r.line === undefined) continue;
     const start = Math.max(r.start, plan.limit);
     if (last && start >= last.start && r.end <= last.end) continue;
-    if (last && last.line === r.line && start === last.end) {
-      out[out.length - 1].end = last.end = r.end;
+    if (last && last.record.line === r.line && start === last.end) {
+      last.end = r.end;
       continue;
     }
-    byLine ??= new Map(map.ranges.map((x) => [x.line, x]));
-    const record = byLine.get(r.line);
+    const record = rangeOnLine(map, r.line);
     if (!record) continue;
-    out.push({ record, start, end: r.end });
-    last = { line: r.line, start, end: r.end };
+    if (last) yield last;
+    last = { record, start, end: r.end };
   }
-  return out;
+  if (last) yield last;
 }

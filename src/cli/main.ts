@@ -4,10 +4,11 @@ import fs from 'node:fs';
 import { FORMAT_NAMES, MapRecord, groupMaps, ramInputs } from '../formats';
 import { MtrrFileReader, PROBLEM_CODES, mtrrSourceNote, problemLine, dumpProblems, isUsable, lineProblems, mapProblems, planOptions, planProblems, scanStream } from '../analysis';
 import type { MemoryMap, MtrrDump } from '../formats/maps';
-import type { MtrrState } from '../planner/mtrr';
+import { type MtrrState, tom2Range } from '../planner/mtrr';
 import { RamInput } from '../planner/normalize';
 import { Plan, PlanError, planMemoryMap } from '../planner/plan';
 import { describePhysBits } from '../planner/phys-bits';
+import { hex } from '../planner/units';
 import { exportPlan, planJsonPieces } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { CLI_TERMS, renderPlanText } from './render';
@@ -63,7 +64,15 @@ function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, 
   const where = fileDump ? o.mtrrFile! : `${at.file} line ${at.line}`;
   const state = withDefault(dump, o);
   const notes = dumpProblems(dump, o.physBits, CLI_TERMS).map((p) => p.message);
-  return { dump, state, note: mtrrSourceNote({ dump, state, where }, CLI_TERMS), notes };
+  return { dump, state, note: `${mtrrSourceNote({ dump, state, where }, CLI_TERMS)}${tom2Note(state, inputs)}`, notes };
+}
+
+/** `; AMD TOM2 …: [4 GiB, TOM2) WB`, when the dump has Linux's `TOM2:` line (planner/mtrr.ts `tom2Range`). */
+function tom2Note(state: MtrrState, inputs: readonly Input[]): string {
+  const wb = tom2Range(state.tom2, Infinity);
+  if (!wb) return '';
+  const at = state.tom2!.line === undefined ? '' : ` (line ${locate(inputs, state.tom2!.line).line})`;
+  return `; AMD TOM2 ${hex(wb.end)}${at}: [${hex(wb.start)}, ${hex(wb.end)}) WB whatever the variable MTRRs say, as Linux types it`;
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -12,8 +12,12 @@
 // held back: linear, and the prefilter may skip lines whenever nothing is held (`holding()`).
 import { isE820TypeName } from './e820-types';
 
-/** The prefilter must pass the QP header on (candidates.ts): it decides how `=` at line end is read. */
-export const JOIN_KEYS = ['quoted-printable'];
+/**
+ * The prefilter (candidates.ts) must pass on every line that can turn QP decoding on: the header,
+ * and any line ending in `=` (a soft break at 70–76 columns), key or no key, or a skipped line
+ * would leave the rest of the text read differently from the editor's scan of every line.
+ */
+export const JOIN_KEYS = ['quoted-printable', '=\n', '=\r'];
 
 const QP_HEADER = /^content-transfer-encoding:\s*quoted-printable\s*$/i;
 /** The shortest line a QP encoder breaks softly when it does not have to (some break at 72–76). */

@@ -2,7 +2,7 @@
 import type { RangeRecord } from '../formats';
 import { eptIndices } from '../planner/decode/ept-indices';
 import type { Gap, PageCounts, PageSize, Plan, Span, TypedLeafRun } from '../planner';
-import { formatCount, formatSize, hex, leafAt } from '../planner';
+import { formatCount, formatSize, hex, leafAt, tom2TypesNote } from '../planner';
 import { type MapPlan, type MtrrSource, mtrrSourceNote } from '../analysis';
 import { type Settings, editorTerms } from './settings';
 
@@ -166,8 +166,17 @@ export function mtrrSourceOf(mp: MapPlan, settings: Settings): MtrrSource {
   return { dump: mp.mtrrDump, where: mp.pairedMtrr !== undefined ? `${mp.pairedMtrr}, paired with this log` : `line ${mp.mtrrDump.firstLine + 1}` };
 }
 
-/** `Memory types from the MTRR dump at line 12`: the MTRR source as a sentence (hint tooltips, range hovers). */
+/**
+ * `memory types from the MTRR dump at line 12, AMD TOM2: [4 GiB, TOM2) WB`: how the plan's memory
+ * types were decided (status tooltip, report header), a paired file named.
+ */
+export function mtrrSourceText(mp: MapPlan, settings: Settings): string {
+  const applied = mp.plan?.options.mtrr;
+  return `${mtrrSourceNote(mtrrSourceOf(mp, settings), editorTerms(settings))}${applied ? tom2TypesNote(applied, mp.plan!.limit) : ''}`;
+}
+
+/** mtrrSourceText as a sentence (hint tooltips, range hovers). */
 export function mtrrSourceSentence(mp: MapPlan, settings: Settings): string {
-  const note = mtrrSourceNote(mtrrSourceOf(mp, settings), editorTerms(settings));
+  const note = mtrrSourceText(mp, settings);
   return `${note[0].toUpperCase()}${note.slice(1)}`;
 }

@@ -4,7 +4,7 @@
 import type { MemoryMap, RangeRecord } from '../formats';
 import { FORMAT_NAMES, hasError, scanText } from '../formats';
 import {
-  type Analysis, type MapPlan, type PairedMtrr, chooseMap, dumpProblems, errorNotes, gapLineOf, isUsable, mapTitle, mtrrSourceNote,
+  type Analysis, type MapPlan, type PairedMtrr, chooseMap, dumpProblems, errorNotes, gapLineOf, isUsable, mapTitle,
   problemLine, ramLineOf, ramRangeCount, readMtrrFile,
 } from '../analysis';
 import { EptLevel, decodeEptEntry, describeEptEntry, parseEntryInput } from '../planner/decode/ept-entry';
@@ -20,7 +20,7 @@ import {
 import { renderMessage, renderReport } from '../report';
 import { POLICIES, comparePolicy, machineFromMap } from '../policies';
 import type { DocumentModel } from './model';
-import { mtrrSourceOf, pagesShort, rangeText } from './describe';
+import { mtrrSourceText, pagesShort, rangeText } from './describe';
 import { RequestError } from './errors';
 import { type Settings, editorTerms } from './settings';
 import { planTotals } from './lenses';
@@ -109,7 +109,7 @@ export function reportRequest(ctx: DocContext, p: ReportParams): ReportResult {
   const hypervisors = POLICIES.map((policy) => comparePolicy(policy, machine));
   const summary = traceSummary(ctx.analysis, ctx.settings);
   const trace = summary && traceTables(summary);
-  const mtrrNote = mtrrSourceNote(mtrrSourceOf(mp, ctx.settings), editorTerms(ctx.settings));
+  const mtrrNote = mtrrSourceText(mp, ctx.settings);
   return { title, html: renderReport(mp.plan!, { ...page, subtitle: mapLabel(map, maps.length), lineOf, hypervisors, trace, mtrrNote }) };
 }
 
@@ -193,7 +193,7 @@ export function summary(ctx: DocContext): SummaryResult | null {
     `gaps: ${pagesShort(p.totals.mmio)}`,
     `RAM: ${pagesShort(p.totals.ram)}`,
     `limit ${formatSize(p.limit)}, max page ${p.options.maxPage}, RAM pages ${p.options.ramPage}`,
-    mtrrSourceNote(mtrrSourceOf(mp, ctx.settings), editorTerms(ctx.settings)),
+    mtrrSourceText(mp, ctx.settings),
   ].join('\n');
   return { text: `EPT plan: ${formatCount(p.comparison.plan.leaves)} leaves · ${tables} tables${more}`, tooltip, maps: maps.length, ...which };
 }
