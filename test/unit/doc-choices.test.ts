@@ -17,6 +17,7 @@ import { hover } from '../../src/server/hover';
 import { DocumentModel } from '../../src/server/model';
 import { editorTerms, resolveSettings } from '../../src/server/settings';
 import { CLI_TERMS } from '../../src/cli/render';
+import { DocumentMemory } from '../../src/client/doc-memory';
 import { ROOT, fixture, fixturePath } from '../support/fixtures';
 
 const settings = resolveSettings({});
@@ -184,4 +185,25 @@ test('a paired file wins over the document\'s own MTRR dump (as --mtrr FILE does
   assert.deepEqual(json.gaps, cli.gaps);
   const ownJson = JSON.parse(exportRequest({ analysis: open('surface-pro-7.dmesg', fixture('surface-pro-7.dmesg')), settings }, { uri: 'u', format: 'json' }).text);
   assert.notDeepEqual(json.gaps, ownJson.gaps);
+});
+
+test('DocumentMemory: per-URI map and MTRR file in workspaceState; forgetting one keeps the other; the oldest go past 200', async () => {
+  const store = new Map<string, unknown>();
+  const memento = { get: (k: string) => store.get(k), update: async (k: string, v: unknown) => void store.set(k, v), keys: () => [...store.keys()] };
+  const m = new DocumentMemory(memento as never);
+  assert.deepEqual(m.get('file:///a'), {});
+  await m.update('file:///a', { map: 2 });
+  await m.update('file:///a', { mtrr: 'file:///proc/mtrr' });
+  assert.deepEqual(m.get('file:///a'), { map: 2, mtrr: 'file:///proc/mtrr' });
+  await m.update('file:///a', { map: undefined });
+  assert.deepEqual(m.get('file:///a'), { mtrr: 'file:///proc/mtrr' });
+  await m.update('file:///a', { mtrr: undefined });
+  assert.deepEqual(store.get('eptLens.documents'), {});
+  // Garbage in the store (another version, a hand edit) reads as nothing.
+  store.set('eptLens.documents', { 'file:///b': { map: -1, mtrr: 7 } });
+  assert.deepEqual(m.get('file:///b'), {});
+  for (let i = 0; i < 205; i++) await m.update(`file:///d${i}`, { map: i });
+  const kept = Object.keys(store.get('eptLens.documents') as object);
+  assert.equal(kept.length, 200);
+  assert.ok(!kept.includes('file:///d0') && kept.includes('file:///d204'));
 });
