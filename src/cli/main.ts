@@ -1,7 +1,7 @@
 // `ept-plan`: the planner for terminals and CI. All side effects (files, streams, exit codes)
 // live here; reading, planning and rendering are pure functions from src/formats and src/planner.
 import fs from 'node:fs';
-import { FORMAT_NAMES, MapRecord, groupMaps, ramInputs } from '../formats';
+import { FORMAT_NAMES, MapRecord, groupMaps, lateStart, ramInputs } from '../formats';
 import { PROBLEM_CODES, dumpProblems, isUsable, lineProblems, mapProblems, planOptions, planProblems, scanStream } from '../analysis';
 import { DUMP_SOURCES, MemoryMap, MtrrDump, buildDump } from '../formats/maps';
 import type { MtrrRecord } from '../formats/records';
@@ -23,6 +23,32 @@ interface Input {
 }
 
 class InputError extends Error {}
+
+/**
+ * Why a set of dmesg files without a map has none, when each begins after boot (the ring buffer
+ * had dropped the boot messages): a sentence naming the first such file's start, else undefined.
+ * Only on the no-map path, and only a file's first 64 KiB: the scan itself stays one pass.
+ */
+function lateInputs(files: readonly string[]): string | undefined {
+  let first: string | undefined;
+  for (const file of files) {
+    if (file === '-') return undefined;
+    let head: string;
+    try {
+      const fd = fs.openSync(file, 'r');
+      try {
+        const buf = Buffer.alloc(1 << 16);
+        head = buf.toString('utf8', 0, fs.readSync(fd, buf, 0, buf.length, 0));
+      } finally { fs.closeSync(fd); }
+    } catch { return undefined; }
+    const late = lateStart(head);
+    if (!late) return undefined;
+    const hours = late.seconds / 3600;
+    const ago = hours >= 48 ? `${Math.round(hours / 24)} days` : hours >= 1 ? `${Math.round(hours)} h` : `${late.seconds} s`;
+    first ??= `${files.length > 1 ? file : 'the log'} starts ${ago} after boot (line ${late.line}, [${late.seconds} s])`;
+  }
+  return first && `${first}; the kernel prints its memory map at boot ([0.000000]), and dmesg's ring buffer had already dropped those lines. Take the log from the boot's start (journalctl -k -b, /var/log/dmesg, or dmesg right after booting) or give /proc/iomem (read as root).`;
+}
 
 /**
  * Streams `files` line by line into `onRecord`, one global line numbering across them; `inputs`
@@ -254,6 +280,11 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
 
   const names = inputs.map((i) => i.name).join(', ');
   if (maps === 0) {
+    const late = lateInputs(o.files);
+    if (late) {
+      err(`no memory map found in ${names}: ${late}`);
+      return 1;
+    }
     const mtrrOnly = dumps ? ' (only MTRRs: give the memory map too, e.g. ept-plan /proc/iomem /proc/mtrr)' : '';
     err(`no memory map found in ${names}${mtrrOnly}. Known formats: ${Object.values(FORMAT_NAMES).join(', ')}.`);
     return 1;

@@ -1,0 +1,39 @@
+// A dmesg that starts after boot. The kernel prints its memory map (BIOS-e820, Xen, EFI) at
+// [    0.000000], before any other subsystem runs; `dmesg` reads a fixed-size ring buffer, so on a
+// machine that has been up for a while (linuxhw.org's collected logs often are) the boot messages
+// were overwritten and the log begins hours later with USB or firewall lines. Saying "no memory map
+// found ... known formats" then sends the user hunting for a format problem; this names the cause.
+
+/** `[ 7854.711347] …` at the start of a line (dmesg's own timestamp, nothing before it). */
+const STAMP = /^\s*\[\s*(\d+)\.\d+\]/;
+
+/** Seconds after boot past which a log can't hold the boot's memory map (it is printed at 0 s). */
+const LATE = 1;
+
+export interface LateStart {
+  /** 1-based line of the first timestamped line. */
+  line: number;
+  /** Its uptime in whole seconds. */
+  seconds: number;
+}
+
+/**
+ * Where a dmesg starts after boot: the first line carrying a dmesg timestamp, when that timestamp
+ * is a second or more (`undefined` for a log whose first stamped line is at boot, or that has
+ * none). Reads at most `maxLines` lines of `head`, so callers pass only the start of a file.
+ */
+export function lateStart(head: string, maxLines = 50): LateStart | undefined {
+  let at = 0;
+  for (let line = 1; line <= maxLines && at <= head.length; line++) {
+    const nl = head.indexOf('\n', at);
+    const text = head.slice(at, nl < 0 ? head.length : nl);
+    const m = STAMP.exec(text);
+    if (m) {
+      const seconds = Number(m[1]);
+      return seconds >= LATE ? { line, seconds } : undefined;
+    }
+    if (nl < 0) break;
+    at = nl + 1;
+  }
+  return undefined;
+}
