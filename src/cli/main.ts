@@ -1,7 +1,7 @@
 // `ept-plan`: the planner for terminals and CI. All side effects (files, streams, exit codes)
 // live here; reading, planning and rendering are pure functions from src/formats and src/planner.
 import fs from 'node:fs';
-import { FORMAT_NAMES, MapRecord, groupMaps, lateStart, ramInputs } from '../formats';
+import { FORMAT_NAMES, LATE_START_HEAD, MapRecord, groupMaps, lateStart, lateStartNote, ramInputs } from '../formats';
 import { PROBLEM_CODES, dumpProblems, isUsable, lineProblems, mapProblems, planOptions, planProblems, scanStream } from '../analysis';
 import { DUMP_SOURCES, MemoryMap, MtrrDump, buildDump } from '../formats/maps';
 import type { MtrrRecord } from '../formats/records';
@@ -26,8 +26,8 @@ class InputError extends Error {}
 
 /**
  * Why a set of dmesg files without a map has none, when each begins after boot (the ring buffer
- * had dropped the boot messages): a sentence naming the first such file's start, else undefined.
- * Only on the no-map path, and only a file's first 64 KiB: the scan itself stays one pass.
+ * had dropped the boot messages): the note for the first such file, else undefined. Only on the
+ * no-map path, and only a file's first 64 KiB: the scan itself stays one pass.
  */
 function lateInputs(files: readonly string[]): string | undefined {
   let first: string | undefined;
@@ -37,17 +37,15 @@ function lateInputs(files: readonly string[]): string | undefined {
     try {
       const fd = fs.openSync(file, 'r');
       try {
-        const buf = Buffer.alloc(1 << 16);
+        const buf = Buffer.alloc(LATE_START_HEAD);
         head = buf.toString('utf8', 0, fs.readSync(fd, buf, 0, buf.length, 0));
       } finally { fs.closeSync(fd); }
     } catch { return undefined; }
     const late = lateStart(head);
     if (!late) return undefined;
-    const hours = late.seconds / 3600;
-    const ago = hours >= 48 ? `${Math.round(hours / 24)} days` : hours >= 1 ? `${Math.round(hours)} h` : `${late.seconds} s`;
-    first ??= `${files.length > 1 ? file : 'the log'} starts ${ago} after boot (line ${late.line}, [${late.seconds} s])`;
+    first ??= lateStartNote(late, files.length > 1 ? file : undefined);
   }
-  return first && `${first}; the kernel prints its memory map at boot ([0.000000]), and dmesg's ring buffer had already dropped those lines. Take the log from the boot's start (journalctl -k -b, /var/log/dmesg, or dmesg right after booting) or give /proc/iomem (read as root).`;
+  return first;
 }
 
 /**

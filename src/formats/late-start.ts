@@ -37,3 +37,16 @@ export function lateStart(head: string, maxLines = 50): LateStart | undefined {
   }
   return undefined;
 }
+
+/** How many bytes of a file's start `lateStart` needs at most (its first lines). */
+export const LATE_START_HEAD = 1 << 16;
+
+/**
+ * The sentence every "no memory map" message ends with for such a log (CLI, Plan Log File), so the
+ * two say the same; `subject` names the log (a file name when several were given).
+ */
+export function lateStartNote(late: LateStart, subject = 'the log'): string {
+  const hours = late.seconds / 3600;
+  const ago = hours >= 48 ? `${Math.round(hours / 24)} days` : hours >= 1 ? `${Math.round(hours)} h` : `${late.seconds} s`;
+  return `${subject} starts ${ago} after boot (line ${late.line}, [${late.seconds} s]); the kernel prints its memory map at boot ([0.000000]), and dmesg's ring buffer had already dropped those lines. Take the log from the boot's start (journalctl -k -b, /var/log/dmesg, or dmesg right after booting) or give /proc/iomem (read as root).`;
+}
