@@ -12,8 +12,13 @@
 // held back: linear, and the prefilter may skip lines whenever nothing is held (`holding()`).
 import { isE820TypeName } from './e820-types';
 
-/** The prefilter must pass the QP header on (candidates.ts): it decides how `=` at line end is read. */
-export const JOIN_KEYS = ['quoted-printable'];
+/**
+ * The prefilter must pass these lines on (candidates.ts): the QP header, which decides how `=` at
+ * line end is read, and every line ending in `=` (`=` before LF, or before the CR of a CRLF): a soft
+ * break of 70–76 characters is what turns QP on without a header, and a skipped one would leave its
+ * continuation to be read alone (a `reg01:`-like tail read as an MTRR line the full scan never sees).
+ */
+export const JOIN_KEYS = ['quoted-printable', '=\n', '=\r'];
 
 const QP_HEADER = /^content-transfer-encoding:\s*quoted-printable\s*$/i;
 /** The shortest line a QP encoder breaks softly when it does not have to (some break at 72–76). */

@@ -5,22 +5,24 @@
 // found ... known formats" then sends the user hunting for a format problem; this names the cause.
 
 /** `[ 7854.711347] …` at the start of a line (dmesg's own timestamp, nothing before it). */
-const STAMP = /^\s*\[\s*(\d+)\.\d+\]/;
-
-/** Seconds after boot past which a log can't hold the boot's memory map (it is printed at 0 s). */
-const LATE = 1;
+const STAMP = /^\s*\[\s*(\d+\.\d+)\]/;
 
 export interface LateStart {
   /** 1-based line of the first timestamped line. */
   line: number;
-  /** Its uptime in whole seconds. */
+  /** Its uptime in seconds. */
   seconds: number;
+  /** The timestamp as printed (`7854.711347`). */
+  stamp: string;
 }
 
 /**
  * Where a dmesg starts after boot: the first line carrying a dmesg timestamp, when that timestamp
- * is a second or more (`undefined` for a log whose first stamped line is at boot, or that has
- * none). Reads at most `maxLines` lines of `head`, so callers pass only the start of a file.
+ * is past 0 (`undefined` for a log whose first stamped line is at [0.000000], or that has none).
+ * Linux prints the firmware's memory map in setup_arch, before the clock that stamps the lines
+ * starts, so every line of it reads [0.000000]: a log starting later has lost it, whether the ring
+ * buffer wrapped or the log was cut. Reads at most `maxLines` lines of `head`, so callers pass only
+ * the start of a file.
  */
 export function lateStart(head: string, maxLines = 50): LateStart | undefined {
   let at = 0;
@@ -30,7 +32,7 @@ export function lateStart(head: string, maxLines = 50): LateStart | undefined {
     const m = STAMP.exec(text);
     if (m) {
       const seconds = Number(m[1]);
-      return seconds >= LATE ? { line, seconds } : undefined;
+      return seconds > 0 ? { line, seconds, stamp: m[1] } : undefined;
     }
     if (nl < 0) break;
     at = nl + 1;
@@ -47,6 +49,7 @@ export const LATE_START_HEAD = 1 << 16;
  */
 export function lateStartNote(late: LateStart, subject = 'the log'): string {
   const hours = late.seconds / 3600;
-  const ago = hours >= 48 ? `${Math.round(hours / 24)} days` : hours >= 1 ? `${Math.round(hours)} h` : `${late.seconds} s`;
-  return `${subject} starts ${ago} after boot (line ${late.line}, [${late.seconds} s]); the kernel prints its memory map at boot ([0.000000]), and dmesg's ring buffer had already dropped those lines. Take the log from the boot's start (journalctl -k -b, /var/log/dmesg, or dmesg right after booting) or give /proc/iomem (read as root).`;
+  const ago = hours >= 48 ? `${Math.round(hours / 24)} days` : hours >= 1 ? `${Math.round(hours)} h`
+    : late.seconds >= 60 ? `${Math.round(late.seconds / 60)} min` : `${late.stamp} s`;
+  return `${subject} starts ${ago} after boot (line ${late.line}, [${late.stamp}]): the kernel prints its memory map at boot ([0.000000]), and those lines are gone (dmesg's ring buffer dropped them, or the log was cut). Take the log from the boot's start (journalctl -k -b, /var/log/dmesg, or dmesg right after booting) or give /proc/iomem (read as root).`;
 }

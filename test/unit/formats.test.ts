@@ -182,9 +182,9 @@ test('dmesg PCI root bus windows: known MMIO of the boot e820 map, named as /pro
 });
 
 test('lateStart: the first dmesg-stamped line decides; a boot at [0.000000] or a log without stamps is not late', () => {
-  assert.deepEqual(lateStart('# source: x\n[ 7854.711347] usb 5-1: new device\n[    0.000000] Linux version 6.0\n'), { line: 2, seconds: 7854 });
+  assert.deepEqual(lateStart('# source: x\n[ 7854.711347] usb 5-1: new device\n[    0.000000] Linux version 6.0\n'), { line: 2, seconds: 7854.711347, stamp: '7854.711347' });
   assert.equal(lateStart('[    0.000000] Linux version 5.4.0\n[ 7854.7] later\n'), undefined);
-  assert.equal(lateStart('[    0.734000] pci 0000:00:02.0: reg\n'), undefined, 'under a second: a fragment, not a wrapped buffer');
+  assert.deepEqual(lateStart('[    0.194390] pci 0000:00:02.0: reg\n'), { line: 1, seconds: 0.19439, stamp: '0.194390' }, 'a log cut at 0.19 s has lost the map too');
   assert.equal(lateStart('BIOS-e820: 0000000000000000 - 000000000009fc00 (usable)\nno stamps\n'), undefined);
   assert.equal(lateStart('Dec 04 21:00:00 host kernel: [ 9000.1] x\n'), undefined, 'a syslog prefix: not dmesg output');
   assert.equal(lateStart(`${'x\n'.repeat(60)}[ 9000.1] x\n`), undefined, 'only the first lines are read');
