@@ -1,10 +1,10 @@
 // Which maps of a log are worth planning, and which one a request means when it names none.
 // One rule for the CLI, the editor, the report and Plan Log File (see README "Memory maps in one file").
 import type { MemoryMap } from '../formats';
-import { usableRanges } from '../formats';
+import { hasError, readWithoutRoot } from '../formats';
 
-/** A map worth planning: at least one range line without errors, and not an all-zero iomem. */
-export const isUsable = (m: MemoryMap): boolean => usableRanges(m).length > 0;
+/** A map worth planning: at least one range line without errors, and not an all-zero iomem (usableRanges' rule, without building the list). */
+export const isUsable = (m: MemoryMap): boolean => !readWithoutRoot(m) && m.ranges.some((r) => !hasError(r));
 
 /** What the map's error notes say (why nothing in it is usable), with their lines; '' when none. */
 export const errorNotes = (m: MemoryMap): string =>

@@ -52,6 +52,24 @@ export function planCore(inputs: readonly RamInput[], settings: PlanSettings, ma
   }
 }
 
+/**
+ * A shared RAM span seen with one map's lines on its inputs; everything else (its lazily built
+ * leaf runs too) is read from the shared span. One class, so one object shape for every span: a
+ * prototype per span (Object.create) gave V8 a hidden class per range, 300k of them per edit.
+ */
+class BoundRam implements PlannedRam {
+  readonly #span: PlannedRam;
+  constructor(span: PlannedRam, readonly inputs: RamInput[]) {
+    this.#span = span;
+  }
+  get start(): number { return this.#span.start; }
+  get end(): number { return this.#span.end; }
+  get pages(): PlannedRam['pages'] { return this.#span.pages; }
+  get memoryType(): PlannedRam['memoryType'] { return this.#span.memoryType; }
+  get pieces(): PlannedRam['pieces'] { return this.#span.pieces; }
+  get runs(): PlannedRam['runs'] { return this.#span.runs; }
+}
+
 /** The core plan with the lines of `inputs` (the map's RAM inputs, in the order it was planned from). */
 export function bindPlan(core: CorePlan, map: MemoryMap, inputs: readonly RamInput[]): MapPlan {
   const ramByLine = new Map<number, number>();
@@ -62,8 +80,7 @@ export function bindPlan(core: CorePlan, map: MemoryMap, inputs: readonly RamInp
       if (line !== undefined) ramByLine.set(line, i);
       return { start: x.start, end: x.end, line };
     });
-    // The shared span stays the prototype (its lazily built leaf runs too); only the inputs differ.
-    return Object.create(r, { inputs: { value: bound, enumerable: true } }) as PlannedRam;
+    return new BoundRam(r, bound);
   });
   return { ...core, map, plan: { ...core.plan, ram }, ramByLine };
 }

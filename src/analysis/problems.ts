@@ -67,28 +67,28 @@ export function dumpProblems(dump: MtrrDump, physBits: number | undefined, terms
 /**
  * What the plan shows is wrong: a limit past 2^MAXPHYADDR, RAM past the limit, MTRRs that overlap
  * with conflicting types or have non-contiguous masks the planner only partly follows. `dump` is
- * the MTRR dump the plan's memory types came from (undefined when none was used).
+ * the MTRR dump the plan's memory types came from (undefined when none was used). Lazy: the editor
+ * stops at eptLens.maxDiagnostics, and a map of 300k ranges past the limit has 300k of them.
  */
-export function planProblems(map: MemoryMap, plan: Plan, dump: MtrrDump | undefined, terms: Terms): MapProblem[] {
-  const out: MapProblem[] = [];
+export function* planProblems(map: MemoryMap, plan: Plan, dump: MtrrDump | undefined, terms: Terms): Generator<MapProblem> {
   // Said where the width shows (the MTRR dump), else on the map.
   const { physAddrBits, physAddrBitsFrom } = plan.options;
   const phys = physLimitWarning(plan.limit, physAddrBits, physAddrBitsFrom, terms.limitPhys);
   if (phys) {
     const inDump = physAddrBitsFrom === 'mtrr' && dump !== undefined;
-    out.push({ code: PROBLEM_CODES.limitPastPhys, severity: 'warning', message: phys, line: inDump ? dump.firstLine : map.firstLine, ...(inDump ? { inDump } : {}) });
+    yield { code: PROBLEM_CODES.limitPastPhys, severity: 'warning', message: phys, line: inDump ? dump.firstLine : map.firstLine, ...(inDump ? { inDump } : {}) };
   }
   for (const { record: r, start, end } of ramPastLimit(map, plan)) {
-    out.push({
+    yield {
       code: PROBLEM_CODES.beyondLimit,
       severity: 'warning',
       message: `RAM ${rangeText(start, end)} (${formatSize(end - start)}) lies past the limit ${hex(plan.limit)} (${terms.limit}): it is not mapped`,
       line: r.line,
       field: { start: r.fields.start.start, end: r.fields.end.end },
-    });
+    };
   }
-  out.push(...mmioPastLimit(map, plan.limit, terms));
-  if (!dump) return out;
+  yield* mmioPastLimit(map, plan.limit, terms);
+  if (!dump) return;
   // On the first variable-range line involved (one index map, not a search per conflict).
   const byIndex = new Map<number, MtrrVariableRecord>();
   for (const x of dump.records) if (x.kind === 'mtrr-variable' && !byIndex.has(x.index)) byIndex.set(x.index, x);
@@ -97,16 +97,16 @@ export function planProblems(map: MemoryMap, plan: Plan, dump: MtrrDump | undefi
     return lines.length ? Math.min(...lines) : dump.firstLine;
   };
   for (const c of plan.mtrrConflicts) {
-    out.push({
+    yield {
       code: PROBLEM_CODES.mtrrConflict,
       severity: 'warning',
       message: `MTRRs ${c.registers.join(', ')} overlap at ${rangeText(c.start, c.end)} with types ${c.types.join(' and ')}: the SDM leaves the result undefined; planned as UC`,
       line: lineOf(c.registers),
       inDump: true,
-    });
+    };
   }
   for (const index of plan.mtrrTruncated) {
-    out.push({
+    yield {
       code: PROBLEM_CODES.mtrrTruncated,
       severity: 'warning',
       message:
@@ -114,9 +114,8 @@ export function planProblems(map: MemoryMap, plan: Plan, dump: MtrrDump | undefi
         'past the first ones it is ignored, so memory types there may be wrong',
       line: lineOf([index]),
       inDump: true,
-    });
+    };
   }
-  return out;
 }
 
 /**
@@ -143,29 +142,40 @@ function mmioPastLimit(map: MemoryMap, limit: number, terms: Terms): MapProblem[
   return out;
 }
 
+/** The range line of `map` on `line` (its ranges are in line order): a binary search, no index to build. */
+function rangeOnLine(map: MemoryMap, line: number): RangeRecord | undefined {
+  const rs = map.ranges;
+  let lo = 0;
+  let hi = rs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (rs[mid].line < line) lo = mid + 1;
+    else if (rs[mid].line > line) hi = mid - 1;
+    else return rs[mid];
+  }
+  return undefined;
+}
+
 /**
  * RAM past the plan's limit (the bytes the plan leaves unmapped), on the lines of the planner's
  * own inputs, so every byte of plan.beyondLimit is named on a line. An input inside the one named
  * before it (a RAM line nested in another) says the same bytes again and is left out; pieces of
- * one line that touch are named once.
+ * one line that touch are named once. Lazy, like planProblems.
  */
-function ramPastLimit(map: MemoryMap, plan: Plan): { record: RangeRecord; start: number; end: number }[] {
-  const out: { record: RangeRecord; start: number; end: number }[] = [];
-  let byLine: Map<number, RangeRecord> | undefined;
-  let last: { line: number; start: number; end: number } | undefined;
+function* ramPastLimit(map: MemoryMap, plan: Plan): Generator<{ record: RangeRecord; start: number; end: number }> {
+  let last: { record: RangeRecord; start: number; end: number } | undefined;
   for (const r of ramInputs(map)) {
     if (r.end <= plan.limit || r.line === undefined) continue;
     const start = Math.max(r.start, plan.limit);
     if (last && start >= last.start && r.end <= last.end) continue;
-    if (last && last.line === r.line && start === last.end) {
-      out[out.length - 1].end = last.end = r.end;
+    if (last && last.record.line === r.line && start === last.end) {
+      last.end = r.end;
       continue;
     }
-    byLine ??= new Map(map.ranges.map((x) => [x.line, x]));
-    const record = byLine.get(r.line);
+    const record = rangeOnLine(map, r.line);
     if (!record) continue;
-    out.push({ record, start, end: r.end });
-    last = { line: r.line, start, end: r.end };
+    if (last) yield last;
+    last = { record, start, end: r.end };
   }
-  return out;
+  if (last) yield last;
 }

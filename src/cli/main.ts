@@ -5,10 +5,11 @@ import { FORMAT_NAMES, LATE_START_HEAD, MapRecord, groupMaps, lateStart, lateSta
 import { PROBLEM_CODES, dumpProblems, isUsable, lineProblems, mapProblems, planOptions, planProblems, scanStream } from '../analysis';
 import { DUMP_SOURCES, MemoryMap, MtrrDump, buildDump } from '../formats/maps';
 import type { MtrrRecord } from '../formats/records';
-import type { MtrrState } from '../planner/mtrr';
+import { MtrrState, tom2Range } from '../planner/mtrr';
 import { RamInput } from '../planner/normalize';
 import { Plan, PlanError, planMemoryMap } from '../planner/plan';
 import { describePhysBits } from '../planner/phys-bits';
+import { hex } from '../planner/units';
 import { exportPlan, planJsonPieces } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { CLI_TERMS, problemLine, renderPlanText } from './render';
@@ -89,7 +90,15 @@ function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, 
   const state = withDefault(dump, o);
   const assumed = state.defaultTypeKnown ? '' : ` (default type ${state.defaultType} assumed; set --mtrr-default)`;
   const notes = dumpProblems(dump, o.physBits, CLI_TERMS).map((p) => p.message);
-  return { dump, state, note: `memory types from the ${DUMP_SOURCES[dump.source]} at ${where}${assumed}`, notes };
+  return { dump, state, note: `memory types from the ${DUMP_SOURCES[dump.source]} at ${where}${assumed}${tom2Note(state, inputs)}`, notes };
+}
+
+/** `; AMD TOM2 …: [4 GiB, TOM2) WB`, when the dump has Linux's `TOM2:` line (planner/mtrr.ts `tom2Range`). */
+function tom2Note(state: MtrrState, inputs: readonly Input[]): string {
+  const wb = tom2Range(state.tom2, Infinity);
+  if (!wb) return '';
+  const at = state.tom2!.line === undefined ? '' : ` (line ${locate(inputs, state.tom2!.line).line})`;
+  return `; AMD TOM2 ${hex(wb.end)}${at}: [${hex(wb.start)}, ${hex(wb.end)}) WB whatever the variable MTRRs say, as Linux types it`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -192,7 +201,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
       return undefined;
     }
     // The limit past MAXPHYADDR, RAM and known MMIO past the limit, MTRR conflicts and truncated masks: the list the editor's diagnostics render.
-    const problems = planProblems(map, plan, mt.dump, CLI_TERMS);
+    const problems = [...planProblems(map, plan, mt.dump, CLI_TERMS)];
     for (const p of problems) err(problemLine(p, at));
     const { physAddrBits, physAddrBitsFrom } = plan.options;
     const physWarning = problems.find((p) => p.code === PROBLEM_CODES.limitPastPhys)?.message;

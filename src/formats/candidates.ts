@@ -130,7 +130,8 @@ export class KeyFinder {
   /** Start of a key of the group whose window is the hit at `h`, at or after `from`; -1 if none. */
   private verify(g: Group, h: number, from: number): number {
     const t = this.text;
-    // A key found at this hit lies on the hit's line (keys hold no line break), so any one will do.
+    // A key found at this hit starts on the hit's line (a key holds no line break but may end
+    // with one: join.ts's `=\n`), so any one will do.
     const before = g.byBefore.get(t.charCodeAt(h - 1));
     if (before) {
       for (const e of before) {

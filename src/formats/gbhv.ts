@@ -10,7 +10,8 @@ import type { MalformedRecord, MtrrRangeRecord } from './records';
 
 /** The scan asks this reader only about lines ending in `=0x` + a digit or two (endsWithTypeNumber). */
 export const GBHV_KEYS = ['=0x'];
-const LINE = /MTRR Range: Base=0x([0-9A-Fa-f]+) End=0x([0-9A-Fa-f]+) Type=(0x[0-9A-Fa-f]+)\s*$/i;
+// The address fields keep their `0x`: the editor hovers the whole number the grammar colours.
+const LINE = /MTRR Range: Base=(0x[0-9A-Fa-f]+) End=(0x[0-9A-Fa-f]+) Type=(0x[0-9A-Fa-f]+)\s*$/i;
 
 /** Cheap test for `Type=0xN` or `Type=0xNN` at the end of the line (before trailing blanks). */
 export function endsWithTypeNumber(text: string, end = text.length): boolean {
@@ -23,8 +24,8 @@ export function endsWithTypeNumber(text: string, end = text.length): boolean {
 export function readGbhvMtrr(text: string, line: number, end = text.length): MtrrRangeRecord | MalformedRecord | undefined {
   const m = LINE.exec(end === text.length ? text : text.slice(0, end));
   if (!m) return undefined;
-  const startAt = m.index + m[0].indexOf('Base=0x') + 7;
-  const endAt = m.index + m[0].indexOf('End=0x') + 6;
+  const startAt = m.index + m[0].indexOf('Base=') + 5;
+  const endAt = m.index + m[0].indexOf('End=') + 4;
   const typeAt = m.index + m[0].indexOf('Type=') + 5;
   return mtrrRange({
     source: 'gbhv', line, fixed: false, startText: m[1], startAt, endText: m[2], endAt,

@@ -13,10 +13,9 @@
 import { isE820TypeName } from './e820-types';
 
 /**
- * The prefilter must pass these lines on (candidates.ts): the QP header, which decides how `=` at
- * line end is read, and every line ending in `=` (`=` before LF, or before the CR of a CRLF): a soft
- * break of 70–76 characters is what turns QP on without a header, and a skipped one would leave its
- * continuation to be read alone (a `reg01:`-like tail read as an MTRR line the full scan never sees).
+ * The prefilter (candidates.ts) must pass on every line that can turn QP decoding on: the header,
+ * and any line ending in `=` (a soft break at 70–76 columns), key or no key, or a skipped line
+ * would leave the rest of the text read differently from the editor's scan of every line.
  */
 export const JOIN_KEYS = ['quoted-printable', '=\n', '=\r'];
 

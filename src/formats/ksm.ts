@@ -9,15 +9,18 @@
 // 4 KiB aligned); ksm's MTRR list was inclusive before asamy/ksm#25 and exclusive after. So the
 // log decides, per line: an end that is 4 KiB aligned is exclusive, any other end is the last byte.
 import { memoryTypeFromNumber } from '../planner/decode/memory-types';
+import { readEnvelope } from './envelope';
 import { memoryTypeFromText, mtrrRange } from './mtrr-range';
 import { makeRange } from './range-record';
-import type { MalformedRecord, MtrrDefaultRecord, MtrrRangeRecord, RangeRecord } from './records';
+import type { Field, MalformedRecord, MtrrDefaultRecord, MtrrRangeRecord, RangeRecord } from './records';
 
 /** Every line this reader reads starts with ksm's prefix. */
 export const KSM_KEYS = ['ksm: '];
 const PREFIX = /^ksm: CPU \d+: [\w$]+: /;
-const RANGE = /^Range: 0x([0-9A-Fa-f]+) -> 0x([0-9A-Fa-f]+)\s*$/;
-const MTRR = /^MTRR Range: 0x([0-9A-Fa-f]+) -> 0x([0-9A-Fa-f]+) fixed: (\d+) type: (\d+)\s*$/;
+// The address fields keep their `0x`: the editor hovers the whole number the grammar colours.
+const RANGE = /^Range: (0x[0-9A-Fa-f]+) -> (0x[0-9A-Fa-f]+)\s*$/;
+const MTRR = /^MTRR Range: (0x[0-9A-Fa-f]+) -> (0x[0-9A-Fa-f]+) fixed: (\d+) type: (\d+)\s*$/;
+const CAPS = /^EPT\/VPID caps: (0x[0-9A-Fa-f]{1,16})\b/;
 const COUNT = /^\d+ MTRR ranges \((\d+) default type\)/;
 
 /** ksm prints ends either way; see the header. */
@@ -30,14 +33,14 @@ export function readKsm(text: string, line: number, at: number, end = text.lengt
   const msg = text.slice(from, end);
   const r = RANGE.exec(msg);
   if (r) {
-    const startAt = from + 9;
-    const endAt = startAt + r[1].length + 6;
+    const startAt = from + 'Range: '.length;
+    const endAt = startAt + r[1].length + ' -> '.length;
     return makeRange({ format: 'ksm', line, startText: r[1], startAt, endText: r[2], endAt, inclusive: !endIsExclusive(r[2]), typeName: 'RAM', ram: true });
   }
   const m = MTRR.exec(msg);
   if (m) {
-    const startAt = from + 14;
-    const endAt = startAt + m[1].length + 6;
+    const startAt = from + 'MTRR Range: '.length;
+    const endAt = startAt + m[1].length + ' -> '.length;
     const typeAt = from + m[0].lastIndexOf(m[4]);
     return mtrrRange({
       source: 'ksm', line, fixed: m[3] !== '0', startText: m[1], startAt, endText: m[2], endAt,
@@ -51,4 +54,19 @@ export function readKsm(text: string, line: number, at: number, end = text.lengt
     return { kind: 'mtrr-default', line, type, field: { start: typeAt, end: typeAt + c[1].length }, problems: [] };
   }
   return undefined;
+}
+
+/**
+ * ksm's `EPT/VPID caps: 0x%016llX`, the IA32_VMX_EPT_VPID_CAP it read: no memory-map record (it
+ * changes no map), so the editor reads it from the line when it is hovered, like an event line.
+ */
+export function readKsmCaps(text: string): { value: bigint; field: Field } | undefined {
+  const { at, end } = readEnvelope(text);
+  const p = PREFIX.exec(text.slice(at, end));
+  if (!p) return undefined;
+  const from = at + p[0].length;
+  const m = CAPS.exec(text.slice(from, end));
+  if (!m) return undefined;
+  const start = from + m[0].length - m[1].length;
+  return { value: BigInt(m[1]), field: { start, end: start + m[1].length } };
 }

@@ -267,13 +267,15 @@ const rewritesMtrrs = (d: MtrrDump): boolean => d.records.some((r) => r.kind ===
 
 /**
  * mtrr_cleanup rewrites only the variable MTRRs: the fixed ranges, their enable bit and the
- * default type stay as the earlier dump shows them.
+ * default type stay as the earlier dump shows them, and so does AMD's TOM2 (a SYSCFG setting, not
+ * a register cleanup writes; cleanup.c `mtrr_trim_uncached_memory` itself counts [4G, mtrr_tom2) as WB).
  */
 function keepFixed(before: MtrrDump, after: MtrrDump): MtrrDump {
-  if (!before.state.fixedEnabled) return after;
+  const tom2 = after.state.tom2 ?? before.state.tom2;
+  if (!before.state.fixedEnabled) return tom2 ? { ...after, state: { ...after.state, tom2 } } : after;
   const { enabled, fixedEnabled, fixed, defaultType, defaultTypeKnown } = before.state;
   const notes = after.notes.filter((n) => !n.includes('no fixed ranges'));
-  return { ...after, notes, state: { ...after.state, enabled, fixedEnabled, fixed, defaultType, defaultTypeKnown } };
+  return { ...after, notes, state: { ...after.state, enabled, fixedEnabled, fixed, defaultType, defaultTypeKnown, tom2 } };
 }
 
 /** More variable ranges than any CPU has (VCNT ≤ 255); past this a dump's registers are ignored. */
@@ -297,6 +299,7 @@ export function buildDump(records: MtrrRecord[], procDefault: MtrrState['default
   const variable: MtrrVariableRange[] = [];
   let tooMany = false;
   let bits = 0;
+  let tom2: MtrrState['tom2'];
   for (const r of records) {
     switch (r.kind) {
       case 'mtrr-default':
@@ -321,6 +324,9 @@ export function buildDump(records: MtrrRecord[], procDefault: MtrrState['default
         }
         variable.push({ index: r.index, base: r.base, mask: r.mask, type: r.type, line: r.line });
         bits = Math.max(bits, r.physAddrBits ?? 0);
+        break;
+      case 'mtrr-tom2':
+        tom2 = { end: r.end, line: r.line };
         break;
       case 'mtrr-range': {
         if (hasError(r) || (rewritten && r.phase === 'original')) break;
@@ -366,6 +372,7 @@ export function buildDump(records: MtrrRecord[], procDefault: MtrrState['default
       variable: variableEnabled ? variable : [],
       ranges: ranges.length ? ranges : undefined,
       physAddrBits: bits || undefined,
+      ...(tom2 ? { tom2 } : {}),
     },
   };
 }

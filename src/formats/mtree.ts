@@ -86,6 +86,7 @@ function region(m: RegExpExecArray, line: number, at: number, depth: number): Ra
     ram,
     typeName: ownString(name),
     fields: { start: startField, end: endField, type: { start: typeAt, end: typeAt + name.length } },
+    endPrints: 'last',
     depth,
     mtree: { priority: Number(m[3]), regionType, aliasOf: alias ? ownString(alias[2]) : undefined, disabled },
     problems,

@@ -30,7 +30,7 @@ export function readMtrrCleanup(text: string, line: number, at: number, list: Cl
   const typeAt = at + m[0].lastIndexOf(m[6]);
   const record = mtrrRange({
     source: 'mtrr-cleanup', line, fixed: false, phase: list, startText: base.toString(16), startAt, endText: (base + size).toString(16), endAt,
-    inclusive: false, type: parseMemoryTypeWord(m[6]), typeText: m[6], typeAt,
+    inclusive: false, endIsSize: true, type: parseMemoryTypeWord(m[6]), typeText: m[6], typeAt,
   });
   // The addresses were computed from `0GB`/`2GB`: the fields are those words on the line.
   if (record.kind === 'mtrr-range') {

@@ -17,6 +17,8 @@ interface MtrrRangeParts {
   endAt: number;
   /** True when the source prints the last byte. */
   inclusive: boolean;
+  /** The end field shows a size (mtrr_cleanup's `range: 2GB`); `endText` is then the computed end. */
+  endIsSize?: boolean;
   type: MemoryType | undefined;
   typeText: string;
   typeAt: number;
@@ -58,5 +60,6 @@ export function mtrrRange(p: MtrrRangeParts): MtrrRangeRecord | MalformedRecord 
       field: { start: fields.start.start, end: fields.end.end },
     });
   }
-  return { kind: 'mtrr-range', line: p.line, source: p.source, fixed: p.fixed, phase: p.phase, start, end, type: p.type, fields, problems };
+  const endPrints = p.endIsSize ? 'size' : p.inclusive ? 'last' : 'next';
+  return { kind: 'mtrr-range', line: p.line, source: p.source, fixed: p.fixed, phase: p.phase, start, end, type: p.type, fields, endPrints, problems };
 }

@@ -4,12 +4,13 @@
 // (`reg00: base=0x000000000 (    0MB), size= 2048MB, count=1: write-back`, and the 2.6 order
 // `size=2048MB: write-back, count=1`). Linux prints `?` for a reserved type encoding. Linux 6.x
 // without `mtrr=debug` prints only a summary (`MTRR map: 4 entries (3 fixed + 1 variable; max 23),
-// built from 10 variable MTRRs`), which says that registers exist but not what they hold.
+// built from 10 variable MTRRs`), which says that registers exist but not what they hold. On AMD,
+// the variable list ends with `TOM2: 0000000150000000 aka 5376M` when [4 GiB, TOM2) is forced WB.
 import type { MemoryType } from '../planner';
 import { parseMemoryTypeWord } from '../planner/decode/memory-types';
 import { isContiguousMask } from '../planner/mtrr';
 import { parseAddress, quoteInput } from './hex';
-import type { Field, LinuxMtrrMapRecord, MalformedRecord, MtrrRecord, Problem } from './records';
+import type { Field, LinuxMtrrMapRecord, MalformedRecord, MtrrRecord, MtrrTom2Record, Problem } from './records';
 import { hasError } from './usable';
 
 export type MtrrBlock = 'none' | 'fixed' | 'variable';
@@ -21,6 +22,8 @@ const SUMMARY = /^MTRR map: \d+ entries/;
 const FIXED = new RegExp(`^\\s*([0-9A-Fa-f]{5})-([0-9A-Fa-f]{5}) ${TYPE}\\s*$`);
 const VARIABLE = new RegExp(`^\\s*(\\d+) base ([0-9A-Za-z]+) mask ([0-9A-Za-z]+) ${TYPE}\\s*$`);
 const DISABLED_SLOT = /^\s*(\d+) disabled\s*$/;
+/** generic.c `print_mtrr_state`: `pr_info("TOM2: %016llx aka %lldM\n", mtrr_tom2, mtrr_tom2>>20)`. */
+const TOM2 = /^TOM2: ([0-9A-Fa-f]{1,16}) aka \d+M\s*$/;
 const PROC = new RegExp(`^reg(\\d+): base=(0x[0-9A-Za-z]+) \\(\\s*\\d+MB\\), size=\\s*(\\d+)([KMG])B?(?:, count=\\d+: ${TYPE}|: ${TYPE}, count=\\d+)`);
 /** Lines that are meant as an entry of the open list (or of /proc/mtrr) even when they don't parse. */
 const FIXED_LIKE = /^\s*[0-9A-Fa-f]{5}-/;
@@ -117,6 +120,9 @@ export function readMtrrDmesg(text: string, line: number, at: number, block: Mtr
     };
   }
   if (block === 'variable') {
+    // Only here: arch/x86/pci/amd_bus.c prints the same `TOM2: … aka …M` at PCI init whenever
+    // SYSCFG MtrrTom2En is set, Tom2ForceMemTypeWB or not; generic.c prints it right after the list.
+    if (msg.startsWith('TOM2: ')) return readTom2(msg, line, at);
     const off = DISABLED_SLOT.exec(msg);
     if (off) return { kind: 'mtrr-disabled-slot', line, index: Number(off[1]) };
     const m = VARIABLE.exec(msg);
@@ -150,6 +156,15 @@ export function readMtrrDmesg(text: string, line: number, at: number, block: Mtr
     };
   }
   return undefined;
+}
+
+/** `TOM2: 0000000150000000 aka 5376M`: the hex value is TOP_MEM2 as Linux masked it (bits 47:23). */
+function readTom2(msg: string, line: number, at: number): MtrrTom2Record | undefined {
+  const m = TOM2.exec(msg);
+  if (!m) return undefined;
+  const field = span(at + 6, m[1]);
+  const end = parseInt(m[1], 16);
+  return Number.isSafeInteger(end) ? { kind: 'mtrr-tom2', line, end, field } : undefined;
 }
 
 /**

@@ -53,6 +53,7 @@ export function makeRange(p: RangeParts): RangeRecord | MalformedRecord {
     ram: p.ram,
     typeName: ownString(p.typeName),
     fields: { start: startField, end: endField, type: p.typeAt === undefined ? undefined : field(p.typeAt, p.typeName) },
+    endPrints: p.endIsSize ? 'size' : p.inclusive ? 'last' : 'next',
     depth: p.depth ?? 0,
     problems,
   };

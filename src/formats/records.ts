@@ -41,6 +41,19 @@ export interface Annotation {
   claimed: Partial<PageCounts>;
 }
 
+/**
+ * What a record's end field prints: the last byte (`last`: e820, iomem), the first byte after the
+ * range (`next`: HyperPlatform, MemInfo, hvpp), or its size (`size`: 2.4's `SIZE @ START`,
+ * mtrr_cleanup's `range: 2GB`). `end` is half-open whatever it prints; this says how to read the field.
+ */
+export type EndPrints = 'last' | 'next' | 'size';
+
+/** Where one value of a record printed over several lines is: its line and its characters there. */
+export interface LineField {
+  line: number;
+  field: Field;
+}
+
 /** One memory-range line: RAM or not. Addresses are half-open [start, end) whatever the source printed. */
 export interface RangeRecord {
   kind: 'range';
@@ -52,6 +65,7 @@ export interface RangeRecord {
   /** The source's own type name: `usable`, `System RAM`, `ACPI NVS`, … */
   typeName: string;
   fields: { start: Field; end: Field; type?: Field };
+  endPrints: EndPrints;
   /** iomem and QEMU mtree nesting depth (2 spaces per level); 0 elsewhere. Only depth 0 forms the map. */
   depth: number;
   /**
@@ -59,6 +73,8 @@ export interface RangeRecord {
    * type on lines of their own); `line` is the last one. Absent for one-line records.
    */
   firstLine?: number;
+  /** With `firstLine`: the line and characters of each value (`fields` are all on `line`, the last one). */
+  spread?: { start: LineField; end: LineField; type: LineField };
   /** QEMU `info mtree`: what decides which region wins where regions overlap. */
   mtree?: MtreeRegion;
   annotation?: Annotation;
@@ -157,7 +173,19 @@ export interface MtrrRangeRecord {
   end: number;
   type: MemoryType;
   fields: { start: Field; end: Field; type: Field };
+  endPrints: EndPrints;
   problems: Problem[];
+}
+
+/**
+ * Linux's `TOM2: 0000000150000000 aka 5376M` (generic.c `print_mtrr_state`), printed after the
+ * variable ranges on AMD when SYSCFG forces [4 GiB, TOM2) to WB.
+ */
+export interface MtrrTom2Record {
+  kind: 'mtrr-tom2';
+  line: number;
+  end: number;
+  field: Field;
 }
 
 export interface MtrrDisabledRecord {
@@ -175,7 +203,7 @@ export interface LinuxMtrrMapRecord {
   line: number;
 }
 
-export type MtrrRecord = MtrrDefaultRecord | MtrrHeaderRecord | MtrrFixedRecord | MtrrVariableRecord | MtrrDisabledRecord | MtrrRangeRecord;
+export type MtrrRecord = MtrrDefaultRecord | MtrrHeaderRecord | MtrrFixedRecord | MtrrVariableRecord | MtrrDisabledRecord | MtrrRangeRecord | MtrrTom2Record;
 
 /** A recognised line with nothing usable: `Problem`s say why (malformed hex and the like). */
 export interface MalformedRecord {

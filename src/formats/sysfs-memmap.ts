@@ -4,10 +4,11 @@
 //   /sys/firmware/memmap/0/type:System RAM
 // (drivers/firmware/memmap.c: start/end as `0x%llx`, end inclusive; the firmware's own e820 map,
 // before the kernel edits it). The glob sorts entries as text (0, 1, 10, 11, 2, …). An entry
-// becomes a range on the line that completes it; its fields point at that line's value.
+// becomes a range on the line that completes it; its fields point at that line's value, and
+// `spread` says where each value is (the editor hovers the start and end on their own lines).
 import { parseAddress } from './hex';
 import { makeRange } from './range-record';
-import type { Field, MalformedRecord, RangeRecord } from './records';
+import type { Field, LineField, MalformedRecord, RangeRecord } from './records';
 
 /** The entry whose lines are being read: its directory and what it has said so far. */
 export interface MemmapEntry {
@@ -16,6 +17,8 @@ export interface MemmapEntry {
   start?: string;
   end?: string;
   type?: string;
+  /** Where each value said so far is. */
+  at?: Partial<Record<'start' | 'end' | 'type', LineField>>;
 }
 
 const KEY = '/sys/firmware/memmap/';
@@ -43,7 +46,7 @@ export function readSysfsMemmap(
   // A new directory: the one before ended, complete or not.
   const previous = pending && pending.index !== m[1] ? pending : undefined;
   const base: MemmapEntry = previous || !pending ? { index: m[1], firstLine: line } : pending;
-  const entry: MemmapEntry = { ...base, [m[2]]: value };
+  const entry: MemmapEntry = { ...base, [m[2]]: value, at: { ...base.at, [m[2]]: { line, field } } };
   if (previous) return { pending: entry, record: incomplete(previous, line - 1) };
   if (entry.start === undefined || entry.end === undefined || entry.type === undefined) return { pending: entry };
   const rec = makeRange({
@@ -60,6 +63,8 @@ export function readSysfsMemmap(
   if (rec.kind === 'range') {
     rec.fields = { start: field, end: field, type: m[2] === 'type' ? field : undefined };
     rec.firstLine = entry.firstLine;
+    const { start, end, type } = entry.at ?? {};
+    if (start && end && type) rec.spread = { start, end, type };
   }
   return { pending: undefined, record: rec };
 }

@@ -1,6 +1,7 @@
 // The MTRR memory-type map: which effective type each physical address gets (Intel SDM vol. 3
 // §12.11 "Memory Type Range Registers"), as a list of typed segments over [0, limit).
 import { MemoryType, Range } from './types';
+import { hex } from './units';
 
 export interface MtrrVariableRange {
   /** Register number (reg00 → 0). */
@@ -41,6 +42,14 @@ export interface MtrrState {
   ranges?: MtrrTypedRange[];
   /** MAXPHYADDR as the source shows it (the widest mask printed), when it does. */
   physAddrBits?: number;
+  /** AMD TOP_MEM2 as Linux printed it (`TOM2: …`): [4 GiB, end) is WB (see `tom2Range`). */
+  tom2?: MtrrTom2;
+}
+
+/** AMD's TOP_MEM2 (MSR C001_001D): the end of the DRAM above 4 GiB. */
+export interface MtrrTom2 {
+  end: number;
+  line?: number;
 }
 
 export interface TypedSegment extends Range {
@@ -62,6 +71,7 @@ export interface MemoryTypeMap {
 
 const FIXED_END = 0x100000;
 const PAGE = 0x1000;
+const GIB4 = 2 ** 32;
 const TOP_BIT = 51;
 /** The architectural maximum of MAXPHYADDR; assumed when neither the dump nor the user says. */
 export const MAX_PHYS_BITS = 52;
@@ -148,6 +158,38 @@ export function combineTypes(types: readonly MemoryType[]): MemoryType | undefin
 }
 
 /**
+ * The range Linux types WB on AMD whatever the variable MTRRs say: [4 GiB, TOM2), empty when TOM2
+ * is at or below 4 GiB. Linux sets `mtrr_tom2` (and prints `TOM2: %016llx aka %lldM`) only when
+ * cleanup.c `amd_special_default_mtrr` finds SYSCFG MtrrTom2En and Tom2ForceMemTypeWB both set,
+ * so a TOM2 line after the variable list means the rule applies (arch/x86/pci/amd_bus.c prints
+ * the same text at PCI init on MtrrTom2En alone; the reader ignores that one). How Linux applies
+ * it (generic.c):
+ * - 6.5 and later: `map_add_var` adds [4G, mtrr_tom2) WB to the cache map as a `fixed` entry
+ *   before the variable MTRRs, and `add_map_entry` never changes a fixed entry: WB wins over every
+ *   variable range there, UC ones included; only the default type and variable ranges are beaten
+ *   (the fixed ranges stop at 1 MiB).
+ * - 4.2 to 6.4: `mtrr_type_lookup` sets MTRR_TYPE_WRBACK after the variable lookup when
+ *   `start >= 1ULL<<32 && end < mtrr_tom2`: the same rule for a page.
+ * - up to 4.1: `__mtrr_type_lookup` returned UC early when two matching variable ranges combined
+ *   to UC, before its TOM2 check; a single UC range was overridden as above. The planner follows
+ *   current Linux, which overrides both.
+ * AMD's manuals describe the bit as changing only the default type (variable MTRRs still
+ * override it); the project follows Linux's reading.
+ */
+export function tom2Range(tom2: MtrrTom2 | undefined, limit: number): Range | undefined {
+  if (!tom2) return undefined;
+  const end = Math.min(tom2.end - (tom2.end % PAGE), limit);
+  return end > GIB4 ? { start: GIB4, end } : undefined;
+}
+
+/** `memory types from the MTRRs`, plus the TOM2 range when the rule typed one WB (export headers). */
+export function mtrrTypesNote(mtrr: MtrrState | undefined, limit: number, without: string): string {
+  if (!mtrr) return without;
+  const wb = tom2Range(mtrr.tom2, limit);
+  return wb ? `memory types from the MTRRs, AMD TOM2: [${hex(wb.start)}, ${hex(wb.end)}) WB` : 'memory types from the MTRRs';
+}
+
+/**
  * Builds the typed segments covering [0, limit), adjacent equal types merged. Above 2^physBits
  * no variable range matches (the default type applies there).
  */
@@ -175,7 +217,9 @@ export function buildMemoryTypeMap(mtrr: MtrrState, limit: number, physBits = mt
       .sort((a, b) => a.start - b.start)
     : [];
 
+  const wb = tom2Range(mtrr.tom2, limit);
   const cuts = new Set<number>([0, limit]);
+  if (wb) cuts.add(wb.start).add(wb.end);
   for (const r of regs) for (const b of r.blocks) cuts.add(b.start).add(b.end);
   for (const f of fixed) {
     cuts.add(Math.min(f.start, limit)).add(Math.min(f.end, FIXED_END, limit));
@@ -194,6 +238,8 @@ export function buildMemoryTypeMap(mtrr: MtrrState, limit: number, physBits = mt
       const f = fixed[fixedIdx];
       if (f && f.start <= start) type = f.type;
     }
+    // Segments never straddle the TOM2 range's ends (they are cuts): one test per segment.
+    if (type === undefined && wb && start >= wb.start && start < wb.end) type = 'WB';
     if (type === undefined) {
       const hits: MtrrVariableRange[] = [];
       for (const r of regs) {

@@ -13,6 +13,7 @@ import type { PolicyReport } from '../policies/compare';
 import { POLICY_TABLE_HEAD, policyRow } from '../policies/table';
 import type { MemoryType, PageCounts, PageSize } from '../planner/types';
 import { formatCount, formatSize, hex } from '../planner/units';
+import { mtrrTypesNote } from '../planner/mtrr';
 import { gapLine, pagesText, ramLine } from '../planner/export/markdown';
 // Bundled as text (build.mjs `loader`): real files for editors and linters, inlined with the nonce.
 import STYLE from './page.css';
@@ -109,7 +110,7 @@ export function renderReport(plan: Plan, opts: ReportOptions): string {
     `identity map 0 – ${formatSize(plan.limit)} (${hex(plan.limit)})`,
     `largest page ${o.maxPage}`,
     `RAM pages up to ${o.ramPage}`,
-    o.mtrr ? 'memory types from the MTRRs' : 'gaps UC, RAM WB',
+    mtrrTypesNote(o.mtrr, plan.limit, 'gaps UC, RAM WB'),
   ].filter(Boolean).join(' · ');
 
   return page({ nonce, csp, title: opts.title }, `<header class="head">

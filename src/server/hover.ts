@@ -1,9 +1,12 @@
 // Hovers: addresses (RAM or gap, the leaf that maps them, EPT walk), range lines (size and the gap's
-// breakdown), annotations, exit qualifications, EPT entries, MTRR lines and memory-type words.
+// breakdown), annotations, exit qualifications, EPT entries, MTRR lines, memory-type words and
+// ksm's EPT/VPID capabilities. Addresses on range and MTRR lines come from the reader's record.
 import type { Hover, Position } from 'vscode-languageserver';
-import type { Field, MapRecord, MtrrVariableRecord, RangeRecord } from '../formats';
-import { FORMAT_NAMES } from '../formats';
+import type { EndPrints, Field, MapRecord, MtrrRangeRecord, MtrrVariableRecord, RangeRecord } from '../formats';
+import { DUMP_SOURCES, FORMAT_NAMES } from '../formats';
 import { EventRecord, parseEventLine } from '../formats/events';
+import { readKsmCaps } from '../formats/ksm';
+import { decodeEptVpidCap, describeEptVpidCap } from '../planner/decode/ept-vpid-cap';
 import { EptLevel, decodeEptEntry, describeEptEntry } from '../planner/decode/ept-entry';
 import { decodeEptViolationQualification, qualificationMarkdown } from '../planner/decode/qualifications';
 import { describeMemoryType, memoryTypeNumber, parseMemoryTypeWord } from '../planner/decode/memory-types';
@@ -27,11 +30,13 @@ export function hover(analysis: Analysis, settings: Settings, pos: Position): Ho
   const text = model.lineAt(pos.line);
   if (text.length > 4096) return null;
   const ch = pos.character;
-  const rec = model.recordAt(pos.line);
+  const rec = model.recordCovering(pos.line);
   if (rec) {
-    const h = recordHover(analysis, settings, rec, ch, text);
+    const h = recordHover(analysis, settings, rec, pos.line, ch, text);
     if (h) return h;
   } else {
+    const caps = readKsmCaps(text);
+    if (caps && inside(caps.field, ch)) return hoverOf(pos.line, caps.field, describeEptVpidCap(decodeEptVpidCap(caps.value), settings.maxPage));
     const ev = parseEventLine(text, pos.line);
     if (ev) {
       const h = eventHover(analysis, settings, ev, ch);
@@ -53,20 +58,27 @@ function addressLines(analysis: Analysis, settings: Settings, line: number, addr
   return addressMarkdown(mp, addr, (i) => (mp ? ramLineOf(mp, i) : undefined));
 }
 
-function recordHover(analysis: Analysis, settings: Settings, rec: MapRecord, ch: number, text: string): Hover | null {
-  const line = rec.line;
+/** `line` is the hovered line: the record's own, or one of a multi-line record's (`spread`). */
+function recordHover(analysis: Analysis, settings: Settings, rec: MapRecord, line: number, ch: number, text: string): Hover | null {
   switch (rec.kind) {
     case 'range': {
-      const mp = planForLine(analysis, settings, line);
+      const mp = planForLine(analysis, settings, rec.line);
       const info = rangeLines(mp, rec);
-      for (const [f, value] of [[rec.fields.start, rec.start], [rec.fields.end, printedValue(text, rec.fields.end, rec.end)]] as const) {
-        if (inside(f, ch)) return hoverOf(line, f, [...addressLines(analysis, settings, line, value), '', '---', '', ...info]);
-      }
+      const fields = fieldsOn(rec, line);
+      const address = addressField(fields, rec, ch);
+      if (address) return addressHover(analysis, settings, line, rec.line, address, info);
       if (rec.annotation && inside(rec.annotation.field, ch)) {
         return hoverOf(line, rec.annotation.field, [annotationLine(mp, rec), '', ...info]);
       }
-      if (ch >= rec.fields.start.start) return hoverOf(line, { start: rec.fields.start.start, end: text.length }, info);
+      const first = Math.min(...[fields.start, fields.end, fields.type].filter((f): f is Field => !!f).map((f) => f.start));
+      if (ch >= first) return hoverOf(line, { start: first, end: text.length }, info);
       return null;
+    }
+    case 'mtrr-range': {
+      const info = mtrrRangeLines(rec);
+      if (inside(rec.fields.type, ch)) return hoverOf(line, rec.fields.type, [...info, '', ...typeLines(rec.type)]);
+      const address = addressField(rec.fields, rec, ch);
+      return address ? addressHover(analysis, settings, line, line, address, info) : null;
     }
     case 'mtrr-variable': {
       const all = [rec.fields.base, rec.fields.mask, rec.fields.size, rec.fields.type].filter((f): f is Field => !!f);
@@ -83,6 +95,15 @@ function recordHover(analysis: Analysis, settings: Settings, rec: MapRecord, ch:
     case 'mtrr-default':
       if (!inside(rec.field, ch)) return null;
       return hoverOf(line, rec.field, ['**MTRR default type** (IA32_MTRR_DEF_TYPE bits 7:0): memory no range covers gets this type', '', ...typeLines(rec.type)]);
+    case 'mtrr-tom2':
+      if (!inside(rec.field, ch)) return null;
+      return hoverOf(line, rec.field, [
+        `**AMD TOM2** (TOP_MEM2, MSR C001_001D) \`${hex(rec.end)}\` (${formatSize(rec.end)}): the end of DRAM above 4 GiB`,
+        '',
+        rec.end > 2 ** 32
+          ? `Linux types \`${rangeText(2 ** 32, rec.end)}\` **WB** whatever the default type and the variable MTRRs say (SYSCFG Tom2ForceMemTypeWB; generic.c \`map_add_var\`), and so does the plan`
+          : 'At or below 4 GiB: no memory is forced WB',
+      ]);
     case 'malformed': {
       const p = rec.problems.find((x) => inside(x.field, ch));
       return p ? hoverOf(line, p.field, [`**Not usable**: ${plainText(p.message)}`]) : null;
@@ -92,10 +113,47 @@ function recordHover(analysis: Analysis, settings: Settings, rec: MapRecord, ch:
   }
 }
 
-/** The value a field prints (hex), or `fallback` when it does not parse. */
-function printedValue(text: string, f: Field, fallback: number): number {
-  const m = /^(?:0[xX])?([0-9a-fA-F]{1,13})$/.exec(text.slice(f.start, f.end));
-  return m ? parseInt(m[1], 16) : fallback;
+/** A range record's fields on `line`: all of them on its own line, else those `spread` puts there. */
+function fieldsOn(rec: RangeRecord, line: number): { start?: Field; end?: Field; type?: Field } {
+  if (!rec.spread) return line === rec.line ? rec.fields : {};
+  const on = (k: 'start' | 'end' | 'type') => (rec.spread![k].line === line ? rec.spread![k].field : undefined);
+  return { start: on('start'), end: on('end'), type: on('type') };
+}
+
+/** The address a printed end stands for: the last byte, the first byte after, or none (a size). */
+const END_ADDRESS: Record<EndPrints, (end: number) => number | undefined> = { last: (e) => e - 1, next: (e) => e, size: () => undefined };
+
+/**
+ * The start or end field under `ch` and the address it prints, from the record (its half-open
+ * `end` read back as the reader says the field prints it); `value` undefined: the field is a size.
+ */
+function addressField(
+  fields: { start?: Field; end?: Field },
+  rec: { start: number; end: number; endPrints: EndPrints },
+  ch: number,
+): { field: Field; value: number | undefined } | undefined {
+  if (inside(fields.start, ch)) return { field: fields.start, value: rec.start };
+  if (inside(fields.end, ch)) return { field: fields.end, value: END_ADDRESS[rec.endPrints](rec.end) };
+  return undefined;
+}
+
+/**
+ * An address field's hover on `line`: where the address lands in the plan of the map `recordLine`
+ * belongs to (a multi-line record's first lines may lie before its map starts), then what the
+ * line says (`info`); a size field gets `info` alone.
+ */
+function addressHover(analysis: Analysis, settings: Settings, line: number, recordLine: number, a: { field: Field; value: number | undefined }, info: string[]): Hover {
+  return hoverOf(line, a.field, a.value === undefined ? info : [...addressLines(analysis, settings, recordLine, a.value), '', '---', '', ...info]);
+}
+
+function mtrrRangeLines(r: MtrrRangeRecord): string[] {
+  const kind = r.fixed ? 'Fixed-range' : 'Variable-range';
+  const out = [`**${kind} MTRR** \`${rangeText(r.start, r.end)}\` (${formatSize(r.end - r.start)}): **${r.type}**`, '', `From the ${DUMP_SOURCES[r.source]}.`];
+  if (r.phase === 'original') out.push('Listed under `original variable MTRRs`: the firmware\'s registers, before mtrr_cleanup replaced them.');
+  if (r.phase === 'new') out.push('Listed under `New variable MTRRs`: what mtrr_cleanup wrote; they replace the variable MTRRs of an earlier dump of this boot.');
+  if (r.problems.length) out.push('');
+  for (const p of r.problems) out.push(`- ${p.severity}: ${plainText(p.message)}`);
+  return out;
 }
 
 export function rangeLines(mp: MapPlan | undefined, r: RangeRecord): string[] {
@@ -121,7 +179,9 @@ export function rangeLines(mp: MapPlan | undefined, r: RangeRecord): string[] {
       // A sub-resource of RAM (iomem `Kernel code` under `System RAM`): planned as that RAM.
       const idx = plan.ram.indexOf(at.span as (typeof plan.ram)[number]);
       const ramLine = idx >= 0 ? ramLineOf(mp!, idx) : undefined;
-      out.push('', `Part of the RAM range \`${rangeText(at.span.start, at.span.end)}\`${ramLine !== undefined ? ` (line ${ramLine + 1})` : ''}: mapped as RAM, with it`, '', ...spanBreakdown(at.span));
+      // A range reaching past it (a PCI root window over everything, as VirtualBox prints) only starts in it.
+      const where = `the RAM range \`${rangeText(at.span.start, at.span.end)}\`${ramLine !== undefined ? ` (line ${ramLine + 1})` : ''}`;
+      out.push('', r.end <= at.span.end ? `Part of ${where}: mapped as RAM, with it` : `Starts in ${where}: where it overlaps RAM, the plan maps RAM`, '', ...spanBreakdown(at.span));
     }
     return out;
   }

@@ -350,6 +350,9 @@ test('UI: issue 14 — hints where the eye is, readable hovers, KVM decodes, .lo
       // A HyperPlatform log named so no association claims it: it opens as Log.
       fs.copyFileSync(path.join(repoRoot, 'examples', 'hyperplatform.eptlog'), path.join(ws, 'driver-boot.log'));
       fs.writeFileSync(path.join(ws, 'notes.txt'), 'shopping list\nmilk\n');
+      // `dmesg > dmesg-2024.txt`: Plain Text until "Always for dmesg*.txt" associates the pattern.
+      for (const f of ['dmesg-2024.txt', 'dmesg-2025.txt']) fs.copyFileSync(path.join(repoRoot, 'examples', 'surface-pro-7.dmesg'), path.join(ws, f));
+      fs.copyFileSync(path.join(repoRoot, 'examples', 'hyperplatform.eptlog'), path.join(ws, 'menu-boot.log'));
       bigLog(path.join(ws, 'big-30mb.eptlog'), 30 * 1024 * 1024);
       bigLog(path.join(ws, 'big-60mb.eptlog'), 60 * 1024 * 1024);
     },
@@ -468,6 +471,34 @@ test('UI: issue 14 — hints where the eye is, readable hovers, KVM decodes, .lo
       await page.keyboard.press('Control+W');
       await openFile(page, 'driver-boot.log');
       await expectLanguage(page);
+    });
+    await uiStep(t, page, '#7: "Always for dmesg*.txt" writes files.associations; the next such file opens as EPT/MMIO Log', async () => {
+      await openFile(page, 'dmesg-2024.txt');
+      const toast = await notification(page, 'dmesg-2024.txt looks like');
+      await toast.locator('.monaco-button', { hasText: 'Always for dmesg*.txt' }).click();
+      await expectLanguage(page);
+      const settings = path.join(wb.cs.runDir, 'ud', 'User', 'settings.json');
+      let text = '';
+      for (const until = Date.now() + 15000; Date.now() < until && !/"dmesg\*\.txt":\s*"ept-log"/.test(text); await new Promise((r) => setTimeout(r, 250))) {
+        text = fs.existsSync(settings) ? fs.readFileSync(settings, 'utf8') : '';
+      }
+      assert.match(text, /"files\.associations"[\s\S]*"dmesg\*\.txt":\s*"ept-log"/, `user settings:\n${text}`);
+      await runCommand(page, 'View: Close All Editors');
+      await openFile(page, 'dmesg-2025.txt');
+      await expectLanguage(page);
+    });
+    await uiStep(t, page, '#7: "Open as EPT/MMIO Log" in the explorer\'s context menu switches the file', async () => {
+      await runCommand(page, 'View: Close All Editors');
+      await runCommand(page, 'View: Show Explorer');
+      const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'menu-boot.log' }).first();
+      await row.waitFor({ timeout: 15000 });
+      await row.click({ button: 'right' });
+      const item = page.locator('.context-view .action-item', { hasText: 'Open as EPT/MMIO Log' }).first();
+      await item.waitFor({ timeout: 10000 });
+      await screenshot(page, 'i14-explorer-menu');
+      await item.click();
+      await expectLanguage(page);
+      await page.keyboard.press('Escape');
     });
     await uiStep(t, page, '#6: a 30 MB log says why colours and lens are off', async () => {
       await openFile(page, 'big-30mb.eptlog');

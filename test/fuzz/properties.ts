@@ -17,6 +17,7 @@ import { readIomem } from '../../src/formats/iomem';
 import { readMtrrDmesg, readProcMtrr } from '../../src/formats/mtrr-text';
 import { readXen } from '../../src/formats/xen';
 import { parseEventLine } from '../../src/formats/events';
+import { readKsmCaps } from '../../src/formats/ksm';
 import { PlanError, planMemoryMap } from '../../src/planner/plan';
 import type { MtrrState } from '../../src/planner/mtrr';
 import type { MemoryType, PageSize } from '../../src/planner/types';
@@ -217,6 +218,7 @@ export const READERS: Record<string, (text: string) => unknown> = {
   'xen (at 0)': (t) => readXen(t, 0, { ...newEnvelope(), xen: true, end: t.length }),
   envelope: (t) => readEnvelope(t),
   events: (t) => parseEventLine(t, 0),
+  'ksm caps': (t) => readKsmCaps(t),
   splitLines: (t) => splitLines(t),
 };
 

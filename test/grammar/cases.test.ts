@@ -10,7 +10,7 @@ import { root, grammarPath } from './textmate';
 test('vscode-tmgrammar-test assertions pass for every format', () => {
   const casesDir = path.join(root, 'test', 'grammar', 'cases');
   const cases = fs.readdirSync(casesDir).filter((f) => f.endsWith('.eptlog'));
-  for (const format of ['hyperplatform', 'kvm-trace', 'dmesg', 'iomem', 'mtrr', 'xen']) {
+  for (const format of ['hyperplatform', 'kvm-trace', 'dmesg', 'iomem', 'mtrr', 'xen', 'sources']) {
     assert.ok(cases.includes(`${format}.eptlog`), `missing case file for ${format}`);
   }
   const cli = path.join(root, 'node_modules', 'vscode-tmgrammar-test', 'dist', 'unit.js');

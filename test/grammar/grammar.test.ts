@@ -237,6 +237,13 @@ test('adversarial 20,000-character lines tokenize in bounded time', async () => 
     fill(' ', ' x-1 [000] 1.2: kvm_entry: vcpu 1'), fill(' ', '[ 0.0] BIOS-e820: [mem 0x1-0x2] usable'), fill('x-1 [000] 1.2: ', ' '),
     fill('-1 [0] 1.1:', 'a'), fill(' ', '[ 0.0] e820: update [mem 0x1-0x2] usable ==> reserved'),
     fill(' (v02 A', '[ 0.0] ACPI: SSDT 0x0000000000000001 000024'), fill('A ', '[ 0.0] ACPI: SSDT 0x0000000000000001 000024 (v02 '),
+    // the More-sources rules: memmap, mtree, address pairs, MTRR lists, ksm, mtrr_cleanup, PCI windows
+    fill('0', '/sys/firmware/memmap/0/start:0x'), fill(' ', '/sys/firmware/memmap/0/type:'), fill('0000000000000000-0000000000000000 (prio 0, ', '  '),
+    fill('(prio 0, ram', '  0000000000000000-0000000000000000 '), fill('alias a @', '  0000000000000000-0000000000000000 (prio 0, ram): '),
+    fill('0000000000000000 - '), fill('0000000000000000 @ ', ' BIOS-e820: '), fill('Physical Memory Range: 0000000000000000 to '),
+    fill('MTRR Range: Base=0x1 End=0x2 '), fill('MTRR Range: 0x1 -> 0x2 fixed: 1 '), fill(' -> 0x1', '[ 0.0] ksm: CPU 0: f: Range: 0x1'),
+    fill('ksm: CPU 0: f: ', '[ 0.0] '), fill('1 MTRR ranges (', '[ 0.0] ksm: CPU 0: f: '), fill('reg 0, base: 1GB, range: '),
+    fill('root bus resource [mem 0x1-0x2 '), fill('Variable MTRR ranges ('), fill('1 kb 1 KB '),
   ];
   for (const line of lines) {
     assert.equal(line.length, N);

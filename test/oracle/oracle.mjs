@@ -64,6 +64,7 @@ function extractMtrrDump(lines) {
     else if (block === 'fixed' && (m = /\s([0-9A-F]{5})-([0-9A-F]{5}) ([a-z-]+)$/.exec(line))) mtrr.fixed.push([`0x${m[1]}`, `0x${m[2]}`, TYPE_NAMES[m[3]]]);
     else if (block === 'variable' && (m = /\s(\d+) base ([0-9A-F]+) mask ([0-9A-F]+) ([a-z-]+)$/.exec(line))) mtrr.variable.push([`0x${m[2]}`, `0x${m[3]}`, TYPE_NAMES[m[4]]]);
     else if (block === 'variable' && /\s\d+ disabled$/.test(line)) continue;
+    else if ((m = /TOM2: ([0-9a-f]{16}) aka \d+M$/.exec(line))) { mtrr.tom2 = `0x${BigInt(`0x${m[1]}`).toString(16)}`; block = null; }
     else block = null;
   }
   if (mtrr) {
@@ -178,7 +179,10 @@ function typePieces(mtrr, top) {
     return { start, end: start + size, type };
   });
   const fixed = mtrr.fixedEnabled ? mtrr.fixed.map(([s, e, type]) => ({ start: BigInt(s), end: BigInt(e) + 1n, type })) : [];
-  const cuts = new Set([0n, MIB, phys, top]);
+  // AMD TOM2 (`"tom2"`, from Linux's `TOM2:` line): [4 GiB, TOM2) is WB whatever the variable
+  // MTRRs say (Linux generic.c: `map_add_var` adds it as a fixed WB entry ahead of them).
+  const tom2 = mtrr.tom2 ? BigInt(mtrr.tom2) : 0n;
+  const cuts = new Set([0n, MIB, phys, top, ...(tom2 > 1n << 32n ? [1n << 32n, tom2] : [])]);
   for (const r of [...regions, ...fixed]) { cuts.add(r.start); cuts.add(r.end); }
   const points = [...cuts].filter((c) => c <= top).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const typeAt = (a) => {
@@ -186,6 +190,7 @@ function typePieces(mtrr, top) {
       const f = fixed.find((r) => r.start <= a && a < r.end);
       if (f) return f.type;
     }
+    if (a >= 1n << 32n && a < tom2) return 'WB';
     if (a >= phys) return mtrr.defaultType;
     const hits = regions.filter((r) => r.start <= a && a < r.end).map((r) => r.type);
     if (hits.length === 0) return mtrr.defaultType;
@@ -243,12 +248,30 @@ export function plan(spec, { limit = 512n * G1, maxPage = '1G' } = {}) {
     }
     return pages;
   };
+  /** A gap's type: one type, or `mixed` with a piece per run of one type (as `--json` prints them). */
+  const typed = (s, e) => {
+    const out = [];
+    for (let a = s; a < e;) {
+      const cut = nextCut(a);
+      const b = cut === null || cut > e ? e : cut;
+      out.push({ start: hex(a), end: hex(b), memoryType: typeOf(a) });
+      a = b;
+    }
+    return out.length === 1 ? { memoryType: out[0].memoryType } : { memoryType: 'mixed', pieces: out };
+  };
+  const typeOf = (a) => {
+    let lo = 0, hi = pieces.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (pieces[mid].start <= a) lo = mid; else hi = mid - 1; }
+    return pieces[lo].type;
+  };
   let at = 0n;
   for (const [s, e] of [...clipped, [limit, limit]]) {
     if (s > at) {
       const pages = cover(at, s);
       for (const k in totals) totals[k] += pages[k];
-      gaps.push({ start: hex(at), end: hex(s), pages });
+      const t = typed(at, s);
+      if (t.pieces) for (const p of t.pieces) p.pages = cover(BigInt(p.start), BigInt(p.end));
+      gaps.push({ start: hex(at), end: hex(s), pages, ...t });
     }
     // RAM at 4K: every 2 MiB and 1 GiB region it touches needs a PT and a PD.
     if (e > s) {
@@ -264,8 +287,15 @@ export function plan(spec, { limit = 512n * G1, maxPage = '1G' } = {}) {
   const pdptCount = Number((limit + 512n * G1 - 1n) / (512n * G1));
   const tables = { pml4: 1, pdpt: pdptCount, pd: pd.size, pt: pt.size };
   const bytes = 4096 * (tables.pml4 + tables.pdpt + tables.pd + tables.pt);
+  // RAM's type: WB without MTRRs, else the MTRR pieces (RAM leaves are 4K, so a piece's pages are its 4K count).
+  const ramTyped = (s, e) => {
+    if (!spec.mtrr) return { memoryType: 'WB' };
+    const t = typed(s, e);
+    for (const p of t.pieces ?? []) p.pages = { '4K': Number((BigInt(p.end) - BigInt(p.start)) / K4), '2M': 0, '1G': 0 };
+    return t;
+  };
   return {
-    ram: clipped.map(([s, e]) => ({ start: hex(s), end: hex(e) })),
+    ram: clipped.map(([s, e]) => ({ start: hex(s), end: hex(e), ...ramTyped(s, e) })),
     gaps,
     totals: { mmio: totals, ram: { '4K': ram4k, '2M': 0, '1G': 0 } },
     tables,
@@ -309,6 +339,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     if (m) {
       const enabled = m.enabled === false ? ' "enabled": false,' : '';
       out.push('  "mtrr": {', `    "source": ${one(m.source)},${enabled} "defaultType": ${one(m.defaultType)}, "physBits": ${m.physBits}, "fixedEnabled": ${m.fixedEnabled},`);
+      if (m.tom2) out.push(`    "tom2": ${one(m.tom2)},`);
       out.push(`    "fixed": [${m.fixed.map(one).join(', ')}],`);
       out.push(`    "variable": [${m.variable.length ? '\n' : ''}${m.variable.map((v) => `      ${one(v)}`).join(',\n')}${m.variable.length ? '\n    ' : ''}]`, '  }');
     }

@@ -306,3 +306,14 @@ test('line splitting through the CLI: 2 MiB lines split by CR, LF and CRLF acros
     assert.deepEqual(JSON.parse(r.out).ram.map((x: { start: string; line: number }) => [x.start, x.line]), [['0x1000', 1], ['0x100000', 3], ['0x100000000', 6]]);
   }
 });
+
+test('AMD TOM2: the plan header says the rule was applied; --json has mtrr.tom2 and RAM above 4 GiB typed WB', () => {
+  const file = path.join(ROOT, 'test', 'fixtures', 'real', 'linuxhw-3nod-tgs215db-phenom-ii-4.1-tom2-ram-at-4g-plus-4k.dmesg');
+  const text = run([file]);
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out.split('\n')[1], /; AMD TOM2 0x150000000 \(line 50\): \[0x100000000, 0x150000000\) WB whatever the variable MTRRs say/);
+  const j = json([file]);
+  assert.deepEqual(j.mtrr.tom2, { start: '0x100000000', end: '0x150000000', line: 50 });
+  assert.deepEqual(j.ram.map((r: { start: string; memoryType: string }) => [r.start, r.memoryType]).slice(-1), [['0x100001000', 'WB']]);
+  for (const format of ['md', 'c']) assert.match(run(['--format', format, file]).out, /memory types from the MTRRs, AMD TOM2: \[0x100000000, 0x150000000\) WB/, format);
+});

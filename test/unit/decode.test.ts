@@ -9,6 +9,7 @@ import { decodeEptEntry, describeEptEntry, parseEntryInput } from '../../src/pla
 import { exitReason } from '../../src/planner/decode/exit-reasons';
 import * as q from '../../src/planner/decode/qualifications';
 import { decodeExitQualification, describeExitQualification } from '../../src/planner/decode/exit-qualification';
+import { decodeEptVpidCap, describeEptVpidCap } from '../../src/planner/decode/ept-vpid-cap';
 import type { MemoryType } from '../../src/planner/types';
 
 test('memory types: numbers ↔ names, reserved encodings', () => {
@@ -195,4 +196,28 @@ test('EPT entry input: pasted from kvm_mmu_set_spte, with a level, and what is w
   assert.match(parseEntryInput('0x1 7') as string, /level '7'/);
   assert.match(parseEntryInput('12345678901234567') as string, /at most 16/);
   assert.match(parseEntryInput('') as string, /type a 64-bit/);
+});
+
+test('IA32_VMX_EPT_VPID_CAP: every bit as Intel SDM Vol. 3D A.10 defines it; the real ksm#23 value', () => {
+  // Written from the SDM's sentences, independently of the decoder's table.
+  const sdm: Record<number, keyof ReturnType<typeof decodeEptVpidCap>> = {
+    0: 'executeOnly', 6: 'walk4', 7: 'walk5', 8: 'uc', 14: 'wb', 16: 'pages2M', 17: 'pages1G', 20: 'invept', 21: 'accessedDirty',
+    22: 'advancedExitInfo', 23: 'supervisorShadowStack', 25: 'inveptSingle', 26: 'inveptAll', 32: 'invvpid',
+    40: 'invvpidIndividual', 41: 'invvpidSingle', 42: 'invvpidAll', 43: 'invvpidSingleRetainingGlobals',
+  };
+  const keys = Object.values(sdm);
+  for (let b = 0; b < 64; b++) {
+    const c = decodeEptVpidCap(1n << BigInt(b));
+    const on = keys.filter((k) => c[k] === true);
+    assert.deepEqual(on, sdm[b] ? [sdm[b]] : [], `bit ${b}`);
+    assert.deepEqual(c.undefinedBits, sdm[b] ? [] : [b], `bit ${b}`);
+  }
+  // asamy/ksm#23 (Debian 9.1): `EPT/VPID caps: 0x00000F0106134141`.
+  const c = decodeEptVpidCap(0x00000f0106134141n);
+  assert.deepEqual(keys.filter((k) => c[k]), ['executeOnly', 'walk4', 'uc', 'wb', 'pages2M', 'pages1G', 'invept', 'inveptSingle', 'inveptAll', 'invvpid', 'invvpidIndividual', 'invvpidSingle', 'invvpidAll', 'invvpidSingleRetainingGlobals']);
+  assert.equal(c.maxPage, '1G');
+  assert.equal(decodeEptVpidCap(0x00000f0106114141n).maxPage, '2M');
+  assert.equal(decodeEptVpidCap(0x0000000006024141n).maxPage, '4K', '1G without 2M: the planner caps both, so only 4K');
+  assert.match(describeEptVpidCap(decodeEptVpidCap(0x4141n), '1G').join('\n'), /no 2 MiB or 1 GiB EPT pages\*\* \(bits 16 and 17 clear\)/);
+  assert.match(describeEptVpidCap(decodeEptVpidCap(0x4101n), '4K').join('\n'), /\*\*No page-walk length 4\*\*/);
 });

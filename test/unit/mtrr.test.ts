@@ -268,3 +268,69 @@ test("Linux 6.x's summary-only 'MTRR map:' line gets an information note on its 
   const withRegs = groupMaps(scanText([...e820, 'MTRR default type: write-back', 'MTRR variable ranges enabled:', '  0 base 0080000000 mask 7F80000000 uncachable', summary].join('\n')));
   assert.deepEqual(withRegs.maps[0].notes, []);
 });
+
+// AMD TOM2 (issue 11). Hand-worked: default UC; WB [0, 4G) with a UC hole [3G, 4G); WC [4G, 4.5G);
+// UC [5G, 6G); WB [6G, 7G); TOM2 = 0x150000000 (5.25 GiB). Linux (generic.c `map_add_var`, 6.5+;
+// `mtrr_type_lookup`, 4.2-6.4) types [4G, TOM2) WB over every variable range there: the WC range
+// and the part of the UC one below TOM2 become WB. Below 4 GiB and from TOM2 on, the MTRRs rule.
+const TOM2_MASK_1G = 0xffffc0000000;
+const tom2Case = (tom2?: number): MtrrState => state({
+  variable: [
+    { index: 0, base: 0, mask: 0xffff00000000, type: 'WB' },
+    { index: 1, base: 3 * G, mask: TOM2_MASK_1G, type: 'UC' },
+    { index: 2, base: 4 * G, mask: 0xffffe0000000, type: 'WC' },
+    { index: 3, base: 5 * G, mask: TOM2_MASK_1G, type: 'UC' },
+    { index: 4, base: 6 * G, mask: TOM2_MASK_1G, type: 'WB' },
+  ],
+  physAddrBits: 48,
+  ...(tom2 === undefined ? {} : { tom2: { end: tom2 } }),
+});
+
+test('TOM2: [4 GiB, TOM2) is WB over the default type and over variable ranges of any type (Linux)', () => {
+  const seg = (s: MtrrState) => buildMemoryTypeMap(s, 512 * G).segments.map((x) => [x.start, x.end, x.type]);
+  assert.deepEqual(seg(tom2Case(0x150000000)), [
+    [0, 3 * G, 'WB'],
+    [3 * G, 4 * G, 'UC'],
+    [4 * G, 0x150000000, 'WB'],
+    [0x150000000, 6 * G, 'UC'],
+    [6 * G, 7 * G, 'WB'],
+    [7 * G, 512 * G, 'UC'],
+  ]);
+  // Without TOM2 the same registers give WC, default UC and UC there.
+  assert.deepEqual(seg(tom2Case()).slice(2, 4), [[4 * G, 4.5 * G, 'WC'], [4.5 * G, 6 * G, 'UC']]);
+  // TOM2 at or below 4 GiB is no range; TOM2 past the limit stops at it; MTRRs off is all UC.
+  assert.deepEqual(seg(tom2Case(4 * G)), seg(tom2Case()));
+  assert.deepEqual(buildMemoryTypeMap(tom2Case(600 * G), 512 * G).segments.slice(2), [{ start: 4 * G, end: 512 * G, type: 'WB' }]);
+  assert.deepEqual(seg({ ...tom2Case(0x150000000), enabled: false }), [[0, 512 * G, 'UC']]);
+});
+
+test("TOM2: Linux's 'TOM2:' line after the variable list joins its dump; RAM above 4 GiB is planned WB; amd_bus.c's copy is not read", () => {
+  const lines = [
+    'BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff] usable',
+    'BIOS-e820: [mem 0x0000000000100000-0x00000000afefffff] usable',
+    'BIOS-e820: [mem 0x0000000100001000-0x000000014fffffff] usable',
+    '[    0.000000] MTRR default type: uncachable',
+    '[    0.000000] MTRR variable ranges enabled:',
+    '[    0.000000]   0 base 000000000000 mask FFFF00000000 write-back',
+    '[    0.000000]   1 base 0000AFF00000 mask FFFFFFF00000 uncachable',
+    '[    0.000000]   2 base 0000B0000000 mask FFFFF0000000 uncachable',
+    '[    0.000000]   3 base 0000C0000000 mask FFFFC0000000 uncachable',
+    '[    0.000000]   4 disabled',
+    '[    0.000000] TOM2: 0000000150000000 aka 5376M',
+  ];
+  const doc = groupMaps(scanText(lines.join('\n')));
+  const dump = doc.maps[0].mtrr!;
+  assert.deepEqual(dump.state.tom2, { end: 0x150000000, line: 10 });
+  assert.equal(dump.lastLine, 10);
+  const plan = planMemoryMap(ramInputs(doc.maps[0]), { mtrr: dump.state });
+  assert.deepEqual(plan.ram.map((r) => [r.start, r.memoryType]), [[0, 'WB'], [0x100000, 'WB'], [0x100001000, 'WB']]);
+  // [0x100000000, 0x100001000) lies in [4G, TOM2): the gap before that RAM ends in a WB piece.
+  const gap = plan.gaps.find((g) => g.end === 0x100001000)!;
+  assert.deepEqual(gap.pieces.map((p) => [p.start, p.end, p.memoryType]), [[0xaff00000, 4 * G, 'UC'], [4 * G, 0x100001000, 'WB']]);
+  // arch/x86/pci/amd_bus.c prints the same line at PCI init whatever Tom2ForceMemTypeWB says: outside
+  // the variable list it is no MTRR line.
+  const amdBus = ['[    0.409737] node 0 link 0: mmio [f0000000, ffdfffff]', '[    0.409737] TOM2: 0000000150000000 aka 5376M'];
+  assert.deepEqual(scanText([...lines.slice(0, 3), ...amdBus].join('\n')).map((r) => r.kind), ['range', 'range', 'range']);
+  const later = groupMaps(scanText([...lines.slice(0, 9), '[    0.100000] x86/PAT: Configuration [0-7]: WB  WC  UC- UC  WB  WP  UC- WT', ...amdBus].join('\n')));
+  assert.equal(later.maps[0].mtrr!.state.tom2, undefined);
+});

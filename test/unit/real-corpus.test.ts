@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../support/fixtures';
+import { OracleGap, oracleGap, oracleRam } from '../support/oracle-shape';
 
 const DIR = path.join(ROOT, 'test', 'fixtures', 'real');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -22,10 +23,10 @@ const PENDING: Record<string, string> = {
 };
 
 interface Pages { '4K': number; '2M': number; '1G': number }
-interface Gap { start: string; end: string; pages: Pages }
 interface Plan {
-  ram: { start: string; end: string }[];
-  gaps: Gap[];
+  /** RAM ranges and gaps with their MTRR types (`mixed` with typed pieces): the type is half of what a leaf says. */
+  ram: ReturnType<typeof oracleRam>[];
+  gaps: OracleGap[];
   totals: { mmio: Pages; ram: Pages };
   tables: { pml4: number; pdpt: number; pd: number; pt: number };
   bytes: number;
@@ -71,8 +72,8 @@ function productPlan(i: number): Plan {
   assert.equal(r.status, 0, `${logs[i]}: exit ${r.status}: ${r.stderr.split('\n')[0]}`);
   const got = JSON.parse(r.stdout) as Plan;
   return {
-    ram: got.ram.map(({ start, end }) => ({ start, end })),
-    gaps: got.gaps.map(({ start, end, pages }) => ({ start, end, pages })),
+    ram: got.ram.map(oracleRam),
+    gaps: got.gaps.map(oracleGap),
     totals: got.totals,
     tables: got.tables,
     bytes: got.bytes,

@@ -335,3 +335,91 @@ test('issue 11: an ordinary 39-bit mask hovers as one block, not a non-contiguou
   assert.deepEqual(codes({ limit: 'phys' }).filter((d) => d[0] === 'limit-past-maxphyaddr'), []);
   assert.equal(e6510.analysis.planFor(e6510.analysis.maps()[0], resolveSettings({ limit: 'phys' })).plan!.limit, 2 ** 36);
 });
+
+test("issue 11: AMD's 'TOM2:' line hovers with the range Linux (and the plan) types WB, and the RAM above 4 GiB hovers WB", () => {
+  const ph = open('real/linuxhw-3nod-tgs215db-phenom-ii-4.1-tom2-ram-at-4g-plus-4k.dmesg');
+  const t = find(ph.lines, 'TOM2: 0000000150000000');
+  const h = hoverAt(ph.analysis, t.line, t.col + 10);
+  assert.match(h, /\*\*AMD TOM2\*\* .*`0x150000000`/);
+  assert.match(h, /`0x100000000–0x150000000` \*\*WB\*\* whatever the default type and the variable MTRRs say/);
+  assert.equal(hoverAt(ph.analysis, t.line, 2), '', 'nothing on the timestamp');
+  const ram = find(ph.lines, '0x0000000100001000-0x000000014fffffff');
+  assert.match(hoverAt(ph.analysis, ram.line, ram.col + 4), /mapped by a \*\*4K leaf\*\* at `0x100001000`, memory type \*\*WB\*\*/);
+});
+
+test('issue 11 sources: an address on each More-sources line hovers like an e820 one (its range, the plan, the EPT walk), from the reader\'s record', () => {
+  /** Hover at `word` (after `needle` on its line) in a fixture. */
+  const at = (name: string, needle: string, word: string, raw: RawSettings = {}) => {
+    const doc = open(name);
+    const l = find(doc.lines, needle);
+    const col = doc.lines[l.line].indexOf(word, l.col);
+    assert.ok(col >= 0, `${word} after ${needle}`);
+    return hoverAt(doc.analysis, l.line, col, raw);
+  };
+  const structured = (h: string, address: string, range: RegExp) => {
+    assert.match(h, new RegExp(`^\\*\\*${address}\\*\\* is (\\*\\*RAM\\*\\*|in a \\*\\*gap\\*\\*)`), h);
+    assert.match(h, /- EPT walk: PML4\[\d+\] → /);
+    assert.match(h, /\n---\n/);
+    assert.match(h, range);
+  };
+  // RAM maps: start and end fields, the end read back as the source prints it.
+  structured(at('real/blog-rhel9-kvm-64g-sysfs-firmware-memmap.txt', 'memmap/3/start:', '0x100000'), '0x100000', /#### RAM range `0x100000–0xbff80000`[^]*from \/sys\/firmware\/memmap/);
+  structured(at('real/blog-rhel9-kvm-64g-sysfs-firmware-memmap.txt', 'memmap/3/end:', '0xbff7ffff'), '0xbff7ffff', /#### RAM range `0x100000–0xbff80000`/);
+  // The first entry's end line comes before the line its record (and so its map) is on.
+  structured(at('real/blog-rhel9-kvm-64g-sysfs-firmware-memmap.txt', 'memmap/0/end:', '0x9fbff'), '0x9fbff', /#### RAM range `0x0–0x9fc00`/);
+  assert.match(at('real/blog-rhel9-kvm-64g-sysfs-firmware-memmap.txt', 'memmap/3/type:', 'System RAM'), /^#### RAM range `0x100000–0xbff80000`/);
+  structured(at('sources/qemu-mtree-i440fx.txt', '0000000000000000-000000003fffffff (prio 0, ram)', '000000003fffffff'), '0x3fffffff', /#### RAM range `0x0–0x40000000`[^]*from QEMU `info mtree`/);
+  structured(at('sources/meminfo-virtualbox.txt', 'Range: 0000000000103000', '00000000DFFF0000'), '0xdfff0000', /#### RAM range `0x103000–0xdfff0000`[^]*from Windows `MemInfo -r`/);
+  structured(at('real/xen-dom0-mem2048-amd-ht-hole-1t.dmesg', 'Xen: [mem 0x0000000000100000', '0x0000000000100000'), '0x100000', /#### RAM range `0x100000–/);
+  structured(at('sources/hvpp-format.log', '2)    [', '00000000dfff0000'), '0xdfff0000', /#### RAM range `0x103000–0xdfff0000`[^]*from hvpp/);
+  structured(at('sources/ksm-issue23.dmesg', 'Range: 0x0000000000100000', '0x000000003FFEBFFF'), '0x3ffebfff', /#### RAM range `0x100000–0x3ffec000`[^]*from ksm/);
+  // ksm and gbhv fields include the `0x` the grammar colours with the number.
+  structured(at('sources/ksm-issue23.dmesg', 'Range: 0x0000000000100000', '0x0000000000100000'), '0x100000', /#### RAM range/);
+  // 2.4's SIZE @ START: the start is an address, the size is not (the range, no walk).
+  const old = 'real/lkml-2001-sgi-quad-xeon-8g-e820-2.4-proc-mtrr.txt';
+  structured(at(old, '@ 0000000000100000', '0000000000100000'), '0x100000', /#### RAM range `0x100000–0x3ff8000`/);
+  const size = at(old, 'BIOS-e820: 0000000003ef8000 @', '0000000003ef8000');
+  assert.match(size, /^#### RAM range `0x100000–0x3ff8000`/);
+  assert.doesNotMatch(size, /EPT walk/);
+  const pci = at('surface-pro-7.dmesg', 'root bus resource [mem 0x000a0000-0x000bffff window]', '0x000bffff');
+  structured(pci, '0xbffff', /#### PCI Bus 0000\\:00 range `0xa0000–0xc0000`[^]*Not RAM: it lies in the gap/);
+  // MTRR lists: the address, then the MTRR range and the list it came from.
+  structured(at('sources/hvpp-format.log', '1) UC [', '0000000100000000'), '0x100000000', /\*\*Variable-range MTRR\*\* `0xc0000000–0x100000000` \(1 GiB\): \*\*UC\*\*[^]*hvpp MTRR range list/);
+  structured(at('sources/ksm-issue23.dmesg', 'MTRR Range: 0x00000000000A0000', '0x00000000000AFFFF'), '0xaffff', /\*\*Fixed-range MTRR\*\* `0xa0000–0xb0000` \(64 KiB\): \*\*WB\*\*[^]*ksm MTRR range list/);
+  const gbhv = at('sources/hyperdbg-issue29.log', 'Base=0xc0000000', '0xffffffff');
+  assert.match(gbhv, /^\*\*0xffffffff\*\* — no memory map in this document[^]*\*\*Variable-range MTRR\*\* `0xc0000000–0x100000000` \(1 GiB\): \*\*UC\*\*[^]*gbhv\/HyperDbg\/airhv/);
+  const cleanup = 'sources/mtrr-cleanup-dh87rl.dmesg';
+  structured(at(cleanup, 'reg 2, base: 3584MB', '3584MB'), '0xe0000000', /\*\*Variable-range MTRR\*\* `0xe0000000–0x100000000` \(512 MiB\): \*\*UC\*\*[^]*original variable MTRRs/);
+  assert.match(at(cleanup, 'reg 2, base: 3584MB', '512MB'), /^\*\*Variable-range MTRR\*\*/, 'range: is a size, not an address');
+  assert.match(at(cleanup, 'reg 2, base: 3584MB', 'UC'), /\*\*Variable-range MTRR\*\*[^]*\*\*UC \(uncacheable, 0\)\*\*/);
+});
+
+test('ksm EPT/VPID caps: decoded on hover; a CPU without 1 GiB (or 2 MiB) EPT pages says so and suggests eptLens.maxPage', () => {
+  const ksm = open('sources/ksm-issue23.dmesg');
+  const caps = find(ksm.lines, '0x00000F0106134141');
+  const h = hoverAt(ksm.analysis, caps.line, caps.col + 4);
+  assert.match(h, /^#### IA32_VMX_EPT_VPID_CAP `0x00000f0106134141`/);
+  assert.match(h, /Largest EPT leaf: \*\*1G\*\*; the plan's leaves go up to 1G/);
+  assert.match(h, /\| 17 \| 1 GiB pages \(EPT PDPTE bit 7\) \| yes \|/);
+  assert.match(h, /\| 21 \| accessed and dirty flags for EPT \(EPTP bit 6\) \| no \|/);
+  // The same caps without bit 17, verbatim from https://github.com/asamy/ksm/issues/19 (rohaaan,
+  // 2017-03-14: ksm.sys on Win7 x64 in VMware Player). Inline, not a fixture file: every fixture
+  // line also feeds the prefilter property test's generator.
+  const vmware = open('ksm-issue19.log', [
+    'ksm: CPU 2: ksm_init: EPT/VPID caps: 0x00000F0106114141',
+    'ksm: CPU 2: ksm_init: 3 physical memory ranges',
+    'ksm: CPU 2: ksm_init: Range: 0x0000000000001000 -> 0x000000000009F000',
+    'ksm: CPU 2: ksm_init: Range: 0x0000000000100000 -> 0x000000007FEE0000',
+    'ksm: CPU 2: ksm_init: Range: 0x000000007FF00000 -> 0x0000000080000000',
+  ].join('\n'));
+  const v = find(vmware.lines, '0x00000F0106114141');
+  const n = hoverAt(vmware.analysis, v.line, v.col + 4);
+  assert.match(n, /\*\*This CPU has no 1 GiB EPT pages\*\* \(bit 17 clear\), but the plan uses leaves up to 1G .*Set `eptLens\.maxPage` to `2M` \(CLI: `--max-page 2M`\)/);
+  assert.match(hoverAt(vmware.analysis, v.line, v.col + 4, { maxPage: '2M' }), /Largest EPT leaf: \*\*2M\*\* \(no 1 GiB pages: bit 17 clear\); the plan's leaves go up to 2M/);
+  // Windows ksm prints exclusive ends: the end field is the first byte after the range.
+  const end = find(vmware.lines, '-> 0x000000007FEE0000');
+  assert.match(hoverAt(vmware.analysis, end.line, end.col + 5), /^\*\*0x7fee0000\*\* is in a \*\*gap\*\*[^]*#### RAM range `0x100000–0x7fee0000`/);
+  const no2m = open('no2m.dmesg', 'ksm: CPU 1: ksm_init: EPT/VPID caps: 0x0000000006004141\n');
+  assert.match(hoverAt(no2m.analysis, 0, 45), /no 2 MiB or 1 GiB EPT pages\*\* \(bits 16 and 17 clear\).*`--max-page 4K`/);
+  assert.equal(hoverAt(ksm.analysis, caps.line, 5), '', 'only the value hovers');
+});

@@ -1,7 +1,8 @@
 // The plan as JSON: the `ept-plan --json` contract. Addresses are `0x` hex strings, counts are
-// numbers, lines are 1-based. A gap's memoryType is its type, or "mixed" with typed pieces.
+// numbers, lines are 1-based. A gap's or RAM range's memoryType is its type, or "mixed" with typed pieces.
 import type { Gap, Plan, PlannedRam, StrategyCost, TypedPiece } from '../plan';
 import type { PageCounts } from '../types';
+import { tom2Range } from '../mtrr';
 import { hex } from '../units';
 
 export interface PlanJson {
@@ -11,13 +12,19 @@ export interface PlanJson {
   /** MAXPHYADDR the plan used, and where it came from (`option`, `mtrr`: the masks' width, `default`: 52). */
   physAddrBits: number;
   physAddrBitsFrom: string;
-  ram: { start: string; end: string; line?: number; lines?: number[]; source?: string }[];
+  /** Each RAM range with its memory type, or "mixed" with typed `pieces` (as for gaps). */
+  ram: { start: string; end: string; line?: number; lines?: number[]; source?: string; memoryType: string; pieces?: GapJson['pieces'] }[];
   gaps: GapJson[];
   totals: { mmio: PageCounts; ram: PageCounts };
   tables: Plan['tables'];
   bytes: number;
   beyondLimit: { start: string; end: string }[];
-  mtrr?: { applied: boolean; conflicts: { start: string; end: string; types: string[]; registers: number[] }[] };
+  mtrr?: {
+    applied: boolean;
+    conflicts: { start: string; end: string; types: string[]; registers: number[] }[];
+    /** AMD's TOM2 rule, when the dump has a `TOM2:` line: [start, end) is WB whatever the variable MTRRs say. */
+    tom2?: { start: string; end: string; line?: number };
+  };
   comparison: {
     fourKOnly: CostJson;
     twoMEverywhere: CostJson;
@@ -59,7 +66,17 @@ function ramJson(r: PlannedRam): PlanJson['ram'][number] {
     ...(lines.length ? { line: lines[0] } : {}),
     ...(lines.length > 1 ? { lines } : {}),
     ...(source ? { source } : {}),
+    memoryType: r.memoryType,
+    ...(r.memoryType === 'mixed' ? { pieces: r.pieces.map(pieceJson) } : {}),
   };
+}
+
+/** The TOM2 range the plan typed WB (clipped at the limit), and the 1-based line of `TOM2:`. */
+function tom2Json(plan: Plan): { tom2?: { start: string; end: string; line?: number } } {
+  const tom2 = plan.options.mtrr?.tom2;
+  const wb = tom2Range(tom2, plan.limit);
+  if (!wb) return {};
+  return { tom2: { start: hex(wb.start), end: hex(wb.end), ...(tom2?.line !== undefined ? { line: tom2.line + 1 } : {}) } };
 }
 
 /** An array written an item at a time: `items` converted by `each` only as the text is produced. */
@@ -86,6 +103,7 @@ function planFields(plan: Plan, lazy: boolean): Record<string, unknown> {
           mtrr: {
             applied: true,
             conflicts: plan.mtrrConflicts.map((c) => ({ start: hex(c.start), end: hex(c.end), types: c.types, registers: c.registers })),
+            ...tom2Json(plan),
           },
         }
       : {}),

@@ -4,6 +4,7 @@
 import type { Gap, Plan, PlannedRam, Span, StrategyCost } from '../plan';
 import type { PageCounts } from '../types';
 import { formatCount, formatSize, hex } from '../units';
+import { mtrrTypesNote } from '../mtrr';
 
 export interface MarkdownOptions {
   /** Heading of the document (default "EPT identity-map plan"). */
@@ -83,7 +84,7 @@ export function planToMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   out.push(`# ${md(title)}`, '');
   out.push(
     `Identity map of \`${hex(0)}\`–\`${hex(plan.limit)}\` (${formatSize(plan.limit)}) · largest page ${o.maxPage} · ` +
-      `RAM pages up to ${o.ramPage} · memory types ${o.mtrr ? 'from the MTRRs' : 'UC for gaps, WB for RAM'}`,
+      `RAM pages up to ${o.ramPage} · ${mtrrTypesNote(o.mtrr, plan.limit, 'memory types UC for gaps, WB for RAM')}`,
     '',
   );
 
