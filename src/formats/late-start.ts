@@ -4,6 +4,9 @@
 // were overwritten and the log begins hours later with USB or firewall lines. Saying "no memory map
 // found ... known formats" then sends the user hunting for a format problem; this names the cause.
 
+/** How many of a log's first lines `lateStart` looks at for its first timestamp. */
+export const LATE_START_LINES = 50;
+
 /** `[ 7854.711347] …` at the start of a line (dmesg's own timestamp, nothing before it). */
 const STAMP = /^\s*\[\s*(\d+\.\d+)\]/;
 
@@ -24,7 +27,7 @@ export interface LateStart {
  * buffer wrapped or the log was cut. Reads at most `maxLines` lines of `head`, so callers pass only
  * the start of a file.
  */
-export function lateStart(head: string, maxLines = 50): LateStart | undefined {
+export function lateStart(head: string, maxLines = LATE_START_LINES): LateStart | undefined {
   let at = 0;
   for (let line = 1; line <= maxLines && at <= head.length; line++) {
     const nl = head.indexOf('\n', at);
