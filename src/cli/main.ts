@@ -1,7 +1,7 @@
 // `ept-plan`: the planner for terminals and CI. All side effects (files, streams, exit codes)
 // live here; reading, planning and rendering are pure functions from src/formats and src/planner.
 import fs from 'node:fs';
-import { FORMAT_NAMES, MapRecord, groupMaps, ramInputs } from '../formats';
+import { FORMAT_NAMES, LATE_START_HEAD, MapRecord, groupMaps, lateStart, lateStartNote, ramInputs } from '../formats';
 import { MtrrFileReader, PROBLEM_CODES, mtrrSourceNote, problemLine, dumpProblems, isUsable, lineProblems, mapProblems, planOptions, planProblems, scanStream } from '../analysis';
 import type { MemoryMap, MtrrDump } from '../formats/maps';
 import { type MtrrState, tom2Range } from '../planner/mtrr';
@@ -23,6 +23,30 @@ interface Input {
 }
 
 class InputError extends Error {}
+
+/**
+ * Why a set of dmesg files without a map has none, when each begins after boot (the ring buffer
+ * had dropped the boot messages): the note for the first such file, else undefined. Only on the
+ * no-map path, and only a file's first 64 KiB: the scan itself stays one pass.
+ */
+function lateInputs(files: readonly string[]): string | undefined {
+  let first: string | undefined;
+  for (const file of files) {
+    if (file === '-') return undefined;
+    let head: string;
+    try {
+      const fd = fs.openSync(file, 'r');
+      try {
+        const buf = Buffer.alloc(LATE_START_HEAD);
+        head = buf.toString('utf8', 0, fs.readSync(fd, buf, 0, buf.length, 0));
+      } finally { fs.closeSync(fd); }
+    } catch { return undefined; }
+    const late = lateStart(head);
+    if (!late) return undefined;
+    first ??= lateStartNote(late, files.length > 1 ? file : undefined);
+  }
+  return first;
+}
 
 /**
  * Streams `files` line by line into `onRecord`, one global line numbering across them; `inputs`
@@ -260,6 +284,11 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
 
   const names = inputs.map((i) => i.name).join(', ');
   if (maps === 0) {
+    const late = lateInputs(o.files);
+    if (late) {
+      err(`no memory map found in ${names}: ${late}`);
+      return 1;
+    }
     const mtrrOnly = dumps ? ' (only MTRRs: give the memory map too, e.g. ept-plan /proc/iomem /proc/mtrr)' : '';
     err(`no memory map found in ${names}${mtrrOnly}. Known formats: ${Object.values(FORMAT_NAMES).join(', ')}.`);
     return 1;

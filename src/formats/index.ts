@@ -6,3 +6,4 @@ export * from './scan';
 export * from './maps';
 export * from './checks';
 export * from './usable';
+export * from './late-start';

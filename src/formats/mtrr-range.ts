@@ -4,21 +4,15 @@
 import { memoryTypeFromNumber, memoryTypeLabel } from '../planner/decode/memory-types';
 import type { MemoryType } from '../planner/types';
 import { parseAddress } from './hex';
+import type { EdgeTexts } from './range-record';
 import type { Field, MalformedRecord, MtrrRangeRecord, MtrrRangeSource, Problem } from './records';
 
-interface MtrrRangeParts {
+/** With `endIsSize`, `endText` is already the computed end: the flag only says how the field reads. */
+interface MtrrRangeParts extends EdgeTexts {
   source: MtrrRangeSource;
   line: number;
   fixed: boolean;
   phase?: 'original' | 'new';
-  startText: string;
-  startAt: number;
-  endText: string;
-  endAt: number;
-  /** True when the source prints the last byte. */
-  inclusive: boolean;
-  /** The end field shows a size (mtrr_cleanup's `range: 2GB`); `endText` is then the computed end. */
-  endIsSize?: boolean;
   type: MemoryType | undefined;
   typeText: string;
   typeAt: number;

@@ -3,17 +3,21 @@ import { parseAddress } from './hex';
 import { ownString } from './own-string';
 import type { Field, MalformedRecord, MapFormat, Problem, RangeRecord } from './records';
 
-export interface RangeParts {
-  format: MapFormat;
-  line: number;
+/** A line's two address fields as printed: their text and column, and how the end reads. */
+export interface EdgeTexts {
   startText: string;
   startAt: number;
   endText: string;
   endAt: number;
   /** True when the source prints the last byte (e820, iomem), false for an exclusive end. */
   inclusive: boolean;
-  /** The second field is a size, not an end (2.4's `SIZE @ START`, with the size as `end*`). */
+  /** The second field prints a size, not an end (2.4's `SIZE @ START`, mtrr_cleanup's `range: 2GB`). */
   endIsSize?: boolean;
+}
+
+export interface RangeParts extends EdgeTexts {
+  format: MapFormat;
+  line: number;
   typeName: string;
   typeAt?: number;
   ram: boolean;

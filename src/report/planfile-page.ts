@@ -43,6 +43,8 @@ export interface PlanFilePageOptions {
   entries: readonly PlanFileEntry[];
   /** At most this many distinct maps get their full plan on the page (the rest: their row). */
   maxDetailed?: number;
+  /** Why the file holds no memory map, when that is known (a dmesg that starts after boot). */
+  noMap?: string;
 }
 
 /** `A`…`Z`, `AA`…: a name for each distinct map. */
@@ -96,7 +98,7 @@ ${rows}
 </tbody></table></div>
 <p class="note">Maps with the same ranges, types and MTRRs are one entry: planned once, with every line where such a map starts.</p>
 </section>`
-    : '<p class="notice" role="status">No memory map in this file (HyperPlatform, e820, /proc/iomem or Xen range lines).</p>';
+    : `<p class="notice" role="status">${o.noMap ? `No memory map in this file: ${esc(o.noMap)}` : 'No memory map in this file (HyperPlatform, e820, /proc/iomem or Xen range lines).'}</p>`;
   const details = o.entries.slice(0, max).map((e, i) => {
     const head = `<h2 id="map-${entryName(i)}">Map ${entryName(i)}: ${esc(e.title)}${e.lines.length > 1 ? ` · ${formatCount(e.lines.length)} times` : ''}</h2>`;
     if (!e.plan) return `<section class="card">${head}<p class="notice">${esc(e.why ?? 'not planned')}</p></section>`;

@@ -5,7 +5,7 @@
 // the client sends a nonce, as a page (src/report/planfile-page.ts). Progress covers both phases,
 // scanning and planning, up to 100%; stops when cancelled.
 import type { MapRecord, MemoryMap } from '../formats';
-import { groupMaps } from '../formats';
+import { LATE_START_HEAD, groupMaps, lateStart, lateStartNote } from '../formats';
 import { type MapPlan, errorNotes, foldMaps, gapLineOf, isUsable, mapTitle, planMap, ramLineOf, scanStream } from '../analysis';
 import { planToMarkdown } from '../planner/export/markdown';
 import { formatCount } from '../planner/units';
@@ -71,7 +71,20 @@ export async function planChunks(
   const records: MapRecord[] = [];
   let boots = 0;
   stop();
-  const scanned = await scanStream(source.chunks, {
+  // The file's first bytes, kept for the no-map message (a dmesg that starts after boot).
+  const head = new Uint8Array(LATE_START_HEAD);
+  let headBytes = 0;
+  async function* keepHead(chunks: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+    for await (const c of chunks) {
+      if (headBytes < head.length) {
+        const n = Math.min(c.length, head.length - headBytes);
+        head.set(c.subarray(0, n), headBytes);
+        headBytes += n;
+      }
+      yield c;
+    }
+  }
+  const scanned = await scanStream(keepHead(source.chunks), {
     onRecord: (r) => {
       if (r.kind === 'boundary' && r.reason.startsWith('Linux version')) boots++;
       records.push(r);
@@ -132,7 +145,9 @@ export async function planChunks(
     `Streamed ${formatCount(scanned.lines)} lines (${MiB(scanned.bytes)} MiB) in ${((scanMs + planMs) / 1000).toFixed(2)} s; ${doc.maps.length} memory map${doc.maps.length === 1 ? '' : 's'} found${distinct}.`,
     '',
   );
-  if (doc.maps.length === 0) parts.push('No memory map in this file (HyperPlatform, e820, /proc/iomem or Xen range lines).', '');
+  const late = doc.maps.length === 0 ? lateStart(new TextDecoder().decode(head.subarray(0, headBytes))) : undefined;
+  const noMap = late ? lateStartNote(late) : undefined;
+  if (doc.maps.length === 0) parts.push(noMap ? `No memory map in this file: ${noMap}` : 'No memory map in this file (HyperPlatform, e820, /proc/iomem or Xen range lines).', '');
   else {
     parts.push('| | map | times | first lines |', '| --- | --- | ---: | --- |');
     for (const [i, e] of entries.entries()) {
@@ -149,6 +164,7 @@ export async function planChunks(
       title,
       summary: { file: name, bytes: scanned.bytes, lines: scanned.lines, maps: doc.maps.length, boots, scanMs, planMs },
       entries,
+      noMap,
     });
   }
   result.ms = Date.now() - t0;

@@ -2,7 +2,7 @@
 // report page, the status summary, go to address and the decoders. Pure functions over a
 // document's analysis; they throw domain errors (errors.ts), the guard turns them into LSP errors.
 import type { MemoryMap, RangeRecord } from '../formats';
-import { FORMAT_NAMES, hasError, scanText } from '../formats';
+import { FORMAT_NAMES, LATE_START_LINES, hasError, lateStart, lateStartNote, scanText } from '../formats';
 import {
   type Analysis, type MapPlan, type PairedMtrr, chooseMap, dumpProblems, errorNotes, gapLineOf, isUsable, mapTitle,
   problemLine, ramLineOf, ramRangeCount, readMtrrFile,
@@ -37,6 +37,22 @@ export interface DocContext {
 
 const NO_MAP = 'no memory map in this document (HyperPlatform, e820, /proc/iomem or Xen range lines)';
 
+/**
+ * Why the document has no map when it is a dmesg that starts after boot (the same note as the CLI
+ * and Plan Log File, formats/late-start.ts), else undefined. Reads only its first lines.
+ */
+function lateNote(ctx: DocContext): string | undefined {
+  const model = ctx.analysis.model;
+  const head = Array.from({ length: Math.min(LATE_START_LINES, model.lineCount) }, (_, i) => model.lineAt(i)).join('\n');
+  const late = lateStart(head);
+  return late && lateStartNote(late);
+}
+
+const noMap = (ctx: DocContext): string => {
+  const late = lateNote(ctx);
+  return late ? `no memory map in this document: ${late}` : NO_MAP;
+};
+
 const baseName = (uri: string): string => {
   const last = uri.replace(/[?#].*$/, '').split('/').pop() || uri;
   try {
@@ -62,7 +78,7 @@ function noPlanReason(map: MemoryMap, mp: MapPlan): string | undefined {
 function planned(ctx: DocContext, choice: MapChoice): { map: MemoryMap; mp: MapPlan; count: number } {
   const maps = ctx.analysis.maps();
   const map = chooseMap(maps, { ...choice, chosen: ctx.chosen });
-  if (!map) throw new RequestError(NO_MAP);
+  if (!map) throw new RequestError(noMap(ctx));
   const mp = ctx.analysis.planFor(map, ctx.settings);
   const why = noPlanReason(map, mp);
   if (why) throw new RequestError(why);
@@ -74,7 +90,7 @@ export function exportRequest(ctx: DocContext, p: ExportParams): ExportResult {
   const name = baseName(ctx.analysis.model.uri);
   const filename = `${name.replace(/\.[^.]*$/, '') || 'plan'}.ept-plan.${EXPORT_FORMAT_INFO[p.format].extension}`;
   const maps = ctx.analysis.maps();
-  if (maps.length === 0) throw new RequestError(NO_MAP);
+  if (maps.length === 0) throw new RequestError(noMap(ctx));
   // A map chosen for the document is what Copy Plan copies, even without a cursor.
   if (p.allMaps && p.format === 'md' && maps.length > 1 && chosenIn(ctx, maps) === undefined) {
     const parts = [`# EPT plans for ${name}`, '', `${maps.length} memory maps in this document; each is planned on its own.`, ''];
@@ -98,7 +114,10 @@ export function reportRequest(ctx: DocContext, p: ReportParams): ReportResult {
   const page = { nonce: p.nonce, cspSource: p.cspSource, title: name };
   const maps = ctx.analysis.maps();
   const map = chooseMap(maps, { ...p, chosen: ctx.chosen });
-  if (!map) return { title, html: renderMessage({ ...page, message: 'No memory map in this document: the report needs HyperPlatform, e820, /proc/iomem or Xen range lines.' }) };
+  if (!map) {
+    const late = lateNote(ctx);
+    return { title, html: renderMessage({ ...page, message: late ? `No memory map in this document: ${late}` : 'No memory map in this document: the report needs HyperPlatform, e820, /proc/iomem or Xen range lines.' }) };
+  }
   const mp = ctx.analysis.planFor(map, ctx.settings);
   const why = noPlanReason(map, mp);
   if (why) return { title, html: renderMessage({ ...page, message: `No plan: ${why}` }) };

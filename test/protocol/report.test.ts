@@ -118,3 +118,12 @@ test('a document without a memory map gets a message page, not an error', async 
   assert.doesNotMatch(r.html, /<script/);
   await assert.rejects(conn.sendRequest('eptLens/export', { uri, format: 'json' }), (e: { code?: number }) => e.code === -32602);
 });
+
+test('a dmesg that starts after boot: the report and the export say its boot lines are gone, as the CLI does', async () => {
+  const uri = 'untitled:Untitled-2';
+  const text = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'linuxhw-dell-r410-6.0-ring-buffer-wrapped.dmesg'), 'utf8');
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'ept-log', version: 1, text } });
+  const r = await conn.sendRequest<ReportResult>('eptLens/report', { uri, nonce: NONCE, cspSource: CSP });
+  assert.match(r.html, /No memory map in this document: the log starts 21 days after boot \(line 2, \[1819496\.893649\]\)/);
+  await assert.rejects(conn.sendRequest('eptLens/export', { uri, format: 'json' }), (e: { message?: string }) => /ring buffer dropped them/.test(e.message ?? ''));
+});

@@ -33,3 +33,15 @@ test('Plan Log File folds identical boots into one entry with their count and li
   assert.ok(steps[steps.length - 1].final);
   for (let i = 1; i < steps.length; i++) assert.ok(steps[i].percentage >= steps[i - 1].percentage, 'progress never goes back');
 });
+
+test('Plan Log File on a dmesg whose ring buffer had dropped the boot: the cause, in the Markdown and on the page', async () => {
+  const text = fs.readFileSync(path.join(process.cwd(), 'test', 'fixtures', 'linuxhw-dell-r410-6.0-ring-buffer-wrapped.dmesg'), 'utf8');
+  const r = await planChunks({ uri: 'file:///logs/wrapped.dmesg', chunks: slices(new TextEncoder().encode(text), 97), total: Buffer.byteLength(text) },
+    resolveSettings({}), () => undefined, () => false, { nonce: NONCE, cspSource: 'https://*.vscode-cdn.net' });
+  assert.equal(r.maps, 0);
+  assert.match(r.markdown, /No memory map in this file: the log starts 21 days after boot \(line 2, \[1819496\.893649\]\): .*ring buffer dropped them/);
+  assert.match(r.html!, /No memory map in this file: the log starts 21 days after boot/);
+  // A file without timestamps keeps the general message.
+  const plain = await planChunks({ uri: 'file:///logs/x.txt', chunks: slices(new TextEncoder().encode('hello\nworld\n')), total: 12 }, resolveSettings({}));
+  assert.match(plain.markdown, /No memory map in this file \(HyperPlatform, e820/);
+});

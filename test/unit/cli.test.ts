@@ -192,6 +192,11 @@ test('errors: one clear line, exit 1 without a map, exit 2 on usage, never a sta
   const none = run([fixturePath('kvm-trace.report')]);
   assert.equal(none.code, 1);
   assert.match(none.err, /no memory map found in .*kvm-trace\.report\. Known formats: HyperPlatform/);
+  // A dmesg whose ring buffer had dropped the boot (linuxhw.org logs often are): the cause, not a format list.
+  const wrapped = run([fixturePath('linuxhw-dell-r410-6.0-ring-buffer-wrapped.dmesg')]);
+  assert.equal(wrapped.code, 1);
+  assert.match(wrapped.err, /no memory map found in .*wrapped\.dmesg: the log starts 21 days after boot \(line 2, \[1819496\.893649\]\): .*ring buffer dropped them/);
+  assert.doesNotMatch(wrapped.err, /Known formats/);
   const missing = run(['/nonexistent/file.log']);
   assert.equal(missing.code, 1);
   assert.equal(missing.err.trim(), 'ept-plan: /nonexistent/file.log: cannot read: no such file');

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { checkMapRanges, groupMaps, MapRecord, ramInputs, RangeRecord, scanText, splitLines } from '../../src/formats';
+import { checkMapRanges, groupMaps, lateStart, MapRecord, ramInputs, RangeRecord, scanText, splitLines } from '../../src/formats';
 import { fixture } from '../support/fixtures';
 
 const ranges = (recs: MapRecord[]): RangeRecord[] => recs.filter((r): r is RangeRecord => r.kind === 'range');
@@ -179,4 +179,13 @@ test('dmesg PCI root bus windows: known MMIO of the boot e820 map, named as /pro
   assert.equal(line.slice(w.fields.start.start, w.fields.end.end), '0x4000000000-0x3ffbfffffff');
   // Without a firmware map in the boot there is nothing for a window to belong to: no map of its own.
   assert.equal(groupMaps(scanText(splitLines(text).slice(3).join('\n'))).maps.length, 0);
+});
+
+test('lateStart: the first dmesg-stamped line decides; a boot at [0.000000] or a log without stamps is not late', () => {
+  assert.deepEqual(lateStart('# source: x\n[ 7854.711347] usb 5-1: new device\n[    0.000000] Linux version 6.0\n'), { line: 2, seconds: 7854.711347, stamp: '7854.711347' });
+  assert.equal(lateStart('[    0.000000] Linux version 5.4.0\n[ 7854.7] later\n'), undefined);
+  assert.deepEqual(lateStart('[    0.194390] pci 0000:00:02.0: reg\n'), { line: 1, seconds: 0.19439, stamp: '0.194390' }, 'a log cut at 0.19 s has lost the map too');
+  assert.equal(lateStart('BIOS-e820: 0000000000000000 - 000000000009fc00 (usable)\nno stamps\n'), undefined);
+  assert.equal(lateStart('Dec 04 21:00:00 host kernel: [ 9000.1] x\n'), undefined, 'a syslog prefix: not dmesg output');
+  assert.equal(lateStart(`${'x\n'.repeat(60)}[ 9000.1] x\n`), undefined, 'only the first lines are read');
 });
