@@ -88,14 +88,16 @@ function mtrrFor(map: MemoryMap, o: CliOptions, fileDump: MtrrDump | undefined, 
   const where = fileDump ? o.mtrrFile! : `${at.file} line ${at.line}`;
   const state = withDefault(dump, o);
   const notes = dumpProblems(dump, o.physBits, CLI_TERMS).map((p) => p.message);
-  return { dump, state, note: `${mtrrSourceNote({ dump, state, where }, CLI_TERMS)}${tom2Note(state, inputs)}`, notes };
+  // A --mtrr FILE's lines count from that file, not from the main input.
+  const lineOf = (l: number): string => (fileDump ? `${o.mtrrFile} line ${l + 1}` : `line ${locate(inputs, l).line}`);
+  return { dump, state, note: `${mtrrSourceNote({ dump, state, where }, CLI_TERMS)}${tom2Note(state, lineOf)}`, notes };
 }
 
 /** `; AMD TOM2 …: [4 GiB, TOM2) WB`, when the dump has Linux's `TOM2:` line (planner/mtrr.ts `tom2Range`). */
-function tom2Note(state: MtrrState, inputs: readonly Input[]): string {
+function tom2Note(state: MtrrState, lineOf: (line: number) => string): string {
   const wb = tom2Range(state.tom2, Infinity);
   if (!wb) return '';
-  const at = state.tom2!.line === undefined ? '' : ` (line ${locate(inputs, state.tom2!.line).line})`;
+  const at = state.tom2!.line === undefined ? '' : ` (${lineOf(state.tom2!.line)})`;
   return `; AMD TOM2 ${hex(wb.end)}${at}: [${hex(wb.start)}, ${hex(wb.end)}) WB whatever the variable MTRRs say, as Linux types it`;
 }
 

@@ -317,3 +317,10 @@ test('AMD TOM2: the plan header says the rule was applied; --json has mtrr.tom2 
   assert.deepEqual(j.ram.map((r: { start: string; memoryType: string }) => [r.start, r.memoryType]).slice(-1), [['0x100001000', 'WB']]);
   for (const format of ['md', 'c']) assert.match(run(['--format', format, file]).out, /memory types from the MTRRs, AMD TOM2: \[0x100000000, 0x150000000\) WB/, format);
 });
+
+test('AMD TOM2 from --mtrr FILE: the TOM2 line is named in that file, not in the main input', () => {
+  const dump = path.join(ROOT, 'test', 'fixtures', 'real', 'linuxhw-3nod-tgs215db-phenom-ii-4.1-tom2-ram-at-4g-plus-4k.dmesg');
+  const r = run([path.join(ROOT, 'examples', 'hyperplatform.eptlog'), '--mtrr', dump]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out.split('\n')[1], /; AMD TOM2 0x150000000 \(\S+linuxhw-3nod-tgs215db-phenom-ii-4\.1-tom2-ram-at-4g-plus-4k\.dmesg line 50\): /);
+});
