@@ -6,7 +6,7 @@ import type { Field, MapRecord, MemoryMap, MtrrDump, MtrrVariableRecord, RangeRe
 import type { MtrrState } from '../planner';
 import { DUMP_SOURCES, checkMapRanges, isContainer, ramInputs, usableRanges } from '../formats';
 import type { Plan } from '../planner';
-import { MAX_BLOCKS, formatSize, hex, physLimitWarning } from '../planner';
+import { MAX_BLOCKS, formatCount, formatSize, hex, physLimitWarning } from '../planner';
 
 export interface MapProblem {
   /** Stable id (the editor's diagnostic code). */
@@ -44,6 +44,7 @@ export const PROBLEM_CODES = {
   mtrrConflict: 'mtrr-conflict',
   mtrrTruncated: 'mtrr-noncontiguous-mask',
   mtrrNote: 'mtrr-note',
+  ramNotWriteBack: 'ram-not-write-back',
 } as const;
 
 /**
@@ -128,6 +129,9 @@ export function* planProblems(map: MemoryMap, plan: Plan, dump: MtrrDump | undef
   }
   yield* mmioPastLimit(map, plan.limit, terms);
   if (!dump) return;
+  // With the MTRRs off everything is UC, and with an assumed default type the header says so: only
+  // a dump that shows its default type tells RAM the machine leaves uncached.
+  if (dump.state.enabled && dump.state.defaultTypeKnown) yield* uncachedRam(map, plan);
   // On the first variable-range line involved (one index map, not a search per conflict).
   const byIndex = new Map<number, MtrrVariableRecord>();
   for (const x of dump.records) if (x.kind === 'mtrr-variable' && !byIndex.has(x.index)) byIndex.set(x.index, x);
@@ -153,6 +157,39 @@ export function* planProblems(map: MemoryMap, plan: Plan, dump: MtrrDump | undef
         'past the first ones it is ignored, so memory types there may be wrong',
       line: lineOf([index]),
       inDump: true,
+    };
+  }
+}
+
+/**
+ * RAM the MTRRs do not make write-back (a BIOS that left part of memory UC, as on a Dell T3600):
+ * the plan types it as the MTRRs say, but an OS using it as RAM runs slowly there, and Linux
+ * trims such RAM at the top of memory at boot (cleanup.c mtrr_trim_uncached_memory: "CPU MTRRs
+ * don't cover all of memory, losing N MB of RAM"). One warning per RAM range, on its first line.
+ */
+function* uncachedRam(map: MemoryMap, plan: Plan): Generator<MapProblem> {
+  for (const r of plan.ram) {
+    if (r.memoryType === 'WB') continue;
+    const line = r.inputs.find((x) => x.line !== undefined)?.line;
+    const record = line === undefined ? undefined : rangeOnLine(map, line);
+    if (!record) continue;
+    // Bytes per type, not every piece: a non-contiguous mask cuts a range into thousands.
+    const bytes = new Map<string, number>();
+    let pieces = 0;
+    for (const p of r.memoryType === 'mixed' ? r.pieces : [r]) {
+      if (p.memoryType === 'WB') continue;
+      bytes.set(p.memoryType, (bytes.get(p.memoryType) ?? 0) + p.end - p.start);
+      pieces++;
+    }
+    const what = [...bytes].map(([t, n]) => `${formatSize(n)} ${t}`).join(' and ');
+    yield {
+      code: PROBLEM_CODES.ramNotWriteBack,
+      severity: 'warning',
+      message:
+        `the MTRRs make ${what} of the RAM ${rangeText(r.start, r.end)} not write-back${pieces > 1 ? ` (${formatCount(pieces)} pieces)` : ''}: ` +
+        'planned so, but an OS using it as RAM runs slowly there, and Linux trims RAM the MTRRs leave uncached at the top of memory',
+      line: record.line,
+      field: { start: record.fields.start.start, end: record.fields.end.end },
     };
   }
 }

@@ -364,7 +364,9 @@ export function buildDump(records: MtrrRecord[], procDefault: MtrrState['default
     lastLine: last,
     notes,
     state: {
-      enabled,
+      // Linux prints the E bit of MTRRdefType as "variable ranges enabled/disabled" (generic.c
+      // print_mtrr_state): disabled there means every MTRR is off and all memory is UC.
+      enabled: enabled && variableEnabled,
       defaultType,
       defaultTypeKnown,
       fixedEnabled,

@@ -102,3 +102,25 @@ test('a --mtrr FILE: a conflict between its registers is named on its own line, 
   const r = spawnSync(process.execPath, [CLI, '--mtrr', mtrr, fixturePath('desktop-i7-2600.iomem')], { encoding: 'utf8', cwd: ROOT });
   assert.match(r.stderr, new RegExp(`conflict\\.mtrr:3: warning: MTRRs 0, 1 overlap at 0x40000000–0x80000000`), r.stderr);
 });
+
+test('RAM the MTRRs leave other than WB is a warning on its line, in the CLI and the editor alike; none with the MTRRs off or an assumed default', () => {
+  // Worked by hand: default UC, one WB range [0, 2 GiB); RAM [1 MiB, 3 GiB) is WB up to 2 GiB,
+  // so 1 GiB of it is UC. The low RAM [0, 640 KiB) is WB by the fixed ranges.
+  const dump = (lines: string[]) => [
+    '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff] usable',
+    '[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x00000000bfffffff] usable',
+    ...lines,
+  ].join('\n') + '\n';
+  const file = path.join(tmp, 'ram-uc.dmesg');
+  fs.writeFileSync(file, dump(['[    0.000000] MTRR default type: uncachable', '[    0.000000] MTRR fixed ranges enabled:', '[    0.000000]   00000-9FFFF write-back',
+    '[    0.000000] MTRR variable ranges enabled:', '[    0.000000]   0 base 0000000000 mask FF80000000 write-back']));
+  const { cli, editor } = both(file, undefined);
+  assert.deepEqual(cli, editor);
+  assert.deepEqual(cli.filter((l) => /not write-back/.test(l)), ['1 warning: the MTRRs make 1 GiB UC of the RAM 0x100000–0xc0000000 not write-back: planned so, but an OS using it as RAM runs slowly there, and Linux trims RAM the MTRRs leave uncached at the top of memory']);
+  const off = path.join(tmp, 'ram-mtrr-off.dmesg');
+  fs.writeFileSync(off, dump(['[    0.000000] MTRR default type: uncachable', '[    0.000000] MTRR variable ranges disabled:']));
+  assert.deepEqual(both(off, undefined).cli.filter((l) => /not write-back/.test(l)), []);
+  const proc = path.join(tmp, 'ram-proc.dmesg');
+  fs.writeFileSync(proc, dump(['reg00: base=0x00000000 (   0MB), size=2048MB: write-back, count=1']));
+  assert.deepEqual(both(proc, undefined).cli.filter((l) => /not write-back/.test(l)), [], '/proc/mtrr shows no default type: nothing is claimed');
+});
