@@ -17,6 +17,8 @@ export type MtreeSection = 'none' | 'memory' | 'other' | 'flat' | 'flat-memory' 
 export const MTREE_KEYS = ['address-space: ', 'memory-region: ', 'FlatView #'];
 const REGION = /^([0-9a-fA-F]{1,16})-([0-9a-fA-F]{1,16}) \(prio (-?\d+), ([^)]+)\): (.*)$/;
 const ALIAS = /^alias (\S+) @(\S+)/;
+/** QEMU 2.x's readable/writable flags where later versions print the region's type. */
+const ACCESS_FLAGS = /^[R-][W-]$/;
 
 /** Reads one line; `section` is the part of the dump the lines before opened. */
 export function readMtree(text: string, line: number, env: Envelope, section: MtreeSection): { section: MtreeSection; record?: RangeRecord | BoundaryRecord } {
@@ -65,13 +67,18 @@ function region(m: RegExpExecArray, line: number, at: number, depth: number): Ra
   const endField: Field = { start: at + m[1].length + 1, end: at + m[1].length + 1 + m[2].length };
   const typeAt = at + m[0].length - m[5].length;
   let ram = regionType === 'ram';
-  // QEMU before 4.2 printed every alias as `i/o`, whatever it aliased; the guest's RAM is still the
-  // alias of pc.ram (`ram-below-4g @pc.ram`).
-  if (!ram && alias && alias[2] === 'pc.ram' && regionType === 'i/o') {
+  // QEMU before 4.2 printed every alias as `i/o`, whatever it aliased, and QEMU 2.x printed access
+  // flags instead of a type (memory.c mtree_print_mr: `(prio %d, %c%c)`); the guest's RAM is still
+  // the alias of pc.ram (`ram-below-4g @pc.ram`). A read-only one (`R-`: PAM's shadow ROM) is what
+  // later versions print as `rom`, not RAM.
+  const flags = ACCESS_FLAGS.test(regionType);
+  if (!ram && !disabled && alias && alias[2] === 'pc.ram' && (regionType === 'i/o' || regionType === 'RW')) {
     ram = true;
     problems.push({
       code: 'mtree-old-alias',
-      message: `alias of pc.ram printed as i/o (QEMU before 4.2 printed every alias so): counted as RAM`,
+      message: flags
+        ? `alias of pc.ram printed with access flags ${regionType} (QEMU 2.x printed no region type): counted as RAM`
+        : `alias of pc.ram printed as i/o (QEMU before 4.2 printed every alias so): counted as RAM`,
       severity: 'information',
       field: { start: typeAt, end: typeAt + name.length },
     });

@@ -80,6 +80,21 @@ test('QEMU info mtree before 4.2: aliases printed as i/o; the alias of pc.ram is
   assert.equal(map.ranges[1].problems[0].code, 'mtree-old-alias');
 });
 
+test('QEMU 2.x info mtree: access flags instead of types; an RW alias of pc.ram is RAM, a read-only (R-) one is not, a disabled one says nothing', () => {
+  const text = [
+    'address-space: memory',
+    '  0000000000000000-ffffffffffffffff (prio 0, RW): system',
+    '    0000000000000000-00000000bfffffff (prio 0, RW): alias ram-below-4g @pc.ram 0000000000000000-00000000bfffffff',
+    '    0000000000000000-ffffffffffffffff (prio -1, RW): pci',
+    '    00000000000c0000-00000000000c3fff (prio 1, RW): alias pam-ram @pc.ram 00000000000c0000-00000000000c3fff [disabled]',
+    '    00000000000c0000-00000000000c3fff (prio 1, R-): alias pam-rom @pc.ram 00000000000c0000-00000000000c3fff',
+  ].join('\n');
+  const map = groupMaps(scanText(text)).maps[0];
+  // Worked by hand: the prio-1 read-only shadow hides [0xc0000, 0xc4000) of the prio-0 RAM alias.
+  assert.deepEqual(ramInputs(map).map(span), [[0x0, 0xc0000], [0xc4000, 0xc0000000]]);
+  assert.deepEqual(map.ranges.map((r) => [r.ram, r.problems.map((p) => p.code)]), [[false, []], [true, ['mtree-old-alias']], [false, []], [false, []], [false, []]]);
+});
+
 test('MemInfo -r: exclusive ends; a page count that disagrees with the range is a warning', () => {
   const recs = ranges(scanText(src('meminfo-virtualbox.txt')));
   assert.deepEqual(recs.map(span), [[0x1000, 0x9f000], [0x100000, 0x102000], [0x103000, 0xdfff0000], [0x100000000, 0x220000000]]);
