@@ -352,7 +352,7 @@ test('UI: issue 14 — hints where the eye is, readable hovers, KVM decodes, .lo
       fs.writeFileSync(path.join(ws, 'notes.txt'), 'shopping list\nmilk\n');
       // `dmesg > dmesg-2024.txt`: Plain Text until "Always for dmesg*.txt" associates the pattern.
       for (const f of ['dmesg-2024.txt', 'dmesg-2025.txt']) fs.copyFileSync(path.join(repoRoot, 'examples', 'surface-pro-7.dmesg'), path.join(ws, f));
-      fs.copyFileSync(path.join(repoRoot, 'examples', 'hyperplatform.eptlog'), path.join(ws, 'menu-boot.log'));
+      for (const f of ['menu-boot.log', 'tab-boot.log']) fs.copyFileSync(path.join(repoRoot, 'examples', 'hyperplatform.eptlog'), path.join(ws, f));
       bigLog(path.join(ws, 'big-30mb.eptlog'), 30 * 1024 * 1024);
       bigLog(path.join(ws, 'big-60mb.eptlog'), 60 * 1024 * 1024);
     },
@@ -496,6 +496,19 @@ test('UI: issue 14 — hints where the eye is, readable hovers, KVM decodes, .lo
       const item = page.locator('.context-view .action-item', { hasText: 'Open as EPT/MMIO Log' }).first();
       await item.waitFor({ timeout: 10000 });
       await screenshot(page, 'i14-explorer-menu');
+      await item.click();
+      await expectLanguage(page);
+      await page.keyboard.press('Escape');
+    });
+    await uiStep(t, page, '#7: "Open as EPT/MMIO Log" in the editor tab\'s context menu switches the file', async () => {
+      await runCommand(page, 'View: Close All Editors');
+      await openFile(page, 'tab-boot.log');
+      await page.waitForFunction(() => (document.querySelector('#status\\.editor\\.mode')?.textContent || '').trim() === 'Log', null, { timeout: 30000 });
+      const tab = page.locator('.tabs-container .tab', { hasText: 'tab-boot.log' }).first();
+      await tab.click({ button: 'right' });
+      const item = page.locator('.context-view .action-item', { hasText: 'Open as EPT/MMIO Log' }).first();
+      await item.waitFor({ timeout: 10000 });
+      await screenshot(page, 'i14-tab-menu');
       await item.click();
       await expectLanguage(page);
       await page.keyboard.press('Escape');
