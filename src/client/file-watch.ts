@@ -20,7 +20,10 @@ export function watchFiles(context: vscode.ExtensionContext, log: (m: string) =>
   const large = vscode.window.createStatusBarItem('eptLens.largeFile', vscode.StatusBarAlignment.Right, 99);
   large.name = 'EPT Lens large file';
   large.command = 'eptLens.largeFileHelp';
-  context.subscriptions.push(large);
+  // The same word in the language status (the `{}` popup, as vscode-eslint reports its state), with a
+  // warning mark: the status-bar item is what the eye finds, this is where VS Code users look.
+  let largeStatus: vscode.LanguageStatusItem | undefined;
+  context.subscriptions.push(large, { dispose: () => largeStatus?.dispose() });
 
   const switched = (): string[] => context.workspaceState.get<string[]>(SWITCHED, []);
   const remember = (uri: vscode.Uri): void => {
@@ -101,8 +104,16 @@ export function watchFiles(context: vscode.ExtensionContext, log: (m: string) =>
     const optimized = doc ? vscode.workspace.getConfiguration('editor', { languageId: LANGUAGE, uri: doc.uri }).get<boolean>('largeFileOptimizations', true) : true;
     if (size === undefined || size <= TOKENIZE_LIMIT || !optimized || vscode.window.activeTextEditor?.document !== doc) {
       large.hide();
+      largeStatus?.dispose();
+      largeStatus = undefined;
       return;
     }
+    largeStatus ??= vscode.languages.createLanguageStatusItem('eptLens.largeFile', { language: LANGUAGE });
+    largeStatus.name = 'EPT Lens large file';
+    largeStatus.severity = vscode.LanguageStatusSeverity.Warning;
+    largeStatus.text = `${mb(size)}: no colours, lens or hints`;
+    largeStatus.detail = 'editor.largeFileOptimizations is on over 20 MB';
+    largeStatus.command = { title: 'Turn on for EPT/MMIO logs', command: 'eptLens.largeFileHelp' };
     large.text = `$(info) ${mb(size)}: no colours, lens or hints`;
     large.tooltip = new vscode.MarkdownString(
       `**EPT Lens**: VS Code turns colours, code lenses, inline hints and hovers off in files over 20 MB (\`editor.largeFileOptimizations\`). **Plan Log File** plans it from disk.\n\nClick to turn the optimisation off for EPT/MMIO logs (\`"[ept-log]": {"editor.largeFileOptimizations": false}\`), then reopen the file. Files over 50 MB never reach extensions: use **Plan Log File**.`,

@@ -498,7 +498,7 @@ test('UI: issue 14 — hints where the eye is, readable hovers, KVM decodes, .lo
       await screenshot(page, 'i14-explorer-menu');
       await item.click();
       await expectLanguage(page);
-      await page.keyboard.press('Escape');
+      await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 10000 }).catch(() => page.keyboard.press('Escape'));
     });
     await uiStep(t, page, '#7: "Open as EPT/MMIO Log" in the editor tab\'s context menu switches the file', async () => {
       await runCommand(page, 'View: Close All Editors');
@@ -511,7 +511,8 @@ test('UI: issue 14 — hints where the eye is, readable hovers, KVM decodes, .lo
       await screenshot(page, 'i14-tab-menu');
       await item.click();
       await expectLanguage(page);
-      await page.keyboard.press('Escape');
+      // The menu must be gone before the next step's quick open (while it shows, the workbench is inert).
+      await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 10000 }).catch(() => page.keyboard.press('Escape'));
     });
     await uiStep(t, page, '#6: a 30 MB log says why colours and lens are off', async () => {
       await openFile(page, 'big-30mb.eptlog');
@@ -519,6 +520,14 @@ test('UI: issue 14 — hints where the eye is, readable hovers, KVM decodes, .lo
       await item.waitFor({ timeout: 30000 });
       log(`30 MB status: ${norm(await item.innerText())}`);
       await screenshot(page, 'i14-30mb');
+      // And in the language status, with the way to turn them on.
+      const entry = page.locator('[id="status.languageStatus"]').first();
+      await entry.hover();
+      const lang = page.locator('.hover-language-status', { hasText: 'no colours, lens or hints' }).first();
+      await lang.waitFor({ timeout: 10000 });
+      assert.match(norm(await lang.innerText()), /30 MB: no colours, lens or hints[\s\S]*Turn on for EPT\/MMIO logs/);
+      await screenshot(page, 'i14-30mb-language-status');
+      await page.keyboard.press('Escape');
     });
     await uiStep(t, page, '#6: the status item turns large-file optimisations off for EPT/MMIO logs: hints come back', async () => {
       // With the optimisations on, VS Code sends no hover requests for the 30 MB document and draws
