@@ -24,13 +24,27 @@ const hoverOf = (line: number, f: Span, lines: string[]): Hover => ({
   range: { start: { line, character: f.start }, end: { line, character: f.end } },
 });
 
+/**
+ * The record a line belongs to: its own, or a range printed over several lines that ends below it
+ * (a /sys/firmware/memmap entry: its start, end and type files, so at most two lines below).
+ */
+function recordCovering(model: Analysis['model'], line: number): MapRecord | undefined {
+  const own = model.recordAt(line);
+  if (own) return own;
+  for (let k = line + 1; k <= line + 2 && k < model.scannedLines; k++) {
+    const r = model.recordAt(k);
+    if (r) return r.kind === 'range' && r.firstLine !== undefined && r.firstLine <= line ? r : undefined;
+  }
+  return undefined;
+}
+
 export function hover(analysis: Analysis, settings: Settings, pos: Position): Hover | null {
   const model = analysis.model;
   if (pos.line < 0 || pos.line >= model.lineCount) return null;
   const text = model.lineAt(pos.line);
   if (text.length > 4096) return null;
   const ch = pos.character;
-  const rec = model.recordCovering(pos.line);
+  const rec = recordCovering(model, pos.line);
   if (rec) {
     const h = recordHover(analysis, settings, rec, pos.line, ch, text);
     if (h) return h;

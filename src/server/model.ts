@@ -374,20 +374,6 @@ export class DocumentModel {
     return this.recs[line];
   }
 
-  /**
-   * The record a line belongs to: its own, or a range printed over several lines that ends below
-   * it (a /sys/firmware/memmap entry: its start, end and type files, so at most two lines below).
-   */
-  recordCovering(line: number): MapRecord | undefined {
-    const own = this.recs[line];
-    if (own) return own;
-    for (let k = line + 1; k <= line + 2 && k < this.scanned; k++) {
-      const r = this.recs[k];
-      if (r) return r.kind === 'range' && r.firstLine !== undefined && r.firstLine <= line ? r : undefined;
-    }
-    return undefined;
-  }
-
   /** All records in line order, and the maps grouped from them (cached until the structure changes). */
   maps(): { doc: MapDocument; records: MapRecord[] } {
     if (this.grouped?.structure === this.structure) return this.grouped;

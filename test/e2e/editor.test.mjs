@@ -316,6 +316,18 @@ async function notification(page, text, timeout = 30000) {
   throw new Error(`no notification containing "${text}"; toasts: ${JSON.stringify(toasts)}; centre: ${JSON.stringify(center)}`);
 }
 
+/** Right-clicks `target`, picks "Open as EPT/MMIO Log" in its context menu, and waits for the switch. */
+async function openAsFromMenu(page, target, shot) {
+  await target.click({ button: 'right' });
+  const item = page.locator('.context-view .action-item', { hasText: 'Open as EPT/MMIO Log' }).first();
+  await item.waitFor({ timeout: 10000 });
+  await screenshot(page, shot);
+  await item.click();
+  await expectLanguage(page);
+  // The menu must be gone before the next step's quick open (while it shows, the workbench is inert).
+  await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 10000 }).catch(() => page.keyboard.press('Escape'));
+}
+
 /** The EPT Lens output channel of a code-server run, once it contains `want` (15 s). */
 async function extensionLog(cs, want) {
   const logs = path.join(cs.runDir, 'ud', 'logs');
@@ -492,27 +504,13 @@ test('UI: issue 14 — hints where the eye is, readable hovers, KVM decodes, .lo
       await runCommand(page, 'View: Show Explorer');
       const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'menu-boot.log' }).first();
       await row.waitFor({ timeout: 15000 });
-      await row.click({ button: 'right' });
-      const item = page.locator('.context-view .action-item', { hasText: 'Open as EPT/MMIO Log' }).first();
-      await item.waitFor({ timeout: 10000 });
-      await screenshot(page, 'i14-explorer-menu');
-      await item.click();
-      await expectLanguage(page);
-      await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 10000 }).catch(() => page.keyboard.press('Escape'));
+      await openAsFromMenu(page, row, 'i14-explorer-menu');
     });
     await uiStep(t, page, '#7: "Open as EPT/MMIO Log" in the editor tab\'s context menu switches the file', async () => {
       await runCommand(page, 'View: Close All Editors');
       await openFile(page, 'tab-boot.log');
       await page.waitForFunction(() => (document.querySelector('#status\\.editor\\.mode')?.textContent || '').trim() === 'Log', null, { timeout: 30000 });
-      const tab = page.locator('.tabs-container .tab', { hasText: 'tab-boot.log' }).first();
-      await tab.click({ button: 'right' });
-      const item = page.locator('.context-view .action-item', { hasText: 'Open as EPT/MMIO Log' }).first();
-      await item.waitFor({ timeout: 10000 });
-      await screenshot(page, 'i14-tab-menu');
-      await item.click();
-      await expectLanguage(page);
-      // The menu must be gone before the next step's quick open (while it shows, the workbench is inert).
-      await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 10000 }).catch(() => page.keyboard.press('Escape'));
+      await openAsFromMenu(page, page.locator('.tabs-container .tab', { hasText: 'tab-boot.log' }).first(), 'i14-tab-menu');
     });
     await uiStep(t, page, '#6: a 30 MB log says why colours and lens are off', async () => {
       await openFile(page, 'big-30mb.eptlog');
