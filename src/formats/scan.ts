@@ -17,6 +17,7 @@ import { MTRR_TEXT_KEYS, MtrrBlock, readMtrrDmesg, readProcMtrr } from './mtrr-t
 import { MTREE_KEYS, MtreeSection, readMtree } from './mtree';
 import type { MalformedRecord, MapRecord } from './records';
 import { MemmapEntry, SYSFS_MEMMAP_KEYS, readSysfsMemmap } from './sysfs-memmap';
+import { SEABIOS_KEYS, readSeabios } from './seabios';
 import { XEN_KEYS, readXen } from './xen';
 
 export interface ScanState {
@@ -44,7 +45,7 @@ export const isIdle = (s: ScanState): boolean =>
 export const CANDIDATE_KEYS: readonly string[] = [
   ...HYPERPLATFORM_KEYS, ...IOMEM_KEYS, ...E820_KEYS, ...MTRR_TEXT_KEYS, ...XEN_KEYS, ...MTREE_KEYS,
   ...MTRR_CLEANUP_KEYS, ...SYSFS_MEMMAP_KEYS, ...KSM_KEYS, ...GBHV_KEYS, ...HVPP_KEYS,
-  ...JOIN_KEYS,
+  ...SEABIOS_KEYS, ...JOIN_KEYS,
 ];
 
 /** Lines longer than this are not memory-map lines; skipping them keeps hostile input cheap. */
@@ -149,6 +150,11 @@ function readAny(text: string, line: number, state: ScanState): MapRecord | unde
   if (env.xen) {
     const x = readXen(text, line, env);
     if (x) return x;
+  }
+  // SeaBIOS's e820 entries: `  3: …` on QEMU's debug console, `HVM4:   3: …`/`(d4)   3: …` on Xen's.
+  if ((c >= 0x30 && c <= 0x39) || c === 0x48 /* H */ || c === 0x28 /* ( */) {
+    const sb = readSeabios(text, line, env);
+    if (sb) return sb;
   }
   if (at === env.indent && c === 0x72 /* r */) {
     const p = readProcMtrr(text, line, at, env.end);
