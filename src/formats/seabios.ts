@@ -24,7 +24,8 @@ export function readSeabios(text: string, line: number, env: Envelope): RangeRec
   const msg = text.slice(at, end);
   const m = ENTRY.exec(msg);
   if (!m) return undefined;
-  const startAt = at + msg.indexOf(': ') + 2;
+  // The entry is the message's tail, of fixed shape: count back from its end (the guest prefix has a `: ` too).
+  const startAt = at + msg.length - (m[1].length + 3 + m[2].length + 3 + m[3].length + 1 + m[4].length);
   const endAt = startAt + m[1].length + 3;
   const typeAt = endAt + m[2].length + 3;
   return makeRange({
