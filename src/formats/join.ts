@@ -7,9 +7,6 @@
 //   (`console=` at the end of a command line is no soft break).
 // - a mail client's hard wrap of a range line: `… [mem 0x…-0x…]` and then the type name alone
 //   on the next line (`usable`). Joined only when the next line is exactly a known type name.
-// - a wrap at the blank inside `[mem 0x…`: Google Groups (and format=flowed senders) break long
-//   lines at a word, leaving `… BIOS-e820: [mem ` and then `0x…-0x…] usable` (kasan-dev,
-//   2024-10-03). Joined only when the next line starts with the `0x…-0x…]` range.
 // The joined record keeps the first physical line's index (where the editor shows it); columns
 // past a break are those of the joined text. Each line is looked at once, and at most one line is
 // held back: linear, and the prefilter may skip lines whenever nothing is held (`holding()`).
@@ -51,22 +48,12 @@ const mayLackType = (t: string): boolean => {
   return n > 0 && t.charCodeAt(n - 1) === 0x5d /* ] */ && t.lastIndexOf('[mem ', n) >= 0;
 };
 
-/** A line cut at the blank after `[mem` (trailing blanks allowed). */
-const endsAtMemOpen = (t: string): boolean => {
-  let n = t.length;
-  while (n > 0 && t.charCodeAt(n - 1) === 0x20) n--;
-  return n >= 4 && t.startsWith('[mem', n - 4);
-};
-/** The rest of a range cut at `[mem `: `0xSTART-0xEND]` first (bounded, anchored: linear). */
-const RANGE_REST = /^ {0,8}0x[0-9A-Fa-f]{1,16}-0x[0-9A-Fa-f]{1,16}\]/;
-
 export function createLineJoiner(onLine: (text: string, index: number) => void): LineJoiner {
   let qp = false;
-  /** The held line: a QP line that continues (`soft`), a range line that may lack its type, or one cut at `[mem ` (`open`). */
+  /** The held line: a QP line that continues (`soft`), or a range line that may lack its type. */
   let held: string | undefined;
   let heldIndex = 0;
   let soft = false;
-  let open = false;
   const emit = (text: string, index: number): void => onLine(qp ? decodeQp(text) : text, index);
   const take = (text: string, index: number): void => {
     if (!qp && endsWithSoftBreak(text) && ((text.length >= QP_MIN_SOFT && text.length <= QP_MAX_LINE))) qp = true;
@@ -76,11 +63,10 @@ export function createLineJoiner(onLine: (text: string, index: number) => void):
       soft = true;
       return;
     }
-    if (mayLackType(text) || endsAtMemOpen(text)) {
+    if (mayLackType(text)) {
       held = text;
       heldIndex = index;
       soft = false;
-      open = !mayLackType(text);
       return;
     }
     if (!qp && text.length < 60 && QP_HEADER.test(text)) qp = true;
@@ -92,8 +78,6 @@ export function createLineJoiner(onLine: (text: string, index: number) => void):
       const h = held;
       held = undefined;
       if (soft) return take(h + text, heldIndex);
-      // The joined line may itself lack its type (`[mem 0x…-0x…]` with `usable` on a third line): take() holds it again.
-      if (open && RANGE_REST.test(text)) return take(`${h.trimEnd()} ${text.trimStart()}`, heldIndex);
       const name = text.trim();
       if (name.length > 0 && name.length <= 40 && isE820TypeName(name)) return emit(`${h.trimEnd()} ${name}`, heldIndex);
       emit(h, heldIndex);

@@ -59,20 +59,23 @@ test("a firmware map whose lowest entry is above 0 lost its head: a warning on t
   assert.deepEqual(groupMaps(scanText('00001000-0009fbff : System RAM\n00100000-0f7fefff : System RAM')).maps[0].notes, []);
 });
 
-test("a range Google Groups wrapped at the blank after '[mem' is joined; other lines ending in '[mem ' stay as they are", () => {
+test("a range Google Groups wrapped at the blank after '[mem' is read on the line holding it; other lines ending in '[mem ' stay as they are", () => {
   // kasan-dev, 2024-10-03, <b6b89138-54d0-4f6f-86d3-6ed50fd6e80dn@googlegroups.com>
-  const text = [
+  const lines = [
     '[    0.000000][    T0] BIOS-e820: [mem ',
     '0x0000000000100000-0x00000000bffdffff] usable',
     '[    0.000000][    T0] BIOS-e820: [mem ',
-    '0x00000000bffe0000-0x00000000bfffffff]',
-    'reserved',
+    '[    0.000000][    T0] BIOS-e820: [mem 0x00000000bffe0000-0x00000000bfffffff] reserved',
     '[    0.058542][    T0] Faking a node at [mem ',
-    'not a range',
-  ].join('\n');
-  const ranges = scanText(text).filter((r): r is RangeRecord => r.kind === 'range');
+    '0x0000000000000000-0x00000001bfffffff]',
+  ];
+  const ranges = scanText(lines.join('\n')).filter((r): r is RangeRecord => r.kind === 'range');
   assert.deepEqual(ranges.map((r) => [r.line, r.start, r.end, r.ram, r.typeName]), [
-    [0, 0x100000, 0xbffe0000, true, 'usable'],
-    [2, 0xbffe0000, 0xc0000000, false, 'reserved'],
+    [1, 0x100000, 0xbffe0000, true, 'usable'],
+    [3, 0xbffe0000, 0xc0000000, false, 'reserved'],
   ]);
+  const r = ranges[0];
+  assert.equal(lines[1].slice(r.fields.start.start, r.fields.start.end), '0x0000000000100000');
+  assert.equal(lines[1].slice(r.fields.end.start, r.fields.end.end), '0x00000000bffdffff');
+  assert.equal(lines[1].slice(r.fields.type!.start, r.fields.type!.end), 'usable');
 });
