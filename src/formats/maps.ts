@@ -372,6 +372,12 @@ export function buildDump(records: MtrrRecord[], procDefault: MtrrState['default
     defaultType = 'UC';
     defaultTypeKnown = true;
   }
+  // MTRRs off (`MTRR: Disabled`, `MTRRs disabled`): every address is UC whatever the default type
+  // says (SDM: E clear), so none is assumed and none needs setting.
+  if (!enabled && !defaultTypeKnown) {
+    defaultType = 'UC';
+    defaultTypeKnown = true;
+  }
   if (!defaultTypeKnown) {
     notes.push(source === 'proc'
       ? `/proc/mtrr has no default type: ${defaultType} assumed (ept-plan --mtrr-default TYPE sets another)`

@@ -79,3 +79,16 @@ test("a range Google Groups wrapped at the blank after '[mem' is read on the lin
   assert.equal(lines[1].slice(r.fields.end.start, r.fields.end.end), '0x00000000bffdffff');
   assert.equal(lines[1].slice(r.fields.type!.start, r.fields.type!.end), 'usable');
 });
+
+test("'MTRR: Disabled' (a VirtualBox guest, bmuschko/cka-study-guide#10): every address UC, no default type assumed or asked for", () => {
+  const doc = groupMaps(scanText([
+    '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable',
+    '[    0.000000] e820: last_pfn = 0x7fff0 max_arch_pfn = 0x400000000',
+    '[    0.000000] MTRR: Disabled',
+  ].join('\n')));
+  const dump = doc.maps[0].mtrr;
+  assert.ok(dump);
+  assert.equal(dump.state.enabled, false);
+  assert.equal(dump.state.defaultTypeKnown, true);
+  assert.deepEqual(dump.notes, []);
+});
