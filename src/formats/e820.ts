@@ -86,6 +86,24 @@ export function readE820(text: string, line: number, env: Envelope): RangeRecord
   return undefined;
 }
 
+/** An entry a mailer wrapped at the blank after `[mem`: `BIOS-e820: [mem` and nothing more (scan.ts reads the rest on the next line). */
+const CUT_AT_MEM = /^(?:BIOS-e820|BIOS-88|BIOS-e801|Xen): \[mem$/;
+export const isCutAtMem = (text: string, env: Envelope): boolean =>
+  env.end - env.at <= 16 && text.charCodeAt(env.end - 1) === 0x6d /* m */ && CUT_AT_MEM.test(text.slice(env.at, env.end));
+
+const REST = /^(0x[0-9A-Za-z]+)-(0x[0-9A-Za-z]+)\] ?(.*)$/;
+
+/** The rest of an entry cut at `[mem `: `0xSTART-0xEND] type`, its fields on this line. */
+export function readE820Rest(text: string, line: number, env: Envelope): RangeRecord | MalformedRecord | undefined {
+  const { at, end } = env;
+  if (text.charCodeAt(at) !== 0x30 /* 0 */) return undefined;
+  const m = REST.exec(text.slice(at, end));
+  if (!m) return undefined;
+  const typeName = m[3].trim();
+  const typeAt = at + m[0].length - m[3].length + (m[3].length - m[3].trimStart().length);
+  return e820Range(line, m[1], at, m[2], at + m[1].length + 1, true, typeName, typeAt, false);
+}
+
 function e820Range(
   line: number, startText: string, startAt: number, endText: string, endAt: number,
   inclusive: boolean, typeName: string, typeAt: number | undefined, endIsSize: boolean,

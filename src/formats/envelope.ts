@@ -22,6 +22,7 @@
 //   ` 1841 17:54:41.419712  `            LAVA/KernelCI line number and time
 //   `7月 21 15:20:47 host kernel: `, `1730751577.123456 host kernel: `, `Tue 2025-11-04 21:29:37 CET host kernel: `
 //   `<pre>`, `<p>`, `<code>`              HTML a page wrapped the line in
+//   `[07:50:34.978][Moby           ][Info   ] `   Docker for Windows' log of its Moby (Hyper-V) VM's console
 // Behind: blanks, `<br>`, `<br/>`, `<br />`, `&nbsp;`, closing tags (`</span>`).
 
 /** Where a line's message lies: text[at, end). */
@@ -58,7 +59,10 @@ const FOLLOW = `(?:[ \\t]*(?:${STAMP}|${LEVEL}|${KERNEL}))*`;
 const TRACE = `\\S.{0,62}?-\\d{1,10} +\\[\\d{1,5}\\](?: +\\S{4,5})? +${SECS}: `;
 const sticky = (alternatives: string[], follow = true): RegExp => new RegExp(`(?:${alternatives.join('|')})${follow ? FOLLOW : ''}`, 'y');
 // One expression per first character of the header, so a line only tries the layers it can start.
-const AFTER_BRACKET = sticky([STAMP]);
+// Docker for Windows logs its Linux VM's console as `[time][component][level] ` (docker/for-win#267):
+// the component and level are padded with blanks to a column, so both are bounded runs of non-`]`.
+const DOCKER = `\\[${CLOCK}\\]\\[[^\\]]{1,40}\\]\\[[A-Za-z]{1,12} *\\]`;
+const AFTER_BRACKET = sticky([DOCKER, STAMP]);
 const AFTER_ANGLE = sticky([`${LEVEL}(?:[ \\t]*${MONTH} +\\d{1,2} ${CLOCK} ${KERNEL})?`, TRACE]);
 const AFTER_DIGIT = sticky([
   // HyperPlatform: time, level, #cpu, pid, tid, image; TABs, or blanks after a copy-paste

@@ -156,6 +156,7 @@ export function groupMaps(records: readonly MapRecord[], options: GroupOptions =
   for (const m of maps) {
     noteIomemWithoutRoot(m);
     noteNoRam(m);
+    noteCutHead(m);
   }
   const orphanDumps = attachDumps(maps, dumps, boundaries);
   noteSummaryOnly(maps, summaries);
@@ -196,6 +197,29 @@ function noteIomemWithoutRoot(m: MemoryMap): void {
       line: m.firstLine,
     });
   }
+}
+
+/** Maps that list every address from 0 up: firmware tables (e820 and the tables it is printed from). */
+const FROM_ZERO: ReadonlySet<MapFormat> = new Set<MapFormat>(['e820', 'xen', 'seabios', 'memmap']);
+
+/**
+ * A firmware map always starts at address 0 (the BIOS, EFI, Xen and every VMM put RAM or a
+ * reserved range there), so one whose lowest entry starts higher lost its first lines: a paste
+ * that began mid-map (issue 11: GCE and Docker for Windows threads). The plan would map that
+ * RAM as a gap, so say it. /proc/iomem is left out: `grep RAM /proc/iomem` legitimately starts
+ * at 0x1000. One pass over the ranges.
+ */
+function noteCutHead(m: MemoryMap): void {
+  if (!FROM_ZERO.has(m.format)) return;
+  let low: RangeRecord | undefined;
+  for (const r of m.ranges) if (r.depth === 0 && (!low || r.start < low.start)) low = r;
+  if (!low || low.start === 0) return;
+  m.notes.push({
+    code: 'map-head-missing',
+    message: `this map's lowest entry starts at 0x${low.start.toString(16)}, not 0: a firmware map starts at address 0, so its first lines are missing (the paste began mid-map?); the plan maps [0x0, 0x${low.start.toString(16)}) as a gap. Give the whole map`,
+    severity: 'warning',
+    line: low.line,
+  });
 }
 
 /**
@@ -345,6 +369,12 @@ export function buildDump(records: MtrrRecord[], procDefault: MtrrState['default
   }
   if (source === 'mtrr-cleanup' && !defaultTypeKnown) {
     // Linux runs mtrr_cleanup only when IA32_MTRR_DEF_TYPE says UC (cleanup.c: `if (def != MTRR_TYPE_UNCACHABLE) return 0`).
+    defaultType = 'UC';
+    defaultTypeKnown = true;
+  }
+  // MTRRs off (`MTRR: Disabled`, `MTRRs disabled`): every address is UC whatever the default type
+  // says (SDM: E clear), so none is assumed and none needs setting.
+  if (!enabled && !defaultTypeKnown) {
     defaultType = 'UC';
     defaultTypeKnown = true;
   }

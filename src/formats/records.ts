@@ -18,7 +18,7 @@ export interface Problem {
   field: Field;
 }
 
-export type MapFormat = 'hyperplatform' | 'e820' | 'iomem' | 'xen' | 'memmap' | 'mtree' | 'meminfo' | 'hvpp' | 'ksm';
+export type MapFormat = 'hyperplatform' | 'e820' | 'iomem' | 'xen' | 'memmap' | 'mtree' | 'meminfo' | 'hvpp' | 'ksm' | 'seabios';
 
 export const FORMAT_NAMES: Readonly<Record<MapFormat, string>> = {
   hyperplatform: 'HyperPlatform `Physical Memory Range`',
@@ -30,6 +30,7 @@ export const FORMAT_NAMES: Readonly<Record<MapFormat, string>> = {
   meminfo: 'Windows `MemInfo -r`',
   hvpp: 'hvpp `Physical memory ranges`',
   ksm: 'ksm `Range:`',
+  seabios: 'SeaBIOS `e820 map has N items`',
 };
 
 /** A hand-written note after a HyperPlatform range line, claiming counts for the gap before it. */

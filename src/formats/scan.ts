@@ -6,7 +6,7 @@
 import { JOIN_KEYS, createLineJoiner } from './join';
 import { GBHV_KEYS, endsWithTypeNumber, readGbhvMtrr } from './gbhv';
 import { HVPP_KEYS, HvppList, readHvpp } from './hvpp';
-import { E820_KEYS, readE820 } from './e820';
+import { E820_KEYS, isCutAtMem, readE820, readE820Rest } from './e820';
 import { Envelope, newEnvelope, readEnvelope } from './envelope';
 import { HYPERPLATFORM_KEYS, PHYSICAL_MEMORY_RANGE, readHyperPlatformRange } from './hyperplatform';
 import { IOMEM_KEYS, readIomem } from './iomem';
@@ -17,6 +17,7 @@ import { MTRR_TEXT_KEYS, MtrrBlock, readMtrrDmesg, readProcMtrr } from './mtrr-t
 import { MTREE_KEYS, MtreeSection, readMtree } from './mtree';
 import type { MalformedRecord, MapRecord } from './records';
 import { MemmapEntry, SYSFS_MEMMAP_KEYS, readSysfsMemmap } from './sysfs-memmap';
+import { SEABIOS_KEYS, readSeabios } from './seabios';
 import { XEN_KEYS, readXen } from './xen';
 
 export interface ScanState {
@@ -26,13 +27,18 @@ export interface ScanState {
   mtree: MtreeSection;
   /** Replaced, never mutated: the server compares states by identity. */
   memmap: MemmapEntry | undefined;
+  /**
+   * The line before was an e820 entry cut at the blank after `[mem` (a mailer's word wrap:
+   * Google Groups, kasan-dev 2024-10-03): this line may hold the rest, `0x…-0x…] usable`.
+   */
+  memOpen: boolean;
 }
 
-export const newScanState = (): ScanState => ({ block: 'none', hvpp: 'none', cleanup: 'none', mtree: 'none', memmap: undefined });
+export const newScanState = (): ScanState => ({ block: 'none', hvpp: 'none', cleanup: 'none', mtree: 'none', memmap: undefined, memOpen: false });
 
 /** No list is open: the next line's record (if any) depends on that line alone. */
 export const isIdle = (s: ScanState): boolean =>
-  s.block === 'none' && s.hvpp === 'none' && s.cleanup === 'none' && s.mtree === 'none' && s.memmap === undefined;
+  s.block === 'none' && s.hvpp === 'none' && s.cleanup === 'none' && s.mtree === 'none' && s.memmap === undefined && !s.memOpen;
 
 /**
  * The rule the stream scan's prefilter (candidates.ts) relies on: while the state is idle, a line
@@ -44,7 +50,7 @@ export const isIdle = (s: ScanState): boolean =>
 export const CANDIDATE_KEYS: readonly string[] = [
   ...HYPERPLATFORM_KEYS, ...IOMEM_KEYS, ...E820_KEYS, ...MTRR_TEXT_KEYS, ...XEN_KEYS, ...MTREE_KEYS,
   ...MTRR_CLEANUP_KEYS, ...SYSFS_MEMMAP_KEYS, ...KSM_KEYS, ...GBHV_KEYS, ...HVPP_KEYS,
-  ...JOIN_KEYS,
+  ...SEABIOS_KEYS, ...JOIN_KEYS,
 ];
 
 /** Lines longer than this are not memory-map lines; skipping them keeps hostile input cheap. */
@@ -53,6 +59,8 @@ const MAX_RECORD_LINE = 4096;
 export const MAX_LINE_KEPT = 1 << 20;
 
 export function scanLine(text: string, line: number, state: ScanState): MapRecord | undefined {
+  const open = state.memOpen;
+  state.memOpen = false;
   if (text.length === 0) {
     state.block = 'none';
     state.hvpp = 'none';
@@ -65,7 +73,9 @@ export function scanLine(text: string, line: number, state: ScanState): MapRecor
     state.block = 'none';
     return rec;
   }
-  const rec = readAny(text, line, state);
+  // The rest of an entry cut at `[mem `: read on this line, where its addresses and type are.
+  const rest = open ? readE820Rest(text, line, readEnvelope(text, envelope)) : undefined;
+  const rec = rest ?? readAny(text, line, state);
   if (rec?.kind === 'mtrr-header') state.block = rec.enabled && rec.which !== 'all' ? rec.which : 'none';
   else if (!(rec && (rec.kind === 'mtrr-fixed' || rec.kind === 'mtrr-variable' || rec.kind === 'mtrr-disabled-slot' || isMtrrProblem(rec)))) {
     if (rec?.kind !== 'mtrr-default') state.block = 'none';
@@ -139,6 +149,10 @@ function readAny(text: string, line: number, state: ScanState): MapRecord | unde
   const { at } = env;
   const c = text.charCodeAt(at);
   if (c === 0x42 /* B */ || c === 0x65 /* e */ || c === 0x4c /* L */ || c === 0x58 /* X */ || c === 0x70 /* p: pci_bus root window */) {
+    if (isCutAtMem(text, env)) {
+      state.memOpen = true;
+      return undefined;
+    }
     const e = readE820(text, line, env);
     if (e) return e;
   }
@@ -149,6 +163,11 @@ function readAny(text: string, line: number, state: ScanState): MapRecord | unde
   if (env.xen) {
     const x = readXen(text, line, env);
     if (x) return x;
+  }
+  // SeaBIOS's e820 entries: `  3: …` on QEMU's debug console, `HVM4:   3: …`/`(d4)   3: …` on Xen's.
+  if ((c >= 0x30 && c <= 0x39) || c === 0x48 /* H */ || c === 0x28 /* ( */) {
+    const sb = readSeabios(text, line, env);
+    if (sb) return sb;
   }
   if (at === env.indent && c === 0x72 /* r */) {
     const p = readProcMtrr(text, line, at, env.end);

@@ -37,6 +37,8 @@ const RAM_FORMATS = {
   'xen-old': { re: /\(XEN\)\s+([0-9a-f]{16}) - ([0-9a-f]{16}) \((.*)\)/i, inclusive: false, ram: /^usable$/ },
   // [    0.000000] Xen: [mem 0x0000000000100000-0x000000007fffffff] usable
   'xen-pv': { re: /Xen: \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\]\s+(.*)$/i, inclusive: true, ram: /^usable$/ },
+  // SeaBIOS's dump_map (QEMU debugcon, Xen HVM console `(XEN) HVM4: `):   3: 0000000000100000 - 000000007f7ff000 = 1 RAM
+  seabios: { re: /\s\d+: ([0-9a-f]{16}) - ([0-9a-f]{16}) = (\d+ [A-Z]+)$/, inclusive: false, ram: /^1 RAM$/ },
   // /proc/iomem top level only: 00100000-cf1f9fff : System RAM (optionally "> "-quoted)
   iomem: { re: /^(?:>\s?)*([0-9a-f]+)-([0-9a-f]+) : (.*)$/i, inclusive: true, ram: /^System RAM$/ },
   // HyperPlatform: Physical Memory Range: 0000000000015000 - 0000000000058000
