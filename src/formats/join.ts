@@ -41,12 +41,38 @@ export function decodeQp(text: string): string {
 
 const endsWithSoftBreak = (t: string): boolean => t.charCodeAt(t.length - 1) === 0x3d; /* = */
 
+/** A line that shows the text is QP: the header, or a soft break where QP puts one (70–76 columns). */
+const startsQp = (t: string): boolean =>
+  (endsWithSoftBreak(t) && t.length >= QP_MIN_SOFT && t.length <= QP_MAX_LINE) || (t.length < 60 && QP_HEADER.test(t));
+
 /** A range line whose type may have been wrapped away: it ends in `]` after a `[mem ` range. */
 const mayLackType = (t: string): boolean => {
   let n = t.length;
   while (n > 0 && t.charCodeAt(n - 1) === 0x20) n--;
   return n > 0 && t.charCodeAt(n - 1) === 0x5d /* ] */ && t.lastIndexOf('[mem ', n) >= 0;
 };
+
+/** `next` is the type name a mail client wrapped off the range line `prev`. */
+const isWrappedType = (prev: string, next: string): boolean => {
+  const name = next.trim();
+  return mayLackType(prev) && name.length > 0 && name.length <= 40 && isE820TypeName(name);
+};
+
+/**
+ * The first line (0-based) where a mail split lines the way the joiner mends, or -1. The editor
+ * reads physical lines (its model re-scans line by line), so it says so there instead of reading
+ * such a range as ept-plan and Plan Log File do. One pass.
+ */
+export function firstMailSplit(lineAt: (i: number) => string, count: number): number {
+  let prev = '';
+  for (let i = 0; i < count; i++) {
+    const t = lineAt(i);
+    if (startsQp(t)) return i;
+    if (i > 0 && isWrappedType(prev, t)) return i - 1;
+    prev = t;
+  }
+  return -1;
+}
 
 export function createLineJoiner(onLine: (text: string, index: number) => void): LineJoiner {
   let qp = false;
@@ -56,7 +82,7 @@ export function createLineJoiner(onLine: (text: string, index: number) => void):
   let soft = false;
   const emit = (text: string, index: number): void => onLine(qp ? decodeQp(text) : text, index);
   const take = (text: string, index: number): void => {
-    if (!qp && endsWithSoftBreak(text) && ((text.length >= QP_MIN_SOFT && text.length <= QP_MAX_LINE))) qp = true;
+    if (!qp && startsQp(text)) qp = true;
     if (qp && endsWithSoftBreak(text)) {
       held = text.slice(0, -1);
       heldIndex = index;
@@ -69,7 +95,6 @@ export function createLineJoiner(onLine: (text: string, index: number) => void):
       soft = false;
       return;
     }
-    if (!qp && text.length < 60 && QP_HEADER.test(text)) qp = true;
     emit(text, index);
   };
   return {
@@ -78,8 +103,7 @@ export function createLineJoiner(onLine: (text: string, index: number) => void):
       const h = held;
       held = undefined;
       if (soft) return take(h + text, heldIndex);
-      const name = text.trim();
-      if (name.length > 0 && name.length <= 40 && isE820TypeName(name)) return emit(`${h.trimEnd()} ${name}`, heldIndex);
+      if (isWrappedType(h, text)) return emit(`${h.trimEnd()} ${text.trim()}`, heldIndex);
       emit(h, heldIndex);
       take(text, index);
     },
