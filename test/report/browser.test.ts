@@ -200,9 +200,13 @@ describe('plan report in Chromium', { skip: available ? false : `${CHROMIUM} mis
       assert.equal(await isOpen(), false, 'closed by default');
       await page.locator('details[data-fold="ram"] > summary').click();
       assert.equal(await isOpen(), true);
+      await page.waitForTimeout(200);
       await page.reload({ waitUntil: 'load' });
       assert.equal(await isOpen(), true, 'open again after the page was replaced');
       await page.locator('details[data-fold="ram"] > summary').click();
+      // The page saves its state on 'toggle', which fires a task after the click: let it run first.
+      for (let i = 0; i < 50 && (await isOpen()); i++) await page.waitForTimeout(20);
+      await page.waitForTimeout(200);
       await page.reload({ waitUntil: 'load' });
       assert.equal(await isOpen(), false, 'closed again after the page was replaced');
       assert.deepEqual(errors, []);
