@@ -242,7 +242,7 @@ export async function runCommand(page, title) {
 /**
  * Picks `file` in code-server's own (simple) file dialog, a quick input holding a path, by its
  * accept button `acceptLabel`. The dialog checks the typed path as it goes and ignores an accept
- * that comes before: retried until the widget closes.
+ * that comes before, and may replace the text with its folder: retried until the widget closes.
  */
 export async function pickInFileDialog(page, file, acceptLabel) {
   const input = page.locator('.quick-input-widget input');
@@ -251,6 +251,8 @@ export async function pickInFileDialog(page, file, acceptLabel) {
   const accept = page.locator('.quick-input-widget .monaco-button', { hasText: acceptLabel }).first();
   for (let i = 0; i < 5 && await input.isVisible(); i++) {
     await page.waitForTimeout(500);
+    // The dialog fills in its folder once it has listed it, over what was typed before: type again.
+    if ((await input.inputValue().catch(() => file)) !== file) await input.fill(file).catch(() => {});
     await accept.click({ timeout: 2000 }).catch(() => {});
     await page.waitForTimeout(1000);
   }
