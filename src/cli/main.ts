@@ -222,7 +222,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
     }
     if (o.format !== 'text') {
       const sizing = o.format === 'c' ? { highestAddress: highestAddress(ctx) } : undefined;
-      return exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}`, sizing }).trimEnd();
+      return exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}`, sizing, mtrrSource: mt.note }).trimEnd();
     }
     return renderPlanText(plan, {
       heading,

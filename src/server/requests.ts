@@ -98,13 +98,13 @@ export function exportRequest(ctx: DocContext, p: ExportParams): ExportResult {
       const mp = ctx.analysis.planFor(map, ctx.settings);
       const title = `Map ${map.index + 1}: ${name} — ${mapTitle(map)}`;
       const why = noPlanReason(map, mp);
-      parts.push(why ? `# ${title}\n\nNo plan: ${why}\n` : exportPlan(mp.plan!, 'md', { title, gapLine: gapLineOf(mp) }), '');
+      parts.push(why ? `# ${title}\n\nNo plan: ${why}\n` : exportPlan(mp.plan!, 'md', { title, gapLine: gapLineOf(mp), mtrrSource: mtrrSourceText(mp, ctx.settings) }), '');
     }
     return { text: parts.join('\n'), filename, title: `EPT plan — ${name}`, maps: maps.length };
   }
   const { map, mp, count } = planned(ctx, p);
   const title = `${name} — ${count > 1 ? mapLabel(map, count) : mapTitle(map)}`;
-  return { text: exportPlan(mp.plan!, p.format, { title, gapLine: gapLineOf(mp) }), filename, title, maps: count };
+  return { text: exportPlan(mp.plan!, p.format, { title, gapLine: gapLineOf(mp), mtrrSource: mtrrSourceText(mp, ctx.settings) }), filename, title, maps: count };
 }
 
 /** eptLens/report: the report page of the chosen map, or a page saying why there is none. */

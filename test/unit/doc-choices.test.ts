@@ -160,6 +160,12 @@ test('an iomem document paired with its /proc/mtrr plans like ept-plan --mtrr FI
   const cli = JSON.parse(execFileSync(process.execPath, [`${ROOT}/dist/cli.js`, '--json', fixturePath('desktop-i7-2600.iomem'), '--mtrr', fixturePath('desktop-i7-2600.mtrr')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   assert.deepEqual(json.gaps, cli.gaps);
   assert.deepEqual(json.totals, cli.totals);
+  // Copy Plan's Markdown and C header name the file too, as ept-plan --mtrr FILE's do.
+  const md = exportRequest({ analysis, settings }, { uri: 'u', format: 'md' }).text;
+  assert.match(md.split('\n')[2], /· memory types from the MTRR dump at desktop-i7-2600\.mtrr, paired with this log \(default type UC assumed/);
+  assert.match(exportRequest({ analysis, settings }, { uri: 'u', format: 'c' }).text, /^ \* memory types from the MTRR dump at desktop-i7-2600\.mtrr, paired with this log/m);
+  const cliMd = execFileSync(process.execPath, [`${ROOT}/dist/cli.js`, '--format', 'md', fixturePath('desktop-i7-2600.iomem'), '--mtrr', fixturePath('desktop-i7-2600.mtrr')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  assert.match(cliMd, /· memory types from the MTRR dump at \S*desktop-i7-2600\.mtrr \(default type UC assumed/);
   // Problems of the paired dump are on the map's first line, naming the file's line; none on a file line number.
   const diags = computeDiagnostics(analysis, settings);
   for (const d of diags.filter((x) => /desktop-i7-2600\.mtrr:/.test(x.message))) assert.equal(d.range.start.line, map.firstLine);

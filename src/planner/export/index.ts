@@ -16,6 +16,11 @@ export interface ExportOptions {
   gapLine?: (index: number) => number | undefined;
   /** C header: static pool sizing (see CHeaderOptions). */
   sizing?: { highestAddress: number };
+  /**
+   * Markdown and C header: where the memory types came from (`memory types from the /proc/mtrr
+   * dump at x.mtrr, paired with this log`), said in place of the plan's own "from the MTRRs".
+   */
+  mtrrSource?: string;
 }
 
 export function exportPlan(plan: Plan, format: ExportFormat, opts: ExportOptions = {}): string {
@@ -27,7 +32,7 @@ export function exportPlan(plan: Plan, format: ExportFormat, opts: ExportOptions
     case 'csv':
       return planToCsv(plan);
     case 'c':
-      return planToCHeader(plan, { title: opts.title, sizing: opts.sizing });
+      return planToCHeader(plan, { title: opts.title, sizing: opts.sizing, mtrrSource: opts.mtrrSource });
     default:
       throw new Error(`unknown export format ${String(format)}`);
   }

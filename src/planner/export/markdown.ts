@@ -15,6 +15,8 @@ export interface MarkdownOptions {
   lineLink?: (line0: number) => string;
   /** The 0-based line of gap `index` (default: gapLine, which knows only the plan). */
   gapLine?: (index: number) => number | undefined;
+  /** Where the memory types came from, said instead of "memory types from the MTRRs" (ExportOptions). */
+  mtrrSource?: string;
 }
 
 /** 0-based line of a RAM range: its first input that came from text. */
@@ -84,7 +86,7 @@ export function planToMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   out.push(`# ${md(title)}`, '');
   out.push(
     `Identity map of \`${hex(0)}\`–\`${hex(plan.limit)}\` (${formatSize(plan.limit)}) · largest page ${o.maxPage} · ` +
-      `RAM pages up to ${o.ramPage} · ${mtrrTypesNote(o.mtrr, plan.limit, 'memory types UC for gaps, WB for RAM')}`,
+      `RAM pages up to ${o.ramPage} · ${md(opts.mtrrSource ?? mtrrTypesNote(o.mtrr, plan.limit, 'memory types UC for gaps, WB for RAM'))}`,
     '',
   );
 
