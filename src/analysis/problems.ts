@@ -7,6 +7,8 @@ import type { MtrrState } from '../planner';
 import { DUMP_SOURCES, checkMapRanges, isContainer, ramInputs, usableRanges } from '../formats';
 import type { Plan } from '../planner';
 import { MAX_BLOCKS, formatCount, formatSize, hex, physLimitWarning } from '../planner';
+import { decodeEptVpidCap } from '../planner/decode/ept-vpid-cap';
+import type { PageSize } from '../planner/types';
 
 export interface MapProblem {
   /** Stable id (the editor's diagnostic code). */
@@ -35,6 +37,8 @@ export interface Terms {
   mtrrFile: string;
   /** How the MTRR default type is set when the dump has none (/proc/mtrr); absent where it can't be. */
   mtrrDefault?: string;
+  /** The largest-page setting: `--max-page`, `eptLens.maxPage`. */
+  maxPage: string;
 }
 
 export const PROBLEM_CODES = {
@@ -45,6 +49,7 @@ export const PROBLEM_CODES = {
   mtrrTruncated: 'mtrr-noncontiguous-mask',
   mtrrNote: 'mtrr-note',
   ramNotWriteBack: 'ram-not-write-back',
+  eptPageNotAllowed: 'ept-page-not-allowed',
 } as const;
 
 /**
@@ -105,6 +110,27 @@ export function dumpProblems(dump: MtrrDump, physBits: number | undefined, terms
 }
 
 /**
+ * A hypervisor that printed its IA32_VMX_EPT_VPID_CAP (ksm) on a CPU without 1 GiB (or 2 MiB) EPT
+ * pages, planned with leaves that large: each such leaf is an EPT misconfiguration on that CPU.
+ */
+function pagesNotAllowed(map: MemoryMap, plan: Plan, terms: Terms): MapProblem | undefined {
+  if (!map.eptCaps) return undefined;
+  const { maxPage } = decodeEptVpidCap(BigInt(map.eptCaps.valueText));
+  const { mmio, ram } = plan.totals;
+  const too: PageSize[] = maxPage === '4K' ? ['1G', '2M'] : maxPage === '2M' ? ['1G'] : [];
+  const counts = too.map((s) => [s, mmio[s] + ram[s]] as const).filter(([, n]) => n > 0);
+  if (counts.length === 0) return undefined;
+  const leaves = counts.map(([s, n]) => `${formatCount(n)}×${s}`).join(' and ');
+  return {
+    code: PROBLEM_CODES.eptPageNotAllowed,
+    severity: 'warning',
+    message: `EPT/VPID caps ${map.eptCaps.valueText} allow EPT pages up to ${maxPage} only, but the plan has ${leaves} leaves: each is an EPT misconfiguration on this CPU; set ${terms.maxPage} ${maxPage}`,
+    line: map.eptCaps.line,
+    field: map.eptCaps.field,
+  };
+}
+
+/**
  * What the plan shows is wrong: a limit past 2^MAXPHYADDR, RAM past the limit, MTRRs that overlap
  * with conflicting types or have non-contiguous masks the planner only partly follows. `dump` is
  * the MTRR dump the plan's memory types came from (undefined when none was used). Lazy: the editor
@@ -128,6 +154,8 @@ export function* planProblems(map: MemoryMap, plan: Plan, dump: MtrrDump | undef
     };
   }
   yield* mmioPastLimit(map, plan.limit, terms);
+  const caps = pagesNotAllowed(map, plan, terms);
+  if (caps) yield caps;
   if (!dump) return;
   // With the MTRRs off everything is UC, and with an assumed default type the header says so: only
   // a dump that shows its default type tells RAM the machine leaves uncached.

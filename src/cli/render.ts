@@ -25,6 +25,7 @@ export const CLI_TERMS: Terms = {
   noMtrr: '--no-mtrr',
   mtrrFile: 'give --mtrr FILE to use them',
   mtrrDefault: 'set --mtrr-default',
+  maxPage: '--max-page',
 };
 
 

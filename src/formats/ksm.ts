@@ -9,10 +9,9 @@
 // 4 KiB aligned); ksm's MTRR list was inclusive before asamy/ksm#25 and exclusive after. So the
 // log decides, per line: an end that is 4 KiB aligned is exclusive, any other end is the last byte.
 import { memoryTypeFromNumber } from '../planner/decode/memory-types';
-import { readEnvelope } from './envelope';
 import { memoryTypeFromText, mtrrRange } from './mtrr-range';
 import { makeRange } from './range-record';
-import type { Field, MalformedRecord, MtrrDefaultRecord, MtrrRangeRecord, RangeRecord } from './records';
+import type { EptCapsRecord, MalformedRecord, MtrrDefaultRecord, MtrrRangeRecord, RangeRecord } from './records';
 
 /** Every line this reader reads starts with ksm's prefix. */
 export const KSM_KEYS = ['ksm: '];
@@ -26,7 +25,7 @@ const COUNT = /^\d+ MTRR ranges \((\d+) default type\)/;
 /** ksm prints ends either way; see the header. */
 const endIsExclusive = (hex: string): boolean => /000$/.test(hex);
 
-export function readKsm(text: string, line: number, at: number, end = text.length): RangeRecord | MalformedRecord | MtrrRangeRecord | MtrrDefaultRecord | undefined {
+export function readKsm(text: string, line: number, at: number, end = text.length): RangeRecord | MalformedRecord | MtrrRangeRecord | MtrrDefaultRecord | EptCapsRecord | undefined {
   const p = PREFIX.exec(text.slice(at, end));
   if (!p) return undefined;
   const from = at + p[0].length;
@@ -47,6 +46,11 @@ export function readKsm(text: string, line: number, at: number, end = text.lengt
       inclusive: !endIsExclusive(m[2]), type: memoryTypeFromText(m[4]), typeText: m[4], typeAt,
     });
   }
+  const caps = CAPS.exec(msg);
+  if (caps) {
+    const capsAt = from + caps[0].length - caps[1].length;
+    return { kind: 'ept-caps', line, valueText: caps[1], field: { start: capsAt, end: capsAt + caps[1].length } };
+  }
   const c = COUNT.exec(msg);
   const type = c ? memoryTypeFromNumber(Number(c[1])) : undefined;
   if (c && type) {
@@ -56,17 +60,3 @@ export function readKsm(text: string, line: number, at: number, end = text.lengt
   return undefined;
 }
 
-/**
- * ksm's `EPT/VPID caps: 0x%016llX`, the IA32_VMX_EPT_VPID_CAP it read: no memory-map record (it
- * changes no map), so the editor reads it from the line when it is hovered, like an event line.
- */
-export function readKsmCaps(text: string): { value: bigint; field: Field } | undefined {
-  const { at, end } = readEnvelope(text);
-  const p = PREFIX.exec(text.slice(at, end));
-  if (!p) return undefined;
-  const from = at + p[0].length;
-  const m = CAPS.exec(text.slice(from, end));
-  if (!m) return undefined;
-  const start = from + m[0].length - m[1].length;
-  return { value: BigInt(m[1]), field: { start, end: start + m[1].length } };
-}

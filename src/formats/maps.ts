@@ -13,7 +13,7 @@ import type { MtrrFixedRange, MtrrState, MtrrTypedRange, MtrrVariableRange } fro
 import type { RamInput } from '../planner/normalize';
 import { mtreeRam } from './mtree-flatten';
 import { quoteInput } from './hex';
-import type { MapFormat, MapRecord, MalformedRecord, MtrrRangeSource, MtrrRecord, RangeRecord, Severity } from './records';
+import type { EptCapsRecord, LinuxMtrrMapRecord, MapFormat, MapRecord, MalformedRecord, MtrrRangeSource, MtrrRecord, RangeRecord, Severity } from './records';
 import { hasError, readWithoutRoot, usableRanges } from './usable';
 
 /** What a dump is, for the plan's `memory types from …` line. */
@@ -52,6 +52,8 @@ export interface MemoryMap {
   lastLine: number;
   mtrr?: MtrrDump;
   notes: MapNote[];
+  /** The hypervisor's IA32_VMX_EPT_VPID_CAP line of this boot (ksm), the plan's page sizes are checked against. */
+  eptCaps?: EptCapsRecord;
 }
 
 export interface MapDocument {
@@ -89,7 +91,7 @@ export function groupMaps(records: readonly MapRecord[], options: GroupOptions =
   let dumpRecords: MtrrRecord[] = [];
   /** Last line of the open dump, unusable MTRR lines included: they never split a dump. */
   let lastDumpLine = -1;
-  const summaries: number[] = [];
+  const bootNotes: (LinuxMtrrMapRecord | EptCapsRecord)[] = [];
 
   const flushDump = (): void => {
     if (dumpRecords.length) dumps.push(buildDump(dumpRecords));
@@ -102,8 +104,8 @@ export function groupMaps(records: readonly MapRecord[], options: GroupOptions =
       cur = undefined;
       flushDump();
     }
-    if (r.kind === 'linux-mtrr-map') {
-      summaries.push(r.line);
+    if (r.kind === 'linux-mtrr-map' || r.kind === 'ept-caps') {
+      bootNotes.push(r);
       continue;
     }
     if (isMtrr(r) || (r.kind === 'malformed' && r.format === 'mtrr')) {
@@ -159,26 +161,37 @@ export function groupMaps(records: readonly MapRecord[], options: GroupOptions =
     noteCutHead(m);
   }
   const orphanDumps = attachDumps(maps, dumps, boundaries);
-  noteSummaryOnly(maps, summaries);
+  attachBootNotes(maps, bootNotes);
   return { maps, dumps, orphanDumps };
 }
 
 /**
- * Linux 6.x prints only `MTRR map: N entries …` unless booted with `mtrr=debug`: the map of that
- * boot (the last one starting before the summary, else the first) is planned without MTRRs, and
- * says how to get them.
+ * Lines that say something about a boot's map without being part of it, given to that boot's map
+ * in one forward pass each:
+ * - Linux 6.x prints only `MTRR map: N entries …` unless booted with `mtrr=debug`, after the e820
+ *   map: the last map starting before it (else the first) is planned without MTRRs, and says how
+ *   to get them.
+ * - ksm prints its EPT/VPID caps before its ranges: the first map starting after the line (else the
+ *   last) is checked against them (analysis/problems.ts).
  */
-function noteSummaryOnly(maps: readonly MemoryMap[], summaries: readonly number[]): void {
-  let i = 0;
-  for (const line of summaries) {
-    while (i + 1 < maps.length && maps[i + 1].firstLine < line) i++;
-    const m = maps[i];
-    if (!m || m.mtrr || m.notes.some((n) => n.code === 'mtrr-summary-only')) continue;
+function attachBootNotes(maps: readonly MemoryMap[], notes: readonly (LinuxMtrrMapRecord | EptCapsRecord)[]): void {
+  if (maps.length === 0) return;
+  let before = 0;
+  let after = 0;
+  for (const r of notes) {
+    if (r.kind === 'ept-caps') {
+      while (after < maps.length - 1 && maps[after].firstLine < r.line) after++;
+      maps[after].eptCaps ??= r;
+      continue;
+    }
+    while (before + 1 < maps.length && maps[before + 1].firstLine < r.line) before++;
+    const m = maps[before];
+    if (m.mtrr || m.notes.some((n) => n.code === 'mtrr-summary-only')) continue;
     m.notes.push({
       code: 'mtrr-summary-only',
       message: "this kernel printed only an MTRR summary ('MTRR map: … entries'), not the registers: boot with mtrr=debug to print them, or give /proc/mtrr (--mtrr FILE); until then gaps are planned UC and RAM WB",
       severity: 'information',
-      line,
+      line: r.line,
     });
   }
 }

@@ -218,4 +218,17 @@ export interface MalformedRecord {
 export const malformedRange = (line: number, format: MapFormat, expected: string, field: Field): MalformedRecord =>
   ({ kind: 'malformed', line, format, problems: [{ code: 'malformed-range', message: `expected ${expected}`, severity: 'error', field }] });
 
-export type MapRecord = RangeRecord | E820EditRecord | BoundaryRecord | MtrrRecord | LinuxMtrrMapRecord | MalformedRecord;
+/**
+ * IA32_VMX_EPT_VPID_CAP as a hypervisor printed it (ksm's `EPT/VPID caps: 0x…`): which EPT page
+ * sizes the CPU allows. Changes no map; the plan is checked against it (a 1G leaf on a CPU
+ * without 1 GiB EPT pages is an EPT misconfiguration).
+ */
+export interface EptCapsRecord {
+  kind: 'ept-caps';
+  line: number;
+  /** The value as printed, `0x…` (records stay JSON-safe: no bigint). */
+  valueText: string;
+  field: Field;
+}
+
+export type MapRecord = RangeRecord | E820EditRecord | BoundaryRecord | MtrrRecord | LinuxMtrrMapRecord | EptCapsRecord | MalformedRecord;

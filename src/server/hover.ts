@@ -5,7 +5,6 @@ import type { Hover, Position } from 'vscode-languageserver';
 import type { EndPrints, Field, MapRecord, MtrrRangeRecord, MtrrVariableRecord, RangeRecord } from '../formats';
 import { DUMP_SOURCES, FORMAT_NAMES } from '../formats';
 import { EventRecord, parseEventLine } from '../formats/events';
-import { readKsmCaps } from '../formats/ksm';
 import { decodeEptVpidCap, describeEptVpidCap } from '../planner/decode/ept-vpid-cap';
 import { EptLevel, decodeEptEntry, describeEptEntry } from '../planner/decode/ept-entry';
 import { decodeEptViolationQualification, qualificationMarkdown } from '../planner/decode/qualifications';
@@ -49,8 +48,6 @@ export function hover(analysis: Analysis, settings: Settings, pos: Position): Ho
     const h = recordHover(analysis, settings, rec, pos.line, ch, text);
     if (h) return h;
   } else {
-    const caps = readKsmCaps(text);
-    if (caps && inside(caps.field, ch)) return hoverOf(pos.line, caps.field, describeEptVpidCap(decodeEptVpidCap(caps.value), settings.maxPage));
     const ev = parseEventLine(text, pos.line);
     if (ev) {
       const h = eventHover(analysis, settings, ev, ch);
@@ -75,6 +72,8 @@ function addressLines(analysis: Analysis, settings: Settings, line: number, addr
 /** `line` is the hovered line: the record's own, or one of a multi-line record's (`spread`). */
 function recordHover(analysis: Analysis, settings: Settings, rec: MapRecord, line: number, ch: number, text: string): Hover | null {
   switch (rec.kind) {
+    case 'ept-caps':
+      return inside(rec.field, ch) ? hoverOf(line, rec.field, describeEptVpidCap(decodeEptVpidCap(BigInt(rec.valueText)), settings.maxPage)) : null;
     case 'range': {
       const mp = planForLine(analysis, settings, rec.line);
       // Where the memory types below come from (a paired MTRR file is named), before they are listed.

@@ -84,4 +84,5 @@ export const editorTerms = (s: Settings): Terms => ({
   physBits: 'eptLens.physAddressBits',
   noMtrr: 'eptLens.mmioMemoryType "uc"',
   mtrrFile: '"EPT Lens: Use MTRRs from File…" takes them from a /proc/mtrr file',
+  maxPage: 'eptLens.maxPage',
 });

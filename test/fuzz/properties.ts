@@ -17,7 +17,7 @@ import { readIomem } from '../../src/formats/iomem';
 import { readMtrrDmesg, readProcMtrr } from '../../src/formats/mtrr-text';
 import { readXen } from '../../src/formats/xen';
 import { parseEventLine } from '../../src/formats/events';
-import { readKsmCaps } from '../../src/formats/ksm';
+import { readKsm } from '../../src/formats/ksm';
 import { PlanError, planMemoryMap } from '../../src/planner/plan';
 import type { MtrrState } from '../../src/planner/mtrr';
 import type { MemoryType, PageSize } from '../../src/planner/types';
@@ -218,7 +218,7 @@ export const READERS: Record<string, (text: string) => unknown> = {
   'xen (at 0)': (t) => readXen(t, 0, { ...newEnvelope(), xen: true, end: t.length }),
   envelope: (t) => readEnvelope(t),
   events: (t) => parseEventLine(t, 0),
-  'ksm caps': (t) => readKsmCaps(t),
+  'ksm (caps too)': (t) => readKsm(t, 0, readEnvelope(t).at, readEnvelope(t).end),
   splitLines: (t) => splitLines(t),
 };
 

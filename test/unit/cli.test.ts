@@ -296,6 +296,17 @@ test("Linux 6.x 'MTRR map:' summary without registers: an information note says 
   assert.match(r.out, /no MTRRs found: gaps UC, RAM WB/);
 });
 
+test('ksm EPT/VPID caps without 1 GiB pages (VMware, ksm#19): a warning on the caps value naming the 1G leaves and --max-page 2M; none with it', () => {
+  const log = fixturePath('sources/ksm-issue19-vmware.log');
+  const r = run([log]);
+  assert.equal(r.code, 0, r.err);
+  // RAM ends at 2 GiB: [2 GiB, 512 GiB) is 510 1 GiB leaves, each a misconfiguration on this CPU.
+  assert.match(r.err, /ksm-issue19-vmware\.log:3:38: warning: EPT\/VPID caps 0x00000F0106114141 allow EPT pages up to 2M only, but the plan has 510×1G leaves[^\n]*set --max-page 2M/);
+  const ok = run(['--max-page', '2M', log]);
+  assert.equal(ok.code, 0, ok.err);
+  assert.doesNotMatch(ok.err, /EPT\/VPID caps/);
+});
+
 test('line splitting through the CLI: 2 MiB lines split by CR, LF and CRLF across chunk edges keep every range line', () => {
   const hp = (s: string, e: string) => `07:23:37.223\tDBG\t#2\t4\t7656\tSystem\tPhysical Memory Range: ${s} - ${e}`;
   const long = 'x'.repeat(2 << 20);

@@ -422,6 +422,16 @@ test('ksm EPT/VPID caps: decoded on hover; a CPU without 1 GiB (or 2 MiB) EPT pa
   const no2m = open('no2m.dmesg', 'ksm: CPU 1: ksm_init: EPT/VPID caps: 0x0000000006004141\n');
   assert.match(hoverAt(no2m.analysis, 0, 45), /no 2 MiB or 1 GiB EPT pages\*\* \(bits 16 and 17 clear\).*`--max-page 4K`/);
   assert.equal(hoverAt(ksm.analysis, caps.line, 5), '', 'only the value hovers');
+  // And as a diagnostic on the value, not only in the hover: RAM ends at 2 GiB, so [2 GiB, 512 GiB)
+  // is 510 1G leaves this CPU can't load.
+  const capsProblems = (a: DocAnalysis, raw: RawSettings = {}) => computeDiagnostics(a, resolveSettings(raw)).filter((d) => d.code === 'ept-page-not-allowed');
+  const [d, ...more] = capsProblems(vmware.analysis);
+  assert.equal(more.length, 0);
+  assert.equal(d.severity, 2);
+  assert.deepEqual([d.range.start, d.range.end], [{ line: v.line, character: v.col }, { line: v.line, character: v.col + '0x00000F0106114141'.length }]);
+  assert.match(d.message, /EPT\/VPID caps 0x00000F0106114141 allow EPT pages up to 2M only, but the plan has 510×1G leaves[^]*set eptLens\.maxPage 2M/);
+  assert.equal(capsProblems(vmware.analysis, { maxPage: '2M' }).length, 0, 'a plan the CPU can load');
+  assert.equal(capsProblems(ksm.analysis).length, 0, 'ksm#23 allows 1G pages');
 });
 
 test('a mail that split lines (QP soft breaks, a wrapped type name) gets one information diagnostic in the editor, which reads physical lines; other logs none', () => {
