@@ -2,7 +2,8 @@
 // only asks and remembers (doc-memory.ts); the server describes the maps (eptLens/maps), applies
 // the choice to the report, status item and Copy Plan (eptLens/chooseMap), and plans with the
 // paired MTRR file exactly as `ept-plan --mtrr FILE` (eptLens/pairMtrr). The MTRR file is read here
-// through vscode.workspace.fs (the web build and virtual file systems too) and sent as text.
+// through vscode.workspace.fs (the web build and virtual file systems too) and sent as text, and
+// sent again whenever it changes (in its editor or on disk).
 import * as vscode from 'vscode';
 import type { BaseLanguageClient as LanguageClient } from 'vscode-languageclient';
 import {
@@ -158,6 +159,7 @@ export function documentChoices(deps: Deps) {
     const c = await ready();
     const result = await sendPairing(c, doc.uri, file);
     await memory.update(uri, { mtrr: file.toString() });
+    follow(file);
     for (const p of result.problems) log(`[MTRR file] ${p}`);
     await refreshPlanReport(doc.uri);
     const n = result.problems.length;
@@ -185,18 +187,74 @@ export function documentChoices(deps: Deps) {
     const uri = doc.toString();
     const r = memory.get(uri);
     if (r.map !== undefined) await c.sendRequest(ChooseMapRequest, { uri, map: r.map }).catch((e: unknown) => log(`[choose map] ${uri}: ${String(e)}`));
-    if (r.mtrr === undefined) return;
-    const file = vscode.Uri.parse(r.mtrr);
+    if (r.mtrr !== undefined) await resendMtrr(c, doc, vscode.Uri.parse(r.mtrr));
+  }
+
+  async function resendMtrr(c: LanguageClient, doc: vscode.Uri, file: vscode.Uri): Promise<void> {
+    follow(file);
     try {
       const result = await sendPairing(c, doc, file);
       for (const p of result.problems) log(`[MTRR file] ${p}`);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       log(`[MTRR file] ${baseName(file)} for ${baseName(doc)}: ${msg}`);
-      await memory.update(uri, { mtrr: undefined });
+      await memory.update(doc.toString(), { mtrr: undefined });
       void vscode.window.showWarningMessage(`EPT Lens: ${baseName(doc)} is no longer planned with the MTRRs of ${baseName(file)}: ${msg}`);
     }
   }
 
-  return { chooseMap, pairMtrrFile, unpairMtrrFile, resend };
+  // A paired file is followed: an edit in its editor (unsaved too), a change on disk, or closing it
+  // with edits undone re-plans every open document paired with it, as a reopen would.
+  const followed = new Map<string, { watcher: vscode.Disposable; timer?: ReturnType<typeof setTimeout> }>();
+  /** Waits this long after the last keystroke in the MTRR file: one re-plan per burst of typing. */
+  const FOLLOW_DELAY_MS = 300;
+
+  function follow(file: vscode.Uri): void {
+    const key = file.toString();
+    if (followed.has(key)) return;
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(file, '..'), baseName(file)));
+    const on = (): void => changed(key);
+    w.onDidChange(on);
+    w.onDidCreate(on);
+    w.onDidDelete(on);
+    followed.set(key, { watcher: w });
+  }
+
+  function changed(key: string): void {
+    const f = followed.get(key);
+    if (!f) return;
+    if (f.timer) clearTimeout(f.timer);
+    f.timer = setTimeout(() => {
+      f.timer = undefined;
+      const docs = vscode.workspace.textDocuments.filter((d) => memory.get(d.uri.toString()).mtrr === key);
+      if (docs.length === 0) {
+        f.watcher.dispose();
+        followed.delete(key);
+        return;
+      }
+      void (async () => {
+        const c = await ready();
+        for (const d of docs) {
+          await resendMtrr(c, d.uri, vscode.Uri.parse(key));
+          await refreshPlanReport(d.uri);
+        }
+        log(`[MTRR file] ${baseName(vscode.Uri.parse(key))} changed: re-planned ${docs.map((d) => baseName(d.uri)).join(', ')}`);
+      })().catch((e: unknown) => log(`[MTRR file] ${key}: ${String(e)}`));
+    }, FOLLOW_DELAY_MS);
+  }
+
+  const listeners = [
+    vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && changed(e.document.uri.toString())),
+    vscode.workspace.onDidCloseTextDocument((d) => changed(d.uri.toString())),
+  ];
+  const dispose = (): void => {
+    for (const l of listeners) l.dispose();
+    for (const f of followed.values()) {
+      if (f.timer) clearTimeout(f.timer);
+      f.watcher.dispose();
+    }
+    followed.clear();
+  };
+
+  return { chooseMap, pairMtrrFile, unpairMtrrFile, resend, dispose };
 }

@@ -47,6 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   output.info(`EPT Lens ${String(context.extension.packageJSON.version)} on ${vscode.env.appName} ${vscode.version}: language server in ${transport.where}`);
   context.subscriptions.push(client);
   const choices = documentChoices({ ready, targetDocument, memory: new DocumentMemory(context.workspaceState), log: (m) => output.appendLine(m) });
+  context.subscriptions.push(choices);
   client.onDidChangeState((e) => {
     if (e.newState !== State.Running) summaries.clear();
     // A new server knows no choices: send what is remembered for the open documents.

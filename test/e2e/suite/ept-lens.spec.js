@@ -389,4 +389,37 @@ describe('EPT Lens: Choose Memory Map and Use MTRRs from File', function () {
     const off = await poll(async () => { const s = await summaryOf(doc); return s && /no MTRRs found/.test(s.tooltip) ? s : undefined; }, WAIT);
     assert.ok(off, `after unpairing the summary still names the file: ${JSON.stringify(await summaryOf(doc))}`);
   });
+
+  it('a paired MTRR file is followed: a change on disk and an unsaved edit in its editor re-plan the document; Copy Plan as Markdown names the file', async () => {
+    const original = fs.readFileSync(path.join(WS, 'desktop-i7-2600.mtrr'), 'utf8');
+    const file = path.join(WS, 'follow.mtrr');
+    fs.writeFileSync(file, original);
+    const doc = await openEpt('desktop-i7-2600.iomem');
+    await within(15000, vscode.commands.executeCommand('eptLens.pairMtrrFile', vscode.Uri.file(file), doc.uri), 'eptLens.pairMtrrFile');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const md = () => within(15000, vscode.commands.executeCommand('eptLens.copyPlanMarkdown', doc.uri), 'eptLens.copyPlanMarkdown');
+    const before = await poll(async () => { const t = await md(); return /follow\.mtrr, paired with this log/.test(t) && t; }, WAIT);
+    assert.ok(before, `Copy Plan as Markdown does not name the paired file: ${(await md()).slice(0, 400)}`);
+    // reg06, the UC hole in RAM at 0x22e000000, becomes write-back: the RAM there is no longer UC.
+    const changedText = original.replace('count=1: uncachable', 'count=1: write-back');
+    assert.notStrictEqual(changedText, original);
+    fs.writeFileSync(file, changedText);
+    const onDisk = await poll(async () => { const t = await md(); return t !== before && t; }, WAIT);
+    assert.ok(onDisk, 'a change of the paired file on disk did not re-plan the document');
+    fs.writeFileSync(file, original);
+    assert.ok(await poll(async () => (await md()) === before, WAIT), 'writing the original file back did not give the original plan');
+    // The same edit typed into the file's editor, unsaved.
+    const mtrrDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    await vscode.window.showTextDocument(mtrrDoc);
+    const at = original.indexOf('uncachable');
+    const range = new vscode.Range(mtrrDoc.positionAt(at), mtrrDoc.positionAt(at + 'uncachable'.length));
+    const edit = (text) => { const e = new vscode.WorkspaceEdit(); e.replace(mtrrDoc.uri, range, text); return vscode.workspace.applyEdit(e); };
+    assert.ok(await edit('write-back'));
+    const inEditor = await poll(async () => { const t = await md(); return t !== before && t; }, WAIT);
+    assert.ok(inEditor, 'an unsaved edit of the paired file did not re-plan the document');
+    assert.strictEqual(inEditor, onDisk, 'the edited text and the same text on disk plan differently');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    assert.ok(await poll(async () => (await md()) === before, WAIT), 'closing the edited file without saving did not plan with the file on disk again');
+    await within(15000, vscode.commands.executeCommand('eptLens.unpairMtrrFile', doc.uri), 'eptLens.unpairMtrrFile');
+  });
 });
