@@ -71,6 +71,12 @@ function mixedLog(bytes) {
   return { file, ...JSON.parse(fs.readFileSync(meta, 'utf8')) };
 }
 
+/** `node dist/server.js --stdio` with the flags and environment the extension's client starts it with. */
+async function spawnServer(extraArgs = []) {
+  const { SERVER_PROCESS } = await lib();
+  return spawn(process.execPath, [...SERVER_PROCESS.execArgv, ...extraArgs, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...SERVER_PROCESS.env } });
+}
+
 /** Bundles the pure modules the in-process baselines call. */
 let modules;
 async function lib() {
@@ -83,7 +89,8 @@ async function lib() {
         export { scanText, scanLine, newScanState, splitLines, groupMaps } from './src/formats';
         export { forEachLine } from './src/formats/lines';
         export { scanStream } from './src/analysis/scan-stream';
-        export { DocumentModel } from './src/server/model';`,
+        export { DocumentModel } from './src/server/model';
+        export { SERVER_PROCESS } from './src/client/server-process';`,
       resolveDir: root,
       loader: 'ts',
     },
@@ -257,8 +264,7 @@ async function benchServer() {
 
   // EPT_BENCH_SERVER_PROF=DIR: CPU profile of the server (written when it exits).
   const prof = process.env.EPT_BENCH_SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.EPT_BENCH_SERVER_PROF}`] : [];
-  // --expose-gc as the extension's client starts it (the server collects after a big scan).
-  const proc = spawn(process.execPath, ['--expose-gc', ...prof, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = await spawnServer(prof);
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   conn.onRequest(() => null); // registrations, refreshes, progress: accept everything
   conn.onNotification(() => undefined);
@@ -576,7 +582,7 @@ async function benchScan() {
 // of a 50 MB document. Baselines are an empty round trip and the same request at 1/10 the size.
 async function startServer() {
   const { StreamMessageReader, StreamMessageWriter, createProtocolConnection } = require('vscode-languageserver-protocol/node');
-  const proc = spawn(process.execPath, ['--expose-gc', SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = await spawnServer();
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const diagnostics = new Map(); // uri -> resolvers waiting for its next publishDiagnostics
   conn.onRequest(() => null);

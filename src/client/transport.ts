@@ -4,6 +4,7 @@
 import type * as vscode from 'vscode';
 import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
 import { LanguageClient, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { SERVER_PROCESS } from './server-process';
 
 export interface Transport {
   /** Where the server runs, for the output channel. */
@@ -22,9 +23,8 @@ export const transport: Transport = {
   createClient(context, options) {
     const serverModule = context.asAbsolutePath('dist/server.js');
     const serverOptions: ServerOptions = {
-      // --expose-gc: the server collects the garbage a big didOpen leaves (see collectGarbage in the server).
-      run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--expose-gc'] } },
-      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--expose-gc', '--inspect=6011'] } },
+      run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: SERVER_PROCESS.execArgv, env: SERVER_PROCESS.env } },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', ...SERVER_PROCESS.execArgv, '--inspect=6011'], env: SERVER_PROCESS.env } },
     };
     // The id `eptLens` makes the client read `eptLens.trace.server`.
     return new LanguageClient('eptLens', 'EPT Lens', serverOptions, options);
