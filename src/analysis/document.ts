@@ -12,7 +12,8 @@ import { type PlanSettings, planKey } from './options';
 /** What the analysis reads of a document: its maps, and whether all of it is scanned yet. */
 interface MapSource {
   readonly complete: boolean;
-  maps(): { doc: MapDocument; records: MapRecord[] };
+  /** `reach`: the caller asks about lines up to this one (a grouping made during the scan that covers it will do). */
+  maps(reach?: number): { doc: MapDocument; records: MapRecord[] };
 }
 
 /** At most this many plans per document, and at most this many RAM inputs over all of them (plans of big maps are big). */
@@ -76,7 +77,7 @@ export class Analysis<M extends MapSource = MapSource> {
 
   /** The map a line belongs to: the one containing it, else the closest before it, else the first. */
   mapForLine(line: number): MemoryMap | undefined {
-    return mapAtLine(this.maps(), line);
+    return mapAtLine(this.model.maps(line).doc.maps, line);
   }
 
   /**
@@ -86,7 +87,7 @@ export class Analysis<M extends MapSource = MapSource> {
   isSettled(map: MemoryMap | undefined): boolean {
     if (this.model.complete) return true;
     if (!map) return false;
-    const maps = this.maps();
+    const maps = this.model.maps(map.lastLine).doc.maps;
     return maps[maps.length - 1] !== map;
   }
 

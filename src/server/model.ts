@@ -175,7 +175,7 @@ export class DocumentModel {
   private scanned = 0;
   /** Bumps whenever records change or move: derived data keyed on it is stale. */
   structure = 0;
-  private grouped?: { structure: number; doc: MapDocument; records: MapRecord[] };
+  private grouped?: { structure: number; scanned: number; doc: MapDocument; records: MapRecord[] };
 
   constructor(
     readonly uri: string,
@@ -238,8 +238,7 @@ export class DocumentModel {
       recs[i] = scanLine(store.at(i), i, state);
     }
     if (end < store.length) before[end] = snaps.of(state);
-    this.scanned = end;
-    this.structure++;
+    this.scanned = end; // maps() sees the scan move on by `scanned`, not by `structure`
     return this.complete;
   }
 
@@ -374,16 +373,23 @@ export class DocumentModel {
     return this.recs[line];
   }
 
-  /** All records in line order, and the maps grouped from them (cached until the structure changes). */
-  maps(): { doc: MapDocument; records: MapRecord[] } {
-    if (this.grouped?.structure === this.structure) return this.grouped;
+  /**
+   * All records in line order, and the maps grouped from them (cached until the structure changes
+   * or the scan moves on). While the background scan runs, a request about a line the last grouping
+   * covers (`reach`) reuses it: regrouping the growing scanned part for every hover made each one
+   * cost all of it. Its maps but the last are settled (Analysis.isSettled), and what was answered
+   * during the scan is refreshed when it ends.
+   */
+  maps(reach?: number): { doc: MapDocument; records: MapRecord[] } {
+    const g = this.grouped;
+    if (g && g.structure === this.structure && (g.scanned === this.scanned || (reach !== undefined && !this.complete && reach < g.scanned))) return g;
     const records: MapRecord[] = [];
     const recs = this.recs;
     for (let i = 0; i < this.scanned; i++) {
       const r = recs[i];
       if (r !== undefined) records.push(r);
     }
-    this.grouped = { structure: this.structure, doc: groupMaps(records), records };
+    this.grouped = { structure: this.structure, scanned: this.scanned, doc: groupMaps(records), records };
     return this.grouped;
   }
 }

@@ -152,3 +152,25 @@ test('while the scan runs, maps it can still change get no plan; settled maps pl
   assert.equal(done, analysis);
   assert.ok(done.planFor(done.maps()[1], settings).plan);
 });
+
+test('while the scan runs, a request about a line the last grouping covers reuses it (no regroup of the whole scanned part per hover); past it, or once the scan ends, maps are grouped again', () => {
+  const base = fixture('hyperplatform-laptop-8gb.log').split('\n').filter(Boolean);
+  const filler = Array.from({ length: 60_000 }, (_, i) => `noise line ${i}`);
+  const text = [...base, ...filler, ...base, ...filler].join('\n');
+  const model = new DocumentModel('file:///big', 1, text, false);
+  const analysis = new Analysis(model);
+  model.scanTo(base.length + 10);
+  const early = model.maps(5);
+  model.scanTo(base.length + filler.length + base.length + 10);
+  assert.equal(model.maps(5), early, 'line 5 is covered by the grouping made then');
+  assert.equal(analysis.mapForLine(5), early.doc.maps[0]);
+  const later = model.maps(base.length + filler.length + 5);
+  assert.notEqual(later, early, 'a line past the old grouping regroups');
+  assert.equal(later.doc.maps.length, 2);
+  assert.equal(model.maps(), later, 'nothing more was scanned: the same grouping');
+  model.scanSome(Infinity);
+  const done = model.maps(5);
+  assert.equal(model.complete, true);
+  assert.deepEqual(done.doc.maps.map((m) => [m.firstLine, m.lastLine]), fresh(text).doc.maps.map((m) => [m.firstLine, m.lastLine]));
+  assert.equal(model.maps(5), done);
+});
