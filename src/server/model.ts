@@ -20,8 +20,15 @@ export interface TextChange {
 /** Documents with more lines than this are scanned in chunks, yielding to the event loop between them. */
 const CHUNK_LINES = 20_000;
 /** The background scan yields after this much work, checking the clock every SLICE_LINES lines. */
-const SCAN_SLICE_MS = 8;
-const SLICE_LINES = 1_000;
+const SCAN_SLICE_MS = 4;
+const SLICE_LINES = 250;
+/**
+ * Hints asked for during the scan also scan this many lines past the visible ones: a map that ends
+ * just below them is then settled (Analysis.isSettled) and gets its hints at once, not only at the
+ * refresh after the whole scan (the first screen of a big boot log had none until then). A hover
+ * doesn't look ahead: its answer must come first, and it says when the map is still being read.
+ */
+const LOOK_AHEAD_LINES = 5_000;
 /** A didChange with more changes than this on a large document is re-scanned in full. */
 const MANY_CHANGES = 50;
 
@@ -245,6 +252,11 @@ export class DocumentModel {
   /** Scans synchronously until `line` is scanned (or the end). */
   scanTo(line: number): void {
     if (line >= this.scanned) this.scanSome(line + 1 - this.scanned);
+  }
+
+  /** Scans synchronously through `line` and LOOK_AHEAD_LINES past it: what hints for lines up to `line` need. */
+  scanFor(line: number): void {
+    this.scanTo(Math.min(line + LOOK_AHEAD_LINES, this.store.length - 1));
   }
 
   /** Lines [0, scannedLines) are scanned. */

@@ -86,7 +86,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       const settings = await docs.getSettings(uri);
       if (!st.model.complete) {
         // Answer from the scanned part now (maps it can't change) and refresh when the scan ends.
-        st.model.scanTo(Math.min(params.range.end.line, st.model.lineCount - 1));
+        st.model.scanFor(params.range.end.line);
         docs.answeredPartly(st);
       }
       return inlayHints(st.analysis, settings, params.range, () => token.isCancellationRequested);

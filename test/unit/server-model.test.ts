@@ -174,3 +174,17 @@ test('while the scan runs, a request about a line the last grouping covers reuse
   assert.deepEqual(done.doc.maps.map((m) => [m.firstLine, m.lastLine]), fresh(text).doc.maps.map((m) => [m.firstLine, m.lastLine]));
   assert.equal(model.maps(5), done);
 });
+
+test('hints asked for during the scan look ahead: a map that ends just below the visible lines is settled at once', () => {
+  const base = fixture('hyperplatform-laptop-8gb.log').split('\n').filter(Boolean);
+  const filler = Array.from({ length: 60_000 }, (_, i) => `noise line ${i}`);
+  const text = [...base, ...filler.slice(0, 1000), ...base, ...filler].join('\n');
+  const model = new DocumentModel('file:///big', 1, text, false);
+  const analysis = new Analysis(model);
+  model.scanTo(20);
+  assert.equal(analysis.isSettled(analysis.mapForLine(5)), false, 'the only map scanned so far may still grow');
+  model.scanFor(20);
+  assert.equal(model.complete, false);
+  const [first] = analysis.mapsInLines(0, 20); // as inlayHints asks: a grouping of all that is scanned
+  assert.equal(analysis.isSettled(first), true, 'the next map was reached: the first is settled');
+});
