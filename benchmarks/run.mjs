@@ -450,6 +450,47 @@ async function benchDimensions() {
   const sm = median(shortMs);
   figure('lines.64MiB of 1 MiB lines', { value: lm, baseline: sm, baselineName: '80-byte lines', target: '~1x normal input (< 2x)', met: lm < 2 * sm, note: 'forEachLine CPU; was quadratic (10.7 s vs 0.9 s per GB)' });
   grow('line length (1 MiB lines, 6.4 -> 64 MiB)', median(longSmall), lm, 'bytes');
+  // Lines: the mixed log's first 3.2 and 32 MiB, scanned in-process (every line, as the editor does).
+  const mixed = fs.readFileSync(mixedLog(64 * MiB).file, 'latin1');
+  const head = (bytes) => mixed.slice(0, mixed.lastIndexOf('\n', bytes) + 1);
+  const scans = {};
+  scanText(head(3.2 * MiB)); // warm: the first scan also compiles the readers
+  for (const [k, bytes] of [['small', 3.2 * MiB], ['big', 32 * MiB]]) {
+    const text = head(bytes);
+    scans[k] = median(Array.from({ length: runs }, () => cpuMs(() => scanText(text))));
+  }
+  grow('lines (scanText, 3.2 -> 32 MiB of mixed log)', scans.small, scans.big, 'lines');
+  // MTRR registers: one map of 10k RAM ranges typed by 25 and by 250 variable MTRRs (2 MiB UC
+  // blocks every 4 MiB), through the CLI.
+  const hex = (x, w) => x.toString(16).padStart(w, '0');
+  const regs = {};
+  for (const n of [25, 250]) {
+    const file = path.join(dataDir, `registers-${n}.dmesg`);
+    if (!fs.existsSync(file)) {
+      const ram = [...fragmentedRam(10000)].sort((a, b) => a.start - b.start);
+      const lines = [
+        ...ram.map((r) => `[    0.000000] BIOS-e820: [mem 0x${hex(r.start, 16)}-0x${hex(r.end - 1, 16)}] usable`),
+        '[    0.001697] MTRR default type: write-back',
+        '[    0.001698] MTRR variable ranges enabled:',
+        ...Array.from({ length: n }, (_, i) => `[    0.001699]   ${i} base ${hex(i * 4 * MiB, 10).toUpperCase()} mask FFFFE00000 uncachable`),
+      ];
+      fs.writeFileSync(file, lines.join('\n') + '\n');
+    }
+    regs[n] = median(Array.from({ length: runs }, () => measure(process.execPath, [CLI, '--json', file]).cpu ?? NaN));
+  }
+  grow('MTRR registers (CLI CPU, 25 -> 250 over 10k ranges)', regs[25], regs[250], 'registers', 'includes the CLI start-up');
+  // Diagnostics: 10k and 100k malformed e820 lines, each reported, through the CLI.
+  const diags = {};
+  for (const n of [10000, 100000]) {
+    const file = path.join(dataDir, `malformed-${n}.dmesg`);
+    if (!fs.existsSync(file)) {
+      const lines = ['[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable'];
+      for (let i = 0; i < n; i++) lines.push(`[    0.000000] BIOS-e820: [mem 0x${hex(0x100000 + i * 0x2000, 16)}-0xZZ${i}] usable`);
+      fs.writeFileSync(file, lines.join('\n') + '\n');
+    }
+    diags[n] = median(Array.from({ length: runs }, () => measure(process.execPath, [CLI, file]).cpu ?? NaN));
+  }
+  grow('diagnostics (CLI CPU, 10k -> 100k malformed lines)', diags[10000], diags[100000], 'problems', 'includes the CLI start-up');
 }
 
 // ---------------------------------------------------------------- 4. Tokenization
