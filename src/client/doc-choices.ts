@@ -111,7 +111,8 @@ export function documentChoices(deps: Deps) {
    * vscode.workspace.fs (so never a path the server reads).
    */
   async function readMtrrText(file: vscode.Uri): Promise<string> {
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString());
+    // Unsaved edits count; a clean document says what the disk says, and the disk may be newer.
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString() && d.isDirty);
     if (open) return open.getText();
     const { size, type } = await vscode.workspace.fs.stat(file);
     if (type & vscode.FileType.Directory) throw new Error(`${baseName(file)} is a folder`);
@@ -204,7 +205,7 @@ export function documentChoices(deps: Deps) {
   }
 
   // A paired file is followed: an edit in its editor (unsaved too), a change on disk, or closing it
-  // with edits undone re-plans every open document paired with it, as a reopen would.
+  // with its edits discarded re-plans every open document paired with it, as a reopen would.
   const followed = new Map<string, { watcher: vscode.Disposable; timer?: ReturnType<typeof setTimeout> }>();
   /** Waits this long after the last keystroke in the MTRR file: one re-plan per burst of typing. */
   const FOLLOW_DELAY_MS = 300;
@@ -244,8 +245,14 @@ export function documentChoices(deps: Deps) {
   }
 
   const listeners = [
-    vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && changed(e.document.uri.toString())),
+    // Without content changes too: closing with "Don't Save" reverts softly, which changes only the
+    // dirty state (the text is then read from disk again, see readMtrrText).
+    vscode.workspace.onDidChangeTextDocument((e) => changed(e.document.uri.toString())),
     vscode.workspace.onDidCloseTextDocument((d) => changed(d.uri.toString())),
+    // The document itself may outlive its tab (with the discarded text, no longer dirty).
+    vscode.window.tabGroups.onDidChangeTabs((e) => {
+      for (const t of e.closed) if (t.input instanceof vscode.TabInputText) changed(t.input.uri.toString());
+    }),
   ];
   const dispose = (): void => {
     for (const l of listeners) l.dispose();

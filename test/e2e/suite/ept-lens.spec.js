@@ -418,8 +418,10 @@ describe('EPT Lens: Choose Memory Map and Use MTRRs from File', function () {
     const inEditor = await poll(async () => { const t = await md(); return t !== before && t; }, WAIT);
     assert.ok(inEditor, 'an unsaved edit of the paired file did not re-plan the document');
     assert.strictEqual(inEditor, onDisk, 'the edited text and the same text on disk plan differently');
+    await vscode.window.showTextDocument(mtrrDoc); // the editor closed below is this one
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    assert.ok(await poll(async () => (await md()) === before, WAIT), 'closing the edited file without saving did not plan with the file on disk again');
+    const reverted = await poll(async () => (await md()) === before, WAIT);
+    assert.ok(reverted, `closing the edited file without saving did not plan with the file on disk again (document closed ${mtrrDoc.isClosed}, dirty ${mtrrDoc.isDirty}, still edited ${mtrrDoc.getText() !== original}, active ${vscode.window.activeTextEditor && vscode.window.activeTextEditor.document.uri.fsPath}, plan as edited ${(await md()) === inEditor})`);
     await within(15000, vscode.commands.executeCommand('eptLens.unpairMtrrFile', doc.uri), 'eptLens.unpairMtrrFile');
   });
 });
