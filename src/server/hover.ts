@@ -23,16 +23,27 @@ const hoverOf = (line: number, f: Span, lines: string[]): Hover => ({
   range: { start: { line, character: f.start }, end: { line, character: f.end } },
 });
 
+/** How far above a line a range a mail split (kept on its first line) is looked for: a record line QP breaks at 76 columns spans a few. */
+const JOINED_REACH = 8;
+
 /**
- * The record a line belongs to: its own, or a range printed over several lines that ends below it
- * (a /sys/firmware/memmap entry: its start, end and type files, so at most two lines below).
+ * The record a line belongs to: its own, a range printed over several lines that ends below it
+ * (a /sys/firmware/memmap entry: its start, end and type files, so at most two lines below), or a
+ * range a mail split that starts above it (kept on its first line, `lastLine` its last).
  */
 function recordCovering(model: Analysis['model'], line: number): MapRecord | undefined {
   const own = model.recordAt(line);
   if (own) return own;
   for (let k = line + 1; k <= line + 2 && k < model.scannedLines; k++) {
     const r = model.recordAt(k);
-    if (r) return r.kind === 'range' && r.firstLine !== undefined && r.firstLine <= line ? r : undefined;
+    if (r) {
+      if (r.kind === 'range' && r.firstLine !== undefined && r.firstLine <= line) return r;
+      break;
+    }
+  }
+  for (let k = line - 1; k >= 0 && k >= line - JOINED_REACH; k--) {
+    const r = model.recordAt(k);
+    if (r) return r.kind === 'range' && r.lastLine !== undefined && r.lastLine >= line ? r : undefined;
   }
   return undefined;
 }
@@ -84,7 +95,9 @@ function recordHover(analysis: Analysis, settings: Settings, rec: MapRecord, lin
       if (rec.annotation && inside(rec.annotation.field, ch)) {
         return hoverOf(line, rec.annotation.field, [annotationLine(mp, rec), '', ...info]);
       }
-      const first = Math.min(...[fields.start, fields.end, fields.type].filter((f): f is Field => !!f).map((f) => f.start));
+      // A line a mail split the range onto, below its first: all of it is the range's.
+      const below = rec.lastLine !== undefined && line > rec.line;
+      const first = below ? 0 : Math.min(...[fields.start, fields.end, fields.type].filter((f): f is Field => !!f).map((f) => f.start));
       if (ch >= first) return hoverOf(line, { start: first, end: text.length }, info);
       return null;
     }
