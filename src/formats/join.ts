@@ -34,7 +34,7 @@ const QP_MAX_LINE = 76;
  * make one logical line of the whole text. A record line QP breaks at 76 columns spans a few
  * lines; a line longer than the scan reads (MAX_RECORD_LINE) is no record line anyway.
  */
-const MAX_JOINED = 64;
+export const MAX_JOINED = 64;
 const MAX_HELD = 4096;
 
 /** A line held back: the next one may continue it. Replaced, never mutated (states are snapshotted). */

@@ -5,6 +5,7 @@ import type { Hover, Position } from 'vscode-languageserver';
 import type { EndPrints, Field, MapRecord, MtrrRangeRecord, MtrrVariableRecord, RangeRecord } from '../formats';
 import { DUMP_SOURCES, FORMAT_NAMES } from '../formats';
 import { EventRecord, parseEventLine } from '../formats/events';
+import { MAX_JOINED } from '../formats/join';
 import { decodeEptVpidCap, describeEptVpidCap } from '../planner/decode/ept-vpid-cap';
 import { EptLevel, decodeEptEntry, describeEptEntry } from '../planner/decode/ept-entry';
 import { decodeEptViolationQualification, qualificationMarkdown } from '../planner/decode/qualifications';
@@ -23,13 +24,11 @@ const hoverOf = (line: number, f: Span, lines: string[]): Hover => ({
   range: { start: { line, character: f.start }, end: { line, character: f.end } },
 });
 
-/** How far above a line a range a mail split (kept on its first line) is looked for: a record line QP breaks at 76 columns spans a few. */
-const JOINED_REACH = 8;
-
 /**
  * The record a line belongs to: its own, a range printed over several lines that ends below it
  * (a /sys/firmware/memmap entry: its start, end and type files, so at most two lines below), or a
- * range a mail split that starts above it (kept on its first line, `lastLine` its last).
+ * range a mail split that starts above it (kept on its first line, `lastLine` its last; at most
+ * MAX_JOINED lines above).
  */
 function recordCovering(model: Analysis['model'], line: number): MapRecord | undefined {
   const own = model.recordAt(line);
@@ -41,7 +40,7 @@ function recordCovering(model: Analysis['model'], line: number): MapRecord | und
       break;
     }
   }
-  for (let k = line - 1; k >= 0 && k >= line - JOINED_REACH; k--) {
+  for (let k = line - 1; k >= 0 && k > line - MAX_JOINED; k--) {
     const r = model.recordAt(k);
     if (r) return r.kind === 'range' && r.lastLine !== undefined && r.lastLine >= line ? r : undefined;
   }
