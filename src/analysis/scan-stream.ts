@@ -3,10 +3,9 @@
 // Lines that hold none of the readers' keys while no list is open are counted, not read (the
 // prefilter in formats/candidates.ts): most lines of a big log are none of the readers'.
 import type { MapRecord } from '../formats';
-import { CANDIDATE_KEYS, isIdle, newScanState, scanLine } from '../formats';
+import { CANDIDATE_KEYS, endLines, isIdle, newScanState, readLine } from '../formats';
 import { KeyFinder } from '../formats/candidates';
 import { forEachLine } from '../formats/lines';
-import { createLineJoiner } from '../formats/join';
 
 interface ScanStreamOptions {
   /** Line number of the stream's first line (several inputs share one line space). Default 0. */
@@ -25,21 +24,18 @@ export async function scanStream(chunks: AsyncIterable<Uint8Array>, opts: ScanSt
   const first = opts.firstLine ?? 0;
   let bytes = 0;
   const { onRecord, afterChunk } = opts;
-  // Mail-split lines are joined first (formats/join.ts); a held line's continuation must not be skipped.
-  const joiner = createLineJoiner((text, index) => {
-    const r = scanLine(text, first + index, state);
-    if (r) onRecord(r);
-  });
-  const skip = opts.everyLine ? undefined : { maySkip: () => !joiner.holding() && isIdle(state), finder: new KeyFinder(CANDIDATE_KEYS) };
+  // readLine joins mail-split lines (formats/join.ts); while it holds one back the state is not
+  // idle, so the line that may continue it is not skipped.
+  const skip = opts.everyLine ? undefined : { maySkip: () => isIdle(state), finder: new KeyFinder(CANDIDATE_KEYS) };
   const lines = await forEachLine(
     chunks,
-    (text, index) => joiner.push(text, index),
+    (text, index) => readLine(text, first + index, state, onRecord),
     async (n) => {
       bytes += n;
       if (afterChunk) await afterChunk(bytes);
     },
     skip,
   );
-  joiner.flush();
+  endLines(first + lines, state, onRecord);
   return { lines, bytes };
 }

@@ -7,9 +7,14 @@
 //   (`console=` at the end of a command line is no soft break).
 // - a mail client's hard wrap of a range line: `… [mem 0x…-0x…]` and then the type name alone
 //   on the next line (`usable`). Joined only when the next line is exactly a known type name.
-// The joined record keeps the first physical line's index (where the editor shows it); columns
-// past a break are those of the joined text. Each line is looked at once, and at most one line is
-// held back: linear, and the prefilter may skip lines whenever nothing is held (`holding()`).
+// One rule for every reader of lines: the CLI's and Plan Log File's stream scan, scanText and the
+// editor's incremental model all join through scan.ts's readLine, and what is held back lives in
+// the scan state, so the editor snapshots it between lines like the rest and an edit re-reads from
+// there. The joined record keeps the first physical line's index (where the editor shows it), its
+// fields moved back onto the real lines (columns.ts). Each line is looked at once and a logical
+// line spans at most MAX_JOINED physical lines of at most MAX_HELD characters: linear, and the
+// prefilter may skip lines whenever nothing is held (scan.ts isIdle).
+import { type Columns, type Part, WHOLE, logicalLine } from './columns';
 import { isE820TypeName } from './e820-types';
 
 /**
@@ -24,20 +29,37 @@ const QP_HEADER = /^content-transfer-encoding:\s*quoted-printable\s*$/i;
 const QP_MIN_SOFT = 70;
 const QP_MAX_LINE = 76;
 
-export interface LineJoiner {
-  /** Takes the next physical line (in order, with its 0-based index). */
-  push(text: string, index: number): void;
-  /** Passes on the line held back, if any: call at the end of the input. */
-  flush(): void;
-  /** Whether a line is held back (the next line may continue it, so it must not be skipped). */
-  holding(): boolean;
+/**
+ * Past these a line is not held back: a soft break on every line (hostile or broken input) must not
+ * make one logical line of the whole text. A record line QP breaks at 76 columns spans a few
+ * lines; a line longer than the scan reads (MAX_RECORD_LINE) is no record line anyway.
+ */
+export const MAX_JOINED = 64;
+const MAX_HELD = 4096;
+
+/** A line held back: the next one may continue it. Replaced, never mutated (states are snapshotted). */
+export interface Held {
+  /** The raw (undecoded) text so far, without soft-break `=`s. */
+  readonly text: string;
+  /** A QP soft break ended it: the next line continues it, whatever it is. Else: a range line that may lack its type. */
+  readonly soft: boolean;
+  /** Where each physical line's part of `text` begins; as many as lines held. */
+  readonly parts: readonly Part[];
 }
 
-/** Decodes QP `=XX` escapes (hex pairs only; anything else stays as it is). */
-export function decodeQp(text: string): string {
-  if (text.indexOf('=') < 0) return text;
-  return text.replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+/** What the joiner carries from line to line (part of the scan state). */
+export interface JoinState {
+  /** The text was seen to be quoted-printable: soft breaks join and `=XX` is decoded from there on. */
+  qp: boolean;
+  held: Held | undefined;
 }
+
+/**
+ * Receives a logical line: its text, the document line it starts on, where its characters came from
+ * (none: that line as it is), with the state and `sink` joinLine was given (passed through, so the
+ * caller needs no closure per line).
+ */
+export type LogicalLine<S extends JoinState, X> = (s: S, text: string, line: number, cols: Columns | undefined, sink: X) => void;
 
 const endsWithSoftBreak = (t: string): boolean => t.charCodeAt(t.length - 1) === 0x3d; /* = */
 
@@ -59,60 +81,52 @@ const isWrappedType = (prev: string, next: string): boolean => {
 };
 
 /**
- * The first line (0-based) where a mail split lines the way the joiner mends, or -1. The editor
- * reads physical lines (its model re-scans line by line), so it says so there instead of reading
- * such a range as ept-plan and Plan Log File do. One pass.
+ * Takes physical line `line` (lines come in order): passes on, to `out`, the logical lines it
+ * completes: the line held before it, when this one does not continue it, and this one, unless it
+ * is held in turn.
  */
-export function firstMailSplit(lineAt: (i: number) => string, count: number): number {
-  let prev = '';
-  for (let i = 0; i < count; i++) {
-    const t = lineAt(i);
-    if (startsQp(t)) return i;
-    if (i > 0 && isWrappedType(prev, t)) return i - 1;
-    prev = t;
+export function joinLine<S extends JoinState, X>(s: S, text: string, line: number, out: LogicalLine<S, X>, sink: X): void {
+  const h = s.held;
+  if (h === undefined) return take(s, text, line, WHOLE, out, sink);
+  s.held = undefined;
+  const first = line - h.parts.length;
+  if (h.soft) return take(s, h.text + text, first, [...h.parts, { at: h.text.length, col: 0 }], out, sink);
+  if (isWrappedType(h.text, text)) {
+    const head = h.text.trimEnd();
+    const name = text.trim();
+    return emit(s, `${head} ${name}`, first, [...h.parts, { at: head.length + 1, col: text.indexOf(name) }], out, sink);
   }
-  return -1;
+  emit(s, h.text, first, h.parts, out, sink);
+  take(s, text, line, WHOLE, out, sink);
 }
 
-export function createLineJoiner(onLine: (text: string, index: number) => void): LineJoiner {
-  let qp = false;
-  /** The held line: a QP line that continues (`soft`), or a range line that may lack its type. */
-  let held: string | undefined;
-  let heldIndex = 0;
-  let soft = false;
-  const emit = (text: string, index: number): void => onLine(qp ? decodeQp(text) : text, index);
-  const take = (text: string, index: number): void => {
-    if (!qp && startsQp(text)) qp = true;
-    if (qp && endsWithSoftBreak(text)) {
-      held = text.slice(0, -1);
-      heldIndex = index;
-      soft = true;
+/** At the end of the input (`lines` lines): passes on the line still held, if any. */
+export function endJoin<S extends JoinState, X>(s: S, lines: number, out: LogicalLine<S, X>, sink: X): void {
+  const h = s.held;
+  if (h === undefined) return;
+  s.held = undefined;
+  emit(s, h.text, lines - h.parts.length, h.parts, out, sink);
+}
+
+/** A logical line so far (`first`: where it starts): held back when the next line may continue it, else passed on. */
+function take<S extends JoinState, X>(s: S, text: string, first: number, parts: readonly Part[], out: LogicalLine<S, X>, sink: X): void {
+  if (!s.qp && startsQp(text)) s.qp = true;
+  if (parts.length < MAX_JOINED && text.length <= MAX_HELD) {
+    if (s.qp && endsWithSoftBreak(text)) {
+      s.held = { text: text.slice(0, -1), soft: true, parts };
       return;
     }
     if (mayLackType(text)) {
-      held = text;
-      heldIndex = index;
-      soft = false;
+      s.held = { text, soft: false, parts };
       return;
     }
-    emit(text, index);
-  };
-  return {
-    push(text, index) {
-      if (held === undefined) return take(text, index);
-      const h = held;
-      held = undefined;
-      if (soft) return take(h + text, heldIndex);
-      if (isWrappedType(h, text)) return emit(`${h.trimEnd()} ${text.trim()}`, heldIndex);
-      emit(h, heldIndex);
-      take(text, index);
-    },
-    flush() {
-      if (held === undefined) return;
-      const h = held;
-      held = undefined;
-      emit(h, heldIndex);
-    },
-    holding: () => held !== undefined,
-  };
+  }
+  emit(s, text, first, parts, out, sink);
+}
+
+/** Passes on a logical line: decoded when the text is QP, with its column map when it is not one physical line as it is. */
+function emit<S extends JoinState, X>(s: S, raw: string, first: number, parts: readonly Part[], out: LogicalLine<S, X>, sink: X): void {
+  if (parts.length === 1 && !s.qp) return out(s, raw, first, undefined, sink);
+  const { text, cols } = logicalLine(raw, parts, s.qp);
+  out(s, text, first, cols, sink);
 }

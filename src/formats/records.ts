@@ -74,7 +74,15 @@ export interface RangeRecord {
    * type on lines of their own); `line` is the last one. Absent for one-line records.
    */
   firstLine?: number;
-  /** With `firstLine`: the line and characters of each value (`fields` are all on `line`, the last one). */
+  /**
+   * Last line of a range a mail split over several lines (joined back, join.ts); `line` is the
+   * first, where `fields` are (cut at its end). Absent for one-line records.
+   */
+  lastLine?: number;
+  /**
+   * With `firstLine` or `lastLine`: the line and characters of each value (with `firstLine`,
+   * `fields` are all on `line`, the last one).
+   */
   spread?: { start: LineField; end: LineField; type: LineField };
   /** QEMU `info mtree`: what decides which region wins where regions overlap. */
   mtree?: MtreeRegion;
@@ -232,3 +240,15 @@ export interface EptCapsRecord {
 }
 
 export type MapRecord = RangeRecord | E820EditRecord | BoundaryRecord | MtrrRecord | LinuxMtrrMapRecord | EptCapsRecord | MalformedRecord;
+
+/** Moves a record `delta` lines down (lines were inserted or removed above it), with every line it names. */
+export function moveRecord(r: MapRecord, delta: number): void {
+  r.line += delta;
+  if (r.kind !== 'range') return;
+  if (r.firstLine !== undefined) r.firstLine += delta;
+  if (r.lastLine !== undefined) r.lastLine += delta;
+  if (r.spread) {
+    const { start, end, type } = r.spread;
+    r.spread = { start: { ...start, line: start.line + delta }, end: { ...end, line: end.line + delta }, type: { ...type, line: type.line + delta } };
+  }
+}

@@ -1,9 +1,10 @@
 // One pass over a log: each line is offered to the readers, cheapest rejection first, and the
 // recognised ones become records. The only state carried from line to line is which list a
 // header line opened (a dmesg MTRR dump's fixed or variable list, hvpp's lists, mtrr_cleanup's,
-// a QEMU mtree address space) and a /sys/firmware/memmap entry still missing lines, so the scan
-// can run on a stream.
-import { JOIN_KEYS, createLineJoiner } from './join';
+// a QEMU mtree address space), a /sys/firmware/memmap entry still missing lines and a line a mail
+// split that the next one may continue (join.ts), so the scan can run on a stream.
+import { JOIN_KEYS, type JoinState, endJoin, joinLine } from './join';
+import { type Columns, placeRecord } from './columns';
 import { GBHV_KEYS, endsWithTypeNumber, readGbhvMtrr } from './gbhv';
 import { HVPP_KEYS, HvppList, readHvpp } from './hvpp';
 import { E820_KEYS, isCutAtMem, readE820, readE820Rest } from './e820';
@@ -20,7 +21,7 @@ import { MemmapEntry, SYSFS_MEMMAP_KEYS, readSysfsMemmap } from './sysfs-memmap'
 import { SEABIOS_KEYS, readSeabios } from './seabios';
 import { XEN_KEYS, readXen } from './xen';
 
-export interface ScanState {
+export interface ScanState extends JoinState {
   block: MtrrBlock;
   hvpp: HvppList;
   cleanup: CleanupList;
@@ -34,11 +35,14 @@ export interface ScanState {
   memOpen: boolean;
 }
 
-export const newScanState = (): ScanState => ({ block: 'none', hvpp: 'none', cleanup: 'none', mtree: 'none', memmap: undefined, memOpen: false });
+export const newScanState = (): ScanState => ({ block: 'none', hvpp: 'none', cleanup: 'none', mtree: 'none', memmap: undefined, memOpen: false, qp: false, held: undefined });
 
-/** No list is open: the next line's record (if any) depends on that line alone. */
+/**
+ * No list is open and no line is held back: the next line's record (if any) depends on that line
+ * alone. (QP mode is no list: a line without keys stays one after decoding.)
+ */
 export const isIdle = (s: ScanState): boolean =>
-  s.block === 'none' && s.hvpp === 'none' && s.cleanup === 'none' && s.mtree === 'none' && s.memmap === undefined && !s.memOpen;
+  s.block === 'none' && s.hvpp === 'none' && s.cleanup === 'none' && s.mtree === 'none' && s.memmap === undefined && !s.memOpen && s.held === undefined;
 
 /**
  * The rule the stream scan's prefilter (candidates.ts) relies on: while the state is idle, a line
@@ -262,15 +266,39 @@ function readInList(text: string, line: number, env: Envelope, c: number, state:
 /** Splits on CRLF, LF and lone CR, as editors do. */
 export const splitLines = (text: string): string[] => text.split(/\r\n|\r|\n/);
 
+/** Receives a record and the line it was read from (its logical line's first: where the editor keeps it). */
+export type RecordSink = (record: MapRecord, line: number) => void;
+
+/**
+ * Reads physical line `line` (lines in order, each once): joins what a mail split (join.ts) and
+ * scans each logical line that completes, calling `out` with its record. A line may complete none
+ * (it is held back), or two (the line held before it, then itself). The one entry point of the
+ * stream scan, scanText and the editor's model, so all three read a text alike.
+ */
+export function readLine(text: string, line: number, state: ScanState, out: RecordSink): void {
+  joinLine(state, text, line, scanLogical, out);
+}
+
+/** At the end of the input (`lines` lines): reads the line still held back, if any. */
+export function endLines(lines: number, state: ScanState, out: RecordSink): void {
+  endJoin(state, lines, scanLogical, out);
+}
+
+function scanLogical(state: ScanState, text: string, line: number, cols: Columns | undefined, out: RecordSink): void {
+  const r = scanLine(text, line, state);
+  if (!r) return;
+  if (cols) placeRecord(r, line, cols);
+  out(r, line);
+}
+
 export function scanText(text: string): MapRecord[] {
   const state = newScanState();
   const out: MapRecord[] = [];
   const lines = splitLines(text);
-  const joiner = createLineJoiner((t, i) => {
-    const r = scanLine(t, i, state);
-    if (r) out.push(r);
-  });
-  for (let i = 0; i < lines.length; i++) joiner.push(lines[i], i);
-  joiner.flush();
+  const push = (r: MapRecord): void => {
+    out.push(r);
+  };
+  for (let i = 0; i < lines.length; i++) readLine(lines[i], i, state, push);
+  endLines(lines.length, state, push);
   return out;
 }

@@ -5,7 +5,6 @@
 import { Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserver';
 import type { Field, Severity } from '../formats';
 import { ramInputs } from '../formats';
-import { firstMailSplit } from '../formats/join';
 import { type MapPlan, type MapProblem, PROBLEM_CODES, dumpProblems, lineProblems, mapProblems, planOptions, planProblems } from '../analysis';
 import { PageCounts, formatCount, formatSize, planMemoryMap, tableTotal } from '../planner';
 import type { DocAnalysis as Analysis, DocumentModel } from './model';
@@ -14,7 +13,6 @@ import { type Settings, editorTerms } from './settings';
 import { policyDiagnostics } from './policy-diagnostics';
 
 const SOURCE = 'ept-lens';
-const MAIL_LINES = 20_000;
 
 export const DIAGNOSTIC_CODES = {
   ...PROBLEM_CODES,
@@ -23,7 +21,6 @@ export const DIAGNOSTIC_CODES = {
   planError: 'plan-error',
   settings: 'settings',
   truncated: 'too-many-diagnostics',
-  mailSplit: 'mail-split-lines',
 } as const;
 
 /** Our diagnostics always carry plain-text messages (LSP 3.18 also allows Markdown). */
@@ -70,18 +67,6 @@ export function computeDiagnostics(analysis: Analysis, settings: Settings, isCan
   if (cap === 0) return out;
   const model = analysis.model;
   for (const p of settings.problems) push({ range: at(0, { start: 0, end: 0 }), severity: DiagnosticSeverity.Warning, code: DIAGNOSTIC_CODES.settings, message: p });
-  // Mails are short: the first 20,000 lines tell, and a 50 MB log is not re-read on every pass.
-  const split = firstMailSplit((i) => model.lineAt(i), Math.min(model.scannedLines, MAIL_LINES));
-  if (split >= 0) {
-    push({
-      range: lineRange(model, split),
-      severity: DiagnosticSeverity.Information,
-      code: DIAGNOSTIC_CODES.mailSplit,
-      message:
-        'a mail program split lines here (quoted-printable soft breaks or a type name wrapped onto the next line): ' +
-        'the editor reads each line as it is, so ranges split this way are not read whole; ept-plan and Plan Log File join them',
-    });
-  }
 
   const { doc, records } = model.maps();
   // 1. Problems the readers found on single lines.

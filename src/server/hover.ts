@@ -5,6 +5,7 @@ import type { Hover, Position } from 'vscode-languageserver';
 import type { EndPrints, Field, MapRecord, MtrrRangeRecord, MtrrVariableRecord, RangeRecord } from '../formats';
 import { DUMP_SOURCES, FORMAT_NAMES } from '../formats';
 import { EventRecord, parseEventLine } from '../formats/events';
+import { MAX_JOINED } from '../formats/join';
 import { decodeEptVpidCap, describeEptVpidCap } from '../planner/decode/ept-vpid-cap';
 import { EptLevel, decodeEptEntry, describeEptEntry } from '../planner/decode/ept-entry';
 import { decodeEptViolationQualification, qualificationMarkdown } from '../planner/decode/qualifications';
@@ -24,15 +25,24 @@ const hoverOf = (line: number, f: Span, lines: string[]): Hover => ({
 });
 
 /**
- * The record a line belongs to: its own, or a range printed over several lines that ends below it
- * (a /sys/firmware/memmap entry: its start, end and type files, so at most two lines below).
+ * The record a line belongs to: its own, a range printed over several lines that ends below it
+ * (a /sys/firmware/memmap entry: its start, end and type files, so at most two lines below), or a
+ * range a mail split that starts above it (kept on its first line, `lastLine` its last; at most
+ * MAX_JOINED lines above).
  */
 function recordCovering(model: Analysis['model'], line: number): MapRecord | undefined {
   const own = model.recordAt(line);
   if (own) return own;
   for (let k = line + 1; k <= line + 2 && k < model.scannedLines; k++) {
     const r = model.recordAt(k);
-    if (r) return r.kind === 'range' && r.firstLine !== undefined && r.firstLine <= line ? r : undefined;
+    if (r) {
+      if (r.kind === 'range' && r.firstLine !== undefined && r.firstLine <= line) return r;
+      break;
+    }
+  }
+  for (let k = line - 1; k >= 0 && k > line - MAX_JOINED; k--) {
+    const r = model.recordAt(k);
+    if (r) return r.kind === 'range' && r.lastLine !== undefined && r.lastLine >= line ? r : undefined;
   }
   return undefined;
 }
@@ -84,7 +94,9 @@ function recordHover(analysis: Analysis, settings: Settings, rec: MapRecord, lin
       if (rec.annotation && inside(rec.annotation.field, ch)) {
         return hoverOf(line, rec.annotation.field, [annotationLine(mp, rec), '', ...info]);
       }
-      const first = Math.min(...[fields.start, fields.end, fields.type].filter((f): f is Field => !!f).map((f) => f.start));
+      // A line a mail split the range onto, below its first: all of it is the range's.
+      const below = rec.lastLine !== undefined && line > rec.line;
+      const first = below ? 0 : Math.min(...[fields.start, fields.end, fields.type].filter((f): f is Field => !!f).map((f) => f.start));
       if (ch >= first) return hoverOf(line, { start: first, end: text.length }, info);
       return null;
     }

@@ -1,9 +1,9 @@
 // The document model: one per open document. It keeps the text as lines, the scan result of every
 // line and the scan state each line starts in, so an edit re-scans only the changed lines (plus the
-// following ones while the MTRR-block state differs from before). Maps are regrouped lazily from
-// the (few) records. Pure: no LSP connection, testable in plain Node.
+// following ones while the state differs from before, or holds a line a mail split). Maps are
+// regrouped lazily from the (few) records. Pure: no LSP connection, testable in plain Node.
 import type { Analysis } from '../analysis';
-import { MapDocument, MapRecord, ScanState, groupMaps, newScanState, scanLine, splitLines } from '../formats';
+import { MapDocument, MapRecord, ScanState, endLines, groupMaps, moveRecord, newScanState, readLine, splitLines } from '../formats';
 import { yieldToEventLoop } from './yield';
 
 export interface Position {
@@ -183,6 +183,13 @@ export class DocumentModel {
   /** Bumps whenever records change or move: derived data keyed on it is stale. */
   structure = 0;
   private grouped?: { structure: number; scanned: number; doc: MapDocument; records: MapRecord[] };
+  /** Set when `put` stored a record (readAt's answer). */
+  private stored = false;
+  /** Where readLine's records go: the slot of the line each was read from. */
+  private readonly put = (r: MapRecord, line: number): void => {
+    this.recs[line] = r;
+    this.stored = true;
+  };
 
   constructor(
     readonly uri: string,
@@ -238,15 +245,35 @@ export class DocumentModel {
     const snaps = new Snapshots(first);
     const state = copyState(first);
     const store = this.store;
-    const recs = this.recs;
     const before = this.before;
     for (let i = this.scanned; i < end; i++) {
       before[i] = snaps.of(state);
-      recs[i] = scanLine(store.at(i), i, state);
+      this.readAt(i, state);
     }
     if (end < store.length) before[end] = snaps.of(state);
+    else endLines(end, state, this.put);
     this.scanned = end; // maps() sees the scan move on by `scanned`, not by `structure`
     return this.complete;
+  }
+
+  /**
+   * Reads line `i` in `state` (the state it starts in). It decides the record of its own slot and,
+   * when `state` holds a line a mail split (join.ts), that line's: the joined record is kept on the
+   * line it starts on, so an edit below may change a record above. Returns whether a record was
+   * there or is now.
+   */
+  private readAt(i: number, state: ScanState): boolean {
+    const recs = this.recs;
+    let had = recs[i] !== undefined;
+    recs[i] = undefined;
+    if (state.held) {
+      const f = i - state.held.parts.length;
+      had ||= recs[f] !== undefined;
+      recs[f] = undefined;
+    }
+    this.stored = false;
+    readLine(this.store.at(i), i, state, this.put);
+    return had || this.stored;
   }
 
   /** Scans synchronously until `line` is scanned (or the end). */
@@ -345,7 +372,7 @@ export class DocumentModel {
       // Records after the edit keep their objects; only their line numbers move.
       for (let i = lastNew + 1; i < this.recs.length; i++) {
         const r = this.recs[i];
-        if (r) r.line += delta;
+        if (r) moveRecord(r, delta);
       }
     }
     if (sl >= oldScanned) {
@@ -361,22 +388,24 @@ export class DocumentModel {
     const state = copyState(entry);
     for (let i = sl; i <= lastNew; i++) {
       this.before[i] = snaps.of(state);
-      const r = scanLine(this.store.at(i), i, state);
-      this.recs[i] = r;
-      if (r) changedRecords = true;
+      if (this.readAt(i, state)) changedRecords = true;
     }
-    // Then the following lines while the state they start in differs from before.
+    // Then the following lines while the state they start in differs from before, or holds a line
+    // (whose record the next lines decide, and the read just cleared).
     let i = lastNew + 1;
     for (; i < this.scanned; i++) {
       const old = this.before[i];
-      if (old && sameState(old, state)) break;
+      if (old && state.held === undefined && sameState(old, state)) break;
       this.before[i] = snaps.of(state);
-      const prev = this.recs[i];
-      const r = scanLine(this.store.at(i), i, state);
-      this.recs[i] = r;
-      if (r || prev) changedRecords = true;
+      if (this.readAt(i, state)) changedRecords = true;
     }
-    if (i === this.scanned && i < this.store.length) this.before[i] = snaps.of(state);
+    if (i === this.scanned) {
+      if (i < this.store.length) this.before[i] = snaps.of(state);
+      else if (state.held) {
+        endLines(i, state, this.put);
+        changedRecords = true;
+      }
+    }
     if (changedRecords) this.structure++;
   }
 

@@ -128,13 +128,13 @@ class Reference {
   }
 }
 
-/** Turns an edit descriptor into an LSP change on the current text (positions inside lines). */
-function toChange(e: Edit, lines: string[], eol: string): TextChange {
+/** Turns an edit descriptor into an LSP change on the current text (positions inside lines), with lines from `pool`. */
+function toChange(e: Edit, lines: string[], eol: string, pool: readonly string[] = POOL): TextChange {
   const n = lines.length;
   const pos = (line: number, character: number) => ({ line, character });
   const at = 'at' in e ? e.at % n : 0;
   const col = (l: number, c: number) => c % (lines[l].length + 1);
-  const text = (idx: number[]) => idx.map((i) => POOL[i]).join(eol);
+  const text = (idx: number[]) => idx.map((i) => pool[i % pool.length]).join(eol);
   switch (e.kind) {
     case 'insertLines': {
       const l = e.at % (n + 1);
@@ -152,7 +152,7 @@ function toChange(e: Edit, lines: string[], eol: string): TextChange {
       return { range: { start: pos(at, 0), end: pos(last + 1, 0) }, text: '' };
     }
     case 'replaceLine':
-      return { range: { start: pos(at, 0), end: pos(at, lines[at].length) }, text: POOL[e.with] };
+      return { range: { start: pos(at, 0), end: pos(at, lines[at].length) }, text: pool[e.with % pool.length] };
     case 'split': {
       const c = col(at, e.col);
       return { range: { start: pos(at, c), end: pos(at, c) }, text: eol };
@@ -217,6 +217,58 @@ test('random edit sequences: the model equals a fresh parse after every edit (LF
     { seed: 0xe97, numRuns: 300, endOnFailure: true },
   );
   assert.ok(edits > 1000, `only ${edits} edits applied`);
+});
+
+/**
+ * Lines a mail splits (formats/join.ts): the QP header, ranges cut by soft breaks (`=` at 70-76
+ * columns, or anywhere once the text is QP) and their continuations, a range whose type a mail
+ * client wrapped onto the next line and type names alone, escapes, a `console=` that is no soft
+ * break; and some of POOL's lines. Edits make and break the pairs.
+ */
+const MAIL_POOL = [
+  'Content-Transfer-Encoding: quoted-printable',
+  D('BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff] usa='),
+  'ble',
+  D('BIOS-e820: [mem 0x0000000000100000-0x000000007ab44fff] res='),
+  'erved',
+  D('BIOS-e820: [mem 0x0000000100000000-0x000000046abf='),
+  'ffff] usable',
+  D('BIOS-e820: [mem 0x00000000000a0000-0x00000000000fffff]'),
+  'usable',
+  ' reserved',
+  'ACPI NVS',
+  D('BIOS-e820:=20[mem 0x00000000fed00000-0x00000000fed00fff] reserved'),
+  'Command line: console=',
+  'root=3D/dev/sda1',
+  '=',
+  '',
+  ...POOL.slice(0, 12),
+];
+
+test('random edit sequences on mail-split text: the model equals a fresh parse after every edit', () => {
+  let edits = 0;
+  let joined = 0;
+  const mailDoc = fc.record({ lines: fc.array(fc.nat(), { minLength: 0, maxLength: 30 }), crlf: fc.boolean() });
+  fc.assert(
+    fc.property(mailDoc, fc.array(edit, { minLength: 1, maxLength: 25 }), ({ lines, crlf }, seq) => {
+      const eol = crlf ? '\r\n' : '\n';
+      const ref = new Reference(lines.map((i) => MAIL_POOL[i % MAIL_POOL.length]).join(eol), eol);
+      const model = new DocumentModel('file:///mail.eml', 1, ref.text);
+      checkAgainstFreshParse(model, ref, 'open');
+      let version = 1;
+      for (const e of seq) {
+        const change = toChange(e, model.getText().split('\n'), eol, MAIL_POOL);
+        ref.apply(change);
+        model.applyChanges([change], ++version);
+        edits++;
+        checkAgainstFreshParse(model, ref, `${e.kind} ${JSON.stringify(change)}`);
+        joined += model.maps().records.filter((r) => r.kind === 'range' && r.lastLine !== undefined).length;
+      }
+    }),
+    { seed: 0x3a11, numRuns: 300, endOnFailure: true },
+  );
+  assert.ok(edits > 1000, `only ${edits} edits applied`);
+  assert.ok(joined > 500, `only ${joined} joined ranges seen`);
 });
 
 test('an MTRR block opened and closed by edits re-scans the lines after it', () => {

@@ -1,17 +1,20 @@
-// The mail line joiner (src/formats/join.ts): QP soft breaks and wrapped type names.
+// The mail line joiner (src/formats/join.ts): QP soft breaks and wrapped type names, and where the
+// joined record's fields land on the real lines (src/formats/columns.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { MapRecord, RangeRecord, scanText } from '../../src/formats';
-import { createLineJoiner, decodeQp } from '../../src/formats/join';
+import { MapRecord, RangeRecord, newScanState, scanText } from '../../src/formats';
+import { endJoin, joinLine } from '../../src/formats/join';
+import { logicalLine } from '../../src/formats/columns';
 import { scanStream } from '../../src/analysis/scan-stream';
 
 const ranges = (recs: MapRecord[]): RangeRecord[] => recs.filter((r): r is RangeRecord => r.kind === 'range');
 const joined = (lines: string[]): [string, number][] => {
   const out: [string, number][] = [];
-  const j = createLineJoiner((t, i) => out.push([t, i]));
-  lines.forEach((l, i) => j.push(l, i));
-  j.flush();
+  const s = newScanState();
+  const sink = (_s: unknown, t: string, i: number) => out.push([t, i]);
+  lines.forEach((l, i) => joinLine(s, l, i, sink, undefined));
+  endJoin(s, lines.length, sink, undefined);
   return out;
 };
 const E = '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff]';
@@ -31,15 +34,41 @@ test('a QP header turns QP on for short soft breaks too', () => {
 test('not QP: a short line ending in `=` is left alone and `=3D` is not decoded', () => {
   const out = joined(['Command line: console=', 'ttyS0 root=3D']);
   assert.deepEqual(out, [['Command line: console=', 0], ['ttyS0 root=3D', 1]]);
-  assert.equal(decodeQp('a=3Db=ZZ'), 'a=b=ZZ');
+  assert.equal(logicalLine('a=3Db=ZZ', [{ at: 0, col: 0 }], true).text, 'a=b=ZZ');
+});
+
+test('a soft break on every line does not make one logical line of the whole text', () => {
+  const lines = ['Content-Transfer-Encoding: quoted-printable', ...Array.from({ length: 1000 }, () => 'x=')];
+  const out = joined(lines);
+  assert.ok(out.length > 10, `${out.length} logical lines`);
+  assert.equal(out.map(([t]) => t.length).reduce((a, b) => a + b, 0) >= 1000, true, 'no text lost');
 });
 
 test('a type name alone on the next line joins the range before it; other lines do not', () => {
   const recs = ranges(scanText([E, 'usable', `${E.replace('9ffff', 'fffff')}`, 'NX (Execute Disable) protection: active'].join('\n')));
   assert.equal(recs.length, 2);
-  assert.deepEqual([recs[0].typeName, recs[0].ram, recs[0].line], ['usable', true, 0]);
+  assert.deepEqual([recs[0].typeName, recs[0].ram, recs[0].line, recs[0].lastLine], ['usable', true, 0, 1]);
   assert.equal(recs[1].line, 2);
+  assert.equal(recs[1].lastLine, undefined);
   assert.notEqual(recs[1].typeName, 'NX (Execute Disable) protection: active');
+});
+
+test('the joined record points at the real characters: fields on the first line, each value on its own in `spread`', () => {
+  const l0 = `[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbf=`;
+  const l1 = 'f] usable';
+  const [r] = ranges(scanText(['Content-Transfer-Encoding: quoted-printable', l0, l1].join('\n')));
+  assert.deepEqual([r.line, r.lastLine, r.end], [1, 2, 0x9fc00]);
+  const s = l0.indexOf('0x0000000000000000');
+  assert.deepEqual(r.fields.start, { start: s, end: s + 18 });
+  // The end address runs over the break: on the first line, cut before the soft-break `=`.
+  const e = l0.indexOf('0x000000000009fbf');
+  assert.deepEqual(r.fields.end, { start: e, end: l0.length - 1 });
+  assert.deepEqual(r.spread?.type, { line: 2, field: { start: 3, end: 9 } });
+  // Escapes: columns past a `=20` count its three characters.
+  const q = '[    0.000000]=20BIOS-e820: [mem 0x0000000000100000-0x00000000001fffff] usable';
+  const [d] = ranges(scanText(['Content-Transfer-Encoding: quoted-printable', q].join('\n')));
+  assert.deepEqual(d.fields.type, { start: q.length - 6, end: q.length });
+  assert.equal(d.lastLine, undefined);
 });
 
 test('the stream scan with its prefilter joins as the full scan does', async () => {
@@ -50,5 +79,6 @@ test('the stream scan with its prefilter joins as the full scan does', async () 
     await scanStream(Readable.from([Buffer.from(text)]), { onRecord: (r) => got.push(r), everyLine });
     const r = ranges(got);
     assert.deepEqual(r.map((x) => [x.line, x.start, x.end, x.typeName]), [[1, 0, 0x9fc00, 'usable'], [3, 0x100000, 0x20000000, 'reserved']]);
+    assert.deepEqual(got, scanText(text));
   }
 });

@@ -434,17 +434,3 @@ test('ksm EPT/VPID caps: decoded on hover; a CPU without 1 GiB (or 2 MiB) EPT pa
   assert.equal(capsProblems(ksm.analysis).length, 0, 'ksm#23 allows 1G pages');
 });
 
-test('a mail that split lines (QP soft breaks, a wrapped type name) gets one information diagnostic in the editor, which reads physical lines; other logs none', () => {
-  const codes = (name: string) => computeDiagnostics(open(name).analysis, resolveSettings({})).filter((d) => d.code === 'mail-split-lines');
-  for (const name of ['real/mail-qp-hyperv-gen2-5.10-rc6-soft-line-breaks.eml', 'real/mail-wrapped-iso-time-xen-pv-types-on-next-line.log']) {
-    const d = codes(name);
-    assert.equal(d.length, 1, name);
-    assert.equal(d[0].severity, 3);
-    assert.match(d[0].message, /the editor reads each line as it is[^]*ept-plan and Plan Log File join them/);
-  }
-  // On the Hyper-V mail's first sign of QP: its Content-Transfer-Encoding header (line 3).
-  const { lines } = open('real/mail-qp-hyperv-gen2-5.10-rc6-soft-line-breaks.eml');
-  const first = lines.indexOf('Content-Transfer-Encoding: quoted-printable');
-  assert.equal(codes('real/mail-qp-hyperv-gen2-5.10-rc6-soft-line-breaks.eml')[0].range.start.line, first);
-  for (const name of ['surface-pro-7.dmesg', 'real/dell-latitude-e6510-36bit.dmesg', 'hyperplatform-laptop-8gb.log']) assert.equal(codes(name).length, 0, name);
-});
