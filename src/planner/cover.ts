@@ -2,7 +2,6 @@
 // pages this is the unique minimum, and it decomposes into at most five runs
 // (4K head, 2M head, 1G middle, 2M tail, 4K tail), so it costs O(1) per interval.
 import { PAGE_BYTES, PageSize, Range } from './types';
-import { alignDown, alignUp } from './normalize';
 
 export interface LeafRun extends Range {
   size: PageSize;
@@ -12,14 +11,55 @@ export interface LeafRun extends Range {
 
 export type RunSink = (start: number, end: number, size: PageSize, count: number) => void;
 
-const DESCENDING: PageSize[] = ['1G', '2M', '4K'];
+/** Page sizes by level, largest first: the level numbers `coverRuns` writes. */
+export const LEVEL_SIZES: readonly PageSize[] = ['1G', '2M', '4K'];
+export const LEVEL_BYTES: readonly number[] = LEVEL_SIZES.map((s) => PAGE_BYTES[s]);
+export const levelOf = (size: PageSize): number => LEVEL_SIZES.indexOf(size);
+/** Room `coverRuns` needs: five runs of (start, end, level). */
+export const RUNS_SCRATCH = 15;
 
 /**
- * Calls `sink` for each run of the cover of [start, end) (both 4 KiB aligned) with pages no
- * larger than `maxPage`, in address order. No allocation: the planner calls this per gap.
+ * Writes the runs of the cover of [start, end) (both 4 KiB aligned) with pages no larger than
+ * level `maxLevel` into `out` as (start, end, level) triples, in address order; returns how many.
+ * Neither allocates nor calls back: the planner runs it twice per span.
  */
+export function coverRuns(start: number, end: number, maxLevel: number, out: Float64Array): number {
+  return split(start, end, maxLevel, out, 0);
+}
+
+function split(start: number, end: number, level: number, out: Float64Array, n: number): number {
+  if (end <= start) return n;
+  if (level < LEVEL_SIZES.length - 1) {
+    const bytes = LEVEL_BYTES[level];
+    // Page sizes are powers of two: dividing is exact, and floor/ceil are one instruction where
+    // `%` on addresses past 2^31 is a call to fmod.
+    const lo = Math.ceil(start / bytes) * bytes;
+    const hi = Math.floor(end / bytes) * bytes;
+    if (lo < hi) {
+      n = split(start, lo, level + 1, out, n);
+      out[n * 3] = lo;
+      out[n * 3 + 1] = hi;
+      out[n * 3 + 2] = level;
+      return split(hi, end, level + 1, out, n + 1);
+    }
+    return split(start, end, level + 1, out, n);
+  }
+  out[n * 3] = start;
+  out[n * 3 + 1] = end;
+  out[n * 3 + 2] = level;
+  return n + 1;
+}
+
+/** Calls `sink` for each run of the cover of [start, end) with pages no larger than `maxPage`. */
 export function forEachRun(start: number, end: number, maxPage: PageSize, sink: RunSink): void {
-  split(start, end, DESCENDING.indexOf(maxPage), sink);
+  const runs = new Float64Array(RUNS_SCRATCH); // its own: a sink may cover again
+  const n = coverRuns(start, end, levelOf(maxPage), runs);
+  for (let j = 0; j < n; j++) {
+    const s = runs[j * 3];
+    const e = runs[j * 3 + 1];
+    const level = runs[j * 3 + 2];
+    sink(s, e, LEVEL_SIZES[level], (e - s) / LEVEL_BYTES[level]);
+  }
 }
 
 /** The runs as a list. */
@@ -27,23 +67,4 @@ export function coverInterval(start: number, end: number, maxPage: PageSize): Le
   const out: LeafRun[] = [];
   forEachRun(start, end, maxPage, (s, e, size, count) => out.push({ start: s, end: e, size, count }));
   return out;
-}
-
-function split(start: number, end: number, level: number, sink: RunSink): void {
-  if (end <= start) return;
-  const size = DESCENDING[level];
-  const bytes = PAGE_BYTES[size];
-  if (level === DESCENDING.length - 1) {
-    sink(start, end, size, (end - start) / bytes);
-    return;
-  }
-  const lo = alignUp(start, bytes);
-  const hi = alignDown(end, bytes);
-  if (lo >= hi) {
-    split(start, end, level + 1, sink);
-    return;
-  }
-  split(start, lo, level + 1, sink);
-  sink(lo, hi, size, (hi - lo) / bytes);
-  split(hi, end, level + 1, sink);
 }

@@ -23,7 +23,7 @@ class RegionCounter {
 
   constructor(private readonly bytes: number) {}
 
-  add(start: number, end: number, owner: RunOwner): void {
+  add(start: number, end: number, ram: boolean): void {
     const first = Math.floor(start / this.bytes);
     const last = Math.floor((end - 1) / this.bytes);
     if (first !== this.cur) {
@@ -31,14 +31,14 @@ class RegionCounter {
       this.cur = first;
       this.curRam = false;
     }
-    this.curRam ||= owner === 'ram';
+    this.curRam ||= ram;
     if (last > first) {
       this.flush();
       const interior = last - first - 1;
       this.total += interior;
-      if (owner === 'gap') this.gapOnly += interior;
+      if (!ram) this.gapOnly += interior;
       this.cur = last;
-      this.curRam = owner === 'ram';
+      this.curRam = ram;
     }
   }
 
@@ -58,10 +58,15 @@ export class TableCounter {
 
   /** Feeds one run of leaves; runs must come in address order. */
   add(start: number, end: number, size: PageSize, owner: RunOwner): void {
+    this.addLevel(start, end, size === '1G' ? 0 : size === '2M' ? 1 : 2, owner === 'ram');
+  }
+
+  /** `add` with the size as a level (0 = 1G, 1 = 2M, 2 = 4K) and the owner as a flag: the planner's hot loop. */
+  addLevel(start: number, end: number, level: number, ram: boolean): void {
     this.any = true;
-    if (size === '4K') this.pt.add(start, end, owner);
-    if (size !== '1G') this.pd.add(start, end, owner);
-    this.pdpt.add(start, end, owner);
+    if (level === 2) this.pt.add(start, end, ram);
+    if (level !== 0) this.pd.add(start, end, ram);
+    this.pdpt.add(start, end, ram);
   }
 
   /** The tables, and how many of them only gap leaves need. */
