@@ -189,17 +189,12 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
       const count = (e - s) / LEVEL_BYTES[lv];
       total[lv] += count;
       if (pages) pages[LEVEL_SIZES[lv]] += count;
-      counter.addLevel(s, e, lv, ram);
     }
+    counter.addRuns(runs, n, ram);
     if (!alt) return;
     n = coverRuns(start, end, Math.max(level, 1), runs); // at most 2M
-    for (let j = 0; j < n; j++) {
-      const s = runs[j * 3];
-      const e = runs[j * 3 + 1];
-      const lv = runs[j * 3 + 2];
-      alt.counter.addLevel(s, e, lv, ram);
-      alt.leaves += (e - s) / LEVEL_BYTES[lv];
-    }
+    for (let j = 0; j < n; j++) alt.leaves += (runs[j * 3 + 1] - runs[j * 3]) / LEVEL_BYTES[runs[j * 3 + 2]];
+    alt.counter.addRuns(runs, n, ram);
   };
 
   /** Covers span i of its kind: cut where the memory type changes, its type recorded for `src`. */

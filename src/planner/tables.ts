@@ -58,15 +58,46 @@ export class TableCounter {
 
   /** Feeds one run of leaves; runs must come in address order. */
   add(start: number, end: number, size: PageSize, owner: RunOwner): void {
-    this.addLevel(start, end, size === '1G' ? 0 : size === '2M' ? 1 : 2, owner === 'ram');
+    const ram = owner === 'ram';
+    this.any = true;
+    if (size === '4K') this.pt.add(start, end, ram);
+    if (size !== '1G') this.pd.add(start, end, ram);
+    this.pdpt.add(start, end, ram);
   }
 
-  /** `add` with the size as a level (0 = 1G, 1 = 2M, 2 = 4K) and the owner as a flag: the planner's hot loop. */
-  addLevel(start: number, end: number, level: number, ram: boolean): void {
+  /**
+   * Feeds the `n` runs `coverRuns` wrote for one span (they tile it, in address order): the
+   * planner's hot loop. A region is touched by a contiguous stretch of runs as by each of them,
+   * so each counter gets its stretches: the whole span for PDPTs, and for PDs and PTs the runs
+   * around the larger pages (at most two calls each instead of one per run).
+   */
+  addRuns(runs: Float64Array, n: number, ram: boolean): void {
+    if (n === 0) return;
     this.any = true;
-    if (level === 2) this.pt.add(start, end, ram);
-    if (level !== 0) this.pd.add(start, end, ram);
-    this.pdpt.add(start, end, ram);
+    this.pdpt.add(runs[0], runs[(n - 1) * 3 + 1], ram);
+    let pdStart = -1;
+    let pdEnd = -1;
+    let ptStart = -1;
+    let ptEnd = -1;
+    for (let j = 0; j < n; j++) {
+      const s = runs[j * 3];
+      const e = runs[j * 3 + 1];
+      const level = runs[j * 3 + 2];
+      if (level === 0) continue;
+      if (pdEnd !== s) {
+        if (pdStart >= 0) this.pd.add(pdStart, pdEnd, ram);
+        pdStart = s;
+      }
+      pdEnd = e;
+      if (level !== 2) continue;
+      if (ptEnd !== s) {
+        if (ptStart >= 0) this.pt.add(ptStart, ptEnd, ram);
+        ptStart = s;
+      }
+      ptEnd = e;
+    }
+    if (pdStart >= 0) this.pd.add(pdStart, pdEnd, ram);
+    if (ptStart >= 0) this.pt.add(ptStart, ptEnd, ram);
   }
 
   /** The tables, and how many of them only gap leaves need. */
