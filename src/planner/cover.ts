@@ -1,7 +1,7 @@
 // The greedy cover: at each address the largest aligned page that fits. For aligned 4K/2M/1G
 // pages this is the unique minimum, and it decomposes into at most five runs
 // (4K head, 2M head, 1G middle, 2M tail, 4K tail), so it costs O(1) per interval.
-import { PAGE_BYTES, PageSize, Range } from './types';
+import { PAGE_BYTES, PageCounts, PageSize, Range } from './types';
 
 export interface LeafRun extends Range {
   size: PageSize;
@@ -50,16 +50,34 @@ function split(start: number, end: number, level: number, out: Float64Array, n: 
   return n + 1;
 }
 
+// One scratch for the lazy readers below: allocating a typed array per call was most of the time
+// to read every span's counts (a million spans, a million array buffers).
+let scratch: Float64Array | undefined = new Float64Array(RUNS_SCRATCH);
+
 /** Calls `sink` for each run of the cover of [start, end) with pages no larger than `maxPage`. */
 export function forEachRun(start: number, end: number, maxPage: PageSize, sink: RunSink): void {
-  const runs = new Float64Array(RUNS_SCRATCH); // its own: a sink may cover again
-  const n = coverRuns(start, end, levelOf(maxPage), runs);
-  for (let j = 0; j < n; j++) {
-    const s = runs[j * 3];
-    const e = runs[j * 3 + 1];
-    const level = runs[j * 3 + 2];
-    sink(s, e, LEVEL_SIZES[level], (e - s) / LEVEL_BYTES[level]);
+  const runs = scratch ?? new Float64Array(RUNS_SCRATCH); // a sink that covers again gets its own
+  scratch = undefined;
+  try {
+    const n = coverRuns(start, end, levelOf(maxPage), runs);
+    for (let j = 0; j < n; j++) {
+      const s = runs[j * 3];
+      const e = runs[j * 3 + 1];
+      const level = runs[j * 3 + 2];
+      sink(s, e, LEVEL_SIZES[level], (e - s) / LEVEL_BYTES[level]);
+    }
+  } finally {
+    scratch = runs;
   }
+}
+
+/** Leaves per page size of the cover of [start, end) with pages no larger than `maxPage`. */
+export function coverCounts(start: number, end: number, maxPage: PageSize): PageCounts {
+  const runs = scratch ?? new Float64Array(RUNS_SCRATCH);
+  const n = coverRuns(start, end, levelOf(maxPage), runs);
+  const leaves = [0, 0, 0];
+  for (let j = 0; j < n; j++) leaves[runs[j * 3 + 2]] += (runs[j * 3 + 1] - runs[j * 3]) / LEVEL_BYTES[runs[j * 3 + 2]];
+  return { '4K': leaves[2], '2M': leaves[1], '1G': leaves[0] };
 }
 
 /** The runs as a list. */

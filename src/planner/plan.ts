@@ -3,7 +3,7 @@
 import { MemoryType, PAGE_BYTES, PML4E_BYTES, PageCounts, PageSize, Range, zeroCounts } from './types';
 import { RamInput, clipMerged, mergeRam } from './normalize';
 import { LEVEL_BYTES, LEVEL_SIZES, LeafRun, RUNS_SCRATCH, coverRuns, forEachRun, levelOf } from './cover';
-import { MIXED, SpanSource, buildGaps, buildRam, gapCount, typeCode } from './spans';
+import { MIXED, SpanSource, buildGaps, buildRam, gapCount, gapSkip, typeCode } from './spans';
 import { MemoryTypeMap, MtrrConflict, MtrrState, TypedSegment, buildMemoryTypeMap, typedPieces } from './mtrr';
 import { RunOwner, TableCounter, TableCounts, tableTotal } from './tables';
 import { PhysBitsSource, isPhysBits, resolvePhysBits } from './phys-bits';
@@ -158,6 +158,7 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
     limit,
     ramPage: opts.ramPage,
     maxPage: opts.maxPage,
+    gapSkip: gapSkip(merged),
     ramType: types.ram[0].type,
     gapType: types.gap[0].type,
     ...(typed

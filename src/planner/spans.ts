@@ -3,9 +3,8 @@
 // editor's lenses and diagnostics, a plan made only to compare) never read a span. A span's
 // counts, typed pieces, leaf runs and inputs are in turn built when first read.
 import type { MemoryType, PageCounts, PageSize } from './types';
-import { zeroCounts } from './types';
 import { MergedRam, RamInput, mergedInputs } from './normalize';
-import { forEachRun } from './cover';
+import { coverCounts, forEachRun } from './cover';
 import type { Gap, PlannedRam, Span, TypedLeafRun, TypedPiece } from './plan';
 
 /** A span of several memory types: its counts and pieces, computed while planning. */
@@ -28,6 +27,8 @@ export interface SpanSource {
   gapType: MemoryType;
   /** With MTRRs: per span, the index of its type in `TYPE_CODES`, or MIXED (see `mixed…`). */
   ramTypes?: Uint8Array;
+  /** `gapSkip(ram)`: gap j lies before ram[j + gapSkip]. */
+  gapSkip: number;
   gapTypes?: Uint8Array;
   mixedRam?: Map<number, MixedSpan>;
   mixedGaps?: Map<number, MixedSpan>;
@@ -37,68 +38,99 @@ export const TYPE_CODES: readonly MemoryType[] = ['UC', 'WC', 'WT', 'WP', 'WB'];
 export const MIXED = 255;
 export const typeCode = (t: MemoryType): number => TYPE_CODES.indexOf(t);
 
-class CoveredSpan implements Span {
-  private cached?: TypedLeafRun[];
+// A span is a view: its source and its index, every field read from the typed arrays or computed
+// on read (the cover is O(1) arithmetic to redo). Spans that kept their own bounds (boxed
+// doubles), counts and inputs were retained objects: reading every span of 100k ranges cost 5x
+// the plan, most of it garbage collection.
+abstract class CoveredSpan implements Span {
   constructor(
-    readonly start: number,
-    readonly end: number,
-    /** The counts; undefined for a span of one type, whose counts are computed on first use. */
-    private counts: PageCounts | undefined,
-    readonly memoryType: MemoryType | 'mixed',
-    /** The typed pieces; undefined for a span of one type, whose one piece is built on first use. */
-    private typed: TypedPiece[] | undefined,
-    /** Largest page used for this span. */
-    private readonly cap: PageSize,
+    protected readonly src: SpanSource,
+    /** Index among the spans of its kind. */
+    protected readonly i: number,
   ) {}
 
-  // Built on first use: an object per span that most callers never read was a third of the
-  // planner's garbage-collection work at 1M ranges. The cover is O(1) arithmetic to redo.
+  abstract get start(): number;
+  abstract get end(): number;
+  /** Largest page used for this span. */
+  protected abstract get cap(): PageSize;
+  /** Counts and pieces when the span has several memory types (with MTRRs only). */
+  protected abstract get mix(): MixedSpan | undefined;
+  abstract get memoryType(): MemoryType | 'mixed';
+
   get pages(): PageCounts {
-    if (!this.counts) {
-      const c = zeroCounts();
-      forEachRun(this.start, this.end, this.cap, (_s, _e, size, count) => (c[size] += count));
-      this.counts = c;
-    }
-    return this.counts;
+    return this.mix?.pages ?? coverCounts(this.start, this.end, this.cap);
   }
 
   get pieces(): TypedPiece[] {
-    return (this.typed ??= [{ start: this.start, end: this.end, memoryType: this.memoryType as MemoryType, pages: this.pages }]);
+    return this.mix?.pieces ?? [{ start: this.start, end: this.end, memoryType: this.memoryType as MemoryType, pages: this.pages }];
   }
 
   get runs(): TypedLeafRun[] {
-    if (!this.cached) {
-      const out: TypedLeafRun[] = [];
-      for (const p of this.pieces) {
-        forEachRun(p.start, p.end, this.cap, (start, end, size, count) => out.push({ start, end, size, count, memoryType: p.memoryType }));
-      }
-      this.cached = out;
+    const out: TypedLeafRun[] = [];
+    for (const p of this.pieces) {
+      forEachRun(p.start, p.end, this.cap, (start, end, size, count) => out.push({ start, end, size, count, memoryType: p.memoryType }));
     }
-    return this.cached;
+    return out;
   }
 }
 
-// One class per kind, fields set in the constructor: one object shape each.
 class CoveredRam extends CoveredSpan implements PlannedRam {
-  private merged?: RamInput[];
-  constructor(start: number, end: number, pages: PageCounts | undefined, memoryType: MemoryType | 'mixed', pieces: TypedPiece[] | undefined, cap: PageSize, private readonly source: SpanSource, private readonly index: number) {
-    super(start, end, pages, memoryType, pieces, cap);
+  get start(): number {
+    return this.src.ram.starts[this.i];
   }
-
-  /** The inputs merged into this range, in input order (a list per range only when read). */
+  get end(): number {
+    return this.src.ram.ends[this.i];
+  }
+  protected get cap(): PageSize {
+    return this.src.ramPage;
+  }
+  protected get mix(): MixedSpan | undefined {
+    return this.src.ramTypes?.[this.i] === MIXED ? this.src.mixedRam!.get(this.i) : undefined;
+  }
+  get memoryType(): MemoryType | 'mixed' {
+    const { ramTypes } = this.src;
+    if (!ramTypes) return this.src.ramType;
+    return ramTypes[this.i] === MIXED ? this.mix!.memoryType : TYPE_CODES[ramTypes[this.i]];
+  }
+  /** The inputs merged into this range, in input order. */
   get inputs(): RamInput[] {
-    return (this.merged ??= mergedInputs(this.source.ram, this.source.inputs, this.index));
+    return mergedInputs(this.src.ram, this.src.inputs, this.i);
   }
 }
 
-class CoveredGap extends CoveredSpan implements Gap {
-  constructor(start: number, end: number, pages: PageCounts | undefined, memoryType: MemoryType | 'mixed', pieces: TypedPiece[] | undefined, cap: PageSize, readonly before: number) {
-    super(start, end, pages, memoryType, pieces, cap);
+/** The tail gap, from the last RAM range to the limit: no `before` (callers test `'before' in`). */
+class CoveredTail extends CoveredSpan {
+  /** Index in `ram` of the range after this gap (`ram.count` for the tail). */
+  protected get next(): number {
+    return this.i + this.src.gapSkip;
+  }
+  get start(): number {
+    return this.next === 0 ? 0 : this.src.ram.ends[this.next - 1];
+  }
+  get end(): number {
+    return this.next < this.src.ram.count ? this.src.ram.starts[this.next] : this.src.limit;
+  }
+  protected get cap(): PageSize {
+    return this.src.maxPage;
+  }
+  protected get mix(): MixedSpan | undefined {
+    return this.src.gapTypes?.[this.i] === MIXED ? this.src.mixedGaps!.get(this.i) : undefined;
+  }
+  get memoryType(): MemoryType | 'mixed' {
+    const { gapTypes } = this.src;
+    if (!gapTypes) return this.src.gapType;
+    return gapTypes[this.i] === MIXED ? this.mix!.memoryType : TYPE_CODES[gapTypes[this.i]];
   }
 }
 
-/** Whether a gap lies before the first RAM range: gap j is then the one before ram[j]. */
-const headGap = (ram: MergedRam): boolean => ram.count === 0 || ram.starts[0] > 0;
+class CoveredGap extends CoveredTail implements Gap {
+  get before(): number {
+    return this.next;
+  }
+}
+
+/** 0 when a gap lies before the first RAM range (gap j is then the one before ram[j]), else 1. */
+export const gapSkip = (ram: MergedRam): number => (ram.count === 0 || ram.starts[0] > 0 ? 0 : 1);
 
 /**
  * Gaps between merged RAM: one before each range that does not start at 0 (merged ranges never
@@ -106,47 +138,18 @@ const headGap = (ram: MergedRam): boolean => ram.count === 0 || ram.starts[0] > 
  */
 export function gapCount(ram: MergedRam, limit: number): number {
   if (ram.count === 0) return 1;
-  return ram.count - 1 + (headGap(ram) ? 1 : 0) + (ram.ends[ram.count - 1] < limit ? 1 : 0);
+  return ram.count - gapSkip(ram) + (ram.ends[ram.count - 1] < limit ? 1 : 0);
 }
-
-/** Calls `each` with the bounds of every gap in address order, and the RAM range after it (`ram.count` for the tail). */
-export function forEachGap(ram: MergedRam, limit: number, each: (start: number, end: number, before: number) => void): void {
-  const n = gapCount(ram, limit);
-  const skip = headGap(ram) ? 0 : 1;
-  for (let j = 0; j < n; j++) {
-    const before = j + skip;
-    each(before === 0 ? 0 : ram.ends[before - 1], before < ram.count ? ram.starts[before] : limit, before);
-  }
-}
-
-/** The type of span i of a kind, and its pieces when it has several types. */
-const mixOf = (codes: Uint8Array | undefined, mixed: Map<number, MixedSpan> | undefined, i: number): MixedSpan | undefined =>
-  codes && codes[i] === MIXED ? mixed!.get(i) : undefined;
-const typeOf = (codes: Uint8Array | undefined, fallback: MemoryType, mix: MixedSpan | undefined, i: number): MemoryType | 'mixed' =>
-  mix ? mix.memoryType : codes ? TYPE_CODES[codes[i]] : fallback;
 
 export function buildRam(src: SpanSource): PlannedRam[] {
-  const { ram, ramTypes, mixedRam } = src;
-  const out: PlannedRam[] = new Array(ram.count);
-  for (let k = 0; k < ram.count; k++) {
-    const mix = mixOf(ramTypes, mixedRam, k);
-    out[k] = new CoveredRam(ram.starts[k], ram.ends[k], mix?.pages, typeOf(ramTypes, src.ramType, mix, k), mix?.pieces, src.ramPage, src, k);
-  }
+  const out: PlannedRam[] = new Array(src.ram.count);
+  for (let k = 0; k < src.ram.count; k++) out[k] = new CoveredRam(src, k);
   return out;
 }
 
 export function buildGaps(src: SpanSource): Gap[] {
-  const { gapTypes, mixedGaps } = src;
-  const out: Gap[] = new Array(gapCount(src.ram, src.limit));
-  let j = 0;
-  forEachGap(src.ram, src.limit, (start, end, before) => {
-    const mix = mixOf(gapTypes, mixedGaps, j);
-    const type = typeOf(gapTypes, src.gapType, mix, j);
-    // The tail (up to the limit) has no `before`: a plain span, as callers test `before === undefined`.
-    out[j++] =
-      before < src.ram.count
-        ? new CoveredGap(start, end, mix?.pages, type, mix?.pieces, src.maxPage, before)
-        : new CoveredSpan(start, end, mix?.pages, type, mix?.pieces, src.maxPage);
-  });
+  const n = gapCount(src.ram, src.limit);
+  const out: Gap[] = new Array(n);
+  for (let j = 0; j < n; j++) out[j] = j + src.gapSkip < src.ram.count ? new CoveredGap(src, j) : new CoveredTail(src, j);
   return out;
 }
