@@ -38,43 +38,51 @@ export interface MergedRam {
 }
 
 /**
- * `order` (indices into `key`, 4 KiB-aligned addresses below 2^52) stably sorted by key: an LSD
- * radix sort of the page numbers, 10 bits a pass, passes whose digit never varies skipped. A
- * typed-array sort with a comparator calls back into JS per comparison and was most of the
- * planner's time on shuffled input.
+ * `order` (indices i of ranges whose 4 KiB-aligned start, below 2^52, is `edges[2i]`) stably
+ * sorted by start: an LSD radix sort of the page numbers, 10 bits a pass, passes whose digit
+ * never varies skipped. A typed-array sort with a comparator calls back into JS per comparison
+ * and was most of the planner's time on shuffled input. The digits travel with the indices, so
+ * each pass reads its input in order (looking them up by index was a cache miss per range and
+ * pass at 1M ranges).
  */
-function sortByKey(order: Int32Array, key: Float64Array): Int32Array {
+function sortByStart(order: Int32Array, edges: Float64Array): Int32Array {
   const n = order.length;
   // Page numbers below 2^40, in two 20-bit halves (bit operations only see 32 bits).
-  const lo = new Int32Array(key.length);
-  const hi = new Int32Array(key.length);
+  let lo = new Int32Array(n);
+  let hi = new Int32Array(n);
+  let idx = Int32Array.from(order);
   for (let k = 0; k < n; k++) {
-    const i = order[k];
-    const page = key[i] / PAGE;
-    lo[i] = page % 0x100000;
-    hi[i] = Math.floor(page / 0x100000);
+    const page = edges[2 * idx[k]] / PAGE;
+    const high = Math.floor(page / 0x100000);
+    hi[k] = high;
+    lo[k] = page - high * 0x100000; // page % 2^20 without fmod
   }
-  let src: Int32Array = order;
-  let dst: Int32Array = new Int32Array(n);
+  let toLo = new Int32Array(n);
+  let toHi = new Int32Array(n);
+  let toIdx = new Int32Array(n);
   const count = new Int32Array(1024);
   for (let pass = 0; pass < 4; pass++) {
     const half = pass < 2 ? lo : hi;
     const shift = pass % 2 ? 10 : 0;
     count.fill(0);
-    for (let k = 0; k < n; k++) count[(half[src[k]] >> shift) & 1023]++;
-    if (count[(half[src[0]] >> shift) & 1023] === n) continue; // one digit everywhere
+    for (let k = 0; k < n; k++) count[(half[k] >> shift) & 1023]++;
+    if (count[(half[0] >> shift) & 1023] === n) continue; // one digit everywhere
     for (let d = 0, at = 0; d < 1024; d++) {
       const c = count[d];
       count[d] = at;
       at += c;
     }
     for (let k = 0; k < n; k++) {
-      const i = src[k];
-      dst[count[(half[i] >> shift) & 1023]++] = i;
+      const to = count[(half[k] >> shift) & 1023]++;
+      toLo[to] = lo[k];
+      toHi[to] = hi[k];
+      toIdx[to] = idx[k];
     }
-    [src, dst] = [dst, src];
+    [lo, toLo] = [toLo, lo];
+    [hi, toHi] = [toHi, hi];
+    [idx, toIdx] = [toIdx, idx];
   }
-  return src;
+  return idx;
 }
 
 /**
@@ -86,8 +94,8 @@ export function mergeRam(inputs: readonly { start: number; end: number }[], refu
   // scattered over the heap in sorted order. Ranges with equal starts merge whatever their order,
   // and each merged range lists its inputs in input order (its indices sorted), so the start
   // alone is the sort key.
-  const startKey = new Float64Array(inputs.length);
-  const endKey = new Float64Array(inputs.length);
+  // Start and end side by side: the merge reads them in sorted order, one cache line per range.
+  const edges = new Float64Array(2 * inputs.length);
   let order: Int32Array = new Int32Array(inputs.length);
   let n = 0;
   let sorted = true;
@@ -100,14 +108,14 @@ export function mergeRam(inputs: readonly { start: number; end: number }[], refu
     if (r.end <= r.start) continue;
     // alignDown / alignUp to 4 KiB without `%`, a call to fmod past 2^31 (addresses are ≥ 0).
     const start = Math.floor(r.start / PAGE) * PAGE;
-    startKey[i] = start;
-    endKey[i] = Math.ceil(r.end / PAGE) * PAGE;
-    if (n > 0 && start < startKey[order[n - 1]]) sorted = false;
+    edges[2 * i] = start;
+    edges[2 * i + 1] = Math.ceil(r.end / PAGE) * PAGE;
+    if (n > 0 && start < edges[2 * order[n - 1]]) sorted = false;
     order[n++] = i;
   }
   order = order.subarray(0, n);
   // Logs print their maps in address order (found in the pass above): then there is nothing to sort.
-  if (!sorted) order = sortByKey(order, startKey);
+  if (!sorted) order = sortByStart(order, edges);
   // One pass in start order; a group is sorted back to input order only when it is not already.
   const starts = new Float64Array(n);
   const ends = new Float64Array(n);
@@ -116,8 +124,8 @@ export function mergeRam(inputs: readonly { start: number; end: number }[], refu
   let groupUnsorted = false;
   for (let k = 0; k < n; k++) {
     const i = order[k];
-    const start = startKey[i];
-    const end = endKey[i];
+    const start = edges[2 * i];
+    const end = edges[2 * i + 1];
     if (m >= 0 && start <= ends[m]) {
       if (end > ends[m]) ends[m] = end;
       if (i < order[k - 1]) groupUnsorted = true;

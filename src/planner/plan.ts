@@ -221,7 +221,7 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
     (owner === 'ram' ? src.mixedRam! : src.mixedGaps!).set(i, { pages, pieces, memoryType });
   };
 
-  // Gaps and RAM in address order (the table counters need it), as `forEachGap` lists the gaps.
+  // Gaps and RAM in address order (the table counters need it); gaps numbered as `buildGaps` numbers them.
   let cursor = 0;
   let gap = 0;
   for (let i = 0; i < merged.count; i++) {
