@@ -200,7 +200,6 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
 
   /** Covers span i of its kind: cut where the memory type changes, its type recorded for `src`. */
   const cover = (start: number, end: number, owner: RunOwner, i: number): void => {
-    if (!typed) return feed(start, end, owner);
     const codes = owner === 'ram' ? src.ramTypes! : src.gapTypes!;
     const segments = typedPieces(types[owner], start, end);
     if (segments.length === 1) {
@@ -225,11 +224,20 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
   let cursor = 0;
   let gap = 0;
   for (let i = 0; i < merged.count; i++) {
-    if (merged.starts[i] > cursor) cover(cursor, merged.starts[i], 'gap', gap++);
-    cover(merged.starts[i], merged.ends[i], 'ram', i);
+    // Without types, `feed` directly: small enough to be inlined, so the addresses stay unboxed.
+    if (merged.starts[i] > cursor) {
+      if (typed) cover(cursor, merged.starts[i], 'gap', gap);
+      else feed(cursor, merged.starts[i], 'gap');
+      gap++;
+    }
+    if (typed) cover(merged.starts[i], merged.ends[i], 'ram', i);
+    else feed(merged.starts[i], merged.ends[i], 'ram');
     cursor = merged.ends[i];
   }
-  if (limit > cursor) cover(cursor, limit, 'gap', gap++);
+  if (limit > cursor) {
+    if (typed) cover(cursor, limit, 'gap', gap);
+    else feed(cursor, limit, 'gap');
+  }
 
   const asCounts = (leaves: Float64Array): PageCounts => ({ '4K': leaves[2], '2M': leaves[1], '1G': leaves[0] });
   const totals = { mmio: asCounts(mmioLeaves), ram: asCounts(ramLeaves) };
