@@ -1,8 +1,9 @@
 // The exact EPT identity-map plan for one memory map: RAM ranges in, leaves per page size per
 // gap, tables, bytes and memory types out.
 import { MemoryType, PAGE_BYTES, PML4E_BYTES, PageCounts, PageSize, Range, zeroCounts } from './types';
-import { RamInput, clipToLimit, normalizeRam } from './normalize';
-import { LeafRun, RunSink, forEachRun } from './cover';
+import { RamInput, clipMerged, mergeRam } from './normalize';
+import { LEVEL_BYTES, LEVEL_SIZES, LeafRun, RUNS_SCRATCH, coverRuns, forEachRun, levelOf } from './cover';
+import { MIXED, SpanSource, buildGaps, buildRam, gapCount, gapSkip, typeCode } from './spans';
 import { MemoryTypeMap, MtrrConflict, MtrrState, TypedSegment, buildMemoryTypeMap, typedPieces } from './mtrr';
 import { RunOwner, TableCounter, TableCounts, tableTotal } from './tables';
 import { PhysBitsSource, isPhysBits, resolvePhysBits } from './phys-bits';
@@ -53,47 +54,6 @@ export interface Span extends Range {
   readonly runs: TypedLeafRun[];
 }
 
-class CoveredSpan implements Span {
-  private cached?: TypedLeafRun[];
-  constructor(
-    readonly start: number,
-    readonly end: number,
-    /** The counts; undefined for a span of one type, whose counts are computed on first use. */
-    private counts: PageCounts | undefined,
-    readonly memoryType: MemoryType | 'mixed',
-    /** The typed pieces; undefined for a span of one type, whose one piece is built on first use. */
-    private typed: TypedPiece[] | undefined,
-    /** Largest page used for this span. */
-    private readonly cap: PageSize,
-  ) {}
-
-  // Built on first use: an object per span that most callers never read was a third of the
-  // planner's garbage-collection work at 1M ranges. The cover is O(1) arithmetic to redo.
-  get pages(): PageCounts {
-    if (!this.counts) {
-      const c = zeroCounts();
-      forEachRun(this.start, this.end, this.cap, (_s, _e, size, count) => (c[size] += count));
-      this.counts = c;
-    }
-    return this.counts;
-  }
-
-  get pieces(): TypedPiece[] {
-    return (this.typed ??= [{ start: this.start, end: this.end, memoryType: this.memoryType as MemoryType, pages: this.pages }]);
-  }
-
-  get runs(): TypedLeafRun[] {
-    if (!this.cached) {
-      const out: TypedLeafRun[] = [];
-      for (const p of this.pieces) {
-        forEachRun(p.start, p.end, this.cap, (start, end, size, count) => out.push({ start, end, size, count, memoryType: p.memoryType }));
-      }
-      this.cached = out;
-    }
-    return this.cached;
-  }
-}
-
 export interface PlannedRam extends Span {
   inputs: RamInput[];
 }
@@ -101,20 +61,6 @@ export interface PlannedRam extends Span {
 export interface Gap extends Span {
   /** Index in `ram` of the RAM range right after this gap; undefined for the tail up to the limit. */
   before?: number;
-}
-
-// One class per kind, fields set in the constructor: one object shape each, where adding
-// `before` / `inputs` afterwards (Object.assign) made every span change shape.
-class CoveredRam extends CoveredSpan implements PlannedRam {
-  constructor(start: number, end: number, pages: PageCounts | undefined, memoryType: MemoryType | 'mixed', pieces: TypedPiece[] | undefined, cap: PageSize, readonly inputs: RamInput[]) {
-    super(start, end, pages, memoryType, pieces, cap);
-  }
-}
-
-class CoveredGap extends CoveredSpan implements Gap {
-  constructor(start: number, end: number, pages: PageCounts | undefined, memoryType: MemoryType | 'mixed', pieces: TypedPiece[] | undefined, cap: PageSize, readonly before: number) {
-    super(start, end, pages, memoryType, pieces, cap);
-  }
 }
 
 export interface StrategyCost {
@@ -184,15 +130,6 @@ function uniformCost(limit: number, size: PageSize): StrategyCost {
   return { leaves, tables, bytes: tableTotal(tables) * PAGE_BYTES['4K'] };
 }
 
-/** One span of the right class (a module function: no closure per span). */
-function make(start: number, end: number, pages: PageCounts | undefined, memoryType: MemoryType | 'mixed', pieces: TypedPiece[] | undefined, cap: PageSize, before?: number, inputs?: RamInput[]): CoveredSpan {
-  if (inputs) return new CoveredRam(start, end, pages, memoryType, pieces, cap, inputs);
-  if (before !== undefined) return new CoveredGap(start, end, pages, memoryType, pieces, cap, before);
-  return new CoveredSpan(start, end, pages, memoryType, pieces, cap);
-}
-
-const smaller = (a: PageSize, b: PageSize): PageSize => (PAGE_BYTES[a] <= PAGE_BYTES[b] ? a : b);
-
 /**
  * Plans the identity map of [0, limit). Gaps (everything not RAM) take the largest aligned page
  * that fits and, with MTRRs, has one memory type; RAM the same capped at `ramPage`.
@@ -200,12 +137,12 @@ const smaller = (a: PageSize, b: PageSize): PageSize => (PAGE_BYTES[a] <= PAGE_B
 export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptions = {}): Plan {
   const opts = resolve(options);
   const { limit } = opts;
-  for (const r of ramInputs) {
-    if (!Number.isSafeInteger(r.start) || !Number.isSafeInteger(r.end) || r.start < 0 || r.end < r.start) {
-      throw new PlanError(`invalid RAM range [${r.start}, ${r.end})`);
-    }
+  const merged = mergeRam(ramInputs, true);
+  if (merged.invalid >= 0) {
+    const r = ramInputs[merged.invalid];
+    throw new PlanError(`invalid RAM range [${r.start}, ${r.end})`);
   }
-  const { inside, beyond } = clipToLimit(normalizeRam(ramInputs), limit);
+  const beyond = clipMerged(merged, limit);
 
   let typeMap: MemoryTypeMap | undefined;
   if (opts.mtrr) typeMap = buildMemoryTypeMap(opts.mtrr, limit, opts.physAddrBits);
@@ -213,73 +150,97 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
     ram: typeMap?.segments ?? [{ start: 0, end: limit, type: 'WB' }],
     gap: typeMap?.segments ?? [{ start: 0, end: limit, type: 'UC' }],
   };
+  // One type everywhere (no MTRRs, or one type over the whole map): no span has its own.
+  const typed = types.ram.length > 1;
+  const src: SpanSource = {
+    inputs: ramInputs,
+    ram: merged,
+    limit,
+    ramPage: opts.ramPage,
+    maxPage: opts.maxPage,
+    gapSkip: gapSkip(merged),
+    ramType: types.ram[0].type,
+    gapType: types.gap[0].type,
+    ...(typed
+      ? { ramTypes: new Uint8Array(merged.count), gapTypes: new Uint8Array(gapCount(merged, limit)), mixedRam: new Map(), mixedGaps: new Map() }
+      : {}),
+  };
 
   // The plan's own tables, and in the same pass the plan a CPU without 1 GiB pages would need.
   const counter = new TableCounter();
   const alt = opts.maxPage === '1G' ? { counter: new TableCounter(), leaves: 0 } : undefined;
-  const totals = { mmio: zeroCounts(), ram: zeroCounts() };
+  const runs = new Float64Array(RUNS_SCRATCH);
+  const ramLevel = levelOf(opts.ramPage);
+  const gapLevel = levelOf(opts.maxPage);
 
-  // The run callbacks exist once per plan, not as two closures per span: they add to the counts
-  // the `acc…` variables point at.
-  let accOwner: RunOwner = 'gap';
-  const scratch = zeroCounts(); // where counts nobody keeps go
-  let accPages = scratch;
-  let accSpan: PageCounts | undefined;
-  let accTotal = totals.mmio;
-  const onRun: RunSink = (s, e, size, count) => {
-    accPages[size] += count;
-    if (accSpan) accSpan[size] += count;
-    accTotal[size] += count;
-    counter.add(s, e, size, accOwner);
-  };
-  const onAltRun: RunSink = (s, e, size, count) => {
-    alt!.counter.add(s, e, size, accOwner);
-    alt!.leaves += count;
+  // Leaves per level (0 = 1G, 1 = 2M, 2 = 4K) of all gaps and of all RAM: PageCounts at the end.
+  const mmioLeaves = new Float64Array(3);
+  const ramLeaves = new Float64Array(3);
+
+  /** Feeds the cover of [start, end) to the counters; adds its leaves to the totals and `pages`. */
+  const feed = (start: number, end: number, owner: RunOwner, pages?: PageCounts): void => {
+    const ram = owner === 'ram';
+    const level = ram ? ramLevel : gapLevel;
+    const total = ram ? ramLeaves : mmioLeaves;
+    let n = coverRuns(start, end, level, runs);
+    for (let j = 0; j < n; j++) {
+      const s = runs[j * 3];
+      const e = runs[j * 3 + 1];
+      const lv = runs[j * 3 + 2];
+      const count = (e - s) / LEVEL_BYTES[lv];
+      total[lv] += count;
+      if (pages) pages[LEVEL_SIZES[lv]] += count;
+    }
+    counter.addRuns(runs, n, ram);
+    if (!alt) return;
+    n = coverRuns(start, end, Math.max(level, 1), runs); // at most 2M
+    for (let j = 0; j < n; j++) alt.leaves += (runs[j * 3 + 1] - runs[j * 3]) / LEVEL_BYTES[runs[j * 3 + 2]];
+    alt.counter.addRuns(runs, n, ram);
   };
 
-  /** Covers [start, end): its counts and typed pieces, runs fed to the table counters. */
-  const cover = (start: number, end: number, owner: RunOwner, before?: number, inputs?: RamInput[]): CoveredSpan => {
-    const cap = owner === 'ram' ? opts.ramPage : opts.maxPage;
-    const altCap = smaller(cap, '2M');
-    accOwner = owner;
-    accTotal = owner === 'ram' ? totals.ram : totals.mmio;
-    const map = types[owner];
-    // One memory type everywhere (no MTRRs): one piece, nothing to cut.
-    const segments = map.length === 1 ? undefined : typedPieces(map, start, end);
-    if (!segments || segments.length === 1) {
-      // Only the totals and tables need this span's runs now; its counts wait for `pages`.
-      accPages = scratch;
-      accSpan = undefined;
-      forEachRun(start, end, cap, onRun);
-      if (alt) forEachRun(start, end, altCap, onAltRun);
-      const type = segments ? segments[0].type : map[0].type;
-      return make(start, end, undefined, type, undefined, cap, before, inputs);
+  /** Covers span i of its kind: cut where the memory type changes, its type recorded for `src`. */
+  const cover = (start: number, end: number, owner: RunOwner, i: number): void => {
+    const codes = owner === 'ram' ? src.ramTypes! : src.gapTypes!;
+    const segments = typedPieces(types[owner], start, end);
+    if (segments.length === 1) {
+      codes[i] = typeCode(segments[0].type);
+      return feed(start, end, owner);
     }
     const pages = zeroCounts();
     const pieces: TypedPiece[] = [];
-    accSpan = pages;
     for (const seg of segments) {
-      accPages = zeroCounts();
-      forEachRun(seg.start, seg.end, cap, onRun);
-      if (alt) forEachRun(seg.start, seg.end, altCap, onAltRun);
-      pieces.push({ start: seg.start, end: seg.end, memoryType: seg.type, pages: accPages });
+      const own = zeroCounts();
+      feed(seg.start, seg.end, owner, own);
+      for (const size of LEVEL_SIZES) pages[size] += own[size];
+      pieces.push({ start: seg.start, end: seg.end, memoryType: seg.type, pages: own });
     }
     const first = pieces[0]?.memoryType;
     const memoryType = first !== undefined && pieces.every((p) => p.memoryType === first) ? first : 'mixed';
-    return make(start, end, pages, memoryType, pieces, cap, before, inputs);
+    codes[i] = MIXED;
+    (owner === 'ram' ? src.mixedRam! : src.mixedGaps!).set(i, { pages, pieces, memoryType });
   };
 
-  const ram: PlannedRam[] = [];
-  const gaps: Gap[] = [];
+  // Gaps and RAM in address order (the table counters need it); gaps numbered as `buildGaps` numbers them.
   let cursor = 0;
-  for (let i = 0; i < inside.length; i++) {
-    const r = inside[i];
-    if (r.start > cursor) gaps.push(cover(cursor, r.start, 'gap', i));
-    ram.push(cover(r.start, r.end, 'ram', undefined, r.inputs) as CoveredRam);
-    cursor = r.end;
+  let gap = 0;
+  for (let i = 0; i < merged.count; i++) {
+    // Without types, `feed` directly: small enough to be inlined, so the addresses stay unboxed.
+    if (merged.starts[i] > cursor) {
+      if (typed) cover(cursor, merged.starts[i], 'gap', gap);
+      else feed(cursor, merged.starts[i], 'gap');
+      gap++;
+    }
+    if (typed) cover(merged.starts[i], merged.ends[i], 'ram', i);
+    else feed(merged.starts[i], merged.ends[i], 'ram');
+    cursor = merged.ends[i];
   }
-  if (limit > cursor) gaps.push(cover(cursor, limit, 'gap'));
+  if (limit > cursor) {
+    if (typed) cover(cursor, limit, 'gap', gap);
+    else feed(cursor, limit, 'gap');
+  }
 
+  const asCounts = (leaves: Float64Array): PageCounts => ({ '4K': leaves[2], '2M': leaves[1], '1G': leaves[0] });
+  const totals = { mmio: asCounts(mmioLeaves), ram: asCounts(ramLeaves) };
   const { tables, gapOnly } = counter.result();
   const bytes = tableTotal(tables) * PAGE_BYTES['4K'];
   const comparison: Comparison = {
@@ -293,11 +254,18 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
     const t = alt.counter.result().tables;
     comparison.maxPage2M = { leaves: alt.leaves, tables: t, bytes: tableTotal(t) * PAGE_BYTES['4K'] };
   }
+  let ram: PlannedRam[] | undefined;
+  let gaps: Gap[] | undefined;
   return {
     options: opts,
     limit,
-    ram,
-    gaps,
+    // Built on first read, then the same arrays every time (callers compare spans by identity).
+    get ram() {
+      return (ram ??= buildRam(src));
+    },
+    get gaps() {
+      return (gaps ??= buildGaps(src));
+    },
     totals,
     tables,
     bytes,

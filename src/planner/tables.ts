@@ -23,7 +23,7 @@ class RegionCounter {
 
   constructor(private readonly bytes: number) {}
 
-  add(start: number, end: number, owner: RunOwner): void {
+  add(start: number, end: number, ram: boolean): void {
     const first = Math.floor(start / this.bytes);
     const last = Math.floor((end - 1) / this.bytes);
     if (first !== this.cur) {
@@ -31,14 +31,14 @@ class RegionCounter {
       this.cur = first;
       this.curRam = false;
     }
-    this.curRam ||= owner === 'ram';
+    this.curRam ||= ram;
     if (last > first) {
       this.flush();
       const interior = last - first - 1;
       this.total += interior;
-      if (owner === 'gap') this.gapOnly += interior;
+      if (!ram) this.gapOnly += interior;
       this.cur = last;
-      this.curRam = owner === 'ram';
+      this.curRam = ram;
     }
   }
 
@@ -58,10 +58,46 @@ export class TableCounter {
 
   /** Feeds one run of leaves; runs must come in address order. */
   add(start: number, end: number, size: PageSize, owner: RunOwner): void {
+    const ram = owner === 'ram';
     this.any = true;
-    if (size === '4K') this.pt.add(start, end, owner);
-    if (size !== '1G') this.pd.add(start, end, owner);
-    this.pdpt.add(start, end, owner);
+    if (size === '4K') this.pt.add(start, end, ram);
+    if (size !== '1G') this.pd.add(start, end, ram);
+    this.pdpt.add(start, end, ram);
+  }
+
+  /**
+   * Feeds the `n` runs `coverRuns` wrote for one span (they tile it, in address order): the
+   * planner's hot loop. A region is touched by a contiguous stretch of runs as by each of them,
+   * so each counter gets its stretches: the whole span for PDPTs, and for PDs and PTs the runs
+   * around the larger pages (at most two calls each instead of one per run).
+   */
+  addRuns(runs: Float64Array, n: number, ram: boolean): void {
+    if (n === 0) return;
+    this.any = true;
+    this.pdpt.add(runs[0], runs[(n - 1) * 3 + 1], ram);
+    let pdStart = -1;
+    let pdEnd = -1;
+    let ptStart = -1;
+    let ptEnd = -1;
+    for (let j = 0; j < n; j++) {
+      const s = runs[j * 3];
+      const e = runs[j * 3 + 1];
+      const level = runs[j * 3 + 2];
+      if (level === 0) continue;
+      if (pdEnd !== s) {
+        if (pdStart >= 0) this.pd.add(pdStart, pdEnd, ram);
+        pdStart = s;
+      }
+      pdEnd = e;
+      if (level !== 2) continue;
+      if (ptEnd !== s) {
+        if (ptStart >= 0) this.pt.add(ptStart, ptEnd, ram);
+        ptStart = s;
+      }
+      ptEnd = e;
+    }
+    if (pdStart >= 0) this.pd.add(pdStart, pdEnd, ram);
+    if (ptStart >= 0) this.pt.add(ptStart, ptEnd, ram);
   }
 
   /** The tables, and how many of them only gap leaves need. */
