@@ -111,9 +111,11 @@ export function documentChoices(deps: Deps) {
    * vscode.workspace.fs (so never a path the server reads).
    */
   async function readMtrrText(file: vscode.Uri): Promise<string> {
-    // Unsaved edits count; a clean document says what the disk says, and the disk may be newer.
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString() && d.isDirty);
-    if (open) return open.getText();
+    // Unsaved edits count while their editor is open. A clean document says what the disk says (and
+    // the disk may be newer); a closed one may still hold text the user discarded, dirty for a while.
+    const key = file.toString();
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && d.isDirty);
+    if (open && hasTab(key)) return open.getText();
     const { size, type } = await vscode.workspace.fs.stat(file);
     if (type & vscode.FileType.Directory) throw new Error(`${baseName(file)} is a folder`);
     if (size > MAX_MTRR_BYTES) throw new Error(`${baseName(file)} is ${(size / 2 ** 20).toFixed(1)} MiB: an MTRR file (/proc/mtrr, a dmesg MTRR dump) is a few KiB`);
@@ -124,6 +126,9 @@ export function documentChoices(deps: Deps) {
     const text = await readMtrrText(file);
     return c.sendRequest(PairMtrrRequest, { uri: doc.toString(), name: baseName(file), text });
   }
+
+  const hasTab = (uri: string): boolean =>
+    vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri));
 
   const toUri = (arg: unknown): vscode.Uri | undefined =>
     arg instanceof vscode.Uri ? arg : typeof arg === 'string' && arg ? (/^[a-z][\w+.-]+:/i.test(arg) ? vscode.Uri.parse(arg) : vscode.Uri.file(arg)) : undefined;

@@ -418,10 +418,12 @@ describe('EPT Lens: Choose Memory Map and Use MTRRs from File', function () {
     const inEditor = await poll(async () => { const t = await md(); return t !== before && t; }, WAIT);
     assert.ok(inEditor, 'an unsaved edit of the paired file did not re-plan the document');
     assert.strictEqual(inEditor, onDisk, 'the edited text and the same text on disk plan differently');
-    await vscode.window.showTextDocument(mtrrDoc); // the editor closed below is this one
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    // File: Revert File, then close the clean editor.
+    await vscode.window.showTextDocument(mtrrDoc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     const reverted = await poll(async () => (await md()) === before, WAIT);
-    assert.ok(reverted, `closing the edited file without saving did not plan with the file on disk again (document closed ${mtrrDoc.isClosed}, dirty ${mtrrDoc.isDirty}, still edited ${mtrrDoc.getText() !== original}, active ${vscode.window.activeTextEditor && vscode.window.activeTextEditor.document.uri.fsPath}, plan as edited ${(await md()) === inEditor})`);
+    assert.ok(reverted, `reverting the edited file and closing it did not plan with the file on disk again (document closed ${mtrrDoc.isClosed}, dirty ${mtrrDoc.isDirty}, still edited ${mtrrDoc.getText() !== original}, active ${vscode.window.activeTextEditor && vscode.window.activeTextEditor.document.uri.fsPath}, plan as edited ${(await md()) === inEditor}, disk edited ${fs.readFileSync(file, 'utf8') !== original})`);
     await within(15000, vscode.commands.executeCommand('eptLens.unpairMtrrFile', doc.uri), 'eptLens.unpairMtrrFile');
   });
 });
