@@ -159,11 +159,10 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
     ramPage: opts.ramPage,
     maxPage: opts.maxPage,
     gapSkip: gapSkip(merged),
-    ramType: types.ram[0].type,
-    gapType: types.gap[0].type,
-    ...(typed
-      ? { ramTypes: new Uint8Array(merged.count), gapTypes: new Uint8Array(gapCount(merged, limit)), mixedRam: new Map(), mixedGaps: new Map() }
-      : {}),
+    kinds: {
+      ram: { one: types.ram[0].type, ...(typed ? { codes: new Uint8Array(merged.count), mixed: new Map() } : {}) },
+      gap: { one: types.gap[0].type, ...(typed ? { codes: new Uint8Array(gapCount(merged, limit)), mixed: new Map() } : {}) },
+    },
   };
 
   // The plan's own tables, and in the same pass the plan a CPU without 1 GiB pages would need.
@@ -200,7 +199,8 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
 
   /** Covers span i of its kind: cut where the memory type changes, its type recorded for `src`. */
   const cover = (start: number, end: number, owner: RunOwner, i: number): void => {
-    const codes = owner === 'ram' ? src.ramTypes! : src.gapTypes!;
+    const kind = src.kinds[owner];
+    const codes = kind.codes!;
     const segments = typedPieces(types[owner], start, end);
     if (segments.length === 1) {
       codes[i] = typeCode(segments[0].type);
@@ -217,7 +217,7 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
     const first = pieces[0]?.memoryType;
     const memoryType = first !== undefined && pieces.every((p) => p.memoryType === first) ? first : 'mixed';
     codes[i] = MIXED;
-    (owner === 'ram' ? src.mixedRam! : src.mixedGaps!).set(i, { pages, pieces, memoryType });
+    kind.mixed!.set(i, { pages, pieces, memoryType });
   };
 
   // Gaps and RAM in address order (the table counters need it); gaps numbered as `buildGaps` numbers them.

@@ -22,16 +22,19 @@ export interface SpanSource {
   limit: number;
   ramPage: PageSize;
   maxPage: PageSize;
-  /** The one type of every span of a kind (no MTRRs), or each span's entry in `typeOf…`. */
-  ramType: MemoryType;
-  gapType: MemoryType;
-  /** With MTRRs: per span, the index of its type in `TYPE_CODES`, or MIXED (see `mixed…`). */
-  ramTypes?: Uint8Array;
   /** `gapSkip(ram)`: gap j lies before ram[j + gapSkip]. */
   gapSkip: number;
-  gapTypes?: Uint8Array;
-  mixedRam?: Map<number, MixedSpan>;
-  mixedGaps?: Map<number, MixedSpan>;
+  /** The memory types of the RAM spans and of the gaps. */
+  kinds: { ram: SpanKind; gap: SpanKind };
+}
+
+/** The memory types of the spans of one kind. */
+export interface SpanKind {
+  /** The one type of every span (no MTRRs, or one type over the whole map). */
+  one: MemoryType;
+  /** Otherwise, per span, the index of its type in `TYPE_CODES`, or MIXED (see `mixed`). */
+  codes?: Uint8Array;
+  mixed?: Map<number, MixedSpan>;
 }
 
 export const TYPE_CODES: readonly MemoryType[] = ['UC', 'WC', 'WT', 'WP', 'WB'];
@@ -53,9 +56,19 @@ abstract class CoveredSpan implements Span {
   abstract get end(): number;
   /** Largest page used for this span. */
   protected abstract get cap(): PageSize;
+  protected abstract get kind(): SpanKind;
+
   /** Counts and pieces when the span has several memory types (with MTRRs only). */
-  protected abstract get mix(): MixedSpan | undefined;
-  abstract get memoryType(): MemoryType | 'mixed';
+  protected get mix(): MixedSpan | undefined {
+    const k = this.kind;
+    return k.codes?.[this.i] === MIXED ? k.mixed!.get(this.i) : undefined;
+  }
+
+  get memoryType(): MemoryType | 'mixed' {
+    const { one, codes } = this.kind;
+    if (!codes) return one;
+    return codes[this.i] === MIXED ? this.mix!.memoryType : TYPE_CODES[codes[this.i]];
+  }
 
   get pages(): PageCounts {
     return this.mix?.pages ?? coverCounts(this.start, this.end, this.cap);
@@ -84,13 +97,8 @@ class CoveredRam extends CoveredSpan implements PlannedRam {
   protected get cap(): PageSize {
     return this.src.ramPage;
   }
-  protected get mix(): MixedSpan | undefined {
-    return this.src.ramTypes?.[this.i] === MIXED ? this.src.mixedRam!.get(this.i) : undefined;
-  }
-  get memoryType(): MemoryType | 'mixed' {
-    const { ramTypes } = this.src;
-    if (!ramTypes) return this.src.ramType;
-    return ramTypes[this.i] === MIXED ? this.mix!.memoryType : TYPE_CODES[ramTypes[this.i]];
+  protected get kind(): SpanKind {
+    return this.src.kinds.ram;
   }
   /** The inputs merged into this range, in input order. */
   get inputs(): RamInput[] {
@@ -113,13 +121,8 @@ class CoveredTail extends CoveredSpan {
   protected get cap(): PageSize {
     return this.src.maxPage;
   }
-  protected get mix(): MixedSpan | undefined {
-    return this.src.gapTypes?.[this.i] === MIXED ? this.src.mixedGaps!.get(this.i) : undefined;
-  }
-  get memoryType(): MemoryType | 'mixed' {
-    const { gapTypes } = this.src;
-    if (!gapTypes) return this.src.gapType;
-    return gapTypes[this.i] === MIXED ? this.mix!.memoryType : TYPE_CODES[gapTypes[this.i]];
+  protected get kind(): SpanKind {
+    return this.src.kinds.gap;
   }
 }
 
