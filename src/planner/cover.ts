@@ -92,8 +92,11 @@ export function coverCounts(start: number, end: number, maxPage: PageSize): Page
   const n = coverRuns(start, end, levelOf(maxPage), runs);
   const leaves = [0, 0, 0];
   for (let j = 0; j < n; j++) leaves[runs[j * 3 + 2]] += (runs[j * 3 + 1] - runs[j * 3]) / LEVEL_BYTES[runs[j * 3 + 2]];
-  return { '4K': leaves[2], '2M': leaves[1], '1G': leaves[0] };
+  return levelCounts(leaves);
 }
+
+/** Leaves counted per level (0 = 1G, 1 = 2M, 2 = 4K) as page counts. */
+export const levelCounts = (leaves: ArrayLike<number>): PageCounts => ({ '4K': leaves[2], '2M': leaves[1], '1G': leaves[0] });
 
 /** The runs as a list. */
 export function coverInterval(start: number, end: number, maxPage: PageSize): LeafRun[] {

@@ -2,7 +2,7 @@
 // gap, tables, bytes and memory types out.
 import { MemoryType, PAGE_BYTES, PML4E_BYTES, PageCounts, PageSize, Range, zeroCounts } from './types';
 import { RamInput, clipMerged, mergeRam } from './normalize';
-import { LEVEL_BYTES, LEVEL_SIZES, LeafRun, RUNS_SCRATCH, coverRuns, forEachRun, levelOf } from './cover';
+import { LEVEL_BYTES, LEVEL_SIZES, LeafRun, RUNS_SCRATCH, coverRuns, forEachRun, levelCounts, levelOf } from './cover';
 import { MIXED, SpanSource, buildGaps, buildRam, gapCount, gapSkip, typeCode } from './spans';
 import { MemoryTypeMap, MtrrConflict, MtrrState, TypedSegment, buildMemoryTypeMap, typedPieces } from './mtrr';
 import { RunOwner, TableCounter, TableCounts, tableTotal } from './tables';
@@ -239,8 +239,7 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
     else feed(cursor, limit, 'gap');
   }
 
-  const asCounts = (leaves: Float64Array): PageCounts => ({ '4K': leaves[2], '2M': leaves[1], '1G': leaves[0] });
-  const totals = { mmio: asCounts(mmioLeaves), ram: asCounts(ramLeaves) };
+  const totals = { mmio: levelCounts(mmioLeaves), ram: levelCounts(ramLeaves) };
   const { tables, gapOnly } = counter.result();
   const bytes = tableTotal(tables) * PAGE_BYTES['4K'];
   const comparison: Comparison = {
