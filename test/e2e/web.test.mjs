@@ -89,11 +89,9 @@ test('web worker pass: EPT Lens in code-server\'s web extension host (hints, hov
     await step('Plan Log File reads the file through vscode.workspace.fs and plans it in the worker', async () => {
       await page.keyboard.press('Escape');
       await runCommand(page, 'EPT Lens: Plan Log File');
-      // The web workbench's own file dialog: a quick input holding a path.
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: 15000 });
-      await input.fill(path.join(ws, LAPTOP));
-      await page.keyboard.press('Enter');
+      // The web workbench's own file dialog: a quick input holding a path, which it overwrites with
+      // its folder once listed (the CI of stop 24 failed on that race with a bare fill + Enter).
+      await pickInFileDialog(page, path.join(ws, LAPTOP), 'Plan');
       await page.waitForFunction(() => /EPT plan — hyperplatform-laptop-8gb\.log/.test(document.body.innerText.replace(/\u00a0/g, ' ')), null, { timeout: 60000 })
         .catch(async () => { throw new Error('no "EPT plan — hyperplatform-laptop-8gb.log" result appeared'); });
       await screenshot(page, 'web-plan-log-file');
