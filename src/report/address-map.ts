@@ -29,19 +29,33 @@ export interface Segment {
  * beside a 500 GiB one; inside a span, addresses are linear.
  */
 export function layoutSegments(plan: Plan, lineOf: (kind: SpanKind, index: number) => number | undefined): Segment[] {
-  const spans: { kind: SpanKind; index: number; span: Span }[] = [
-    ...plan.ram.map((span, index) => ({ kind: 'ram' as const, index, span })),
-    ...plan.gaps.map((span, index) => ({ kind: 'gap' as const, index, span })),
-  ].sort((a, b) => a.span.start - b.span.start);
-  const weight = (s: Span): number => 1 + Math.log2(Math.max(1, (s.end - s.start) / 4096));
-  const total = spans.reduce((n, s) => n + weight(s.span), 0) || 1;
+  // RAM ranges and gaps are each sorted and disjoint: one merge puts them in address order. (A
+  // sort whose comparator read the spans' lazy `start`, then an object spread per segment, took
+  // 300 ms of a 16k-range report.)
+  const { ram, gaps } = plan;
+  const segs: Segment[] = new Array(ram.length + gaps.length);
+  let total = 0;
+  let i = 0;
+  let j = 0;
+  let ramStart = ram.length ? ram[0].start : Infinity;
+  let gapStart = gaps.length ? gaps[0].start : Infinity;
+  for (let k = 0; k < segs.length; k++) {
+    const isRam = ramStart < gapStart;
+    const index = isRam ? i : j;
+    const span = isRam ? ram[i] : gaps[j];
+    const w = 1 + Math.log2(Math.max(1, (span.end - span.start) / 4096));
+    total += w;
+    segs[k] = { kind: isRam ? 'ram' : 'gap', index, span, line: lineOf(isRam ? 'ram' : 'gap', index), x: 0, w };
+    if (isRam) ramStart = ++i < ram.length ? ram[i].start : Infinity;
+    else gapStart = ++j < gaps.length ? gaps[j].start : Infinity;
+  }
   let x = 0;
-  return spans.map((s) => {
-    const w = (weight(s.span) / total) * 100;
-    const seg: Segment = { ...s, line: lineOf(s.kind, s.index), x, w };
-    x += w;
-    return seg;
-  });
+  for (const seg of segs) {
+    seg.w = (seg.w / (total || 1)) * 100;
+    seg.x = x;
+    x += seg.w;
+  }
+  return segs;
 }
 
 /** x of an address inside segment `s` (linear inside the span holding it). */

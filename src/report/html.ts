@@ -254,7 +254,8 @@ function spanRow(kind: SpanKind, i: number, s: Span, seg: Segment | undefined, l
     ? ` data-line="${line}" tabindex="0" aria-label="${esc(`${kind === 'ram' ? 'RAM' : 'Gap'} ${i + 1}, reveal ${lineLabel(line)}`)}"`
     : '';
   // No class per cell: page.css styles body cells by column (16k rows are megabytes of class names).
-  const n = (z: PageSize): string => `<td${s.pages[z] ? '' : ' class="zero"'}>${formatCount(s.pages[z])}</td>`;
+  const pages = s.pages;
+  const n = (z: PageSize): string => `<td${pages[z] ? '' : ' class="zero"'}>${formatCount(pages[z])}</td>`;
   return `<tr data-key="${kind}-${i}"${attrs}>` +
     `<td>${i + 1}</td>` +
     `<td>${line !== undefined ? esc(lineLabel(line)) : ''}${extra}</td>` +
