@@ -30,20 +30,38 @@ export function quoteInput(text: string, max = QUOTE_MAX): string {
  * MAXPHYADDR limit; above 2^53 a JS number would not even be exact).
  */
 export function parseAddress(text: string, field: Field, what: string): HexResult {
-  const digits = text.startsWith('0x') || text.startsWith('0X') ? text.slice(2) : text;
-  if (digits.length === 0 || !/^[0-9a-fA-F]+$/.test(digits)) {
-    return { ok: false, problem: { code: 'malformed-hex', message: `${what} '${quoteInput(text)}' is not a hex number`, severity: 'error', field } };
+  // One pass over the characters (two regexes and parseInt per field were a fifth of reading an
+  // e820 line).
+  const from = text.charCodeAt(0) === 0x30 && (text.charCodeAt(1) | 0x20) === 0x78 ? 2 : 0;
+  let first = -1;
+  let value = 0;
+  for (let i = from; i < text.length; i++) {
+    const d = hexDigit(text.charCodeAt(i));
+    if (d < 0) return malformedHex(text, field, what);
+    if (first < 0 && d > 0) first = i;
+    value = value * 16 + d;
   }
-  const significant = digits.replace(/^0+/, '');
-  if (significant.length > 13) {
-    const shown = significant.length > 20 ? `0x${significant.slice(0, 16).toLowerCase()}… (${significant.length} hex digits)` : `0x${significant.toLowerCase()}`;
+  if (text.length === from) return malformedHex(text, field, what);
+  const significant = first < 0 ? 0 : text.length - first;
+  if (significant > 13) {
+    const digits = text.slice(first);
+    const shown = significant > 20 ? `0x${digits.slice(0, 16).toLowerCase()}… (${significant} hex digits)` : `0x${digits.toLowerCase()}`;
     return {
       ok: false,
       problem: { code: 'beyond-52-bits', message: `${what} ${shown} is past 2^52, the largest physical address x86 allows`, severity: 'error', field },
     };
   }
-  const value = significant.length === 0 ? 0 : parseInt(significant, 16);
   return { ok: true, value };
 }
+
+/** The value of a hex digit's character code, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  return l >= 0x61 && l <= 0x66 ? l - 0x61 + 10 : -1;
+}
+
+const malformedHex = (text: string, field: Field, what: string): HexResult =>
+  ({ ok: false, problem: { code: 'malformed-hex', message: `${what} '${quoteInput(text)}' is not a hex number`, severity: 'error', field } });
 
 export { MAX_PHYS_ADDR };

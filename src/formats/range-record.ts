@@ -20,13 +20,14 @@ export interface RangeParts extends EdgeTexts {
   line: number;
   typeName: string;
   typeAt?: number;
-  ram: boolean;
+  /** Absent for the e820 family, whose caller decides it from the type name (makeE820Range). */
+  ram?: boolean;
   depth?: number;
 }
 
 const field = (at: number, text: string): Field => ({ start: at, end: at + text.length });
 
-export function makeRange(p: RangeParts): RangeRecord | MalformedRecord {
+export function makeRange(p: RangeParts, ram = p.ram ?? false): RangeRecord | MalformedRecord {
   const startField = field(p.startAt, p.startText);
   const endField = field(p.endAt, p.endText);
   const s = parseAddress(p.startText, startField, 'start address');
@@ -54,7 +55,7 @@ export function makeRange(p: RangeParts): RangeRecord | MalformedRecord {
     line: p.line,
     start,
     end,
-    ram: p.ram,
+    ram,
     typeName: ownString(p.typeName),
     fields: { start: startField, end: endField, type: p.typeAt === undefined ? undefined : field(p.typeAt, p.typeName) },
     endPrints: p.endIsSize ? 'size' : p.inclusive ? 'last' : 'next',

@@ -123,6 +123,9 @@ export function planToJson(plan: Plan): PlanJson {
 
 /** Items per yielded piece: big enough that writes are few, small enough that memory stays flat. */
 const BATCH = 2048;
+/** What `JSON.stringify({ k: batch }, null, 2)` prints around the batch's items. */
+const ITEMS_HEAD = '{\n  "k": [';
+const ITEMS_TAIL = '\n  ]\n}';
 
 /**
  * Exactly `JSON.stringify({ ...before, ...planToJson(plan), ...after }, null, 2)`, as a sequence
@@ -146,12 +149,14 @@ export function* planJsonPieces(plan: Plan, before: Record<string, unknown> = {}
       if (items.length === 0) out += '[]';
       else {
         out += '[';
-        for (let i = 0; i < items.length; i++) {
-          out += `${i ? ',' : ''}\n    ${JSON.stringify(each(items[i]), null, 2).replaceAll('\n', '\n    ')}`;
-          if (i % BATCH === BATCH - 1) {
-            yield out;
-            out = '';
-          }
+        for (let i = 0; i < items.length; i += BATCH) {
+          const batch: unknown[] = [];
+          for (let k = i; k < Math.min(i + BATCH, items.length); k++) batch.push(each(items[k]));
+          // Printed one level down, as a member of an object: the items come out at their depth
+          // in the plan, with no re-indenting pass (replaceAll took 3x as long as the stringify).
+          const inner = JSON.stringify({ k: batch }, null, 2);
+          yield `${out}${i ? ',' : ''}${inner.slice(ITEMS_HEAD.length, inner.length - ITEMS_TAIL.length)}`;
+          out = '';
         }
         out += '\n  ]';
       }
