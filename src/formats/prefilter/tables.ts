@@ -36,6 +36,55 @@ function anchorOf(bytes: number[]): Key {
   return { bytes, offset, anchor };
 }
 
+/** A guess at how often a byte occurs in log text, from its rarity class (candidates.ts). */
+const FREQUENCY = [0.15, 0.03, 0.01, 0.004, 0.002];
+
+/**
+ * How often a bucket's nibble tables would let a position through, guessed: each anchor position
+ * passes every byte whose low and high nibble some anchor of the bucket has there.
+ */
+function passes(anchors: (number | undefined)[][]): number {
+  let p = 1;
+  for (let j = 0; j < ANCHOR; j++) {
+    const lo = new Set<number>();
+    const hi = new Set<number>();
+    for (const a of anchors) {
+      const c = a[j];
+      for (let nib = 0; nib < 16; nib++) {
+        if (c === undefined || (c & 15) === nib) lo.add(nib);
+        if (c === undefined || c >> 4 === nib) hi.add(nib);
+      }
+    }
+    let f = 0;
+    for (const h of hi) for (const l of lo) f += ((h << 4) | l) > 0x7f ? 0 : FREQUENCY[rarity((h << 4) | l)];
+    p *= Math.min(1, f);
+  }
+  return p;
+}
+
+/**
+ * Spreads the anchors over the buckets: each (the loosest first: a short key's open byte) goes
+ * where it lets the fewest extra byte triples through, which keeps false hits few.
+ */
+function buckets(anchors: (number | undefined)[][]): Map<string, number> {
+  const into: (number | undefined)[][][] = Array.from({ length: BUCKETS }, () => []);
+  const out = new Map<string, number>();
+  for (const a of [...anchors].sort((x, y) => passes([y]) - passes([x]))) {
+    let best = 0;
+    let cost = Infinity;
+    for (let b = 0; b < BUCKETS; b++) {
+      const c = passes([...into[b], a]) - (into[b].length ? passes(into[b]) : 0);
+      if (c < cost) {
+        cost = c;
+        best = b;
+      }
+    }
+    into[best].push(a);
+    out.set(a.join(','), best);
+  }
+  return out;
+}
+
 const isAscii = (key: string): boolean => /^[\0-\x7f]*$/.test(key);
 
 /**
@@ -49,9 +98,7 @@ export function keyTables(keys: readonly string[], base: number): Uint8Array {
     if (k.length < 2 || /[\r\n]./.test(k)) throw new Error(`prefilter: key ${JSON.stringify(k)} is shorter than 2 bytes or breaks a line before its end`);
   }
   const list = wanted.map((k) => anchorOf([...k].map((c) => c.charCodeAt(0))));
-  // Anchors that share bytes share a bucket, so each bucket's nibble sets stay small.
-  const anchors = [...new Set(list.map((k) => k.anchor.join(',')))].sort();
-  const bucketOf = new Map(anchors.map((a, i) => [a, Math.floor((i * BUCKETS) / anchors.length)]));
+  const bucketOf = buckets([...new Set(list.map((k) => k.anchor.join(',')))].map((a) => a.split(',').map((c) => (c === '' ? undefined : Number(c)))));
   const byPair = new Map<number, Key[]>();
   for (const k of list) {
     const pair = k.anchor[0]! | (k.anchor[1]! << 8);
