@@ -9,7 +9,7 @@
 // the first line of the next chunk only, so the chunk string is never copied again; chunks are
 // decoded in 32 KiB pieces so their strings die young. With a byte prefilter (prefilter/), ASCII
 // LF/CRLF slices are not decoded at all: only the lines it finds keys in become strings.
-import { isAscii, latin1 } from './bytes';
+import { isAscii, latin1, latin1Slices } from './bytes';
 import type { KeyFinder } from './candidates';
 import { type BytePrefilter, SLICE } from './prefilter';
 import { MAX_LINE_KEPT } from './scan';
@@ -162,7 +162,8 @@ export async function forEachLine(
       keep(b);
       return true;
     }
-    const text = (start: number, end: number): string => latin1(b.subarray(start, end > start && b[end - 1] === 13 ? end - 1 : end));
+    const decode = latin1Slices(b);
+    const text = (start: number, end: number): string => decode(start, end > start && b[end - 1] === 13 ? end - 1 : end);
     // The line carried over from the slice before is always passed on: a key may span the slices.
     onLine(skipping ? carry : carry + text(0, first), index++);
     carry = '';
