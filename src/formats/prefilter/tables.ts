@@ -18,9 +18,9 @@ interface Key {
 }
 
 /**
- * The anchor: the rarest ANCHOR bytes of the key that the scan can place on the key's line. A key
- * may end in a line break (join.ts's `=\n`), so the anchor starts before it: the bytes from the
- * key's start to the anchor's first byte hold no break, and the line of that byte is the key's.
+ * The anchor: the rarest ANCHOR bytes of the key (all of a shorter one). A key may end in a line
+ * break (join.ts's `=\n`), never hold one before: the anchor's first byte is before any break, so
+ * the scan puts the key on that byte's line.
  */
 function anchorOf(bytes: number[]): Key {
   let offset = 0;
@@ -39,24 +39,24 @@ function anchorOf(bytes: number[]): Key {
 /** A guess at how often a byte occurs in log text, from its rarity class (candidates.ts). */
 const FREQUENCY = [0.15, 0.03, 0.01, 0.004, 0.002];
 
+/** A bucket's nibble sets at each anchor position, as 16-bit masks: low nibbles, high nibbles. */
+type Nibbles = [lo: number, hi: number][];
+
+/** An anchor's nibbles; an open byte (past a short key's end) has them all. */
+const nibblesOf = (anchor: (number | undefined)[]): Nibbles =>
+  anchor.map((c) => (c === undefined ? [0xffff, 0xffff] : [1 << (c & 15), 1 << (c >> 4)]));
+
+const union = (x: Nibbles, y: Nibbles): Nibbles => x.map(([lo, hi], j) => [lo | y[j][0], hi | y[j][1]]);
+
 /**
- * How often a bucket's nibble tables would let a position through, guessed: each anchor position
- * passes every byte whose low and high nibble some anchor of the bucket has there.
+ * How often a bucket lets a position through, guessed: at each anchor position it passes every
+ * byte whose low and high nibble are both in its sets.
  */
-function passes(anchors: (number | undefined)[][]): number {
+function passes(n: Nibbles): number {
   let p = 1;
-  for (let j = 0; j < ANCHOR; j++) {
-    const lo = new Set<number>();
-    const hi = new Set<number>();
-    for (const a of anchors) {
-      const c = a[j];
-      for (let nib = 0; nib < 16; nib++) {
-        if (c === undefined || (c & 15) === nib) lo.add(nib);
-        if (c === undefined || c >> 4 === nib) hi.add(nib);
-      }
-    }
+  for (const [lo, hi] of n) {
     let f = 0;
-    for (const h of hi) for (const l of lo) f += ((h << 4) | l) > 0x7f ? 0 : FREQUENCY[rarity((h << 4) | l)];
+    for (let c = 0; c < 0x80; c++) if (lo & (1 << (c & 15)) && hi & (1 << (c >> 4))) f += FREQUENCY[rarity(c)];
     p *= Math.min(1, f);
   }
   return p;
@@ -64,25 +64,26 @@ function passes(anchors: (number | undefined)[][]): number {
 
 /**
  * Spreads the anchors over the buckets: each (the loosest first: a short key's open byte) goes
- * where it lets the fewest extra byte triples through, which keeps false hits few.
+ * where it lets the fewest extra positions through, which keeps false hits few. Gives each
+ * bucket's nibbles (none: an empty bucket).
  */
-function buckets(anchors: (number | undefined)[][]): Map<string, number> {
-  const into: (number | undefined)[][][] = Array.from({ length: BUCKETS }, () => []);
-  const out = new Map<string, number>();
-  for (const a of [...anchors].sort((x, y) => passes([y]) - passes([x]))) {
+function buckets(anchors: (number | undefined)[][]): (Nibbles | undefined)[] {
+  const nibbles: (Nibbles | undefined)[] = Array.from({ length: BUCKETS }, () => undefined);
+  const loose = anchors.map((a) => ({ n: nibblesOf(a), p: passes(nibblesOf(a)) })).sort((x, y) => y.p - x.p);
+  for (const { n } of loose) {
     let best = 0;
     let cost = Infinity;
     for (let b = 0; b < BUCKETS; b++) {
-      const c = passes([...into[b], a]) - (into[b].length ? passes(into[b]) : 0);
+      const has = nibbles[b];
+      const c = has ? passes(union(has, n)) - passes(has) : passes(n);
       if (c < cost) {
         cost = c;
         best = b;
       }
     }
-    into[best].push(a);
-    out.set(a.join(','), best);
+    nibbles[best] = nibbles[best] ? union(nibbles[best]!, n) : n;
   }
-  return out;
+  return nibbles;
 }
 
 const isAscii = (key: string): boolean => /^[\0-\x7f]*$/.test(key);
@@ -98,25 +99,26 @@ export function keyTables(keys: readonly string[], base: number): Uint8Array {
     if (k.length < 2 || /[\r\n]./.test(k)) throw new Error(`prefilter: key ${JSON.stringify(k)} is shorter than 2 bytes or breaks a line before its end`);
   }
   const list = wanted.map((k) => anchorOf([...k].map((c) => c.charCodeAt(0))));
-  const bucketOf = buckets([...new Set(list.map((k) => k.anchor.join(',')))].map((a) => a.split(',').map((c) => (c === '' ? undefined : Number(c)))));
+  const nibbles = buckets([...new Map(list.map((k) => [k.anchor.join(','), k.anchor])).values()]);
   const byPair = new Map<number, Key[]>();
   for (const k of list) {
     const pair = k.anchor[0]! | (k.anchor[1]! << 8);
-    byPair.set(pair, [...(byPair.get(pair) ?? []), k]);
+    const same = byPair.get(pair);
+    if (same) same.push(k);
+    else byPair.set(pair, [k]);
   }
   const entries = [...byPair.values()].flat();
   const keyBytes = MASKS + PAIRS * 2 + entries.length * ENTRY;
   const out = new Uint8Array(keyBytes + entries.reduce((n, k) => n + k.bytes.length, 0));
   const view = new DataView(out.buffer);
-  for (const k of list) {
-    const bit = 1 << bucketOf.get(k.anchor.join(','))!;
-    k.anchor.forEach((c, j) => {
+  nibbles.forEach((n, b) =>
+    n?.forEach(([lo, hi], j) => {
       for (let nib = 0; nib < 16; nib++) {
-        if (c === undefined || (c & 15) === nib) out[32 * j + nib] |= bit;
-        if (c === undefined || c >> 4 === nib) out[32 * j + 16 + nib] |= bit;
+        if (lo & (1 << nib)) out[32 * j + nib] |= 1 << b;
+        if (hi & (1 << nib)) out[32 * j + 16 + nib] |= 1 << b;
       }
-    });
-  }
+    }),
+  );
   let entry = 0;
   let at = keyBytes;
   for (const [pair, ks] of byPair) {
