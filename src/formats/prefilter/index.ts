@@ -69,10 +69,15 @@ export class BytePrefilter {
     const module = compile();
     if (!module) return undefined;
     const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly!;
-    const { exports } = new api.Instance(module, {});
     const tables = keyTables(keys, 0);
     const input = align(tables.length);
-    return new BytePrefilter(exports.scan as ScanFn, exports.memory as WasmMemory, tables, input, align(input + SLICE + PAD));
+    try {
+      const { exports } = new api.Instance(module, {});
+      return new BytePrefilter(exports.scan as ScanFn, exports.memory as WasmMemory, tables, input, align(input + SLICE + PAD));
+    } catch {
+      // No memory for it (memory.grow throws): the text prefilter needs none.
+      return undefined;
+    }
   }
 
   /**
