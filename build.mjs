@@ -16,8 +16,21 @@ export const common = {
   target: 'node20',
   logLevel: 'warning',
   absWorkingDir: root,
-  loader: { '.css': 'text', '.asset.js': 'text' },
+  loader: { '.css': 'text', '.asset.js': 'text', '.wasm': 'binary' },
 };
+
+/**
+ * The byte prefilter's WebAssembly (src/formats/prefilter/scan.as.ts), compiled by AssemblyScript
+ * next to its source (git-ignored) for the bundles to embed; again only when the source changed.
+ */
+const PREFILTER = { source: 'src/formats/prefilter/scan.as.ts', out: 'src/formats/prefilter/prefilter.wasm' };
+export async function buildPrefilter() {
+  const [source, out] = [PREFILTER.source, PREFILTER.out].map((f) => path.join(root, f));
+  if (fs.existsSync(out) && fs.statSync(out).mtimeMs >= fs.statSync(source).mtimeMs) return;
+  const asc = await import('assemblyscript/asc');
+  const { error, stderr } = await asc.main([PREFILTER.source, '--outFile', PREFILTER.out, '--enable', 'simd', '-O3', '--runtime', 'stub', '--use', 'abort=', '--noAssert'], { stdout: process.stdout });
+  if (error) throw new Error(`[build] ${PREFILTER.source}: ${error.message}\n${stderr.toString()}`);
+}
 
 /**
  * The web worker build: a relative import of `./x` resolves to `./x.browser.ts` when that file
@@ -67,6 +80,7 @@ export async function buildWebServerHarness(outfile) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const production = process.argv.includes('--production');
   const t0 = Date.now();
+  await buildPrefilter();
   if (process.argv.includes('--watch')) {
     for (const b of products(production)) await (await esbuild.context(b)).watch();
     console.log('[build] watching');

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { fragmentedRam, writeMixedLog } from './gen.mjs';
 import { benchWebServer } from './web-server.mjs';
+import { common } from '../build.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
@@ -100,6 +101,7 @@ async function lib() {
     target: 'node20',
     outfile: out,
     logLevel: 'warning',
+    loader: common.loader, // the byte prefilter's .wasm
   });
   modules = require(out);
   fs.rmSync(out, { force: true });

@@ -7,16 +7,26 @@
 // window share its search, and every hit is verified against the whole key. Each window's search
 // only moves forward through a piece, so a piece costs one pass per window: linear in its length.
 
-/** How rare a character is in log text: blanks, lowercase, digits and `:.-_,[]` are common. */
-function rarity(c: number): number {
+/**
+ * How rare a character is in log text: blanks, then the common lowercase letters, digits and
+ * `:.-_,[]`, then the rarer lowercase letters, uppercase, anything else.
+ */
+export function rarity(c: number): number {
   if (c === 0x20 || c === 0x09) return 0;
-  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)) return 1;
+  if (c >= 0x61 && c <= 0x7a) return COMMON_LOWER.includes(c) ? 1 : 2;
+  if (c >= 0x30 && c <= 0x39) return 1;
   if (c === 0x3a || c === 0x2e || c === 0x2d || c === 0x5f || c === 0x2c || c === 0x5b || c === 0x5d) return 1;
-  if (c >= 0x41 && c <= 0x5a) return 2;
-  return 3;
+  if (c >= 0x41 && c <= 0x5a) return 3;
+  return 4;
 }
 
+const COMMON_LOWER = [...'etaoinsrhldc'].map((c) => c.charCodeAt(0));
+
 const WINDOW = 4;
+
+/** The keys worth searching: a key that holds another key is found through that one (same line). */
+export const essentialKeys = (keys: readonly string[]): string[] =>
+  [...new Set(keys.filter((k) => k.length > 0 && !keys.some((o) => o !== k && o.length < k.length && k.includes(o))))];
 
 /** The key's own window: WINDOW characters from its rarest character that leaves at least 3, else from its first non-blank. */
 function ownWindow(key: string): string {
@@ -56,10 +66,10 @@ export class KeyFinder {
   private text = '';
 
   constructor(keys: readonly string[]) {
-    const wanted = keys.filter((k) => k.length > 0 && !keys.some((o) => o !== k && o.length < k.length && k.includes(o)));
+    const wanted = essentialKeys(keys);
     const own = [...new Set(wanted.map(ownWindow))];
     const byWindow = new Map<string, Entry[]>();
-    for (const key of new Set(wanted)) {
+    for (const key of wanted) {
       // A key that holds a window other keys need anyway is found by that search: fewer passes.
       const shared = own.filter((w) => key.includes(w));
       shared.sort((a, b) => wanted.filter((k) => k.includes(b)).length - wanted.filter((k) => k.includes(a)).length);

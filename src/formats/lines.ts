@@ -7,9 +7,11 @@
 // is a plain copy into a one-byte string, instead of through the UTF-8 decoder; chunks without a
 // CR take a loop that checks nothing but LF; the line carried over a chunk boundary is joined to
 // the first line of the next chunk only, so the chunk string is never copied again; chunks are
-// decoded in 32 KiB pieces so their strings die young.
-import { isAscii, latin1 } from './bytes';
+// decoded in 32 KiB pieces so their strings die young. With a byte prefilter (prefilter/), ASCII
+// LF/CRLF slices are not decoded at all: only the lines it finds keys in become strings.
+import { isAscii, latin1, latin1Slices } from './bytes';
 import type { KeyFinder } from './candidates';
+import { type BytePrefilter, SLICE } from './prefilter';
 import { MAX_LINE_KEPT } from './scan';
 
 /** Decoded at a time: below V8's large-object threshold (128 KiB), and even for UTF-16. */
@@ -17,11 +19,13 @@ const PIECE = 1 << 15;
 
 /**
  * Lets the splitter skip lines: while `maySkip()` holds, a line in which `finder` finds no key
- * is only counted, never sliced out nor passed on (the scan's prefilter, candidates.ts).
+ * is only counted, never sliced out nor passed on (the scan's prefilter, candidates.ts). `bytes`,
+ * when WebAssembly SIMD runs, finds them in the raw bytes of the slices it can take instead.
  */
 export interface LineSkipper {
   maySkip(): boolean;
   finder: KeyFinder;
+  bytes?: BytePrefilter;
 }
 
 /**
@@ -136,6 +140,59 @@ export async function forEachLine(
     // Only a CR at the very end can be left (half of a CRLF).
     carryCR = carry.charCodeAt(carry.length - 1) === 13;
   };
+  /** The unfinished last line of a slice the byte prefilter took joins the carry, up to MAX_LINE_KEPT as in `piece`. */
+  const keep = (tail: Uint8Array): void => {
+    if (skipping) return;
+    const room = MAX_LINE_KEPT + 1 - carry.length;
+    carry += latin1(tail.length > room ? tail.subarray(0, room) : tail);
+    if (carry.length > MAX_LINE_KEPT) {
+      carry = carry.slice(0, MAX_LINE_KEPT);
+      skipping = true;
+    }
+  };
+  /**
+   * The byte prefilter's path for an ASCII slice with LF or CRLF breaks only (false: not taken, the
+   * pieces path reads it): lines between the ones holding a key are counted, not decoded, while
+   * `maySkip()` holds; while it does not, each line is passed on.
+   */
+  const slice = (b: Uint8Array, { bytes: pre, maySkip }: Required<LineSkipper>): boolean => {
+    if (carryCR || !utf8 || decoderDirty || !pre.scan(b)) return false;
+    const { feeds, first, last, count, records } = pre;
+    if (feeds === 0) {
+      keep(b);
+      return true;
+    }
+    const decode = latin1Slices(b);
+    const text = (start: number, end: number): string => decode(start, end > start && b[end - 1] === 13 ? end - 1 : end);
+    // The line carried over from the slice before is always passed on: a key may span the slices.
+    onLine(skipping ? carry : carry + text(0, first), index++);
+    carry = '';
+    skipping = false;
+    let line = 1;
+    let start = first + 1;
+    for (let next = 0; line < feeds; ) {
+      if (!maySkip()) {
+        const nl = b.indexOf(10, start);
+        onLine(text(start, nl), index++);
+        line++;
+        start = nl + 1;
+        continue;
+      }
+      while (next < count && records[3 * next + 2] < line) next++;
+      if (next === count) {
+        index += feeds - line;
+        break;
+      }
+      index += records[3 * next + 2] - line;
+      line = records[3 * next + 2] + 1;
+      onLine(text(records[3 * next], records[3 * next + 1]), index++);
+      start = records[3 * next + 1] + 1;
+      next++;
+    }
+    keep(b.subarray(last + 1));
+    return true;
+  };
+  const bytePath = skip?.bytes ? (skip as Required<LineSkipper>) : undefined;
   for await (const chunk of chunks) {
     if (chunk.length === 0) continue;
     if (!decoder) {
@@ -149,7 +206,12 @@ export async function forEachLine(
     }
     // Strings of at most PIECE characters are allocated in V8's young generation and die there;
     // 1 MiB strings would go to the large-object space and pile up until a full GC (peak RSS).
-    for (let at = 0; at < chunk.length; at += PIECE) piece(at === 0 && chunk.length <= PIECE ? chunk : chunk.subarray(at, at + PIECE));
+    const step = bytePath ? SLICE : PIECE;
+    for (let at = 0; at < chunk.length; at += step) {
+      const part = at === 0 && chunk.length <= step ? chunk : chunk.subarray(at, at + step);
+      if (bytePath && slice(part, bytePath)) continue;
+      for (let p = 0; p < part.length; p += PIECE) piece(p === 0 && part.length <= PIECE ? part : part.subarray(p, p + PIECE));
+    }
     if (afterChunk) await afterChunk(chunk.length);
   }
   const rest = carry + (skipping ? '' : decoder?.decode() ?? '');
