@@ -50,28 +50,39 @@ export function renderPlanText(plan: Plan, ctx: RenderContext): string {
   // Column widths from the data (at least the usual ones), so that large counts or long
   // addresses never run into the next column.
   const m = plan.totals.mmio;
-  const rows = [...plan.gaps, ...plan.gaps.flatMap((g) => (g.memoryType === 'mixed' ? g.pieces.slice(0, MAX_LISTED) : []))];
-  const widest = (f: (x: (typeof rows)[number]) => string, min: number): number => rows.reduce((w, x) => Math.max(w, f(x).length + 1), min);
-  const w = {
-    start: widest((x) => hex(x.start), 16),
-    end: widest((x) => hex(x.end) + '  ', 16),
-    size: widest((x) => formatSize(x.end - x.start), 10),
-    k4: Math.max(widest((x) => formatCount(x.pages['4K']), 8), formatCount(m['4K']).length + 1),
-    m2: Math.max(widest((x) => formatCount(x.pages['2M']), 7), formatCount(m['2M']).length + 1),
-    g1: Math.max(widest((x) => formatCount(x.pages['1G']), 6), formatCount(m['1G']).length + 1),
+  // Each cell formatted once, for the widths and the row (a span's counts are computed on read).
+  type Row = { start: string; end: string; size: string; k4: string; m2: string; g1: string; tail: string; piece: boolean };
+  const rows: Row[] = [];
+  const row = (x: { start: number; end: number; pages: PageCounts }, tail: string, piece: boolean): void => {
+    const c = x.pages;
+    rows.push({ start: hex(x.start), end: hex(x.end), size: formatSize(x.end - x.start), k4: formatCount(c['4K']), m2: formatCount(c['2M']), g1: formatCount(c['1G']), tail, piece });
   };
-  const counts = (c: PageCounts): string => `${lpad(formatCount(c['4K']), w.k4)}${lpad(formatCount(c['2M']), w.m2)}${lpad(formatCount(c['1G']), w.g1)}`;
-  out.push(`  ${pad('gap start', w.start)}${pad('end', w.end)}${lpad('size', w.size)}${lpad('4K', w.k4)}${lpad('2M', w.m2)}${lpad('1G', w.g1)}  type    before`);
   for (const g of plan.gaps) {
     const next = g.before === undefined ? 'limit' : ctx.where(plan.ram[g.before].inputs[0]?.line ?? -1);
-    out.push(`  ${pad(hex(g.start), w.start)}${pad(hex(g.end), w.end)}${lpad(formatSize(g.end - g.start), w.size)}${counts(g.pages)}  ${pad(g.memoryType, 8)}${next}`);
+    row(g, `${pad(g.memoryType, 8)}${next}`, false);
     if (g.memoryType === 'mixed') {
       // Non-contiguous MTRR masks can cut one gap into tens of thousands of typed pieces: show
       // the first ones; --json lists them all.
-      for (const p of g.pieces.slice(0, MAX_LISTED)) {
-        out.push(`    ${pad(hex(p.start), w.start)}${pad(hex(p.end), w.end - 2)}${lpad(formatSize(p.end - p.start), w.size)}${counts(p.pages)}  ${p.memoryType}`);
-      }
-      if (g.pieces.length > MAX_LISTED) out.push(more(g.pieces.length - MAX_LISTED, 'typed pieces'));
+      for (const p of g.pieces.slice(0, MAX_LISTED)) row(p, p.memoryType, true);
+      if (g.pieces.length > MAX_LISTED) rows.push({ start: '', end: '', size: '', k4: '', m2: '', g1: '', tail: more(g.pieces.length - MAX_LISTED, 'typed pieces'), piece: true });
+    }
+  }
+  const widest = (f: (x: Row) => string, min: number): number => rows.reduce((w, x) => (x.start ? Math.max(w, f(x).length + 1) : w), min);
+  const w = {
+    start: widest((x) => x.start, 16),
+    end: widest((x) => x.end + '  ', 16),
+    size: widest((x) => x.size, 10),
+    k4: Math.max(widest((x) => x.k4, 8), formatCount(m['4K']).length + 1),
+    m2: Math.max(widest((x) => x.m2, 7), formatCount(m['2M']).length + 1),
+    g1: Math.max(widest((x) => x.g1, 6), formatCount(m['1G']).length + 1),
+  };
+  const counts = (c: PageCounts): string => `${lpad(formatCount(c['4K']), w.k4)}${lpad(formatCount(c['2M']), w.m2)}${lpad(formatCount(c['1G']), w.g1)}`;
+  out.push(`  ${pad('gap start', w.start)}${pad('end', w.end)}${lpad('size', w.size)}${lpad('4K', w.k4)}${lpad('2M', w.m2)}${lpad('1G', w.g1)}  type    before`);
+  for (const x of rows) {
+    if (!x.start) out.push(x.tail);
+    else {
+      const cells = `${lpad(x.size, w.size)}${lpad(x.k4, w.k4)}${lpad(x.m2, w.m2)}${lpad(x.g1, w.g1)}  ${x.tail}`;
+      out.push(x.piece ? `    ${pad(x.start, w.start)}${pad(x.end, w.end - 2)}${cells}` : `  ${pad(x.start, w.start)}${pad(x.end, w.end)}${cells}`);
     }
   }
   out.push(`  ${pad(`gaps: ${plan.gaps.length}`, w.start + w.end)}${lpad('', w.size)}${counts(m)}  = ${formatCount(sum(m))} leaves`);
