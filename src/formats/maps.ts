@@ -204,14 +204,34 @@ export const RANGE_NOTE_CODES: ReadonlySet<string> = new Set(['iomem-no-root', '
  * boot's): regrouping after an edit of range lines (regroup.ts) recomputes just these.
  */
 export function rangeNotes(m: MemoryMap): MapNote[] {
-  const notes: MapNote[] = [];
-  // Each check reads the notes before it (noteNoRam: an iomem read without root has no usable range).
-  const probe: MemoryMap = { ...m, notes };
-  for (const note of [noteIomemWithoutRoot, noteNoRam, noteCutHead]) {
-    const n = note(probe);
-    if (n) notes.push(n);
-  }
-  return notes;
+  const root = noteIomemWithoutRoot(m);
+  // An iomem read without root has no usable range: noteNoRam reads the note just found.
+  const noRam = noteNoRam({ ...m, notes: root ? [root] : [] });
+  const head = noteCutHead(m);
+  return [root, noRam, head].filter((n): n is MapNote => n !== undefined);
+}
+
+/**
+ * The lowest top-level entry of each firmware map (the first of equal ones) as noteCutHead found
+ * it, or was told it: reading the start of every record of a 300k-line map took 40 ms (the
+ * records and their boxed addresses lie all over the heap), too slow to redo per keystroke.
+ */
+const lowest = new WeakMap<MemoryMap, RangeRecord | undefined>();
+
+/** Whether `r` comes before `than` as a map's lowest entry. */
+const lowerEntry = (r: RangeRecord, than: RangeRecord | undefined): boolean =>
+  r.depth === 0 && (!than || r.start < than.start || (r.start === than.start && r.line < than.line));
+
+/**
+ * Tells rangeNotes the lowest entry of `map`, whose ranges are those of `from` but at `swapped`
+ * (indices in both), when it follows from the lowest entry of `from`.
+ */
+export function carryLowest(from: MemoryMap, map: MemoryMap, swapped: readonly number[]): void {
+  if (!lowest.has(from)) return;
+  let low = lowest.get(from);
+  for (const i of swapped) if (from.ranges[i] === low) return;
+  for (const i of swapped) if (lowerEntry(map.ranges[i], low)) low = map.ranges[i];
+  lowest.set(map, low);
 }
 
 function noteIomemWithoutRoot(m: MemoryMap): MapNote | undefined {
@@ -239,7 +259,11 @@ const FROM_ZERO: ReadonlySet<MapFormat> = new Set<MapFormat>(['e820', 'xen', 'se
 function noteCutHead(m: MemoryMap): MapNote | undefined {
   if (!FROM_ZERO.has(m.format)) return;
   let low: RangeRecord | undefined;
-  for (const r of m.ranges) if (r.depth === 0 && (!low || r.start < low.start)) low = r;
+  if (lowest.has(m)) low = lowest.get(m);
+  else {
+    for (const r of m.ranges) if (lowerEntry(r, low)) low = r;
+    lowest.set(m, low);
+  }
   if (!low || low.start === 0) return;
   return {
     code: 'map-head-missing',

@@ -1,7 +1,7 @@
 // Regrouping after an edit that only replaced range lines by range lines (typing in an address):
 // the maps stay as groupMaps made them but for those records, so the grouping is patched instead
 // of redone over every record (a 300k-line map took 300 ms per keystroke). Pure.
-import { type MapDocument, type MemoryMap, RANGE_NOTE_CODES, rangeNotes } from './maps';
+import { type MapDocument, type MemoryMap, RANGE_NOTE_CODES, carryLowest, rangeNotes } from './maps';
 import type { MapRecord, RangeRecord } from './records';
 
 /** One line whose record an edit replaced. */
@@ -73,9 +73,11 @@ export function regroupSwapped(prev: { doc: MapDocument; records: readonly MapRe
   for (const [mi, { ranges, at }] of patched) {
     const from = prev.doc.maps[mi];
     const map: MemoryMap = { ...from, ranges };
+    at.sort((a, b) => a - b);
+    carryLowest(from, map, at);
     map.notes = [...rangeNotes(map), ...from.notes.filter((n) => !RANGE_NOTE_CODES.has(n.code))];
     maps[mi] = map;
-    edits.set(map, { from, at: at.sort((a, b) => a - b) });
+    edits.set(map, { from, at });
   }
   return { doc: { ...prev.doc, maps }, records, edits };
 }
