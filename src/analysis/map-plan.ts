@@ -83,12 +83,12 @@ class BoundRam implements PlannedRam {
 }
 
 /** What a bound plan was made of: carrying it over an edit (carryPlan) starts from these. */
-const bindings = new WeakMap<MapPlan, { core: CorePlan; inputs: readonly RamInput[] }>();
+const bindings = new WeakMap<MapPlan, { core: CorePlan; lines: Int32Array }>();
 
-/** RAM span `i` of a core plan with the lines of `inputs`; `setLine` learns each line's span. */
-function bindRam(r: PlannedRam, i: number, inputs: readonly RamInput[], setLine: (line: number, i: number) => void): PlannedRam {
+/** RAM span `i` of a core plan with the line of each input (-1: none); `setLine` learns each line's span. */
+function bindRam(r: PlannedRam, i: number, lines: Int32Array, setLine: (line: number, i: number) => void): PlannedRam {
   const bound = r.inputs.map((x) => {
-    const line = inputs[x.line!].line;
+    const line = lines[x.line!] < 0 ? undefined : lines[x.line!];
     if (line !== undefined) setLine(line, i);
     return { start: x.start, end: x.end, line };
   });
@@ -101,19 +101,21 @@ export function bindPlan(core: CorePlan, map: MemoryMap, inputs: readonly RamInp
   const source = core.mtrrApplied && mtrr.dump ? { mtrrDump: mtrr.dump, ...(mtrr.paired !== undefined ? { pairedMtrr: mtrr.paired } : {}) } : {};
   if (!core.plan) return { ...core, map, ramByLine, ...source };
   const setLine = (line: number, i: number): void => void ramByLine.set(line, i);
-  const ram: PlannedRam[] = core.plan.ram.map((r, i) => bindRam(r, i, inputs, setLine));
+  // The input lines as numbers: carryPlan shares them (an edit it carries moves no line).
+  const lines = Int32Array.from(inputs, (x) => x.line ?? -1);
+  const ram: PlannedRam[] = core.plan.ram.map((r, i) => bindRam(r, i, lines, setLine));
   const planned: MapPlan = { ...core, map, plan: { ...core.plan, ram }, ramByLine, ...source };
-  bindings.set(planned, { core, inputs });
+  bindings.set(planned, { core, lines });
   return planned;
 }
 
 /** Index of the first input on or after `line` (a map's inputs are in line order but mtree's). */
-function inputAt(inputs: readonly RamInput[], line: number): number {
+function inputAt(lines: Int32Array, line: number): number {
   let lo = 0;
-  let hi = inputs.length;
+  let hi = lines.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (inputs[mid].line! < line) lo = mid + 1;
+    if (lines[mid] < line) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -127,15 +129,13 @@ function inputAt(inputs: readonly RamInput[], line: number): number {
 export function carryPlan(last: MapPlan, map: MemoryMap, edit: MapEdit): MapPlan | undefined {
   const was = bindings.get(last);
   if (!was?.core.plan || !last.plan || map.format === 'mtree' || readWithoutRoot(map) || readWithoutRoot(edit.from)) return undefined;
-  const inputs = [...was.inputs];
   const swaps: InputSwap[] = [];
   for (const i of edit.at) {
     const before = edit.from.ranges[i];
     const now = map.ranges[i];
     if (!before.ram || !now.ram || hasError(before) || hasError(now)) return undefined;
-    const k = inputAt(inputs, before.line);
-    if (inputs[k]?.line !== before.line) return undefined;
-    inputs[k] = { start: now.start, end: now.end, line: now.line };
+    const k = inputAt(was.lines, before.line);
+    if (was.lines[k] !== before.line) return undefined;
     swaps.push({ index: k, start: now.start, end: now.end });
   }
   const carried = replanSwapped(was.core.plan, swaps);
@@ -155,7 +155,7 @@ export function carryPlan(last: MapPlan, map: MemoryMap, edit: MapEdit): MapPlan
   const moved: [number, number][] = [];
   const ram = [...last.plan.ram];
   for (let k = carried.ram[0]; k <= carried.ram[1]; k++) {
-    ram[k] = bindRam(plan.ram[k], k, inputs, (line, i) => {
+    ram[k] = bindRam(plan.ram[k], k, was.lines, (line, i) => {
       if (last.ramByLine.get(line) !== i) moved.push([line, i]);
     });
   }
@@ -167,7 +167,7 @@ export function carryPlan(last: MapPlan, map: MemoryMap, edit: MapEdit): MapPlan
   }
   const source = { ...(last.mtrrDump ? { mtrrDump: last.mtrrDump } : {}), ...(last.pairedMtrr !== undefined ? { pairedMtrr: last.pairedMtrr } : {}) };
   const planned: MapPlan = { ...core, map, plan: { ...plan, ram }, ramByLine, ...source };
-  bindings.set(planned, { core, inputs });
+  bindings.set(planned, { core, lines: was.lines });
   carryGapLines(last, planned, carried.gaps[0], carried.gaps[1]);
   return planned;
 }

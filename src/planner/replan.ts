@@ -9,7 +9,7 @@ import { MergedRam, RamInput, mergeRam } from './normalize';
 import { levelCounts, levelOf } from './cover';
 import { tableTotal } from './tables';
 import { Tally } from './tally';
-import { SpanSource, gapCount, keepSource, ownGap, ownRam, sourceOf } from './spans';
+import { SpanSource, gapCount, ownGap, ownRam, sourceOf } from './spans';
 import { type Comparison, type Plan, HYPERPLATFORM_PREALLOCATED } from './plan';
 
 const PAGE = PAGE_BYTES['4K'];
@@ -73,12 +73,39 @@ export interface InputSwap {
   end: number;
 }
 
+/**
+ * What a carried plan is carried on from: the planning pass's leftovers with the merged arrays
+ * updated, and the inputs as the first plan had them but at `swapped`. Copying a 300k-entry
+ * list per keystroke was garbage a major GC had to take care of every few keys, so a carried plan
+ * keeps the inputs of the plan it came from and owns its merged arrays: the next carry updates
+ * them in place, and the plan it came from can't be carried again (`spent`). A planned plan's
+ * arrays are shared with its spans, and are copied.
+ */
+interface Carry {
+  src: SpanSource;
+  swapped: Map<number, RamInput>;
+  owned: boolean;
+  spent: boolean;
+}
+
+const carries = new WeakMap<Plan, Carry>();
+
+function carryOf(plan: Plan): Carry | undefined {
+  const carried = carries.get(plan);
+  if (carried) return carried.spent ? undefined : carried;
+  const src = sourceOf(plan);
+  return src && { src, swapped: new Map(), owned: false, spent: false };
+}
+
 /** `plan` (made by planMemoryMap or by this) with its inputs at `swaps` given new bounds. */
 export function replanSwapped(plan: Plan, swaps: readonly InputSwap[]): Replanned | undefined {
-  const src = sourceOf(plan);
-  if (!src || src.kinds.ram.codes || src.kinds.gap.codes || swaps.length === 0) return undefined;
-  const inputs = [...src.inputs]; // spread: slice() copies a frozen or large array element by element
-  for (const { index, start, end } of swaps) inputs[index] = { ...src.inputs[index], start, end };
+  const carry = carryOf(plan);
+  const src = carry?.src;
+  if (!carry || !src || src.kinds.ram.codes || src.kinds.gap.codes || swaps.length === 0) return undefined;
+  const wasInput = (i: number): RamInput => carry.swapped.get(i) ?? src.inputs[i];
+  const swapped = new Map<number, RamInput>();
+  for (const { index, start, end } of swaps) swapped.set(index, { ...wasInput(index), start, end });
+  const input = (i: number): RamInput => swapped.get(i) ?? wasInput(i);
   const old = src.ram;
   const n = old.count;
   const limit = src.limit;
@@ -87,8 +114,8 @@ export function replanSwapped(plan: Plan, swaps: readonly InputSwap[]): Replanne
   let ka = n;
   let kb = -1;
   for (const { index: i } of swaps) {
-    const was = src.inputs[i];
-    const now = inputs[i];
+    const was = wasInput(i);
+    const now = input(i);
     if (!validRange(was) || !validRange(now)) return undefined;
     const s0 = Math.floor(was.start / PAGE) * PAGE;
     const e0 = Math.ceil(was.end / PAGE) * PAGE;
@@ -106,34 +133,36 @@ export function replanSwapped(plan: Plan, swaps: readonly InputSwap[]): Replanne
   kb = Math.min(kb, n - 1);
   const base = old.first[ka];
   const idx = old.order.slice(base, old.first[kb + 1]).sort();
-  const local = mergeRam(Array.from(idx, (i) => inputs[i]));
+  const local = mergeRam(Array.from(idx, input));
   const m = local.count;
   const A = ka > 0 ? old.ends[ka - 1] : 0;
   const B = kb + 1 < n ? old.starts[kb + 1] : limit;
   if (m !== kb - ka + 1 || local.order.length !== idx.length || old.ends[kb] >= limit || local.ends[m - 1] >= limit) return undefined;
   if ((ka > 0 && local.starts[0] <= A) || local.ends[m - 1] >= B || (ka === 0 && (old.starts[0] === 0) !== (local.starts[0] === 0))) return undefined;
 
-  const ram: MergedRam = { count: n, starts: old.starts.slice(), ends: old.ends.slice(), order: old.order.slice(), first: old.first.slice(), invalid: -1 };
+  // Leaves and tables: the old ones plus what changed over the 1 GiB regions around [A, B) (a
+  // leaf never crosses a 1 GiB boundary, so cutting the spans there leaves every leaf whole).
+  // The old side is read before the arrays are updated.
+  const P = Math.floor(A / G1) * G1;
+  const Q = Math.min(limit, Math.ceil(B / G1) * G1);
+  const was = tallyOver(src, old, P, Q);
+  // A 512 GiB region is wider than the stretch: whether only gaps need its PDPT asks the whole map.
+  const regions: number[] = [];
+  for (let r = Math.floor(P / PML4E_BYTES) * PML4E_BYTES; r < Q; r += PML4E_BYTES) regions.push(r);
+  const hadRam = regions.map((r) => meets(old, r, Math.min(r + PML4E_BYTES, limit)));
+
+  const ram: MergedRam = carry.owned ? old : { count: n, starts: old.starts.slice(), ends: old.ends.slice(), order: old.order.slice(), first: old.first.slice(), invalid: -1 };
   ram.starts.set(local.starts, ka);
   ram.ends.set(local.ends, ka);
   for (let t = 0; t < m; t++) ram.first[ka + t] = base + local.first[t];
   for (let j = 0; j < local.order.length; j++) ram.order[base + j] = idx[local.order[j]];
-  const next: SpanSource = { ...src, inputs, ram };
-
-  // Leaves and tables: the old ones plus what changed over the 1 GiB regions around [A, B) (a
-  // leaf never crosses a 1 GiB boundary, so cutting the spans there leaves every leaf whole).
-  const P = Math.floor(A / G1) * G1;
-  const Q = Math.min(limit, Math.ceil(B / G1) * G1);
-  const was = tallyOver(src, old, P, Q);
+  carry.spent = carry.owned;
+  const next: SpanSource = { ...src, ram };
   const now = tallyOver(next, ram, P, Q);
   const tw = was.counter.result();
   const tn = now.counter.result();
-  // A 512 GiB region is wider than the stretch: whether only gaps need its PDPT asks the whole map.
   let pdptGapOnly = 0;
-  for (let r = Math.floor(P / PML4E_BYTES) * PML4E_BYTES; r < Q; r += PML4E_BYTES) {
-    const end = Math.min(r + PML4E_BYTES, limit);
-    pdptGapOnly += (meets(ram, r, end) ? 0 : 1) - (meets(old, r, end) ? 0 : 1);
-  }
+  regions.forEach((r, i) => (pdptGapOnly += (meets(ram, r, Math.min(r + PML4E_BYTES, limit)) ? 0 : 1) - (hadRam[i] ? 0 : 1)));
   const t0 = plan.tables;
   const tables = { pml4: t0.pml4, pdpt: t0.pdpt, pd: t0.pd + tn.tables.pd - tw.tables.pd, pt: t0.pt + tn.tables.pt - tw.tables.pt };
   const gapOnly = plan.comparison.mmioTables + tn.gapOnlyBy.pt - tw.gapOnlyBy.pt + tn.gapOnlyBy.pd - tw.gapOnlyBy.pd + pdptGapOnly;
@@ -155,11 +184,13 @@ export function replanSwapped(plan: Plan, swaps: readonly InputSwap[]): Replanne
   }
 
   const spansRam = [...plan.ram];
-  for (let k = ka; k <= kb; k++) spansRam[k] = ownRam(next, k);
+  for (let k = ka; k <= kb; k++) spansRam[k] = ownRam(next, k, input);
   const ja = Math.max(0, ka - src.gapSkip);
   const jb = Math.min(gapCount(ram, limit) - 1, kb + 1 - src.gapSkip);
   const gaps = [...plan.gaps];
   for (let j = ja; j <= jb; j++) gaps[j] = ownGap(next, j);
   const carried: Plan = { ...plan, ram: spansRam, gaps, totals, tables, bytes, comparison };
-  return { plan: keepSource(carried, next), ram: [ka, kb], gaps: [ja, jb] };
+  for (const [i, r] of carry.swapped) if (!swapped.has(i)) swapped.set(i, r);
+  carries.set(carried, { src: next, swapped, owned: true, spent: false });
+  return { plan: carried, ram: [ka, kb], gaps: [ja, jb] };
 }

@@ -202,9 +202,12 @@ class OwnGap extends OwnTail implements Gap {
   }
 }
 
-/** RAM span k of `src` as an own-bounds span (`kind` untyped). */
-export const ownRam = (src: SpanSource, k: number): PlannedRam =>
-  new OwnRam(src.ram.starts[k], src.ram.ends[k], src.ramPage, src.kinds.ram, mergedInputs(src.ram, src.inputs, k));
+/** RAM span k of `src` as an own-bounds span (`kind` untyped), its inputs read through `input`. */
+export function ownRam(src: SpanSource, k: number, input: (i: number) => RamInput): PlannedRam {
+  const inputs: RamInput[] = [];
+  for (let j = src.ram.first[k]; j < src.ram.first[k + 1]; j++) inputs.push(input(src.ram.order[j]));
+  return new OwnRam(src.ram.starts[k], src.ram.ends[k], src.ramPage, src.kinds.ram, inputs);
+}
 
 /** Gap j of `src` as an own-bounds span. */
 export function ownGap(src: SpanSource, j: number): Gap {
