@@ -1,7 +1,8 @@
 // The document model: one per open document. It keeps the text as lines, the scan result of every
 // line and the scan state each line starts in, so an edit re-scans only the changed lines (plus the
 // following ones while the state differs from before, or holds a line a mail split). Maps are
-// regrouped lazily from the (few) records. Pure: no LSP connection, testable in plain Node.
+// regrouped lazily from the (few) records; an edit that only replaced range lines by range lines
+// patches the last grouping instead (regroup.ts). Pure: no LSP connection, testable in plain Node.
 import type { Analysis } from '../analysis';
 import { MapDocument, MapEdit, MapRecord, MemoryMap, ScanState, endLines, groupMaps, moveRecord, newScanState, readLine, regroupSwapped, splitLines } from '../formats';
 import { yieldToEventLoop } from './yield';
