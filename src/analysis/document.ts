@@ -1,11 +1,11 @@
 // Plans for the maps of one document, computed lazily and cached per map content and settings.
 // Cached plans are immutable and line-free (see map-plan.ts): a map gets its own lines bound to
 // the shared plan, so two maps with the same ranges never see each other's lines.
-import type { MapDocument, MapRecord, MemoryMap, MtrrDump } from '../formats';
+import type { MapDocument, MapEdit, MapRecord, MemoryMap, MtrrDump } from '../formats';
 import type { RamInput } from '../planner';
 import { FORMAT_NAMES, ramInputs } from '../formats';
 import { mapAtLine } from './choose';
-import { type CorePlan, type MapPlan, type MtrrChoice, bindPlan, planCore } from './map-plan';
+import { type CorePlan, type MapPlan, type MtrrChoice, bindPlan, carryPlan, planCore } from './map-plan';
 import { ContentHash, mtrrKey } from './content-key';
 import { type PlanSettings, planKey } from './options';
 
@@ -14,6 +14,8 @@ interface MapSource {
   readonly complete: boolean;
   /** `reach`: the caller asks about lines up to this one (a grouping made during the scan that covers it will do). */
   maps(reach?: number): { doc: MapDocument; records: MapRecord[] };
+  /** How a map of the current grouping came from one before an edit (a document model that regroups in place). */
+  editOf?(map: MemoryMap): MapEdit | undefined;
 }
 
 /** At most this many plans per document, and at most this many RAM inputs over all of them (plans of big maps are big). */
@@ -113,6 +115,14 @@ export class Analysis<M extends MapSource = MapSource> {
     const sk = `${planKey(settings)}|${this.pairing}`;
     const last = this.byMap.get(map);
     if (last && last.key === sk) return last.planned;
+    // Typing in a RAM line's address: carry the plan of the map as it was before the edit.
+    const edit = this.model.editOf?.(map);
+    const before = edit && this.byMap.get(edit.from);
+    const carried = before && before.key === sk ? carryPlan(before.planned, map, edit) : undefined;
+    if (carried) {
+      this.byMap.set(map, { key: sk, planned: carried });
+      return carried;
+    }
     const inputs = ramInputs(map);
     const mtrr = this.mtrrOf(map);
     const planned = bindPlan(this.coreFor(inputs, settings, mtrr.dump, map), map, inputs, mtrr);

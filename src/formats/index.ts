@@ -4,6 +4,7 @@ export * from './hex';
 export * from './envelope';
 export * from './scan';
 export * from './maps';
+export * from './regroup';
 export * from './checks';
 export * from './usable';
 export * from './late-start';

@@ -35,7 +35,7 @@ export interface MtrrDump {
   notes: string[];
 }
 
-interface MapNote {
+export interface MapNote {
   code: string;
   message: string;
   severity: Severity;
@@ -155,11 +155,7 @@ export function groupMaps(records: readonly MapRecord[], options: GroupOptions =
   }
   flushDump();
 
-  for (const m of maps) {
-    noteIomemWithoutRoot(m);
-    noteNoRam(m);
-    noteCutHead(m);
-  }
+  for (const m of maps) m.notes.push(...rangeNotes(m));
   const orphanDumps = attachDumps(maps, dumps, boundaries);
   attachBootNotes(maps, bootNotes);
   return { maps, dumps, orphanDumps };
@@ -200,15 +196,53 @@ function newMap(index: number, format: MapFormat, line: number): MemoryMap {
   return { index, format, ranges: [], malformed: [], firstLine: line, lastLine: line, notes: [] };
 }
 
-function noteIomemWithoutRoot(m: MemoryMap): void {
+/** Codes of the notes `rangeNotes` gives: what a map's ranges alone decide. */
+export const RANGE_NOTE_CODES: ReadonlySet<string> = new Set(['iomem-no-root', 'no-ram', 'map-head-missing']);
+
+/**
+ * The notes a map's ranges decide, in the order groupMaps gives them (before the dumps' and the
+ * boot's): regrouping after an edit of range lines (regroup.ts) recomputes just these.
+ */
+export function rangeNotes(m: MemoryMap): MapNote[] {
+  const root = noteIomemWithoutRoot(m);
+  // An iomem read without root has no usable range: noteNoRam reads the note just found.
+  const noRam = noteNoRam({ ...m, notes: root ? [root] : [] });
+  const head = noteCutHead(m);
+  return [root, noRam, head].filter((n): n is MapNote => n !== undefined);
+}
+
+/**
+ * The lowest top-level entry of each firmware map (the first of equal ones) as noteCutHead found
+ * it, or was told it: reading the start of every record of a 300k-line map took 40 ms (the
+ * records and their boxed addresses lie all over the heap), too slow to redo per keystroke.
+ */
+const lowest = new WeakMap<MemoryMap, RangeRecord | undefined>();
+
+/** Whether `r` comes before `than` as a map's lowest entry. */
+const lowerEntry = (r: RangeRecord, than: RangeRecord | undefined): boolean =>
+  r.depth === 0 && (!than || r.start < than.start || (r.start === than.start && r.line < than.line));
+
+/**
+ * Tells rangeNotes the lowest entry of `map`, whose ranges are those of `from` but at `swapped`
+ * (indices in both), when it follows from the lowest entry of `from`.
+ */
+export function carryLowest(from: MemoryMap, map: MemoryMap, swapped: readonly number[]): void {
+  if (!lowest.has(from)) return;
+  let low = lowest.get(from);
+  for (const i of swapped) if (from.ranges[i] === low) return;
+  for (const i of swapped) if (lowerEntry(map.ranges[i], low)) low = map.ranges[i];
+  lowest.set(map, low);
+}
+
+function noteIomemWithoutRoot(m: MemoryMap): MapNote | undefined {
   if (m.format !== 'iomem' || m.ranges.length === 0) return;
   if (m.ranges.every((r) => r.start === 0 && r.end <= 1)) {
-    m.notes.push({
+    return {
       code: 'iomem-no-root',
       message: 'every /proc/iomem address is zero: it was read without root. Read it again as root (sudo cat /proc/iomem).',
       severity: 'error',
       line: m.firstLine,
-    });
+    };
   }
 }
 
@@ -222,17 +256,21 @@ const FROM_ZERO: ReadonlySet<MapFormat> = new Set<MapFormat>(['e820', 'xen', 'se
  * RAM as a gap, so say it. /proc/iomem is left out: `grep RAM /proc/iomem` legitimately starts
  * at 0x1000. One pass over the ranges.
  */
-function noteCutHead(m: MemoryMap): void {
+function noteCutHead(m: MemoryMap): MapNote | undefined {
   if (!FROM_ZERO.has(m.format)) return;
   let low: RangeRecord | undefined;
-  for (const r of m.ranges) if (r.depth === 0 && (!low || r.start < low.start)) low = r;
+  if (lowest.has(m)) low = lowest.get(m);
+  else {
+    for (const r of m.ranges) if (lowerEntry(r, low)) low = r;
+    lowest.set(m, low);
+  }
   if (!low || low.start === 0) return;
-  m.notes.push({
+  return {
     code: 'map-head-missing',
     message: `this map's lowest entry starts at 0x${low.start.toString(16)}, not 0: a firmware map starts at address 0, so its first lines are missing (the paste began mid-map?); the plan maps [0x0, 0x${low.start.toString(16)}) as a gap. Give the whole map`,
     severity: 'warning',
     line: low.line,
-  });
+  };
 }
 
 /**
@@ -240,17 +278,19 @@ function noteCutHead(m: MemoryMap): void {
  * answer when the RAM lines were there but their type went unrecognised (`usable<br>`, a name a
  * newer kernel prints). Said as a warning; the CLI also exits with status 4 on such a plan.
  */
-function noteNoRam(m: MemoryMap): void {
+function noteNoRam(m: MemoryMap): MapNote | undefined {
+  // Most maps have RAM: found at their first RAM line, without building the planner's inputs.
+  if (m.format !== 'mtree' && !readWithoutRoot(m) && m.ranges.some((r) => r.ram && !hasError(r))) return;
   const usable = usableRanges(m).filter((r) => r.depth === 0);
   if (usable.length === 0 || ramInputs(m).length > 0) return;
   const types = [...new Set(usable.map((r) => r.typeName))];
   const shown = types.slice(0, 4).map((t) => `'${quoteInput(t)}'`).join(', ') + (types.length > 4 ? `, … (${types.length} names)` : '');
-  m.notes.push({
+  return {
     code: 'no-ram',
     message: `none of the ${usable.length} range${usable.length === 1 ? '' : 's'} of this map is RAM (types: ${shown}): the plan maps every address as a gap and no RAM`,
     severity: 'warning',
     line: m.firstLine,
-  });
+  };
 }
 
 /**

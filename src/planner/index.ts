@@ -7,3 +7,4 @@ export * from './mtrr';
 export * from './tables';
 export * from './plan';
 export * from './phys-bits';
+export * from './replan';

@@ -2,10 +2,11 @@
 // gap, tables, bytes and memory types out.
 import { MemoryType, PAGE_BYTES, PML4E_BYTES, PageCounts, PageSize, Range, zeroCounts } from './types';
 import { RamInput, clipMerged, mergeRam } from './normalize';
-import { LEVEL_BYTES, LEVEL_SIZES, LeafRun, RUNS_SCRATCH, coverRuns, forEachRun, levelCounts, levelOf } from './cover';
-import { MIXED, SpanSource, buildGaps, buildRam, gapCount, gapSkip, typeCode } from './spans';
+import { LEVEL_SIZES, LeafRun, forEachRun, levelCounts, levelOf } from './cover';
+import { MIXED, SpanSource, buildGaps, buildRam, gapCount, gapSkip, keepSource, typeCode } from './spans';
 import { MemoryTypeMap, MtrrConflict, MtrrState, TypedSegment, buildMemoryTypeMap, typedPieces } from './mtrr';
 import { RunOwner, TableCounter, TableCounts, tableTotal } from './tables';
+import { Tally } from './tally';
 import { PhysBitsSource, isPhysBits, resolvePhysBits } from './phys-bits';
 
 export const DEFAULT_LIMIT = PML4E_BYTES; // 512 GiB
@@ -166,36 +167,8 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
   };
 
   // The plan's own tables, and in the same pass the plan a CPU without 1 GiB pages would need.
-  const counter = new TableCounter();
-  const alt = opts.maxPage === '1G' ? { counter: new TableCounter(), leaves: 0 } : undefined;
-  const runs = new Float64Array(RUNS_SCRATCH);
-  const ramLevel = levelOf(opts.ramPage);
-  const gapLevel = levelOf(opts.maxPage);
-
-  // Leaves per level (0 = 1G, 1 = 2M, 2 = 4K) of all gaps and of all RAM: PageCounts at the end.
-  const mmioLeaves = new Float64Array(3);
-  const ramLeaves = new Float64Array(3);
-
-  /** Feeds the cover of [start, end) to the counters; adds its leaves to the totals and `pages`. */
-  const feed = (start: number, end: number, owner: RunOwner, pages?: PageCounts): void => {
-    const ram = owner === 'ram';
-    const level = ram ? ramLevel : gapLevel;
-    const total = ram ? ramLeaves : mmioLeaves;
-    let n = coverRuns(start, end, level, runs);
-    for (let j = 0; j < n; j++) {
-      const s = runs[j * 3];
-      const e = runs[j * 3 + 1];
-      const lv = runs[j * 3 + 2];
-      const count = (e - s) / LEVEL_BYTES[lv];
-      total[lv] += count;
-      if (pages) pages[LEVEL_SIZES[lv]] += count;
-    }
-    counter.addRuns(runs, n, ram);
-    if (!alt) return;
-    n = coverRuns(start, end, Math.max(level, 1), runs); // at most 2M
-    for (let j = 0; j < n; j++) alt.leaves += (runs[j * 3 + 1] - runs[j * 3]) / LEVEL_BYTES[runs[j * 3 + 2]];
-    alt.counter.addRuns(runs, n, ram);
-  };
+  const tally = new Tally(levelOf(opts.ramPage), levelOf(opts.maxPage));
+  const feed = (start: number, end: number, owner: RunOwner, pages?: PageCounts): void => tally.feed(start, end, owner === 'ram', pages);
 
   /** Covers span i of its kind: cut where the memory type changes, its type recorded for `src`. */
   const cover = (start: number, end: number, owner: RunOwner, i: number): void => {
@@ -239,8 +212,8 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
     else feed(cursor, limit, 'gap');
   }
 
-  const totals = { mmio: levelCounts(mmioLeaves), ram: levelCounts(ramLeaves) };
-  const { tables, gapOnly } = counter.result();
+  const totals = { mmio: levelCounts(tally.mmio), ram: levelCounts(tally.ram) };
+  const { tables, gapOnly } = tally.counter.result();
   const bytes = tableTotal(tables) * PAGE_BYTES['4K'];
   const comparison: Comparison = {
     plan: { leaves: leafTotal(totals.mmio) + leafTotal(totals.ram), tables, bytes },
@@ -249,13 +222,13 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
     mmioTables: gapOnly,
     fitsHyperPlatformPrealloc: gapOnly <= HYPERPLATFORM_PREALLOCATED,
   };
-  if (alt) {
-    const t = alt.counter.result().tables;
-    comparison.maxPage2M = { leaves: alt.leaves, tables: t, bytes: tableTotal(t) * PAGE_BYTES['4K'] };
+  if (tally.alt) {
+    const t = tally.alt.counter.result().tables;
+    comparison.maxPage2M = { leaves: tally.alt.leaves, tables: t, bytes: tableTotal(t) * PAGE_BYTES['4K'] };
   }
   let ram: PlannedRam[] | undefined;
   let gaps: Gap[] | undefined;
-  return {
+  return keepSource({
     options: opts,
     limit,
     // Built on first read, then the same arrays every time (callers compare spans by identity).
@@ -272,7 +245,7 @@ export function planMemoryMap(ramInputs: readonly RamInput[], options: PlanOptio
     mtrrConflicts: typeMap?.conflicts ?? [],
     mtrrTruncated: typeMap?.truncated ?? [],
     comparison,
-  };
+  }, src);
 }
 
 /** The leaf run that maps `addr`, and whether it is RAM or a gap (binary search). */

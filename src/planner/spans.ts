@@ -47,7 +47,6 @@ export const typeCode = (t: MemoryType): number => TYPE_CODES.indexOf(t);
 // the plan, most of it garbage collection.
 abstract class CoveredSpan implements Span {
   constructor(
-    protected readonly src: SpanSource,
     /** Index among the spans of its kind. */
     protected readonly i: number,
   ) {}
@@ -88,6 +87,12 @@ abstract class CoveredSpan implements Span {
 }
 
 class CoveredRam extends CoveredSpan implements PlannedRam {
+  constructor(
+    protected readonly src: SpanSource,
+    i: number,
+  ) {
+    super(i);
+  }
   get start(): number {
     return this.src.ram.starts[this.i];
   }
@@ -108,6 +113,12 @@ class CoveredRam extends CoveredSpan implements PlannedRam {
 
 /** The tail gap, from the last RAM range to the limit: no `before` (callers test `'before' in`). */
 class CoveredTail extends CoveredSpan {
+  constructor(
+    protected readonly src: SpanSource,
+    i: number,
+  ) {
+    super(i);
+  }
   /** Index in `ram` of the range after this gap (`ram.count` for the tail). */
   protected get next(): number {
     return this.i + this.src.gapSkip;
@@ -156,3 +167,57 @@ export function buildGaps(src: SpanSource): Gap[] {
   for (let j = 0; j < n; j++) out[j] = j + src.gapSkip < src.ram.count ? new CoveredGap(src, j) : new CoveredTail(src, j);
   return out;
 }
+
+/**
+ * A span of a plan carried over an edit (replan.ts): it keeps its own bounds, so the few spans an
+ * edit remade hold no reference to that plan's whole arrays (the next edit's plan replaces them).
+ * One memory type per kind: edits are carried only in plans without MTRR types.
+ */
+class OwnRam extends CoveredSpan implements PlannedRam {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    protected readonly cap: PageSize,
+    protected readonly kind: SpanKind,
+    readonly inputs: RamInput[],
+  ) {
+    super(0);
+  }
+}
+
+class OwnTail extends CoveredSpan {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    protected readonly cap: PageSize,
+    protected readonly kind: SpanKind,
+  ) {
+    super(0);
+  }
+}
+
+class OwnGap extends OwnTail implements Gap {
+  constructor(start: number, end: number, cap: PageSize, kind: SpanKind, readonly before: number) {
+    super(start, end, cap, kind);
+  }
+}
+
+/** RAM span k of `src` as an own-bounds span (`kind` untyped), its inputs read through `input`. */
+export function ownRam(src: SpanSource, k: number, input: (i: number) => RamInput): PlannedRam {
+  const inputs: RamInput[] = [];
+  for (let j = src.ram.first[k]; j < src.ram.first[k + 1]; j++) inputs.push(input(src.ram.order[j]));
+  return new OwnRam(src.ram.starts[k], src.ram.ends[k], src.ramPage, src.kinds.ram, inputs);
+}
+
+/** Gap j of `src` as an own-bounds span. */
+export function ownGap(src: SpanSource, j: number): Gap {
+  const next = j + src.gapSkip;
+  const start = next === 0 ? 0 : src.ram.ends[next - 1];
+  if (next >= src.ram.count) return new OwnTail(start, src.limit, src.maxPage, src.kinds.gap);
+  return new OwnGap(start, src.ram.starts[next], src.maxPage, src.kinds.gap, next);
+}
+
+// The planning pass's leftovers per plan, for carrying a plan over an edit of its inputs (replan.ts).
+const sources = new WeakMap<object, SpanSource>();
+export const keepSource = <P extends object>(plan: P, src: SpanSource): P => (sources.set(plan, src), plan);
+export const sourceOf = (plan: object): SpanSource | undefined => sources.get(plan);

@@ -100,13 +100,14 @@ export class TableCounter {
     if (ptStart >= 0) this.pt.add(ptStart, ptEnd, ram);
   }
 
-  /** The tables, and how many of them only gap leaves need. */
-  result(): { tables: TableCounts; gapOnly: number } {
+  /** The tables, and how many of them only gap leaves need (in all and per level). */
+  result(): { tables: TableCounts; gapOnly: number; gapOnlyBy: { pt: number; pd: number; pdpt: number } } {
     for (const c of [this.pt, this.pd, this.pdpt]) c.flush();
-    if (!this.any) return { tables: { pml4: 0, pdpt: 0, pd: 0, pt: 0 }, gapOnly: 0 };
+    if (!this.any) return { tables: { pml4: 0, pdpt: 0, pd: 0, pt: 0 }, gapOnly: 0, gapOnlyBy: { pt: 0, pd: 0, pdpt: 0 } };
     return {
       tables: { pml4: 1, pdpt: this.pdpt.total, pd: this.pd.total, pt: this.pt.total },
       gapOnly: this.pt.gapOnly + this.pd.gapOnly + this.pdpt.gapOnly,
+      gapOnlyBy: { pt: this.pt.gapOnly, pd: this.pd.gapOnly, pdpt: this.pdpt.gapOnly },
     };
   }
 }

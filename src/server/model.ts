@@ -1,9 +1,10 @@
 // The document model: one per open document. It keeps the text as lines, the scan result of every
 // line and the scan state each line starts in, so an edit re-scans only the changed lines (plus the
 // following ones while the state differs from before, or holds a line a mail split). Maps are
-// regrouped lazily from the (few) records. Pure: no LSP connection, testable in plain Node.
+// regrouped lazily from the (few) records; an edit that only replaced range lines by range lines
+// patches the last grouping instead (regroup.ts). Pure: no LSP connection, testable in plain Node.
 import type { Analysis } from '../analysis';
-import { MapDocument, MapRecord, ScanState, endLines, groupMaps, moveRecord, newScanState, readLine, splitLines } from '../formats';
+import { MapDocument, MapEdit, MapRecord, MemoryMap, ScanState, endLines, groupMaps, moveRecord, newScanState, readLine, regroupSwapped, splitLines } from '../formats';
 import { yieldToEventLoop } from './yield';
 
 export interface Position {
@@ -182,14 +183,25 @@ export class DocumentModel {
   private scanned = 0;
   /** Bumps whenever records change or move: derived data keyed on it is stale. */
   structure = 0;
-  private grouped?: { structure: number; scanned: number; doc: MapDocument; records: MapRecord[] };
+  private grouped?: { structure: number; scanned: number; doc: MapDocument; records: MapRecord[]; edits?: Map<MemoryMap, MapEdit> };
+  /**
+   * Since the last grouping of the whole document: the record each line had then, for every line
+   * whose slot was written (undefined: lines moved or the text was replaced, regroup in full).
+   */
+  private swapped?: Map<number, MapRecord | undefined>;
   /** Set when `put` stored a record (readAt's answer). */
   private stored = false;
   /** Where readLine's records go: the slot of the line each was read from. */
   private readonly put = (r: MapRecord, line: number): void => {
+    this.keepOld(line);
     this.recs[line] = r;
     this.stored = true;
   };
+
+  /** Remembers the record of `line` as the last grouping saw it, before its slot is written. */
+  private keepOld(line: number, old = this.recs[line]): void {
+    if (this.swapped && !this.swapped.has(line)) this.swapped.set(line, old);
+  }
 
   constructor(
     readonly uri: string,
@@ -234,6 +246,7 @@ export class DocumentModel {
     this.before[0] = newScanState();
     this.scanned = 0;
     this.structure++;
+    this.swapped = undefined;
     if (eager || this.store.length <= CHUNK_LINES) this.scanSome(Infinity);
   }
 
@@ -265,10 +278,12 @@ export class DocumentModel {
   private readAt(i: number, state: ScanState): boolean {
     const recs = this.recs;
     let had = recs[i] !== undefined;
+    this.keepOld(i);
     recs[i] = undefined;
     if (state.held) {
       const f = i - state.held.parts.length;
       had ||= recs[f] !== undefined;
+      this.keepOld(f);
       recs[f] = undefined;
     }
     this.stored = false;
@@ -322,6 +337,7 @@ export class DocumentModel {
       this.before[0] = newScanState();
       this.scanned = 0;
       this.structure++;
+      this.swapped = undefined;
     } else {
       for (const c of changes) this.applyChange(c);
     }
@@ -363,6 +379,8 @@ export class DocumentModel {
     const oldScanned = this.scanned;
     const oldRecs = this.recs.slice(sl, el + 1);
     const firstState = this.before[sl];
+    if (delta !== 0) this.swapped = undefined;
+    else for (let k = 0; k < removed; k++) this.keepOld(sl + k, oldRecs[k]);
     this.store.splice(sl, removed, inserted);
     this.recs = splice(this.recs, sl, removed, new Array<MapRecord | undefined>(inserted.length));
     this.before = splice(this.before, sl, removed, new Array<ScanState>(inserted.length));
@@ -424,6 +442,15 @@ export class DocumentModel {
   maps(reach?: number): { doc: MapDocument; records: MapRecord[] } {
     const g = this.grouped;
     if (g && g.structure === this.structure && (g.scanned === this.scanned || (reach !== undefined && !this.complete && reach < g.scanned))) return g;
+    if (g && this.swapped && this.complete && g.scanned === this.scanned) {
+      const swaps = [...this.swapped].map(([line, old]) => ({ old, now: this.recs[line] }));
+      const patched = regroupSwapped(g, swaps);
+      this.swapped = new Map();
+      if (patched) {
+        this.grouped = { structure: this.structure, scanned: this.scanned, ...patched };
+        return this.grouped;
+      }
+    }
     const records: MapRecord[] = [];
     const recs = this.recs;
     for (let i = 0; i < this.scanned; i++) {
@@ -431,7 +458,13 @@ export class DocumentModel {
       if (r !== undefined) records.push(r);
     }
     this.grouped = { structure: this.structure, scanned: this.scanned, doc: groupMaps(records), records };
+    this.swapped = this.complete ? new Map() : undefined;
     return this.grouped;
+  }
+
+  /** How a map of the current grouping came from one of the previous grouping (an edit of its range lines), if it did. */
+  editOf(map: MemoryMap): MapEdit | undefined {
+    return this.grouped?.edits?.get(map);
   }
 }
 
