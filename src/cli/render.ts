@@ -51,7 +51,7 @@ export function renderPlanText(plan: Plan, ctx: RenderContext): string {
   // addresses never run into the next column.
   const m = plan.totals.mmio;
   // Each cell formatted once, for the widths and the row (a span's counts are computed on read).
-  type Row = { start: string; end: string; size: string; k4: string; m2: string; g1: string; tail: string; piece: boolean };
+  type Row = { start: string; end: string; size: string; k4: string; m2: string; g1: string; tail: string; piece: boolean; after?: string };
   const rows: Row[] = [];
   const row = (x: { start: number; end: number; pages: PageCounts }, tail: string, piece: boolean): void => {
     const c = x.pages;
@@ -64,10 +64,10 @@ export function renderPlanText(plan: Plan, ctx: RenderContext): string {
       // Non-contiguous MTRR masks can cut one gap into tens of thousands of typed pieces: show
       // the first ones; --json lists them all.
       for (const p of g.pieces.slice(0, MAX_LISTED)) row(p, p.memoryType, true);
-      if (g.pieces.length > MAX_LISTED) rows.push({ start: '', end: '', size: '', k4: '', m2: '', g1: '', tail: more(g.pieces.length - MAX_LISTED, 'typed pieces'), piece: true });
+      if (g.pieces.length > MAX_LISTED) rows[rows.length - 1].after = more(g.pieces.length - MAX_LISTED, 'typed pieces');
     }
   }
-  const widest = (f: (x: Row) => string, min: number): number => rows.reduce((w, x) => (x.start ? Math.max(w, f(x).length + 1) : w), min);
+  const widest = (f: (x: Row) => string, min: number): number => rows.reduce((w, x) => Math.max(w, f(x).length + 1), min);
   const w = {
     start: widest((x) => x.start, 16),
     end: widest((x) => x.end + '  ', 16),
@@ -79,11 +79,9 @@ export function renderPlanText(plan: Plan, ctx: RenderContext): string {
   const counts = (c: PageCounts): string => `${lpad(formatCount(c['4K']), w.k4)}${lpad(formatCount(c['2M']), w.m2)}${lpad(formatCount(c['1G']), w.g1)}`;
   out.push(`  ${pad('gap start', w.start)}${pad('end', w.end)}${lpad('size', w.size)}${lpad('4K', w.k4)}${lpad('2M', w.m2)}${lpad('1G', w.g1)}  type    before`);
   for (const x of rows) {
-    if (!x.start) out.push(x.tail);
-    else {
-      const cells = `${lpad(x.size, w.size)}${lpad(x.k4, w.k4)}${lpad(x.m2, w.m2)}${lpad(x.g1, w.g1)}  ${x.tail}`;
-      out.push(x.piece ? `    ${pad(x.start, w.start)}${pad(x.end, w.end - 2)}${cells}` : `  ${pad(x.start, w.start)}${pad(x.end, w.end)}${cells}`);
-    }
+    const cells = `${lpad(x.size, w.size)}${lpad(x.k4, w.k4)}${lpad(x.m2, w.m2)}${lpad(x.g1, w.g1)}  ${x.tail}`;
+    out.push(x.piece ? `    ${pad(x.start, w.start)}${pad(x.end, w.end - 2)}${cells}` : `  ${pad(x.start, w.start)}${pad(x.end, w.end)}${cells}`);
+    if (x.after) out.push(x.after);
   }
   out.push(`  ${pad(`gaps: ${plan.gaps.length}`, w.start + w.end)}${lpad('', w.size)}${counts(m)}  = ${formatCount(sum(m))} leaves`);
   out.push('');
