@@ -32,10 +32,12 @@ const PROC_LIKE = /^reg\d+:/;
 
 /**
  * With no list open, the dmesg dump's lines that this module reads start with one of these (the
- * headers, the default type, Linux 6.x's summary, `MTRRs disabled`), and /proc/mtrr's with `reg`.
- * The list entries (`  0 base …`) are read only inside a list a header opened.
+ * headers, the default type, Linux 6.x's summary, `MTRRs disabled`), and /proc/mtrr's with `reg`
+ * and a digit (PROC_LIKE): a bare `reg` would let through every PCI BAR line (`pci …: reg 0x10:`),
+ * four in five of a boot log's candidates. The list entries (`  0 base …`) are read only inside a
+ * list a header opened.
  */
-export const MTRR_TEXT_KEYS = ['MTRR fixed', 'MTRR variable', 'MTRR d', 'MTRR m', 'MTRRs', 'MTRR:', 'reg'];
+export const MTRR_TEXT_KEYS = ['MTRR fixed', 'MTRR variable', 'MTRR d', 'MTRR m', 'MTRRs', 'MTRR:', ...Array.from({ length: 10 }, (_, d) => `reg${d}`)];
 const UNIT: Record<string, number> = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 };
 const span = (at: number, s: string): Field => ({ start: at, end: at + s.length });
 
