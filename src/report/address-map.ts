@@ -10,6 +10,11 @@ export type SpanKind = 'ram' | 'gap';
 
 /** More spans than this are drawn in groups of neighbours (the tables still list every span). */
 const MAX_SEGMENTS = 5000;
+/**
+ * Axis labels written, the first in priority order: a map a few thousand pixels wide shows a few
+ * dozen without overlap, and the script measures every one written.
+ */
+const MAX_AXIS_LABELS = 500;
 
 export interface Segment {
   kind: SpanKind;
@@ -165,7 +170,7 @@ export function addressMap(plan: Plan, segs: readonly Segment[], lineLabel: (l: 
   }
   const xs = addressXs(drawn, bounds);
   const ticks = bounds.map((a) => `<line class="tick" x1="${pct(xs.get(a)!)}" x2="${pct(xs.get(a)!)}" y1="${TICK_Y}" y2="${TICK_Y + 4}"/>`).join('');
-  const labels = prio.map((a, k) => {
+  const labels = prio.slice(0, MAX_AXIS_LABELS).map((a, k) => {
     const x = xs.get(a)!;
     const anchor = x < 1 ? 'start' : x > 99 ? 'end' : 'middle';
     const exact = addrLabel(a);

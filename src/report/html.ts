@@ -8,10 +8,10 @@
 // text is escaped. The page talks to its host only with acquireVsCodeApi().postMessage:
 //   {type: 'reveal', line}            a segment or row was clicked (line is 0-based)
 //   {type: 'export', format, action}  format 'json'|'md'|'csv'|'c', action 'save'|'copy'
-import type { Gap, Plan, PlannedRam, Span, StrategyCost } from '../planner/plan';
+import type { Gap, Plan, Span, StrategyCost } from '../planner/plan';
 import type { PolicyReport } from '../policies/compare';
 import { POLICY_TABLE_HEAD, policyRow } from '../policies/table';
-import type { MemoryType, PageCounts, PageSize } from '../planner/types';
+import type { MemoryType, PageCounts } from '../planner/types';
 import { formatCount, formatSize, hex } from '../planner/units';
 import { mtrrTypesNote } from '../planner/mtrr';
 import { gapLine, pagesText, ramLine } from '../planner/export/markdown';
@@ -240,29 +240,36 @@ function segmentsOf(segs: readonly Segment[], kind: SpanKind, n: number): (Segme
   return out;
 }
 
-function typeCell(s: Span): string {
-  if (s.memoryType !== 'mixed') return `<span class="sw mtsw mt-${s.memoryType}"></span>${s.memoryType}`;
+/**
+ * A span's type cell as data: the type, or for a mixed span [the pieces' tooltip, ...the types in
+ * order of first appearance].
+ */
+function typeData(s: Span): string | string[] {
+  if (s.memoryType !== 'mixed') return s.memoryType;
   const title = s.pieces.map((p) => `${hex(p.start)}–${hex(p.end)} ${p.memoryType} ${pagesText(p.pages)}`).join('\n');
   const seen: MemoryType[] = [];
   for (const p of s.pieces) if (!seen.includes(p.memoryType)) seen.push(p.memoryType);
-  return `<span title="${esc(title)}">mixed ${seen.map((t) => `<span class="sw mtsw mt-${t}"></span>${t}`).join(' ')}</span>`;
+  return [title, ...seen];
 }
 
-function spanRow(kind: SpanKind, i: number, s: Span, seg: Segment | undefined, lineLabel: (l: number) => string, extra = ''): string {
-  const line = seg?.line;
-  const attrs = line !== undefined
-    ? ` data-line="${line}" tabindex="0" aria-label="${esc(`${kind === 'ram' ? 'RAM' : 'Gap'} ${i + 1}, reveal ${lineLabel(line)}`)}"`
-    : '';
-  // No class per cell: page.css styles body cells by column (16k rows are megabytes of class names).
-  const pages = s.pages;
-  const n = (z: PageSize): string => `<td${pages[z] ? '' : ' class="zero"'}>${formatCount(pages[z])}</td>`;
-  return `<tr data-key="${kind}-${i}"${attrs}>` +
-    `<td>${i + 1}</td>` +
-    `<td>${line !== undefined ? esc(lineLabel(line)) : ''}${extra}</td>` +
-    `<td>${hex(s.start)}</td><td>${hex(s.end)}</td>` +
-    `<td>${esc(formatSize(s.end - s.start))}</td>` +
-    SIZES.map(n).join('') +
-    `<td>${typeCell(s)}</td></tr>`;
+/**
+ * A span table's rows as JSON inside its <tbody>, which the page script turns into rows
+ * (page.asset.js `spanRows`: the markup lives there). 16k RAM ranges were 11 MB of row markup,
+ * most of it repeated attributes, and building, sending and parsing it was most of the report's
+ * second. Each row: [0-based line or null, its label, start, end, size, 4K, 2M, 1G, type, tail].
+ */
+function spanRows(kind: SpanKind, spans: readonly Span[], segOf: readonly (Segment | undefined)[], lineLabel: (l: number) => string, tail?: (i: number) => boolean): string {
+  const rows = spans.map((s, i) => {
+    const line = segOf[i]?.line;
+    const p = s.pages;
+    const row: (string | number | null | string[])[] = [line ?? null, line !== undefined ? lineLabel(line) : '', hex(s.start), hex(s.end), formatSize(s.end - s.start),
+      formatCount(p['4K']), formatCount(p['2M']), formatCount(p['1G']), typeData(s)];
+    if (tail?.(i)) row.push(1);
+    return row;
+  });
+  // A data block, never run (so no nonce). `<` never reaches the HTML parser inside it: no
+  // `</script>` or `<!--` from any text.
+  return `<script type="application/json" data-rows="${kind}">${JSON.stringify(rows).replace(/</g, '\\u003c')}</script>`;
 }
 
 const HEAD = '<thead><tr><th class="num opt">#</th><th>line</th><th>start</th><th class="opt">end</th><th class="num">size</th>' +
@@ -270,7 +277,7 @@ const HEAD = '<thead><tr><th class="num opt">#</th><th>line</th><th>start</th><t
 
 export function gapTable(plan: Plan, segs: readonly Segment[], lineLabel: (l: number) => string): string {
   const segOf = segmentsOf(segs, 'gap', plan.gaps.length);
-  const rows = plan.gaps.map((g, i) => spanRow('gap', i, g, segOf[i], lineLabel, g.before === undefined ? ' <span class="who">tail</span>' : '')).join('\n');
+  const rows = plan.gaps.length ? spanRows('gap', plan.gaps, segOf, lineLabel, (i) => plan.gaps[i].before === undefined) : '';
   const m = plan.totals.mmio;
   return `<section class="card" aria-labelledby="gaps-h">
 <h2 id="gaps-h">Gaps (MMIO and reserved)</h2>
@@ -288,7 +295,7 @@ ${rows || '<tr><td colspan="9">No gaps: RAM covers the whole identity map.</td><
 export function ramTable(plan: Plan, segs: readonly Segment[], lineLabel: (l: number) => string): string {
   if (!plan.ram.length) return '';
   const segOf = segmentsOf(segs, 'ram', plan.ram.length);
-  const rows = plan.ram.map((r: PlannedRam, i) => spanRow('ram', i, r, segOf[i], lineLabel)).join('\n');
+  const rows = spanRows('ram', plan.ram, segOf, lineLabel);
   return `<section class="card">
 <details data-fold="ram"><summary><h2>RAM ranges (${formatCount(plan.ram.length)})</h2></summary>
 <div class="tablewrap"><table class="spans ram">

@@ -57,7 +57,7 @@ test('eptLens/report: the full page with the plan of the laptop log', async () =
   assert.equal(tile(r.html, 'tables-pt'), '4,067');
   assert.equal((r.html.match(/<g class="seg /g) ?? []).length, 19);
   // The gap 0x9f000–0x100000 belongs to line 4 (0-based 3), where its hint is.
-  assert.match(r.html, /<tr data-key="gap-3" data-line="3"/);
+  assert.equal(JSON.parse(/<script type="application\/json" data-rows="gap">([^<]*)<\/script>/.exec(r.html)![1])[3][0], 3);
 });
 
 test('eptLens/export: every format, with a suggested file name', async () => {

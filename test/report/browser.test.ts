@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { formatCount, formatSize, type Plan } from '../../src/planner';
-import { renderReport } from '../../src/report/html';
+import { formatCount, formatSize, planMemoryMap, type Plan } from '../../src/planner';
+import { type ReportOptions, renderReport } from '../../src/report/html';
 import { MAP_FIXTURES as FIXTURES, ROOT, planOf } from '../support/fixtures';
 
 const CHROMIUM = process.env.EPT_CHROMIUM ?? '/usr/bin/chromium';
@@ -113,7 +113,7 @@ describe('plan report in Chromium', { skip: available ? false : `${CHROMIUM} mis
   });
 
   // webview.cspSource as desktop VS Code reports it, and as the web workbench (code-server) does.
-  async function open(plan: Plan, title: string, width: number, theme: 'dark' | 'light', cspSource = 'https://*.vscode-cdn.net'): Promise<{ page: Page; errors: string[] }> {
+  async function open(plan: Plan, title: string, width: number, theme: 'dark' | 'light', cspSource = 'https://*.vscode-cdn.net', more: Partial<ReportOptions> = {}): Promise<{ page: Page; errors: string[] }> {
     const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
@@ -124,7 +124,7 @@ describe('plan report in Chromium', { skip: available ? false : `${CHROMIUM} mis
       if (r.url() !== PAGE_URL) errors.push(`request: ${r.url()}`);
     });
     await page.addInitScript(initScript(THEMES[theme]));
-    const html = renderReport(plan, { nonce: 'dGVzdG5vbmNlMTIzNDU2Nzg5MA', cspSource, title });
+    const html = renderReport(plan, { nonce: 'dGVzdG5vbmNlMTIzNDU2Nzg5MA', cspSource, title, ...more });
     await page.route(PAGE_URL, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
     await page.goto(PAGE_URL, { waitUntil: 'load' });
     return { page, errors };
@@ -247,6 +247,39 @@ describe('plan report in Chromium', { skip: available ? false : `${CHROMIUM} mis
       assert.equal(focused, 'gap-1');
       await page.locator('svg.map g.seg[data-key="gap-3"]').hover({ force: true });
       await page.locator('section[aria-labelledby="map-h"]').screenshot({ path: path.join(ARTIFACTS, 'surface-pro-7-map-hover-focus.png') });
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('6,000 RAM ranges: the gap table shows its first rows at once and the rest as the reader scrolls; row text is escaped', async () => {
+    const ram = Array.from({ length: 6000 }, (_, i) => ({ start: (3 * i + 1) * 0x1000, end: (3 * i + 2) * 0x1000, line: i }));
+    const plan = planMemoryMap(ram, { limit: 2 ** 32 });
+    const evil = '<img src=x onerror="window.__pwned=1">';
+    const { page, errors } = await open(plan, 'many', 1100, 'dark', undefined, { lineLabel: (l) => `${evil} ${l + 1}` });
+    try {
+      const rows = page.locator('table.gaps tbody tr[data-key]');
+      const first = await rows.count();
+      assert.ok(first > 0 && first < plan.gaps.length, `${first} of ${plan.gaps.length} rows at load`);
+      assert.match(await page.locator('table.gaps tr.more').innerText(), new RegExp(`of ${formatCount(plan.gaps.length)} shown`));
+      for (let i = 0; i < 100 && (await page.locator('table.gaps tr.more').count()); i++) {
+        await page.locator('table.gaps tr.more').scrollIntoViewIfNeeded();
+        await page.waitForFunction(`document.querySelectorAll('table.gaps tbody tr[data-key]').length > ${await rows.count()}`).catch(() => {});
+      }
+      assert.equal(await rows.count(), plan.gaps.length);
+      // Each row as the table showed it when it was built on the server.
+      const g = plan.gaps.length - 2;
+      const cells = await page.locator(`table.gaps tr[data-key="gap-${g}"] > td`).allInnerTexts();
+      assert.deepEqual(cells.slice(2, 5), [`0x${plan.gaps[g].start.toString(16)}`, `0x${plan.gaps[g].end.toString(16)}`, formatSize(plan.gaps[g].end - plan.gaps[g].start)]);
+      assert.equal(cells[0], String(g + 1));
+      assert.equal(await page.locator(`table.gaps tr[data-key="gap-${g}"]`).getAttribute('aria-label'), `Gap ${g + 1}, reveal ${evil} ${plan.ram[plan.gaps[g].before!].inputs[0].line! + 1}`);
+      assert.equal(await page.locator('table.gaps img').count(), 0, 'no element from a label');
+      assert.equal(await page.evaluate('window.__pwned'), undefined);
+      // The RAM table fills the same way once opened.
+      await page.locator('details[data-fold="ram"] > summary').click();
+      assert.ok((await page.locator('table.ram tbody tr[data-key]').count()) > 0);
+      assert.deepEqual(errors, []);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'many-ranges-table.png') });
     } finally {
       await page.close();
     }

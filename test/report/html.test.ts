@@ -12,6 +12,12 @@ const NONCE = 'bm9uY2Uxe2Q3NGE5OGY0YmM';
 const CSP_SOURCE = 'https://*.vscode-cdn.net';
 const render = (plan: Plan, title = 'test.log') => renderReport(plan, { nonce: NONCE, cspSource: CSP_SOURCE, title });
 const all = (html: string, re: RegExp): RegExpMatchArray[] => [...html.matchAll(re)];
+/** A span table's rows as the page receives them (html.ts spanRows; page.asset.js builds the rows). */
+type Row = [line: number | null, label: string, start: string, end: string, size: string, n4k: string, n2m: string, n1g: string, type: string | string[], tail?: 1];
+const rowsOf = (html: string, kind: 'gap' | 'ram'): Row[] => {
+  const m = new RegExp(`<script type="application/json" data-rows="${kind}">([^<]*)</script>`).exec(html);
+  return m ? JSON.parse(m[1]) : [];
+};
 const tile = (html: string, id: string): string | undefined => new RegExp(`data-tile="${id}">([^<]*)<`).exec(html)?.[1];
 
 test('laptop log: tiles show the plan (373×4K 541×2M 503×1G, 1/1/9/4,067 tables, 15.9 MiB, largest gap 502 GiB)', () => {
@@ -61,10 +67,17 @@ for (const name of FIXTURES) {
     // Address order on the map.
     const starts = all(html, /<g class="seg[^>]*data-start="(0x[0-9a-f]+)"/g).map((m) => parseInt(m[1], 16));
     assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
-    // The gap table: one focusable row per gap with its pages.
-    const rows = all(html, /<tr data-key="gap-(\d+)" data-line="(\d+)" tabindex="0"/g);
+    // The gap table: one row per gap with its line, range and pages (a line makes it focusable).
+    const rows = rowsOf(html, 'gap');
     assert.equal(rows.length, plan.gaps.length);
-    for (const g of plan.gaps) assert.ok(html.includes(`<td>0x${g.start.toString(16)}</td><td>0x${g.end.toString(16)}</td>`));
+    plan.gaps.forEach((g, i) => {
+      const [line, label, start, end, , n4k, n2m, n1g, , tail] = rows[i];
+      assert.equal(line, Number(/ data-line="(\d+)"/.exec(segs.find((m) => m[0].includes(`data-key="gap-${i}"`))![0])![1]));
+      assert.equal(label, `line ${line! + 1}`);
+      assert.deepEqual([start, end], [`0x${g.start.toString(16)}`, `0x${g.end.toString(16)}`]);
+      assert.deepEqual([n4k, n2m, n1g], [formatCount(g.pages['4K']), formatCount(g.pages['2M']), formatCount(g.pages['1G'])]);
+      assert.equal(tail, g.before === undefined ? 1 : undefined);
+    });
     assert.equal(tile(html, 'gap-4k'), formatCount(plan.totals.mmio['4K']));
     assert.equal(tile(html, 'bytes'), formatSize(plan.bytes));
   });
@@ -82,7 +95,7 @@ test('the segments tile the map: widths are positive and add up to 100%, small g
   assert.ok(huge.w / fourK.w < 40, 'the 502 GiB tail is not a thousand times wider');
 });
 
-test('strict CSP with the nonce; every <script> and <style> carries it; no remote resources or inline handlers', () => {
+test('strict CSP with the nonce; every <script> that runs and every <style> carries it; no remote resources or inline handlers', () => {
   const html = render(planOf('surface-pro-7.dmesg'));
   const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
   assert.ok(csp);
@@ -91,9 +104,11 @@ test('strict CSP with the nonce; every <script> and <style> carries it; no remot
   assert.ok(csp!.includes(`script-src 'nonce-${NONCE}'`));
   assert.ok(csp!.includes(`img-src ${CSP_SOURCE} data:`));
   assert.ok(!csp!.includes('unsafe'));
-  const scripts = all(html, /<script\b[^>]*>/g);
+  // The span tables' data blocks are never run (type application/json): no nonce.
+  const scripts = all(html, /<script\b(?! type="application\/json" data-rows=)[^>]*>/g);
   const styles = all(html, /<style\b[^>]*>/g);
   assert.equal(scripts.length, 1);
+  assert.equal(all(html, /<script type="application\/json" data-rows="(?:gap|ram)">/g).length, 2);
   assert.equal(styles.length, 1);
   for (const m of [...scripts, ...styles]) assert.ok(m[0].includes(`nonce="${NONCE}"`), m[0]);
   assert.doesNotMatch(html, /\sstyle="/, 'style attributes would be blocked by the CSP');
@@ -113,6 +128,8 @@ test('every text is escaped: title, subtitle, line labels', () => {
     lineLabel: () => evil,
   });
   assert.ok(!html.includes('<img'), 'no injected element');
+  // In the rows' data too: it holds no `<` (rowsOf reads up to the first), so no text ends the block.
+  assert.equal(rowsOf(html, 'gap')[0][1], evil);
   assert.ok(html.includes(`<title>${esc(evil)}</title>`));
   assert.ok(html.includes(`<h1>${esc(evil)}</h1>`));
   assert.equal(esc(`<a href="x">'&`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;');
@@ -130,14 +147,18 @@ test('reveal uses lineOf when given; spans without a line are not clickable', ()
   const html = renderReport(plan, { nonce: NONCE, cspSource: CSP_SOURCE, title: 't', lineOf: (kind, i) => (kind === 'ram' ? 1000 + i : undefined) });
   const lines = all(html, /<g class="seg (?:ram|gap)"[^>]*data-line="(\d+)"/g).map((m) => Number(m[1]));
   assert.deepEqual(lines, plan.ram.map((_, i) => 1000 + i));
-  assert.equal(all(html, /<tr data-key="gap-\d+"[^>]*data-line=/g).length, 0);
+  assert.ok(rowsOf(html, 'gap').every((r) => r[0] === null && r[1] === ''));
 });
 
 test('mixed memory types are listed per piece; the legend names the types present', () => {
   const plan = planOf('surface-pro-7.dmesg');
   const html = render(plan);
   assert.ok(plan.gaps.some((g) => g.memoryType === 'mixed'));
-  assert.match(html, /mixed <span class="sw mtsw mt-WB"><\/span>WB <span class="sw mtsw mt-WC"><\/span>WC/);
+  // [the pieces' tooltip, ...their types]: the page writes `mixed` and a swatch per type.
+  const mixed = rowsOf(html, 'gap').map((r) => r[8]).filter((t): t is string[] => Array.isArray(t));
+  const wc = mixed.find((t) => t.includes('WC'))!;
+  assert.deepEqual(wc.slice(1, 3), ['WB', 'WC']);
+  assert.match(wc[0], / WC \d/);
   assert.match(html, /<rect class="mt mt-WC"/);
   assert.match(html, /WC <span class="who">write-combining<\/span>/);
   assert.match(html, /Scale: piecewise logarithmic/);
@@ -189,8 +210,8 @@ test('past 5,000 spans the address map draws groups of neighbours; the tables st
   assert.ok(drawn <= 5000, `${drawn} segments drawn`);
   assert.ok(/<g class="seg group"/.test(html));
   assert.match(html, /12,001 ranges and gaps, drawn in groups of neighbours/);
-  assert.equal(html.match(/<tr data-key="ram-/g)!.length, 6000);
-  assert.equal(html.match(/<tr data-key="gap-/g)!.length, plan.gaps.length);
+  assert.equal(rowsOf(html, 'ram').length, 6000);
+  assert.equal(rowsOf(html, 'gap').length, plan.gaps.length);
   // The first group reveals the first line it holds.
   assert.match(html, /<g class="seg group" data-start="0x0" data-line="0"/);
 });
