@@ -1,11 +1,22 @@
 // ept-plan as a user runs it: the bundled dist/cli.js on the real samples.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, fixturePath } from '../support/fixtures';
+
+/** A fresh directory under the system's temporary one, removed when the file's tests end. */
+const tempDirs: string[] = [];
+const tempDir = (): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ept-plan-'));
+  tempDirs.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 
@@ -116,7 +127,7 @@ test('many boots stream map by map: every boot planned with its own MTRR dump, h
 });
 
 test('--output writes the file and nothing to stdout', () => {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ept-plan-')), 'plan.json');
+  const out = path.join(tempDir(), 'plan.json');
   const r = run(['--json', '--output', out, fixturePath('hyperplatform-laptop-8gb.log')]);
   assert.equal(r.code, 0);
   assert.equal(r.out, '');
@@ -124,7 +135,7 @@ test('--output writes the file and nothing to stdout', () => {
 });
 
 test('--output never overwrites an input: the same path, a symlink, a hard link, the --mtrr file, redirected stdin', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ept-plan-'));
+  const dir = tempDir();
   const log = path.join(dir, 'x.log');
   const mtrr = path.join(dir, 'x.mtrr');
   const original = fs.readFileSync(fixturePath('hyperplatform-laptop-8gb.log'));
@@ -154,7 +165,7 @@ test('--output never overwrites an input: the same path, a symlink, a hard link,
 
 test('write errors: one line and exit 1 (a full device, a directory, a missing directory, a closed pipe); no partial file', async () => {
   const log = fixturePath('hyperplatform-laptop-8gb.log');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ept-plan-'));
+  const dir = tempDir();
   const full = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" "${log}" > /dev/full`], { encoding: 'utf8' });
   assert.equal(full.status, 1);
   assert.equal(full.stderr, 'ept-plan: standard output: cannot write: no space left on the device\n');
@@ -175,7 +186,7 @@ test('write errors: one line and exit 1 (a full device, a directory, a missing d
 });
 
 test('--output replaces an existing file only once the plan is complete, keeping its mode', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ept-plan-'));
+  const dir = tempDir();
   const out = path.join(dir, 'plan.txt');
   fs.writeFileSync(out, 'old plan\n', { mode: 0o640 });
   const failed = run(['--output', out, fixturePath('kvm-trace.report')]);

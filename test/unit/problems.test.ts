@@ -2,7 +2,7 @@
 // (analysis/problems.ts: map notes, range checks, the limit past MAXPHYADDR, RAM past the limit,
 // MTRR conflicts and truncated masks; plus the readers' line problems), so on every log they name
 // the same lines with the same severity and the same words (but for how each names its settings).
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -38,6 +38,7 @@ function both(file: string, limit?: string): { cli: string[]; editor: string[]; 
 
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ept-problems-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 /** Two variable MTRRs overlapping with types WB and WC (the SDM leaves that undefined). */
 const conflictFile = fixturePath('mtrr-conflict.dmesg');
 /** A thousand non-contiguous masks: more blocks than the planner follows (truncated-mask warnings). */
