@@ -6,8 +6,8 @@ import { keyTables } from './tables';
 
 /** Bytes scanned per call: the slice and its results stay a few MiB of the module's memory. */
 export const SLICE = 1 << 18;
-/** Zero bytes after the slice: the scan's 16-byte loads (at +2) may run past its end. */
-const PAD = 32;
+/** Zero bytes after the slice: the scan's loads (32-byte turns, at +18) may run past its end. */
+const PAD = 48;
 const HEADER = 16;
 /** Per line holding a key: start, end, index. A key is at least 2 bytes, so a line of one at least 2. */
 const RECORD = 12;

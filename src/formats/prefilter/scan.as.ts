@@ -53,7 +53,7 @@ function lineFeed(input: usize, from: i32, n: i32): i32 {
 }
 
 /**
- * Scans the `n` bytes at `input` (followed by at least 32 zero bytes). Writes at `out` the number
+ * Scans the `n` bytes at `input` (followed by at least 48 zero bytes: the 32-byte turns load up to 34 past their start). Writes at `out` the number
  * of line feeds, the first and the last one's offset (-1: none), then per line after the first that
  * holds a key and ends in the slice: its start, its end (its line feed) and its index (the first
  * line is 0). Returns how many such lines, or -1 when the slice is not for this scan: a byte over
@@ -67,23 +67,36 @@ export function scan(tables: usize, input: usize, n: i32, out: usize): i32 {
   const CR = i8x16.splat(13);
   let high = i8x16.splat(0);
   let feeds = 0;
-  let first = -1;
   let lineStart = 0;
   // The first line continues the line carried from the slice before: JS always passes it on.
   let lastLine = 0;
   let count = 0;
   let rec = out + HEADER;
-  for (let i = 0; i < n; i += 16) {
+  // 32 bytes a turn, as two 16-byte blocks whose masks are joined: one test each for CRs and for
+  // anchors (both rare), and the line feeds counted without a branch on whether there are any.
+  for (let i = 0; i < n; i += 32) {
     const p = input + <usize>i;
-    const b0 = v128.load(p);
-    const b1 = v128.load(p, 1);
-    high = v128.or(high, b0);
-    const nl = i8x16.bitmask(i8x16.eq(b0, LF));
-    const cr = i8x16.eq(b0, CR);
-    if (v128.any_true(cr) && (i8x16.bitmask(cr) & ~i8x16.bitmask(i8x16.eq(b1, LF))) != 0) return -1;
-    const m = v128.and(v128.and(nibbles(b0, lo0, hi0), nibbles(b1, lo1, hi1)), nibbles(v128.load(p, 2), lo2, hi2));
-    if (v128.any_true(m)) {
-      for (let hits = i8x16.bitmask(i8x16.ne(m, i8x16.splat(0))); hits != 0; hits &= hits - 1) {
+    const a0 = v128.load(p);
+    const a1 = v128.load(p, 1);
+    const a2 = v128.load(p, 2);
+    const c0 = v128.load(p, 16);
+    const c1 = v128.load(p, 17);
+    const c2 = v128.load(p, 18);
+    high = v128.or(high, v128.or(a0, c0));
+    const nl = i8x16.bitmask(i8x16.eq(a0, LF)) | (i8x16.bitmask(i8x16.eq(c0, LF)) << 16);
+    const crA = i8x16.eq(a0, CR);
+    const crC = i8x16.eq(c0, CR);
+    if (v128.any_true(v128.or(crA, crC))) {
+      const cr = i8x16.bitmask(crA) | (i8x16.bitmask(crC) << 16);
+      const lfNext = i8x16.bitmask(i8x16.eq(a1, LF)) | (i8x16.bitmask(i8x16.eq(c1, LF)) << 16);
+      if ((cr & ~lfNext) != 0) return -1;
+    }
+    const mA = v128.and(v128.and(nibbles(a0, lo0, hi0), nibbles(a1, lo1, hi1)), nibbles(a2, lo2, hi2));
+    const mC = v128.and(v128.and(nibbles(c0, lo0, hi0), nibbles(c1, lo1, hi1)), nibbles(c2, lo2, hi2));
+    if (v128.any_true(v128.or(mA, mC))) {
+      const zero = i8x16.splat(0);
+      let hits = i8x16.bitmask(i8x16.ne(mA, zero)) | (i8x16.bitmask(i8x16.ne(mC, zero)) << 16);
+      for (; hits != 0; hits &= hits - 1) {
         const k = ctz(hits);
         const at = i + k;
         if (at >= n) break;
@@ -98,12 +111,11 @@ export function scan(tables: usize, input: usize, n: i32, out: usize): i32 {
         count++;
       }
     }
-    if (nl != 0) {
-      if (first < 0) first = i + ctz(nl);
-      feeds += popcnt(nl);
-      lineStart = i + 32 - clz(nl);
-    }
+    feeds += popcnt(nl);
+    lineStart = select(i + 32 - clz(nl), lineStart, nl != 0);
   }
+  // The first line feed, found once rather than tested for in every block.
+  const first = lineFeed(input, 0, n);
   if (i8x16.bitmask(high) != 0) return -1;
   // Candidates lie on distinct lines, in order: these scans never overlap.
   for (let r = out + HEADER; r < rec; r += RECORD) {
