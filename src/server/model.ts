@@ -4,7 +4,8 @@
 // regrouped lazily from the (few) records; an edit that only replaced range lines by range lines
 // patches the last grouping instead (regroup.ts). Pure: no LSP connection, testable in plain Node.
 import type { Analysis } from '../analysis';
-import { MapDocument, MapEdit, MapRecord, MemoryMap, ScanState, endLines, groupMaps, moveRecord, newScanState, readLine, regroupSwapped, splitLines } from '../formats';
+import { CANDIDATE_KEYS, MapDocument, MapEdit, MapRecord, MemoryMap, ScanState, endLines, groupMaps, isIdle, moveRecord, newScanState, readLine, regroupSwapped, splitLines } from '../formats';
+import { KeyFinder } from '../formats/candidates';
 import { yieldToEventLoop } from './yield';
 
 export interface Position {
@@ -39,6 +40,13 @@ const sameState = (a: ScanState, b: ScanState): boolean => {
   return true;
 };
 const copyState = (s: ScanState): ScanState => ({ ...s });
+
+/**
+ * The stream scan's prefilter rule (CANDIDATE_KEYS), here over the document's text as set in full.
+ * One finder for all models: scanSome resets it on its own piece and never yields while using it.
+ */
+let sharedFinder: KeyFinder | undefined;
+const keyFinder = (): KeyFinder => (sharedFinder ??= new KeyFinder(CANDIDATE_KEYS));
 
 /** Splits like the editor (CRLF, LF, lone CR); the common LF-only text takes the fast path. */
 function splitDocumentLines(text: string): string[] {
@@ -166,6 +174,44 @@ class LineStore {
     this.live = extra.length;
   }
 
+  /** Where `keys` searches: `base` from this offset on (its piece is cut there). */
+  private keysFrom = 0;
+  private keys?: KeyFinder;
+
+  /**
+   * Prepares `nextKeyLine` for lines [from, to): the finder gets the piece of `base` those of them
+   * cut from it span, with the line break after the last one (a key may end with it: join.ts's
+   * `=\n`). Lines in between that edits removed stay in the piece: a key there only makes the next
+   * line be read, which is always safe.
+   */
+  startKeys(finder: KeyFinder, from: number, to: number): void {
+    const src = this.src;
+    let a = from;
+    while (a < to && src[a] < 0) a++;
+    let b = to - 1;
+    while (b >= a && src[b] < 0) b--;
+    this.keys = finder;
+    this.keysFrom = a <= b ? src[a] : 0;
+    finder.reset(a <= b ? this.base.slice(this.keysFrom, Math.min(this.base.length, this.end[b] + 1)) : '');
+  }
+
+  /**
+   * The first line in [i, to) that may hold a key (`to` when none does), lines asked in increasing
+   * order after `startKeys`: a line cut from `base` is passed over when the next key starts after
+   * its line break. Lines written by edits, and a line with no break after it in `base` (its `=\n`
+   * could not be seen), are always read.
+   */
+  nextKeyLine(i: number, to: number): number {
+    const src = this.src;
+    if (src[i] < 0) return i;
+    const k = this.keys!.next(src[i] - this.keysFrom);
+    const at = k < 0 ? Infinity : k + this.keysFrom;
+    const end = this.end;
+    const n = this.base.length;
+    while (i < to && src[i] >= 0 && end[i] < at && end[i] < n) i++;
+    return i;
+  }
+
   join(): string {
     const parts: string[] = new Array(this.length);
     for (let i = 0; i < this.length; i++) parts[i] = this.at(i);
@@ -209,6 +255,8 @@ export class DocumentModel {
     text: string,
     /** Scan everything now (tests); otherwise large documents are scanned by `scanSome`. */
     eager = true,
+    /** Read every line, without the prefilter (the reference it is tested against). */
+    private readonly everyLine = false,
   ) {
     this.setText(text, eager);
   }
@@ -259,9 +307,22 @@ export class DocumentModel {
     const state = copyState(first);
     const store = this.store;
     const before = this.before;
-    for (let i = this.scanned; i < end; i++) {
+    // While the state is idle, lines without a key give no record and leave it idle (CANDIDATE_KEYS):
+    // they share the snapshot and are not read, as in the stream scan.
+    const prefilter = !this.everyLine;
+    if (prefilter) store.startKeys(keyFinder(), this.scanned, end);
+    for (let i = this.scanned; i < end; ) {
+      if (prefilter && isIdle(state)) {
+        const next = store.nextKeyLine(i, end);
+        if (next > i) {
+          this.skipLines(i, next, snaps.of(state));
+          i = next;
+          continue;
+        }
+      }
       before[i] = snaps.of(state);
       this.readAt(i, state);
+      i++;
     }
     if (end < store.length) before[end] = snaps.of(state);
     else endLines(end, state, this.put);
@@ -289,6 +350,19 @@ export class DocumentModel {
     this.stored = false;
     readLine(this.store.at(i), i, state, this.put);
     return had || this.stored;
+  }
+
+  /** Lines [from, to) start in `snap` and have no record, as readAt would leave them. */
+  private skipLines(from: number, to: number, snap: ScanState): void {
+    const recs = this.recs;
+    const before = this.before;
+    for (let i = from; i < to; i++) {
+      before[i] = snap;
+      if (recs[i] !== undefined || this.swapped) {
+        this.keepOld(i);
+        recs[i] = undefined;
+      }
+    }
   }
 
   /** Scans synchronously until `line` is scanned (or the end). */

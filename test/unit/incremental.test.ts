@@ -8,6 +8,13 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { groupMaps, scanText, splitLines } from '../../src/formats';
 import { DocumentModel, TextChange } from '../../src/server/model';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Analysis } from '../../src/analysis';
+import { computeDiagnostics } from '../../src/server/diagnostics';
+import { inlayHints } from '../../src/server/hints';
+import { resolveSettings } from '../../src/server/settings';
+import { ROOT, fixtureFiles } from '../support/fixtures';
 
 const HP = (s: string, e: string) => `07:23:37.223\tDBG\t#2\t    4\t 7656\tSystem         \tPhysical Memory Range: ${s} - ${e}`;
 const D = (msg: string) => `[    0.001700] ${msg}`;
@@ -302,4 +309,95 @@ test('an MTRR block opened and closed by edits re-scans the lines after it', () 
     checkAgainstFreshParse(model, ref, `step ${i}`);
     assert.deepEqual(kinds(), kindsAfter, `kinds after step ${i}`);
   });
+});
+
+// The model's prefilter: while the scan state is idle, scanSome passes over lines without a key
+// (CANDIDATE_KEYS) instead of reading them. A model that reads every line is the reference: same
+// records on the same lines, same maps, and (`deep`) the same diagnostics and hints.
+function samePrefiltered(pre: DocumentModel, every: DocumentModel, step: string, deep = false): void {
+  assert.equal(pre.scannedLines, every.scannedLines, `scanned lines after ${step}`);
+  const a = pre.maps();
+  const b = every.maps();
+  assert.deepEqual(a.records, b.records, `records after ${step}`);
+  assert.deepEqual(a.doc, b.doc, `maps after ${step}`);
+  // Where each record is kept (its slot), not only their order.
+  for (let i = 0; i < every.lineCount; i++) if (pre.recordAt(i)?.line !== every.recordAt(i)?.line) assert.fail(`record of line ${i} after ${step}`);
+  if (!deep) return;
+  const settings = resolveSettings({});
+  const all = { start: { line: 0, character: 0 }, end: { line: every.lineCount, character: 0 } };
+  const [x, y] = [new Analysis(pre), new Analysis(every)];
+  assert.deepEqual(computeDiagnostics(x, settings), computeDiagnostics(y, settings), `diagnostics after ${step}`);
+  assert.deepEqual(inlayHints(x, settings, all), inlayHints(y, settings, all), `hints after ${step}`);
+}
+
+const FIXTURE_TEXTS = fixtureFiles().map((f) => ({ name: path.relative(ROOT, f), text: fs.readFileSync(f, 'utf8') }));
+
+test('prefiltered model = every-line model on every fixture, whole and scanned in slices', () => {
+  assert.ok(FIXTURE_TEXTS.length > 100, `only ${FIXTURE_TEXTS.length} fixtures`);
+  let records = 0;
+  for (const { name, text } of FIXTURE_TEXTS) {
+    const pre = new DocumentModel(`file:///${name}`, 1, text);
+    samePrefiltered(pre, new DocumentModel(`file:///${name}`, 1, text, true, true), name, true);
+    records += pre.maps().records.length;
+  }
+  assert.ok(records > 1500, `only ${records} records in the fixtures`);
+  // Past CHUNK_LINES a document is scanned in slices (the server's background scan): each slice
+  // prefilters its own piece of the text.
+  let big = FIXTURE_TEXTS.map((f) => f.text).join('\n');
+  while (big.split('\n').length <= 20_000) big += '\n' + big;
+  for (const sizes of [[250], [1, 7, 4096], [13, 997]]) {
+    const pre = new DocumentModel('file:///big', 1, big, false);
+    const every = new DocumentModel('file:///big', 1, big, false, true);
+    for (let i = 0; !pre.complete; i++) {
+      pre.scanSome(sizes[i % sizes.length]);
+      every.scanSome(sizes[i % sizes.length]);
+    }
+    assert.ok(every.complete);
+    samePrefiltered(pre, every, `slices of ${sizes.join(', ')}`, true);
+  }
+});
+
+const BOTH_POOLS = [...POOL, ...MAIL_POOL];
+test('random edit sequences: prefiltered model = every-line model after every edit', () => {
+  fc.assert(
+    fc.property(
+      documentArb,
+      fc.array(fc.oneof({ weight: 8, arbitrary: edit }, { weight: 1, arbitrary: fc.nat().map((at) => ({ kind: 'many' as const, at })) }), { minLength: 1, maxLength: 20 }),
+      fc.nat(4).map((n) => n === 0),
+      fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 4 }),
+      ({ lines, crlf }, seq, large, slices) => {
+        const eol = crlf ? '\r\n' : '\n';
+        let doc = lines.map((i) => BOTH_POOLS[i]);
+        // Large: past CHUNK_LINES, scanned in slices between the edits (edits then land in the part
+        // not scanned yet too, and a batch of many changes re-scans from the top).
+        if (large) while (doc.length <= 20_000) doc = doc.concat(doc.length ? doc : ['x'], ['']);
+        const text = doc.join(eol);
+        const pre = new DocumentModel('file:///r.eptlog', 1, text, !large);
+        const every = new DocumentModel('file:///r.eptlog', 1, text, !large, true);
+        samePrefiltered(pre, every, 'open');
+        let version = 1;
+        seq.forEach((e, k) => {
+          const current = every.getText().split('\n');
+          let changes: TextChange[];
+          if (e.kind === 'many') {
+            const n = current.length;
+            changes = Array.from({ length: 51 }, (_, j) => {
+              const line = (e.at + j * 7) % n;
+              return { range: { start: { line, character: 0 }, end: { line, character: current[line].length } }, text: BOTH_POOLS[(e.at + j) % BOTH_POOLS.length] };
+            });
+          } else changes = [toChange(e, current, eol, BOTH_POOLS)];
+          pre.applyChanges(changes, ++version);
+          every.applyChanges(changes, version);
+          const size = slices[k % slices.length];
+          pre.scanSome(size);
+          every.scanSome(size);
+          samePrefiltered(pre, every, `${e.kind} #${k}`);
+        });
+        pre.scanSome(Infinity);
+        every.scanSome(Infinity);
+        samePrefiltered(pre, every, 'the end', !large);
+      },
+    ),
+    { seed: 0x11e, numRuns: 120, endOnFailure: true },
+  );
 });

@@ -11,7 +11,7 @@ import { scanStream } from '../../src/analysis/scan-stream';
 import { CANDIDATE_KEYS, MapRecord, scanText, splitLines } from '../../src/formats';
 import { KeyFinder } from '../../src/formats/candidates';
 import { BytePrefilter, SLICE } from '../../src/formats/prefilter';
-import { ROOT } from '../support/fixtures';
+import { ROOT, fixtureFiles } from '../support/fixtures';
 
 /** Chunks of `size` bytes, or of the sizes listed (round and round). */
 async function* chunked(bytes: Uint8Array, size: number | number[]): AsyncGenerator<Uint8Array> {
@@ -42,16 +42,7 @@ function scanAll(text: string): MapRecord[] {
   return scanText(text);
 }
 
-function fixtureFiles(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) fixtureFiles(p, out);
-    else if (!/\.(json|mjs|md)$/.test(e.name)) out.push(p);
-  }
-  return out;
-}
-
-const FIXTURES = fixtureFiles(path.join(ROOT, 'test', 'fixtures'));
+const FIXTURES = fixtureFiles();
 
 test('prefiltered stream scan = scan of every line, on every fixture and chunking', async () => {
   assert.ok(FIXTURES.length > 100, `only ${FIXTURES.length} fixtures found`);
