@@ -128,7 +128,7 @@ export async function setMmioMemoryType(value?: unknown): Promise<string | undef
   return v;
 }
 
-/** The hex-looking word under the cursor of the active editor (with a following `(rwx)` for sptes). */
+/** The hex-looking word under the cursor of the active editor (an spte, an exit qualification). */
 function tokenAtCursor(): string | undefined {
   const ed = vscode.window.activeTextEditor;
   if (!ed) return undefined;

@@ -165,7 +165,8 @@ export async function inlineHint(page, lineNeedle, fileLine, want) {
     await page.waitForTimeout(250);
   }
 }
-function extraText(fileLine, rendered) {
+/** What a rendered line shows beyond the file's text: its inlay hints. */
+export function extraText(fileLine, rendered) {
   // Remove the file's characters in order from the rendered line; what remains are the hints.
   const f = squash(fileLine).replace(/ /g, '');
   const r = squash(rendered);
