@@ -71,8 +71,16 @@ async function scanFiles(files: readonly string[], inputs: Input[], onRecord: (r
 }
 
 function locate(inputs: readonly Input[], line: number): { file: string; line: number } {
-  let i = inputs.length - 1;
-  while (i > 0 && inputs[i].firstLine > line) i--;
+  // The last file starting at or before the line (binary search: `ept-plan *.log` of thousands of
+  // files locates every RAM range).
+  let lo = 1;
+  let hi = inputs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (inputs[mid].firstLine <= line) lo = mid + 1;
+    else hi = mid;
+  }
+  const i = lo - 1;
   return { file: inputs[i].name, line: line - inputs[i].firstLine + 1 };
 }
 
@@ -187,7 +195,8 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
     const last = locate(inputs, map.lastLine);
     const ram: RamInput[] = ramInputs(map).map((r) => {
       const l = locate(inputs, r.line!);
-      return { ...r, line: l.line - 1, source: l.file };
+      // One object shape, no spread: a map can hold a million ranges.
+      return { start: r.start, end: r.end, line: l.line - 1, source: l.file };
     });
     if (ram.length === 0) noRam = true;
     const mt = mtrrFor(map, o, fileDump, inputs);

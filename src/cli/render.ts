@@ -50,38 +50,42 @@ export function renderPlanText(plan: Plan, ctx: RenderContext): string {
   // Column widths from the data (at least the usual ones), so that large counts or long
   // addresses never run into the next column.
   const m = plan.totals.mmio;
-  // Each cell formatted once, for the widths and the row (a span's counts are computed on read).
-  type Row = { start: string; end: string; size: string; k4: string; m2: string; g1: string; tail: string; piece: boolean; after?: string };
-  const rows: Row[] = [];
-  const row = (x: { start: number; end: number; pages: PageCounts }, tail: string, piece: boolean): void => {
-    const c = x.pages;
-    rows.push({ start: hex(x.start), end: hex(x.end), size: formatSize(x.end - x.start), k4: formatCount(c['4K']), m2: formatCount(c['2M']), g1: formatCount(c['1G']), tail, piece });
-  };
-  for (const g of plan.gaps) {
-    const next = g.before === undefined ? 'limit' : ctx.where(plan.ram[g.before].inputs[0]?.line ?? -1);
-    row(g, `${pad(g.memoryType, 8)}${next}`, false);
-    if (g.memoryType === 'mixed') {
+  // Two passes over the rows, formatting their cells each time, rather than keeping every cell of
+  // every row: a map of a million ranges has half a million gap rows (a span's counts are
+  // computed on read).
+  type Row = { x: { start: number; end: number; pages: PageCounts }; tail: string; piece: boolean; after?: string };
+  function* rows(): Generator<Row> {
+    for (const g of plan.gaps) {
+      const next = g.before === undefined ? 'limit' : ctx.where(plan.ram[g.before].inputs[0]?.line ?? -1);
+      yield { x: g, tail: `${pad(g.memoryType, 8)}${next}`, piece: false };
+      if (g.memoryType !== 'mixed') continue;
       // Non-contiguous MTRR masks can cut one gap into tens of thousands of typed pieces: show
       // the first ones; --json lists them all.
-      for (const p of g.pieces.slice(0, MAX_LISTED)) row(p, p.memoryType, true);
-      if (g.pieces.length > MAX_LISTED) rows[rows.length - 1].after = more(g.pieces.length - MAX_LISTED, 'typed pieces');
+      const shown = g.pieces.slice(0, MAX_LISTED);
+      for (let i = 0; i < shown.length; i++) {
+        const last = i === shown.length - 1 && g.pieces.length > MAX_LISTED;
+        yield { x: shown[i], tail: shown[i].memoryType, piece: true, after: last ? more(g.pieces.length - MAX_LISTED, 'typed pieces') : undefined };
+      }
     }
   }
-  const widest = (f: (x: Row) => string, min: number): number => rows.reduce((w, x) => Math.max(w, f(x).length + 1), min);
-  const w = {
-    start: widest((x) => x.start, 16),
-    end: widest((x) => x.end + '  ', 16),
-    size: widest((x) => x.size, 10),
-    k4: Math.max(widest((x) => x.k4, 8), formatCount(m['4K']).length + 1),
-    m2: Math.max(widest((x) => x.m2, 7), formatCount(m['2M']).length + 1),
-    g1: Math.max(widest((x) => x.g1, 6), formatCount(m['1G']).length + 1),
-  };
+  const cells = ({ x }: Row) => ({ start: hex(x.start), end: hex(x.end), size: formatSize(x.end - x.start), k4: formatCount(x.pages['4K']), m2: formatCount(x.pages['2M']), g1: formatCount(x.pages['1G']) });
+  const w = { start: 16, end: 16, size: 10, k4: Math.max(8, formatCount(m['4K']).length + 1), m2: Math.max(7, formatCount(m['2M']).length + 1), g1: Math.max(6, formatCount(m['1G']).length + 1) };
+  for (const r of rows()) {
+    const c = cells(r);
+    w.start = Math.max(w.start, c.start.length + 1);
+    w.end = Math.max(w.end, c.end.length + 3);
+    w.size = Math.max(w.size, c.size.length + 1);
+    w.k4 = Math.max(w.k4, c.k4.length + 1);
+    w.m2 = Math.max(w.m2, c.m2.length + 1);
+    w.g1 = Math.max(w.g1, c.g1.length + 1);
+  }
   const counts = (c: PageCounts): string => `${lpad(formatCount(c['4K']), w.k4)}${lpad(formatCount(c['2M']), w.m2)}${lpad(formatCount(c['1G']), w.g1)}`;
   out.push(`  ${pad('gap start', w.start)}${pad('end', w.end)}${lpad('size', w.size)}${lpad('4K', w.k4)}${lpad('2M', w.m2)}${lpad('1G', w.g1)}  type    before`);
-  for (const x of rows) {
-    const cells = `${lpad(x.size, w.size)}${lpad(x.k4, w.k4)}${lpad(x.m2, w.m2)}${lpad(x.g1, w.g1)}  ${x.tail}`;
-    out.push(x.piece ? `    ${pad(x.start, w.start)}${pad(x.end, w.end - 2)}${cells}` : `  ${pad(x.start, w.start)}${pad(x.end, w.end)}${cells}`);
-    if (x.after) out.push(x.after);
+  for (const r of rows()) {
+    const c = cells(r);
+    const rest = `${lpad(c.size, w.size)}${lpad(c.k4, w.k4)}${lpad(c.m2, w.m2)}${lpad(c.g1, w.g1)}  ${r.tail}`;
+    out.push(r.piece ? `    ${pad(c.start, w.start)}${pad(c.end, w.end - 2)}${rest}` : `  ${pad(c.start, w.start)}${pad(c.end, w.end)}${rest}`);
+    if (r.after) out.push(r.after);
   }
   out.push(`  ${pad(`gaps: ${plan.gaps.length}`, w.start + w.end)}${lpad('', w.size)}${counts(m)}  = ${formatCount(sum(m))} leaves`);
   out.push('');
