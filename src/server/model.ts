@@ -75,6 +75,66 @@ class Snapshots {
   }
 }
 
+/** Start and end offset of every line of a text: what LineStore keeps instead of line strings. */
+interface LineOffsets {
+  src: Int32Array<ArrayBuffer>;
+  end: Int32Array<ArrayBuffer>;
+}
+
+/**
+ * The lines of a text without CRs, in one pass of indexOf (a pass to count them first cost as much
+ * again on a 64 MiB log): the arrays are sized from the first 64 KiB's lines and grown as needed.
+ */
+function lineFeedLines(text: string): LineOffsets {
+  let feeds = 0;
+  const head = Math.min(text.length, 1 << 16);
+  for (let p = text.indexOf('\n'); p >= 0 && p < head; p = text.indexOf('\n', p + 1)) feeds++;
+  let src = new Int32Array(Math.ceil((((feeds + 1) * text.length) / Math.max(head, 1)) * 1.25) + 16);
+  let end = new Int32Array(src.length);
+  let l = 0;
+  let start = 0;
+  for (let p = text.indexOf('\n'); ; p = text.indexOf('\n', p + 1)) {
+    if (l === src.length) [src, end] = [grown(src), grown(end)];
+    src[l] = start;
+    if (p < 0) break;
+    end[l++] = p;
+    start = p + 1;
+  }
+  end[l++] = text.length;
+  return { src: src.slice(0, l), end: end.slice(0, l) };
+}
+
+const grown = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+};
+
+/** The lines of a text with CRs, split like the editor: CRLF, LF and lone CR. */
+function breakLines(text: string): LineOffsets {
+  let n = 1;
+  for (let p = 0; p < text.length; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 10 || (c === 13 && text.charCodeAt(p + 1) !== 10)) n++;
+  }
+  const src = new Int32Array(n);
+  const end = new Int32Array(n);
+  let l = 0;
+  let start = 0;
+  for (let p = 0; p < text.length; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 10 || c === 13) {
+      src[l] = start;
+      end[l++] = p;
+      if (c === 13 && text.charCodeAt(p + 1) === 10) p++;
+      start = p + 1;
+    }
+  }
+  src[l] = start;
+  end[l] = text.length;
+  return { src, end };
+}
+
 /**
  * The document's lines without one string per line: the text as last set in full is kept once,
  * with the start and end offset of every line in typed arrays; lines are cut from it on demand.
@@ -95,40 +155,8 @@ class LineStore {
   length = 1;
 
   setText(text: string): void {
-    const hasCr = text.indexOf('\r') >= 0;
-    let n = 1;
-    if (!hasCr) for (let p = text.indexOf('\n'); p >= 0; p = text.indexOf('\n', p + 1)) n++;
-    else
-      for (let p = 0; p < text.length; p++) {
-        const c = text.charCodeAt(p);
-        if (c === 10 || (c === 13 && text.charCodeAt(p + 1) !== 10)) n++;
-      }
-    const src = new Int32Array(n);
-    const end = new Int32Array(n);
-    let l = 0;
-    if (!hasCr) {
-      let start = 0;
-      for (let p = text.indexOf('\n'); p >= 0; p = text.indexOf('\n', p + 1)) {
-        src[l] = start;
-        end[l++] = p;
-        start = p + 1;
-      }
-      src[l] = start;
-      end[l] = text.length;
-    } else {
-      let start = 0;
-      for (let p = 0; p < text.length; p++) {
-        const c = text.charCodeAt(p);
-        if (c === 10 || c === 13) {
-          src[l] = start;
-          end[l++] = p;
-          if (c === 13 && text.charCodeAt(p + 1) === 10) p++;
-          start = p + 1;
-        }
-      }
-      src[l] = start;
-      end[l] = text.length;
-    }
+    const { src, end } = text.indexOf('\r') < 0 ? lineFeedLines(text) : breakLines(text);
+    const n = src.length;
     this.base = text;
     this.keys?.reset(text);
     this.src = src;
