@@ -6,6 +6,8 @@
 import type { Analysis } from '../analysis';
 import { CANDIDATE_KEYS, MapDocument, MapEdit, MapRecord, MemoryMap, ScanState, endLines, groupMaps, isIdle, moveRecord, newScanState, readLine, regroupSwapped, splitLines } from '../formats';
 import { KeyFinder } from '../formats/candidates';
+import { KeyLines } from '../formats/key-lines';
+import { BytePrefilter } from '../formats/prefilter';
 import { yieldToEventLoop } from './yield';
 
 export interface Position {
@@ -42,11 +44,15 @@ const sameState = (a: ScanState, b: ScanState): boolean => {
 const copyState = (s: ScanState): ScanState => ({ ...s });
 
 /**
- * The stream scan's prefilter rule (CANDIDATE_KEYS), here over the document's text as set in full.
- * One finder for all models: scanSome resets it on its own piece and never yields while using it.
+ * The stream scan's prefilter rule (CANDIDATE_KEYS) and its finders, shared by all models: KeyLines
+ * searches a piece of text at once, so no model holds them between calls. `bytes` is undefined
+ * where WebAssembly SIMD is missing.
  */
-let sharedFinder: KeyFinder | undefined;
-const keyFinder = (): KeyFinder => (sharedFinder ??= new KeyFinder(CANDIDATE_KEYS));
+let finders: { text: KeyFinder; bytes: BytePrefilter | undefined } | undefined;
+function keyLines(textOnly: boolean): KeyLines {
+  finders ??= { text: new KeyFinder(CANDIDATE_KEYS), bytes: BytePrefilter.create(CANDIDATE_KEYS) };
+  return new KeyLines(finders.text, textOnly ? undefined : finders.bytes);
+}
 
 /** Splits like the editor (CRLF, LF, lone CR); the common LF-only text takes the fast path. */
 function splitDocumentLines(text: string): string[] {
@@ -69,12 +75,75 @@ class Snapshots {
   }
 }
 
+/** Start and end offset of every line of a text: what LineStore keeps instead of line strings. */
+interface LineOffsets {
+  src: Int32Array<ArrayBuffer>;
+  end: Int32Array<ArrayBuffer>;
+}
+
+/**
+ * The lines of a text without CRs, in one pass of indexOf (a pass to count them first cost as much
+ * again on a 64 MiB log): the arrays are sized from the first 64 KiB's lines and grown as needed.
+ */
+function lineFeedLines(text: string): LineOffsets {
+  let feeds = 0;
+  const head = Math.min(text.length, 1 << 16);
+  for (let p = text.indexOf('\n'); p >= 0 && p < head; p = text.indexOf('\n', p + 1)) feeds++;
+  let src = new Int32Array(Math.ceil((((feeds + 1) * text.length) / Math.max(head, 1)) * 1.25) + 16);
+  let end = new Int32Array(src.length);
+  let l = 0;
+  let start = 0;
+  for (let p = text.indexOf('\n'); ; p = text.indexOf('\n', p + 1)) {
+    if (l === src.length) [src, end] = [grown(src), grown(end)];
+    src[l] = start;
+    if (p < 0) break;
+    end[l++] = p;
+    start = p + 1;
+  }
+  end[l++] = text.length;
+  return { src: src.slice(0, l), end: end.slice(0, l) };
+}
+
+const grown = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+};
+
+/** The lines of a text with CRs, split like the editor: CRLF, LF and lone CR. */
+function breakLines(text: string): LineOffsets {
+  let n = 1;
+  for (let p = 0; p < text.length; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 10 || (c === 13 && text.charCodeAt(p + 1) !== 10)) n++;
+  }
+  const src = new Int32Array(n);
+  const end = new Int32Array(n);
+  let l = 0;
+  let start = 0;
+  for (let p = 0; p < text.length; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 10 || c === 13) {
+      src[l] = start;
+      end[l++] = p;
+      if (c === 13 && text.charCodeAt(p + 1) === 10) p++;
+      start = p + 1;
+    }
+  }
+  src[l] = start;
+  end[l] = text.length;
+  return { src, end };
+}
+
 /**
  * The document's lines without one string per line: the text as last set in full is kept once,
  * with the start and end offset of every line in typed arrays; lines are cut from it on demand.
  * Lines written by edits are kept as their own strings (`extra`).
  */
 class LineStore {
+  /** Where lines holding a key lie in `base`, when the scan is prefiltered. */
+  constructor(readonly keys?: KeyLines) {}
+
   private base = '';
   /** >= 0: the line starts at this offset of `base`; < 0: the line is `extra[-src - 1]`. */
   private src = new Int32Array(1);
@@ -86,41 +155,10 @@ class LineStore {
   length = 1;
 
   setText(text: string): void {
-    const hasCr = text.indexOf('\r') >= 0;
-    let n = 1;
-    if (!hasCr) for (let p = text.indexOf('\n'); p >= 0; p = text.indexOf('\n', p + 1)) n++;
-    else
-      for (let p = 0; p < text.length; p++) {
-        const c = text.charCodeAt(p);
-        if (c === 10 || (c === 13 && text.charCodeAt(p + 1) !== 10)) n++;
-      }
-    const src = new Int32Array(n);
-    const end = new Int32Array(n);
-    let l = 0;
-    if (!hasCr) {
-      let start = 0;
-      for (let p = text.indexOf('\n'); p >= 0; p = text.indexOf('\n', p + 1)) {
-        src[l] = start;
-        end[l++] = p;
-        start = p + 1;
-      }
-      src[l] = start;
-      end[l] = text.length;
-    } else {
-      let start = 0;
-      for (let p = 0; p < text.length; p++) {
-        const c = text.charCodeAt(p);
-        if (c === 10 || c === 13) {
-          src[l] = start;
-          end[l++] = p;
-          if (c === 13 && text.charCodeAt(p + 1) === 10) p++;
-          start = p + 1;
-        }
-      }
-      src[l] = start;
-      end[l] = text.length;
-    }
+    const { src, end } = text.indexOf('\r') < 0 ? lineFeedLines(text) : breakLines(text);
+    const n = src.length;
     this.base = text;
+    this.keys?.reset(text);
     this.src = src;
     this.end = end;
     this.extra = [];
@@ -174,38 +212,18 @@ class LineStore {
     this.live = extra.length;
   }
 
-  /** Where `keys` searches: `base` from this offset on (its piece is cut there). */
-  private keysFrom = 0;
-  private keys?: KeyFinder;
-
   /**
-   * Prepares `nextKeyLine` for lines [from, to): the finder gets the piece of `base` those of them
-   * cut from it span, with the line break after the last one (a key may end with it: join.ts's
-   * `=\n`). Lines in between that edits removed stay in the piece: a key there only makes the next
-   * line be read, which is always safe.
-   */
-  startKeys(finder: KeyFinder, from: number, to: number): void {
-    const src = this.src;
-    let a = from;
-    while (a < to && src[a] < 0) a++;
-    let b = to - 1;
-    while (b >= a && src[b] < 0) b--;
-    this.keys = finder;
-    this.keysFrom = a <= b ? src[a] : 0;
-    finder.reset(a <= b ? this.base.slice(this.keysFrom, Math.min(this.base.length, this.end[b] + 1)) : '');
-  }
-
-  /**
-   * The first line in [i, to) that may hold a key (`to` when none does), lines asked in increasing
-   * order after `startKeys`: a line cut from `base` is passed over when the next key starts after
-   * its line break. Lines written by edits, and a line with no break after it in `base` (its `=\n`
-   * could not be seen), are always read.
+   * The first line in [i, to) that may hold a key (`to` when none does): a line cut from `base`
+   * is passed over when the next key line `keys` finds in `base` lies after its line break. Lines
+   * written by edits, and a line with no break after it in `base` (its `=\n` could not be seen),
+   * are always read. Lines of `base` that edits removed may be searched too: a key there only
+   * makes the next line be read, which is always safe.
    */
   nextKeyLine(i: number, to: number): number {
     const src = this.src;
     if (src[i] < 0) return i;
-    const k = this.keys!.next(src[i] - this.keysFrom);
-    const at = k < 0 ? Infinity : k + this.keysFrom;
+    const k = this.keys!.next(src[i]);
+    const at = k < 0 ? Infinity : k;
     const end = this.end;
     const n = this.base.length;
     while (i < to && src[i] >= 0 && end[i] < at && end[i] < n) i++;
@@ -220,7 +238,7 @@ class LineStore {
 }
 
 export class DocumentModel {
-  private store = new LineStore();
+  private readonly store: LineStore;
   /** Scan result per line (undefined: nothing recognised, or not scanned yet). */
   private recs: (MapRecord | undefined)[] = [];
   /** Scan state each line starts in. */
@@ -256,8 +274,11 @@ export class DocumentModel {
     /** Scan everything now (tests); otherwise large documents are scanned by `scanSome`. */
     eager = true,
     /** Read every line, without the prefilter (the reference it is tested against). */
-    private readonly everyLine = false,
+    everyLine = false,
+    /** Prefilter with KeyFinder only, as where WebAssembly SIMD is missing (tests). */
+    textPrefilter = false,
   ) {
+    this.store = new LineStore(everyLine ? undefined : keyLines(textPrefilter));
     this.setText(text, eager);
   }
 
@@ -309,8 +330,7 @@ export class DocumentModel {
     const before = this.before;
     // While the state is idle, lines without a key give no record and leave it idle (CANDIDATE_KEYS):
     // they share the snapshot and are not read, as in the stream scan.
-    const prefilter = !this.everyLine;
-    if (prefilter) store.startKeys(keyFinder(), this.scanned, end);
+    const prefilter = store.keys !== undefined;
     for (let i = this.scanned; i < end; ) {
       if (prefilter && isIdle(state)) {
         const next = store.nextKeyLine(i, end);

@@ -14,6 +14,7 @@ import { Analysis } from '../../src/analysis';
 import { computeDiagnostics } from '../../src/server/diagnostics';
 import { inlayHints } from '../../src/server/hints';
 import { resolveSettings } from '../../src/server/settings';
+import { SLICE } from '../../src/formats/prefilter';
 import { ROOT, fixtureFiles } from '../support/fixtures';
 
 const HP = (s: string, e: string) => `07:23:37.223\tDBG\t#2\t    4\t 7656\tSystem         \tPhysical Memory Range: ${s} - ${e}`;
@@ -400,4 +401,40 @@ test('random edit sequences: prefiltered model = every-line model after every ed
     ),
     { seed: 0x11e, numRuns: 120, endOnFailure: true },
   );
+});
+
+// The model's byte prefilter (formats/key-lines.ts) takes the text in pieces of whole lines of up
+// to SLICE characters; a piece with a character past ASCII or a lone CR, or every piece where
+// WebAssembly SIMD is missing, goes to KeyFinder. Each way must leave the records of every line.
+test('prefiltered model = every-line model where pieces go to KeyFinder: non-ASCII, lone CR, no WebAssembly SIMD', () => {
+  // ASCII without CRs: every piece of it goes to the byte prefilter.
+  let ascii = FIXTURE_TEXTS.map((f) => f.text).filter((t) => /^[\x00-\x0c\x0e-\x7f]*$/.test(t)).join('\n');
+  while (ascii.length <= 4 * SLICE) ascii += '\n' + ascii;
+  // The first piece ends at the last line feed before SLICE - 1 characters (one byte goes to a line feed).
+  const cut = ascii.lastIndexOf('\n', SLICE - 2);
+  const at = (text: string, i: number, s: string): string => text.slice(0, i) + s + text.slice(i);
+  // A key line a little further on, to hold a middle dot after its key.
+  const keyLine = ascii.indexOf('] usable', 2 * SLICE);
+  let n = 0;
+  const variants: [string, string, boolean][] = [
+    ['ASCII, every piece by bytes', ascii, false],
+    ['ASCII, KeyFinder only', ascii, true],
+    ['ü on both sides of the first cut, · after a key', at(at(at(ascii, keyLine + 8, '·'), cut + 1, 'ü'), cut, 'ü'), false],
+    ['ü as the last character of a piece', at(ascii, cut - 1, 'ü'), false],
+    ['lone CRs in the second piece', ascii.slice(0, SLICE) + ascii.slice(SLICE, 2 * SLICE).replace(/\n(?=\[)/g, () => (++n % 10 === 0 ? '\r' : '\n')) + ascii.slice(2 * SLICE), false],
+    ['lone CR just before the first cut', at(ascii, cut, '\r'), false],
+  ];
+  assert.ok(ascii.length > 4 * SLICE && keyLine > 0);
+  for (const [name, text, textOnly] of variants) {
+    for (const sizes of [[Infinity], [250], [1, 7, 4096]]) {
+      const pre = new DocumentModel('file:///k', 1, text, false, false, textOnly);
+      const every = new DocumentModel('file:///k', 1, text, false, true);
+      for (let i = 0; !pre.complete; i++) {
+        pre.scanSome(sizes[i % sizes.length]);
+        every.scanSome(sizes[i % sizes.length]);
+      }
+      assert.ok(every.complete);
+      samePrefiltered(pre, every, `${name}, slices of ${sizes.join(', ')}`, sizes[0] === 250);
+    }
+  }
 });

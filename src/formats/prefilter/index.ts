@@ -52,6 +52,8 @@ export class BytePrefilter {
   count = 0;
   /** `count` records (start, end at the line feed, index in the slice) of lines after the first that hold a key. */
   readonly records: Int32Array;
+  /** The module's input, SLICE bytes: what is written here is scanned by `scanInput` without a copy. */
+  readonly inputArea: Uint8Array;
   private readonly heap: Uint8Array;
   private readonly header: Int32Array;
 
@@ -60,6 +62,7 @@ export class BytePrefilter {
     memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
     this.heap = new Uint8Array(memory.buffer);
     this.heap.set(tables, 0);
+    this.inputArea = this.heap.subarray(input, input + SLICE);
     this.header = new Int32Array(memory.buffer, out, 3);
     this.records = new Int32Array(memory.buffer, out + HEADER, 3 * MAX_RECORDS);
   }
@@ -85,10 +88,15 @@ export class BytePrefilter {
    * that does not start a CRLF in them (a CR at their end may be half of one: lines.ts decides).
    */
   scan(bytes: Uint8Array): boolean {
+    this.heap.set(bytes, this.input);
+    return this.scanInput(bytes.length);
+  }
+
+  /** `scan` of the first `n` bytes of `inputArea`, written there by the caller (the model encodes its text there). */
+  scanInput(n: number): boolean {
     const { heap, input } = this;
-    heap.set(bytes, input);
-    heap.fill(0, input + bytes.length, input + bytes.length + PAD);
-    const count = this.run(0, input, bytes.length, this.out);
+    heap.fill(0, input + n, input + n + PAD);
+    const count = this.run(0, input, n, this.out);
     if (count < 0) return false;
     this.count = count;
     this.feeds = this.header[0];
