@@ -133,7 +133,12 @@ export function placeRecord(rec: MapRecord, first: number, cols: Columns): void 
   const r = rec as Fielded;
   const move = (f: Field): Field => onFirstLine(cols, f);
   if (r.field) r.field = move(r.field);
-  if (r.fields) for (const k of Object.keys(r.fields)) if (r.fields[k]) r.fields[k] = move(r.fields[k]!);
+  if (r.fields) {
+    // A copy: records read alike share one fields object (range-record.ts).
+    const moved = { ...r.fields };
+    for (const k of Object.keys(moved)) if (moved[k]) moved[k] = move(moved[k]!);
+    r.fields = moved;
+  }
   if (r.problems) for (const p of r.problems) p.field = move(p.field);
   if (r.annotation) r.annotation = { ...r.annotation, field: move(r.annotation.field), counts: move(r.annotation.counts) };
 }

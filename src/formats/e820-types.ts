@@ -44,7 +44,8 @@ export function makeE820Range(p: Omit<RangeParts, 'ram'>): RangeRecord | Malform
   const rec = makeRange(p, isE820Ram(p.typeName));
   if (rec.kind === 'range' && p.typeAt !== undefined) {
     const problem = e820TypeProblem(p.typeName, { start: p.typeAt, end: p.typeAt + p.typeName.length });
-    if (problem) rec.problems.push(problem);
+    // A new list: a record without problems shares one empty list (range-record.ts).
+    if (problem) rec.problems = [...rec.problems, problem];
   }
   return rec;
 }

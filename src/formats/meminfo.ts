@@ -22,12 +22,13 @@ export function readMemInfo(text: string, line: number, key: number): RangeRecor
   const rec = makeRange({ format: 'meminfo', line, startText: m[1], startAt, endText: m[2], endAt, inclusive: false, typeName: 'RAM', ram: true });
   if (rec.kind === 'range' && m[3] !== undefined && (rec.end - rec.start) / 4096 !== Number(m[3])) {
     const at = key + m[0].length - ' pages'.length - m[3].length;
-    rec.problems.push({
+    // A new list: a record without problems shares one empty list (range-record.ts).
+    rec.problems = [...rec.problems, {
       code: 'meminfo-page-count',
       message: `MemInfo says ${m[3]} pages, but the range holds ${(rec.end - rec.start) / 4096}: the line was edited or cut`,
       severity: 'warning',
       field: { start: at, end: at + m[3].length },
-    });
+    }];
   }
   return rec;
 }

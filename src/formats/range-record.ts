@@ -27,6 +27,37 @@ export interface RangeParts extends EdgeTexts {
 
 const field = (at: number, text: string): Field => ({ start: at, end: at + text.length });
 
+/**
+ * What many range records hold alike is kept once: a dump of a million e820 lines prints a few
+ * type names and, line after line, its fields at the same columns (records are never changed
+ * after they are read). Each cache starts over when full, so hostile input cannot grow it.
+ */
+const SHARED_MAX = 4096;
+const typeNames = new Map<string, string>();
+const layouts = new Map<string, RangeRecord['fields']>();
+/** The problems of every record that has none: frozen, so a push onto it throws instead of spreading. */
+const NO_PROBLEMS = Object.freeze([]) as readonly Problem[] as Problem[];
+
+function remember<T>(cache: Map<string, T>, key: string, value: T): T {
+  if (cache.size >= SHARED_MAX) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+/** The type name as its own string (never a view into the text: ownString), one copy per name. */
+function typeNameOf(name: string): string {
+  const known = typeNames.get(name);
+  if (known !== undefined) return known;
+  const own = ownString(name);
+  return remember(typeNames, own, own);
+}
+
+function layoutOf(start: Field, end: Field, typeAt: number | undefined, typeName: string): RangeRecord['fields'] {
+  const typeEnd = typeAt === undefined ? -1 : typeAt + typeName.length;
+  const key = `${start.start},${start.end},${end.start},${end.end},${typeAt ?? -1},${typeEnd}`;
+  return layouts.get(key) ?? remember(layouts, key, { start, end, type: typeAt === undefined ? undefined : { start: typeAt, end: typeEnd } });
+}
+
 export function makeRange(p: RangeParts, ram = p.ram ?? false): RangeRecord | MalformedRecord {
   const startField = field(p.startAt, p.startText);
   const endField = field(p.endAt, p.endText);
@@ -56,10 +87,10 @@ export function makeRange(p: RangeParts, ram = p.ram ?? false): RangeRecord | Ma
     start,
     end,
     ram,
-    typeName: ownString(p.typeName),
-    fields: { start: startField, end: endField, type: p.typeAt === undefined ? undefined : field(p.typeAt, p.typeName) },
+    typeName: typeNameOf(p.typeName),
+    fields: layoutOf(startField, endField, p.typeAt, p.typeName),
     endPrints: p.endIsSize ? 'size' : p.inclusive ? 'last' : 'next',
     depth: p.depth ?? 0,
-    problems,
+    problems: problems.length ? problems : NO_PROBLEMS,
   };
 }
