@@ -276,8 +276,12 @@ describe('plan report in Chromium', { skip: available ? false : `${CHROMIUM} mis
       assert.equal(await page.locator('table.gaps img').count(), 0, 'no element from a label');
       assert.equal(await page.evaluate('window.__pwned'), undefined);
       // The RAM table fills the same way once opened.
+      // The RAM table is built when its fold first opens.
+      assert.equal(await page.locator('table.ram tbody tr[data-key]').count(), 0, 'nothing built while folded');
       await page.locator('details[data-fold="ram"] > summary').click();
-      assert.ok((await page.locator('table.ram tbody tr[data-key]').count()) > 0);
+      await page.waitForFunction("document.querySelectorAll('table.ram tbody tr[data-key]').length > 0", null, { timeout: 5000 });
+      assert.equal(await page.locator('table.ram tr.more').count(), 1, 'the RAM table fills as you scroll too');
+      assert.equal(await page.locator('table.ram tr[data-key="ram-0"] > td').nth(2).innerText(), `0x${plan.ram[0].start.toString(16)}`);
       assert.deepEqual(errors, []);
       await page.screenshot({ path: path.join(ARTIFACTS, 'many-ranges-table.png') });
     } finally {
