@@ -778,7 +778,7 @@ async function benchScale() {
       s.close(uri);
     }
     const groups = (html16k.match(/class="seg group"/g) ?? []).length;
-    const grouped = /ranges and gaps, drawn in groups of neighbours/.test(html16k);
+    const grouped = /are drawn in groups<\/li>/.test(html16k);
     figure('report.16k RAM ranges', { value: report[16000], baseline: s.roundTrip, baselineName: 'empty round trip', target: '< 1 s', met: report[16000] < 1000, note: `eptLens/report over LSP; address map ${grouped ? `grouped (${groups} groups)` : 'NOT grouped'}; ${(html16k.length / 1e6).toFixed(1)} MB of HTML` });
     const g = report[16000] / report[1600];
     figure('growth.report (1.6k -> 16k ranges)', { value: report[16000], baseline: report[1600], baselineName: '1/10 the ranges', ratio: g, target: '~10x (< 15x)', met: g < 15, note: 'was quadratic: 16k took 173 s' });

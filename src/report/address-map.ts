@@ -1,6 +1,6 @@
 // The report's address map: every RAM range and gap as an SVG segment on a piecewise-logarithmic
 // scale, a memory-type strip, ticks and prioritised axis labels. Linear in the spans (n log n for
-// the sorts); past MAX_SEGMENTS spans, neighbours are drawn as groups so the page stays light.
+// the sorts); past MAX_SEGMENTS spans, narrow neighbours are drawn as groups so the page stays light.
 import type { Plan, Span } from '../planner/plan';
 import { formatCount, formatSize, hex } from '../planner/units';
 import { memoryTypeText, pagesText } from '../planner/export/markdown';
@@ -10,6 +10,13 @@ export type SpanKind = 'ram' | 'gap';
 
 /** More spans than this are drawn in groups of neighbours (the tables still list every span). */
 const MAX_SEGMENTS = 5000;
+/**
+ * When grouped, the narrowest piece drawn, in percent of the map: 1/500, two pixels of a map
+ * 1,000 px wide. A span at least this wide is drawn alone; narrower neighbours are merged until
+ * the group is this wide. At 16k RAM ranges, 2,500 groups of 13 spans were each under half a
+ * pixel (nothing to see or point at) and their markup was most of the page's parse time.
+ */
+const MIN_GROUP_WIDTH = 0.2;
 /**
  * Axis labels written, the first in priority order: a map a few thousand pixels wide shows a few
  * dozen without overlap, and the script measures every one written.
@@ -183,7 +190,7 @@ export function addressMap(plan: Plan, segs: readonly Segment[], lineLabel: (l: 
     `<li><span class="sw sw-ram"></span>RAM</li>`,
     ...SIZES.map((z) => `<li><span class="sw sw-${z}"></span>gap with ${z} leaves</li>`),
     ...(segs.some((s) => s.kind === 'gap' && s.span.memoryType === 'UC') ? [`<li><span class="sw sw-uc"></span>hatched: an all-UC gap</li>`] : []),
-    ...(drawn !== segs ? [`<li><span class="sw sw-group"></span>${formatCount(segs.length)} ranges and gaps, drawn in groups of neighbours</li>`] : []),
+    ...(drawn !== segs ? [`<li><span class="sw sw-group"></span>${formatCount(segs.length)} ranges and gaps; neighbours narrower than 1/500 of the map are drawn in groups</li>`] : []),
     ...TYPES.filter((t) => used.has(t))
       .map((t) => `<li><span class="sw mtsw mt-${t}"></span>${t} <span class="who">${TYPE_NAMES[t]}</span></li>`),
   ].join('');
@@ -213,25 +220,46 @@ function typesUsed(segs: readonly Segment[]): Set<string> {
   return out;
 }
 
-/** Neighbouring segments merged, in address order, into at most MAX_SEGMENTS / 2 groups of equal count. */
-function groupSegments(segs: readonly Segment[]): Segment[] {
-  const per = Math.ceil(segs.length / (MAX_SEGMENTS / 2));
+/**
+ * Neighbouring segments merged, in address order, into pieces at least MIN_GROUP_WIDTH wide: a
+ * segment that wide stays itself (so every wide gap is still drawn, clickable and listed on its
+ * own), a run of narrower ones becomes one group, closed once it is that wide or a wide segment
+ * follows. At most 100 / MIN_GROUP_WIDTH groups, and as many lone wide segments.
+ */
+export function groupSegments(segs: readonly Segment[]): Segment[] {
   const out: Segment[] = [];
-  for (let i = 0; i < segs.length; i += per) {
-    const part = segs.slice(i, i + per);
-    const first = part[0];
-    const last = part[part.length - 1];
-    const pages = { '4K': 0, '2M': 0, '1G': 0 };
-    let ram = 0;
-    for (const s of part) {
-      for (const z of SIZES) pages[z] += s.span.pages[z];
-      if (s.kind === 'ram') ram++;
+  let from = 0;
+  const close = (to: number): void => {
+    if (to - from === 1) out.push(segs[from]);
+    else if (to > from) out.push(mergeSegments(segs.slice(from, to)));
+    from = to;
+  };
+  for (let i = 0; i < segs.length; i++) {
+    if (segs[i].w >= MIN_GROUP_WIDTH) {
+      close(i);
+      out.push(segs[i]);
+      from = i + 1;
+    } else if (segs[i].x + segs[i].w - segs[from].x >= MIN_GROUP_WIDTH) {
+      close(i + 1);
     }
-    const span: Span = { start: first.span.start, end: last.span.end, pages, memoryType: 'mixed', pieces: [], runs: [] };
-    const line = part.find((s) => s.line !== undefined)?.line;
-    out.push({ kind: first.kind, index: first.index, span, line, x: first.x, w: last.x + last.w - first.x, group: { ram, gaps: part.length - ram } });
   }
+  close(segs.length);
   return out;
+}
+
+/** One group of neighbouring segments: its range, page counts and first line. */
+function mergeSegments(part: readonly Segment[]): Segment {
+  const first = part[0];
+  const last = part[part.length - 1];
+  const pages = { '4K': 0, '2M': 0, '1G': 0 };
+  let ram = 0;
+  for (const s of part) {
+    for (const z of SIZES) pages[z] += s.span.pages[z];
+    if (s.kind === 'ram') ram++;
+  }
+  const span: Span = { start: first.span.start, end: last.span.end, pages, memoryType: 'mixed', pieces: [], runs: [] };
+  const line = part.find((s) => s.line !== undefined)?.line;
+  return { kind: first.kind, index: first.index, span, line, x: first.x, w: last.x + last.w - first.x, group: { ram, gaps: part.length - ram } };
 }
 
 function groupMarkup(s: Segment, barY: number, barH: number, typeY: number, lineLabel: (l: number) => string): string {

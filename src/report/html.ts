@@ -132,11 +132,17 @@ ${ramTable(plan, segs, lineLabel)}
 ${hypervisors(opts.hypervisors, lineLabel)}
 ${traceSection(opts.trace, lineLabel)}
 </main>
-<script nonce="${nonce}">${SCRIPT}</script>`);
+<script nonce="${nonce}">${PAGE_SCRIPT}</script>`);
 }
 
-/** The page script (reveal on click, folds kept across re-renders), for other pages built from these parts. */
-export const PAGE_SCRIPT: string = SCRIPT;
+/**
+ * The page script (span rows, reveal on click, folds kept across re-renders), for every page built
+ * from these parts. Ahead of it, units.ts' own hex, formatSize and formatCount as source text: the
+ * span rows arrive as numbers (spanRows), and the page formats them by the same rule as the rest
+ * of the report, the hovers and the exports. Each is self-contained (no outer names), so its text
+ * runs as it is, minified or not.
+ */
+export const PAGE_SCRIPT: string = `var eptFormat = { hex: ${hex}, formatSize: ${formatSize}, formatCount: ${formatCount} };\n${SCRIPT}`;
 
 function toolbar(): string {
   const formats: [string, string][] = [['json', 'JSON'], ['md', 'Markdown'], ['csv', 'CSV'], ['c', 'C header']];
@@ -255,21 +261,39 @@ function typeData(s: Span): string | string[] {
 /**
  * A span table's rows as JSON inside its <tbody>, which the page script turns into rows
  * (page.asset.js `spanRows`: the markup lives there). 16k RAM ranges were 11 MB of row markup,
- * most of it repeated attributes, and building, sending and parsing it was most of the report's
- * second. Each row: [0-based line or null, its label, start, end, size, 4K, 2M, 1G, type, tail].
+ * then 2.6 MB of rows of formatted text, and moving and parsing those bytes was most of the time
+ * the page took to be ready: a row now holds numbers, which the page formats with units.ts' own
+ * functions (PAGE_SCRIPT). Each row: [0-based line or null, start minus the previous row's end
+ * (the first: its start), size, 4K, 2M, 1G, type, tail (1 or 0), label], addresses and sizes in
+ * the tbody's data-unit (4096 when every edge is page-aligned, as in e820 and iomem maps: 3 to 4
+ * digits fewer each). The label is there only when it is not the tbody's data-label prefix
+ * followed by the 1-based line (`line 12`): the server checks every row against lineLabel, so the
+ * page never guesses one.
  */
-function spanRows(kind: SpanKind, spans: readonly Span[], segOf: readonly (Segment | undefined)[], lineLabel: (l: number) => string, tail?: (i: number) => boolean): string {
+function spanRows(kind: SpanKind, spans: readonly Span[], segOf: readonly (Segment | undefined)[], lineLabel: (l: number) => string, tail?: (i: number) => boolean): { attrs: string; rows: string } {
+  const prefix = labelPrefix(lineLabel);
+  const unit = spans.every((s) => s.start % 4096 === 0 && s.end % 4096 === 0) ? 4096 : 1;
+  let end = 0;
   const rows = spans.map((s, i) => {
     const line = segOf[i]?.line;
     const p = s.pages;
-    const row: (string | number | null | string[])[] = [line ?? null, line !== undefined ? lineLabel(line) : '', hex(s.start), hex(s.end), formatSize(s.end - s.start),
-      formatCount(p['4K']), formatCount(p['2M']), formatCount(p['1G']), typeData(s)];
-    if (tail?.(i)) row.push(1);
+    const row: (number | null | string | string[])[] = [line ?? null, (s.start - end) / unit, (s.end - s.start) / unit, p['4K'], p['2M'], p['1G'], typeData(s)];
+    end = s.end;
+    const label = line !== undefined ? lineLabel(line) : '';
+    const own = line !== undefined && prefix !== undefined && label === prefix + String(line + 1) ? undefined : label;
+    if (own !== undefined && own !== '') row.push(tail?.(i) ? 1 : 0, own);
+    else if (tail?.(i)) row.push(1);
     return row;
   });
   // A data block, never run (so no nonce). `<` never reaches the HTML parser inside it: no
   // `</script>` or `<!--` from any text.
-  return `<script type="application/json" data-rows="${kind}">${JSON.stringify(rows).replace(/</g, '\\u003c')}</script>`;
+  return { attrs: ` data-unit="${unit}" data-label="${esc(prefix ?? '')}"`, rows: `<script type="application/json" data-rows="${kind}">${JSON.stringify(rows).replace(/</g, '\\u003c')}</script>` };
+}
+
+/** What lineLabel writes before the 1-based line number, when it writes it last (`line ` for `line 1`). */
+function labelPrefix(lineLabel: (l: number) => string): string | undefined {
+  const first = lineLabel(0);
+  return first.endsWith('1') && !/\d$/.test(first.slice(0, -1)) ? first.slice(0, -1) : undefined;
 }
 
 const HEAD = '<thead><tr><th class="num opt">#</th><th>line</th><th>start</th><th class="opt">end</th><th class="num">size</th>' +
@@ -277,14 +301,14 @@ const HEAD = '<thead><tr><th class="num opt">#</th><th>line</th><th>start</th><t
 
 export function gapTable(plan: Plan, segs: readonly Segment[], lineLabel: (l: number) => string): string {
   const segOf = segmentsOf(segs, 'gap', plan.gaps.length);
-  const rows = plan.gaps.length ? spanRows('gap', plan.gaps, segOf, lineLabel, (i) => plan.gaps[i].before === undefined) : '';
+  const data = plan.gaps.length ? spanRows('gap', plan.gaps, segOf, lineLabel, (i) => plan.gaps[i].before === undefined) : undefined;
   const m = plan.totals.mmio;
   return `<section class="card" aria-labelledby="gaps-h">
 <h2 id="gaps-h">Gaps (MMIO and reserved)</h2>
 <div class="tablewrap"><table class="spans gaps">
 ${HEAD}
-<tbody>
-${rows || '<tr><td colspan="9">No gaps: RAM covers the whole identity map.</td></tr>'}
+<tbody${data ? data.attrs : ''}>
+${data ? data.rows : '<tr><td colspan="9">No gaps: RAM covers the whole identity map.</td></tr>'}
 </tbody>
 <tfoot><tr><td class="opt"></td><td>total</td><td></td><td class="opt"></td><td class="num">${esc(formatSize(plan.gaps.reduce((n, g) => n + g.end - g.start, 0)))}</td>${SIZES.map((z) => `<td class="num">${formatCount(m[z])}</td>`).join('')}<td></td></tr></tfoot>
 </table></div>
@@ -295,13 +319,13 @@ ${rows || '<tr><td colspan="9">No gaps: RAM covers the whole identity map.</td><
 export function ramTable(plan: Plan, segs: readonly Segment[], lineLabel: (l: number) => string): string {
   if (!plan.ram.length) return '';
   const segOf = segmentsOf(segs, 'ram', plan.ram.length);
-  const rows = spanRows('ram', plan.ram, segOf, lineLabel);
+  const data = spanRows('ram', plan.ram, segOf, lineLabel);
   return `<section class="card">
 <details data-fold="ram"><summary><h2>RAM ranges (${formatCount(plan.ram.length)})</h2></summary>
 <div class="tablewrap"><table class="spans ram">
 ${HEAD}
-<tbody>
-${rows}
+<tbody${data.attrs}>
+${data.rows}
 </tbody>
 </table></div>
 </details>

@@ -3,8 +3,10 @@
 (function () {
   'use strict';
   var api = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : { postMessage: function () {}, getState: function () {}, setState: function () {} };
-  // The span tables arrive as data (html.ts spanRows): one row of markup per gap or RAM range,
-  // built here. Runs first: everything below finds the rows.
+  // The span tables arrive as numbers (html.ts spanRows): one row of markup per gap or RAM range,
+  // built here and formatted by units.ts' own functions (html.ts PAGE_SCRIPT puts them first).
+  // Runs first: everything below finds the rows.
+  var fmt = eptFormat;
   var ESC = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
   function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
   function swatch(t) { return '<span class="sw mtsw mt-' + esc(t) + '"></span>' + esc(t); }
@@ -12,46 +14,69 @@
     if (typeof t === 'string') return swatch(t);
     return '<span title="' + esc(t[0]) + '">mixed ' + t.slice(1).map(swatch).join(' ') + '</span>';
   }
-  function count(n) { return '<td' + (n === '0' ? ' class="zero"' : '') + '>' + esc(n) + '</td>'; }
-  function spanRow(kind, i, r) {
+  function count(n) { return '<td' + (n === 0 ? ' class="zero"' : '') + '>' + fmt.formatCount(n) + '</td>'; }
+  // r: [line or null, start minus the previous row's end, size, 4K, 2M, 1G, type, tail, label],
+  // addresses in table.unit bytes; the row's start is summed over the rows before it (table.starts).
+  function spanRow(table, i) {
+    var r = table.rows[i];
     var line = r[0];
-    var attrs = line === null ? '' : ' data-line="' + line + '" tabindex="0" aria-label="' + esc((kind === 'ram' ? 'RAM ' : 'Gap ') + (i + 1) + ', reveal ' + r[1]) + '"';
-    return '<tr data-key="' + kind + '-' + i + '"' + attrs + '><td>' + (i + 1) + '</td><td>' + esc(r[1]) + (r[9] ? ' <span class="who">tail</span>' : '') + '</td>' +
-      '<td>' + esc(r[2]) + '</td><td>' + esc(r[3]) + '</td><td>' + esc(r[4]) + '</td>' + count(r[5]) + count(r[6]) + count(r[7]) + '<td>' + typeCell(r[8]) + '</td></tr>';
+    var label = r.length > 8 ? r[8] : line === null ? '' : table.prefix + (line + 1);
+    var start = table.starts[i] * table.unit;
+    var size = r[2] * table.unit;
+    var attrs = line === null ? '' : ' data-line="' + line + '" tabindex="0" aria-label="' + esc((table.kind === 'ram' ? 'RAM ' : 'Gap ') + (i + 1) + ', reveal ' + label) + '"';
+    return '<tr data-key="' + table.kind + '-' + i + '"' + attrs + '><td>' + (i + 1) + '</td><td>' + esc(label) + (r[7] ? ' <span class="who">tail</span>' : '') + '</td>' +
+      '<td>' + fmt.hex(start) + '</td><td>' + fmt.hex(start + size) + '</td><td>' + esc(fmt.formatSize(size)) + '</td>' + count(r[3]) + count(r[4]) + count(r[5]) + '<td>' + typeCell(r[6]) + '</td></tr>';
   }
   // Rows are added CHUNK at a time, the next ones when the reader scrolls near the last: laying
-  // out 16k rows took Chromium 6 s before the page could be used.
-  var CHUNK = 500;
+  // out 16k rows took Chromium 6 s before the page could be used. 200 rows are 5,000 px, several
+  // screens; the first 500 were a third of the 16k page's layout time.
+  var CHUNK = 200;
   var more = typeof IntersectionObserver === 'function'
     ? new IntersectionObserver(function (entries) {
       entries.forEach(function (e) { if (e.isIntersecting) { more.unobserve(e.target); e.target.fill(); } });
     }, { rootMargin: '800px' })
     : null;
-  function fill(tbody, kind, rows, from) {
+  function fill(table, from) {
+    var rows = table.rows;
+    var tbody = table.tbody;
     var end = more ? Math.min(rows.length, from + CHUNK) : rows.length;
     var html = [];
-    for (var i = from; i < end; i++) html.push(spanRow(kind, i, rows[i]));
+    for (var i = from; i < end; i++) html.push(spanRow(table, i));
     var old = tbody.querySelector('tr.more');
     if (old) old.remove();
     if (end < rows.length) {
-      html.push('<tr class="more"><td colspan="9">' + end.toLocaleString('en-US') + ' of ' + rows.length.toLocaleString('en-US') + ' shown; more come as you scroll</td></tr>');
+      html.push('<tr class="more"><td colspan="9">' + fmt.formatCount(end) + ' of ' + fmt.formatCount(rows.length) + ' shown; more come as you scroll</td></tr>');
     }
     tbody.insertAdjacentHTML('beforeend', html.join('\n'));
     var sentinel = tbody.querySelector('tr.more');
     if (sentinel) {
-      sentinel.fill = function () { fill(tbody, kind, rows, end); };
+      sentinel.fill = function () { fill(table, end); };
       more.observe(sentinel);
     }
   }
+  function load(block) {
+    var tbody = block.parentNode;
+    var rows = JSON.parse(block.textContent);
+    // Each start from the previous row's end (exact: addresses stay below 2^53).
+    var starts = new Array(rows.length);
+    for (var i = 0, at = 0; i < rows.length; i++) { starts[i] = at + rows[i][1]; at = starts[i] + rows[i][2]; }
+    var table = { tbody: tbody, kind: block.getAttribute('data-rows'), rows: rows, starts: starts, unit: Number(tbody.getAttribute('data-unit')) || 1, prefix: tbody.getAttribute('data-label') || '' };
+    tbody.textContent = '';
+    fill(table, 0);
+  }
+  // A table inside a closed fold (the RAM ranges) is built when the fold first opens: its rows
+  // were half the page's elements at 16k ranges, none of them shown.
   (function spanRows() {
     var blocks = document.querySelectorAll('tbody > script[data-rows]');
-    for (var b = 0; b < blocks.length; b++) {
-      var tbody = blocks[b].parentNode;
-      var rows = JSON.parse(blocks[b].textContent);
-      var kind = blocks[b].getAttribute('data-rows');
-      tbody.textContent = '';
-      fill(tbody, kind, rows, 0);
-    }
+    Array.prototype.forEach.call(blocks, function (block) {
+      var fold = block.closest('details');
+      if (!fold || fold.open) { load(block); return; }
+      fold.addEventListener('toggle', function once() {
+        if (!fold.open) return;
+        fold.removeEventListener('toggle', once);
+        load(block);
+      });
+    });
   })();
   // The panel replaces the whole page on every edit; the webview keeps getState/setState across
   // that, so each <details data-fold=ID> comes back open or closed as the user left it.

@@ -264,8 +264,9 @@ describe('plan report in Chromium', { skip: available ? false : `${CHROMIUM} mis
       assert.match(await page.locator('table.gaps tr.more').innerText(), new RegExp(`of ${formatCount(plan.gaps.length)} shown`));
       for (let i = 0; i < 100 && (await page.locator('table.gaps tr.more').count()); i++) {
         await page.locator('table.gaps tr.more').scrollIntoViewIfNeeded();
-        // A function, not a string: a string predicate is compiled in the page, which its CSP forbids ('unsafe-eval').
-        await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('table.gaps tbody tr[data-key]').length > n, await rows.count()).catch(() => {});
+        // A locator, not waitForFunction's string: polling a string evaluates it in the page,
+        // which the page's CSP refuses (a pageerror).
+        await rows.nth(await rows.count()).waitFor({ state: 'attached', timeout: 5000 }).catch(() => {});
       }
       assert.equal(await rows.count(), plan.gaps.length);
       // Each row as the table showed it when it was built on the server.
@@ -277,8 +278,12 @@ describe('plan report in Chromium', { skip: available ? false : `${CHROMIUM} mis
       assert.equal(await page.locator('table.gaps img').count(), 0, 'no element from a label');
       assert.equal(await page.evaluate('window.__pwned'), undefined);
       // The RAM table fills the same way once opened.
+      // The RAM table is built when its fold first opens.
+      assert.equal(await page.locator('table.ram tbody tr[data-key]').count(), 0, 'nothing built while folded');
       await page.locator('details[data-fold="ram"] > summary').click();
-      assert.ok((await page.locator('table.ram tbody tr[data-key]').count()) > 0);
+      await page.locator('table.ram tbody tr[data-key]').first().waitFor({ state: 'attached', timeout: 5000 });
+      assert.equal(await page.locator('table.ram tr.more').count(), 1, 'the RAM table fills as you scroll too');
+      assert.equal(await page.locator('table.ram tr[data-key="ram-0"] > td').nth(2).innerText(), `0x${plan.ram[0].start.toString(16)}`);
       assert.deepEqual(errors, []);
       await page.screenshot({ path: path.join(ARTIFACTS, 'many-ranges-table.png') });
     } finally {

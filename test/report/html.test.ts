@@ -2,8 +2,9 @@
 // RAM range and gap with data-line, the gap table, the CSP and its nonce, escaping.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatCount, formatSize, planMemoryMap, type Plan } from '../../src/planner';
+import { formatCount, formatSize, hex, planMemoryMap, type Plan } from '../../src/planner';
 import { addrLabel, esc, layoutSegments, renderMessage, renderReport } from '../../src/report/html';
+import { groupSegments } from '../../src/report/address-map';
 import { parseReportMessage } from '../../src/protocol/webview';
 import { MAP_FIXTURES as FIXTURES, planOf } from '../support/fixtures';
 
@@ -12,11 +13,26 @@ const NONCE = 'bm9uY2Uxe2Q3NGE5OGY0YmM';
 const CSP_SOURCE = 'https://*.vscode-cdn.net';
 const render = (plan: Plan, title = 'test.log') => renderReport(plan, { nonce: NONCE, cspSource: CSP_SOURCE, title });
 const all = (html: string, re: RegExp): RegExpMatchArray[] => [...html.matchAll(re)];
-/** A span table's rows as the page receives them (html.ts spanRows; page.asset.js builds the rows). */
+/**
+ * A span table's rows as the page shows them: html.ts spanRows sends [line, start - previous end,
+ * size, 4K, 2M, 1G, type, tail, label] in the tbody's data-unit, page.asset.js formats them.
+ */
 type Row = [line: number | null, label: string, start: string, end: string, size: string, n4k: string, n2m: string, n1g: string, type: string | string[], tail?: 1];
+const unesc = (s: string): string => s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e]!);
 const rowsOf = (html: string, kind: 'gap' | 'ram'): Row[] => {
-  const m = new RegExp(`<script type="application/json" data-rows="${kind}">([^<]*)</script>`).exec(html);
-  return m ? JSON.parse(m[1]) : [];
+  const m = new RegExp(`<tbody data-unit="(\\d+)" data-label="([^"]*)">\\s*<script type="application/json" data-rows="${kind}">([^<]*)</script>`).exec(html);
+  if (!m) return [];
+  const unit = Number(m[1]);
+  const prefix = unesc(m[2]);
+  let end = 0;
+  return (JSON.parse(m[3]) as [number | null, number, number, number, number, number, string | string[], (0 | 1)?, string?][]).map((r) => {
+    const start = end + r[1] * unit;
+    end = start + r[2] * unit;
+    const label = r.length > 8 ? r[8]! : r[0] === null ? '' : prefix + (r[0] + 1);
+    const row: Row = [r[0], label, hex(start), hex(end), formatSize(end - start), formatCount(r[3]), formatCount(r[4]), formatCount(r[5]), r[6]];
+    if (r[7]) row.push(1);
+    return row;
+  });
 };
 const tile = (html: string, id: string): string | undefined => new RegExp(`data-tile="${id}">([^<]*)<`).exec(html)?.[1];
 
@@ -202,16 +218,42 @@ test('the message page has the same CSP, no script, escaped text', () => {
   assert.ok(html.includes('no map &amp; &lt;i&gt;none&lt;/i&gt;'));
 });
 
-test('past 5,000 spans the address map draws groups of neighbours; the tables still list every span', () => {
+test('past 5,000 spans the address map draws groups of neighbours, each at least 1/500 of the map; the tables still list every span', () => {
   const ram = Array.from({ length: 6000 }, (_, i) => ({ start: (3 * i + 1) * 0x1000, end: (3 * i + 2) * 0x1000, line: i }));
   const plan = planMemoryMap(ram, { limit: 2 ** 32 });
   const html = renderReport(plan, { nonce: 'bm9uY2Vub25jZW5vbmNlMTI=', cspSource: 'vscode-webview:', title: 'many' });
   const drawn = html.match(/<g class="seg /g)!.length;
-  assert.ok(drawn <= 5000, `${drawn} segments drawn`);
+  assert.ok(drawn <= 500, `${drawn} segments drawn`);
   assert.ok(/<g class="seg group"/.test(html));
-  assert.match(html, /12,001 ranges and gaps, drawn in groups of neighbours/);
+  assert.match(html, /12,001 ranges and gaps; neighbours narrower than 1\/500 of the map are drawn in groups/);
   assert.equal(rowsOf(html, 'ram').length, 6000);
   assert.equal(rowsOf(html, 'gap').length, plan.gaps.length);
   // The first group reveals the first line it holds.
   assert.match(html, /<g class="seg group" data-start="0x0" data-line="0"/);
+});
+
+test('grouping: pieces tile the map in order; a span 1/500 of the map wide stays alone, narrower runs merge until that wide', () => {
+  // 3,000 4 KiB RAM ranges with 4 KiB gaps, then one 1 GiB gap and 1,000 more ranges: the big gap
+  // is far wider than 1/500 of the map.
+  const ram = [
+    ...Array.from({ length: 3000 }, (_, i) => ({ start: (2 * i + 1) * 0x1000, end: (2 * i + 2) * 0x1000, line: i })),
+    ...Array.from({ length: 1000 }, (_, i) => ({ start: 2 ** 30 + (2 * i + 1) * 0x1000, end: 2 ** 30 + (2 * i + 2) * 0x1000, line: 3000 + i })),
+  ];
+  const plan = planMemoryMap(ram, { limit: 2 ** 31 });
+  const segs = layoutSegments(plan, () => undefined);
+  const pieces = groupSegments(segs);
+  assert.ok(pieces.length < 600, `${pieces.length} pieces`);
+  assert.equal(pieces.reduce((n, p) => n + (p.group ? p.group.ram + p.group.gaps : 1), 0), segs.length, 'every span in exactly one piece');
+  for (let i = 1; i < pieces.length; i++) {
+    assert.equal(pieces[i].span.start, pieces[i - 1].span.end, 'in address order, no holes');
+    assert.ok(Math.abs(pieces[i].x - (pieces[i - 1].x + pieces[i - 1].w)) < 1e-9);
+  }
+  const big = plan.gaps.find((g) => g.end - g.start > 2 ** 29)!;
+  const alone = pieces.find((p) => p.span.start === big.start)!;
+  assert.ok(alone && !alone.group && alone.kind === 'gap' && alone.span.end === big.end, 'the wide gap is drawn alone');
+  // Each group is 1/500 of the map wide, but the last before a wide span or the end of the map.
+  pieces.forEach((p, i) => {
+    const next = pieces[i + 1];
+    if (p.group && next && (next.group || next.w < 0.2)) assert.ok(p.w >= 0.2 - 1e-9, `group ${i}: ${p.w}%`);
+  });
 });
