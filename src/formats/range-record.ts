@@ -44,8 +44,12 @@ function remember<T>(cache: Map<string, T>, key: string, value: T): T {
   return value;
 }
 
+/** Longer type names are not shared: the cache stays small whatever the names are. */
+const SHARED_NAME_MAX = 64;
+
 /** The type name as its own string (never a view into the text: ownString), one copy per name. */
 function typeNameOf(name: string): string {
+  if (name.length > SHARED_NAME_MAX) return ownString(name);
   const known = typeNames.get(name);
   if (known !== undefined) return known;
   const own = ownString(name);
