@@ -699,7 +699,7 @@ test('UI: issue 14 — plan totals, gap lines, output channels, settings, export
       const first = '0x0000000000000000-0x000000000009ffff';
       assert.doesNotMatch(norm((await lineTokens(page, first)).text), /no gap/, 'the first line says "no gap"');
       await screenshot(page, 'i14-gap-own-line');
-      await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 200, y: 8 } });
+      await page.locator('.editor-instance .monaco-editor').first().click({ position: { x: 200, y: 8 } });
       await runCommand(page, 'EPT Lens: Show Plan Report');
       const { frame } = await webviewFrame(page, async (f) => await f.evaluate(() => !!document.querySelector('table.gaps tr[data-key="gap-0"]')).catch(() => false));
       await frame.locator('table.gaps tr[data-key="gap-0"]').click();

@@ -61,7 +61,9 @@ test('eptLens.policy in the real editor: policy diagnostics on their lines, the 
       await screenshot(page, 'policies-problems');
     });
     await step('the report view renders "Hypervisors on this machine" with a row per policy and SimpleVisor\'s dangerous range', async () => {
-      await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 200, y: 20 } });
+      // The editor's own box, not .view-lines: scrolled far down, that one starts above the viewport.
+      await page.locator('.editor-instance .monaco-editor').first().click({ position: { x: 200, y: 20 } });
+      await page.keyboard.press('Control+Home');
       await runCommand(page, 'EPT Lens: Show Plan Report');
       const { frame, text } = await webviewFrame(page, /Hypervisors on this machine/);
       assert.match(text, /dangerous: 0xd0000000–0x100000000 mapped WB, the MTRRs make it UC/);
