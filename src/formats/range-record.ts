@@ -29,8 +29,9 @@ const field = (at: number, text: string): Field => ({ start: at, end: at + text.
 
 /**
  * What many range records hold alike is kept once: a dump of a million e820 lines prints a few
- * type names and, line after line, its fields at the same columns (records are never changed
- * after they are read). Each cache starts over when full, so hostile input cannot grow it.
+ * type names and, line after line, its fields at the same columns. Shared parts are never changed
+ * in place: code that moves a record's fields or adds a problem gives it new ones (columns.ts,
+ * e820-types.ts, meminfo.ts). Each cache starts over when full, so hostile input cannot grow it.
  */
 const SHARED_MAX = 4096;
 const typeNames = new Map<string, string>();
