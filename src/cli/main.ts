@@ -183,7 +183,10 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
   // Kept as UTF-8 bytes, not strings: a text plan of every boot of a 1 GiB log is ~8 MB, and
   // the strings (two-byte once they hold a '…' or '×') joined and then replaced were three copies
   // of it at once, which set the CLI's peak RSS at 1 GiB.
-  const chunks: Buffer[] = [];
+  const chunks: Buffer[][] = [];
+  const keep = (chunk: string | Iterable<string>): void => {
+    chunks.push(typeof chunk === 'string' ? [Buffer.from(chunk)] : Array.from(chunk, (piece) => Buffer.from(piece)));
+  };
   const failures: string[] = [];
   let failed = false;
   /** A plan with no RAM is printed but never exits 0 (the map's no-ram note said why). */
@@ -254,8 +257,8 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
     // Text plans every map now, its records go; other formats plan one map at the end.
     else if (o.format !== 'text') chosen = map;
     else if (!failed) {
-      const chunk = render(map, MAP_COUNT) as string | undefined; // only JSON comes in pieces
-      if (chunk !== undefined) chunks.push(Buffer.from(chunk));
+      const chunk = render(map, MAP_COUNT);
+      if (chunk !== undefined) keep(chunk);
     }
   };
 
@@ -322,7 +325,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
     }
     const chunk = render(chosen!, String(maps));
     if (chunk === undefined) return 1;
-    if (typeof chunk === 'string') chunks.push(Buffer.from(chunk));
+    if (typeof chunk === 'string') keep(chunk);
     else {
       // JSON: one map, planned and checked; written piece by piece as it is printed.
       for (const piece of chunk) await sink.write(piece);
@@ -331,10 +334,17 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
       return failures.length ? 3 : noRam ? 4 : 0;
     }
   }
-  // One chunk at a time: the same bytes as joining them with blank lines, without the copy.
+  // A piece at a time: the same bytes as joining the pieces with newlines and the maps with blank
+  // lines, without the copy. Only a piece with a NUL (a heading's MAP_COUNT) becomes a string again.
   const count = String(maps);
   for (let i = 0; i < chunks.length; i++) {
-    await sink.write(chunks[i].toString().replaceAll(MAP_COUNT, count) + (i === chunks.length - 1 ? '\n' : '\n\n'));
+    const pieces = chunks[i];
+    for (let j = 0; j < pieces.length; j++) {
+      const piece = pieces[j];
+      await sink.write(piece.includes(0) ? piece.toString().replaceAll(MAP_COUNT, count) : piece);
+      await sink.write(j < pieces.length - 1 || i === chunks.length - 1 ? '\n' : '\n\n');
+    }
+    chunks[i] = [];
   }
   if (chunks.length === 0) await sink.write('\n');
   // Unprefixed, so CI problem matchers (`file:line: error:`) pick them up.

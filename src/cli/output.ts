@@ -8,7 +8,7 @@ import path from 'node:path';
 export class WriteError extends Error {}
 
 export interface Sink {
-  write(text: string): Promise<void>;
+  write(text: string | Uint8Array): Promise<void>;
   /** Everything written: flush, and rename the file into place. */
   close(): Promise<void>;
   /** Give up: remove the temporary file. */
@@ -103,7 +103,7 @@ export function fileSink(name: string): Sink {
   const sink: Sink = {
     write: async (text) => {
       try {
-        const buf = Buffer.from(text);
+        const buf = typeof text === 'string' ? Buffer.from(text) : text;
         for (let at = 0; at < buf.length; ) at += fs.writeSync(fd!, buf, at);
       } catch (e) {
         sink.discard();

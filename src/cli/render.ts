@@ -40,8 +40,19 @@ interface RenderContext {
   where: (line: number) => string;
 }
 
-export function renderPlanText(plan: Plan, ctx: RenderContext): string {
-  const out: string[] = [];
+/** Lines per piece of planTextPieces: a piece is one string of them, joined by newlines. */
+const PIECE_LINES = 4096;
+
+/** The whole text plan as one string (tests, small maps); the CLI writes planTextPieces as they come. */
+export const renderPlanText = (plan: Plan, ctx: RenderContext): string => [...planTextPieces(plan, ctx)].join('\n');
+
+/**
+ * The text plan in pieces of up to PIECE_LINES lines, to be joined by newlines: a map of a million
+ * ranges has half a million gap rows, and as one string (two-byte once it holds a '–') with its
+ * array of lines it cost the CLI more memory than the map's records.
+ */
+export function* planTextPieces(plan: Plan, ctx: RenderContext): Generator<string> {
+  let out: string[] = [];
   const o = plan.options;
   out.push(ctx.heading);
   out.push(`Identity map of [0x0, ${hex(plan.limit)}) (${formatSize(plan.limit)}), max page ${o.maxPage}, RAM pages ${o.ramPage}; ${ctx.mtrrNote}`);
@@ -86,6 +97,10 @@ export function renderPlanText(plan: Plan, ctx: RenderContext): string {
     const rest = `${lpad(c.size, w.size)}${lpad(c.k4, w.k4)}${lpad(c.m2, w.m2)}${lpad(c.g1, w.g1)}  ${r.tail}`;
     out.push(r.piece ? `    ${pad(c.start, w.start)}${pad(c.end, w.end - 2)}${rest}` : `  ${pad(c.start, w.start)}${pad(c.end, w.end)}${rest}`);
     if (r.after) out.push(r.after);
+    if (out.length >= PIECE_LINES) {
+      yield out.join('\n');
+      out = [];
+    }
   }
   out.push(`  ${pad(`gaps: ${plan.gaps.length}`, w.start + w.end)}${lpad('', w.size)}${counts(m)}  = ${formatCount(sum(m))} leaves`);
   out.push('');
@@ -106,5 +121,5 @@ export function renderPlanText(plan: Plan, ctx: RenderContext): string {
   out.push(`  2M everywhere     ${cost(cmp.twoMEverywhere)}   (hvpp, SimpleVisor, gbhv)`);
   if (cmp.maxPage2M) out.push(`  max page 2M       ${cost(cmp.maxPage2M)}   (CPUs without 1 GiB EPT pages)`);
   out.push(`  MMIO-only tables  ${formatCount(cmp.mmioTables)}: ${cmp.fitsHyperPlatformPrealloc ? 'fit' : 'do NOT fit'} HyperPlatform's 50 pre-allocated table pages`);
-  return out.join('\n');
+  yield out.join('\n');
 }

@@ -21,7 +21,7 @@ after(() => {
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 
 function run(args: string[], input?: string | Buffer) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', cwd: ROOT });
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', cwd: ROOT, maxBuffer: 1 << 26 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 const json = (args: string[]) => {
@@ -105,6 +105,28 @@ test('text tables: columns sized from the data never run together (--max-page 4K
     const at = ends(lines[header]).slice(4, 7);
     for (const row of [...rows, total]) for (const e of at) assert.ok(ends(row).includes(e), `${row}\n${lines[header]}`);
   }
+});
+
+test('a map of 10,000 gaps is printed in pieces: every gap row once, in order, the maps a blank line apart', () => {
+  // RAM [k·3 pages, k·3 + 2 pages): a one-page gap before each range but the first; gaps by hand.
+  const n = 10_000;
+  const page = 0x1000;
+  const h = (x: number) => x.toString(16).padStart(16, '0');
+  const map = Array.from({ length: n }, (_, k) => `[    0.000000] BIOS-e820: [mem 0x${h(3 * k * page)}-0x${h((3 * k + 2) * page - 1)}] usable`);
+  const r = run(['-'], [...map, '[    1.000000] Linux version 6.1.0', ...map].join('\n'));
+  assert.equal(r.code, 0, r.err);
+  const out = r.out.split('\n');
+  const headings = out.flatMap((l, i) => (/map \d of 2, lines/.test(l) ? [i] : []));
+  assert.equal(headings.length, 2);
+  assert.equal(out[headings[1] - 1], '', 'a blank line between the maps');
+  for (const at of headings) {
+    const header = out.findIndex((l, i) => i > at && l.startsWith('  gap start'));
+    const rows = out.slice(header + 1, out.findIndex((l, i) => i > header && l.startsWith('  gaps: ')));
+    const starts = rows.map((l) => Number(l.trim().split(/\s+/)[0]));
+    assert.deepEqual(starts.slice(0, n - 1), Array.from({ length: n - 1 }, (_, k) => (3 * k + 2) * page));
+    assert.equal(starts.length, n, 'the gaps between the ranges and the one up to the limit');
+  }
+  assert.equal(r.out.endsWith('tables\n') || r.out.endsWith('pages\n'), true, 'one newline at the end');
 });
 
 test('many boots stream map by map: every boot planned with its own MTRR dump, headings count them all', () => {
