@@ -4,7 +4,7 @@
 // settings (`Terms`). Pure.
 import type { Field, MapRecord, MemoryMap, MtrrDump, MtrrVariableRecord, RangeRecord, Severity } from '../formats';
 import type { MtrrState } from '../planner';
-import { DUMP_SOURCES, checkMapRanges, isContainer, ramInputs, usableRanges } from '../formats';
+import { DUMP_SOURCES, checkMapRanges, hasError, isContainer, ramInputs, readWithoutRoot } from '../formats';
 import type { Plan } from '../planner';
 import { MAX_BLOCKS, formatCount, formatSize, hex, physLimitWarning } from '../planner';
 import { decodeEptVpidCap } from '../planner/decode/ept-vpid-cap';
@@ -229,7 +229,9 @@ function* uncachedRam(map: MemoryMap, plan: Plan): Generator<MapProblem> {
  */
 function mmioPastLimit(map: MemoryMap, limit: number, terms: Terms): MapProblem[] {
   const out: MapProblem[] = [];
-  const mmio = usableRanges(map).filter((r) => !r.ram && r.end > limit && !isContainer(r));
+  if (readWithoutRoot(map)) return out;
+  // The cheap tests first: a map of 300k lines is checked after every edit, and few lines pass.
+  const mmio = map.ranges.filter((r) => !r.ram && r.end > limit && !isContainer(r) && !hasError(r));
   mmio.sort((a, b) => a.start - b.start || a.line - b.line);
   let warnedEnd = 0;
   for (const r of mmio) {
@@ -267,6 +269,7 @@ function rangeOnLine(map: MemoryMap, line: number): RangeRecord | undefined {
  * one line that touch are named once. Lazy, like planProblems.
  */
 function* ramPastLimit(map: MemoryMap, plan: Plan): Generator<{ record: RangeRecord; start: number; end: number }> {
+  if (plan.beyondLimit.length === 0) return; // no input reaches past the limit: none to name
   let last: { record: RangeRecord; start: number; end: number } | undefined;
   for (const r of ramInputs(map)) {
     if (r.end <= plan.limit || r.line === undefined) continue;
