@@ -218,7 +218,14 @@ test('the message page has the same CSP, no script, escaped text', () => {
   assert.ok(html.includes('no map &amp; &lt;i&gt;none&lt;/i&gt;'));
 });
 
-test('past 5,000 spans the address map draws groups of neighbours, each at least 1/500 of the map; the tables still list every span', () => {
+test('past 1,000 spans the address map draws groups of neighbours, each at least 1/500 of the map; the tables still list every span', () => {
+  const drawnAlone = (n: number): boolean => {
+    const plan = planMemoryMap(Array.from({ length: n }, (_, i) => ({ start: (3 * i + 1) * 0x1000, end: (3 * i + 2) * 0x1000, line: i })), { limit: 2 ** 32 });
+    return !/<g class="seg group"/.test(renderReport(plan, { nonce: 'bm9uY2Vub25jZW5vbmNlMTI=', cspSource: 'vscode-webview:', title: 'n' }));
+  };
+  // n ranges make 2n + 1 spans (a gap before each, one up to the limit).
+  assert.equal(drawnAlone(499), true, '999 spans: each drawn alone');
+  assert.equal(drawnAlone(500), false, '1,001 spans: grouped');
   const ram = Array.from({ length: 6000 }, (_, i) => ({ start: (3 * i + 1) * 0x1000, end: (3 * i + 2) * 0x1000, line: i }));
   const plan = planMemoryMap(ram, { limit: 2 ** 32 });
   const html = renderReport(plan, { nonce: 'bm9uY2Vub25jZW5vbmNlMTI=', cspSource: 'vscode-webview:', title: 'many' });
