@@ -124,7 +124,8 @@ function inputAt(lines: Int32Array, line: number): number {
 /**
  * The plan of `map`, made from `last` (the plan of `edit.from` with the same settings) when the
  * edit only gave RAM lines new addresses: the planner carries the plan over (replanSwapped) and
- * only the spans it remade are bound again. Undefined when it can't: then plan afresh.
+ * only the spans it remade are bound again; an edit of non-RAM lines alone keeps the plan. Undefined
+ * when it can't: then plan afresh.
  */
 export function carryPlan(last: MapPlan, map: MemoryMap, edit: MapEdit): MapPlan | undefined {
   const was = bindings.get(last);
@@ -133,10 +134,18 @@ export function carryPlan(last: MapPlan, map: MemoryMap, edit: MapEdit): MapPlan
   for (const i of edit.at) {
     const before = edit.from.ranges[i];
     const now = map.ranges[i];
+    // A line that is not RAM before or after is no input: the plan is the same (its known MMIO is read from the map).
+    if (!before.ram && !now.ram) continue;
     if (!before.ram || !now.ram || hasError(before) || hasError(now)) return undefined;
     const k = inputAt(was.lines, before.line);
     if (was.lines[k] !== before.line) return undefined;
     swaps.push({ index: k, start: now.start, end: now.end });
+  }
+  if (swaps.length === 0) {
+    // Not the gap lines (span-lines.ts): a non-RAM line is the anchor of the gap it lies in.
+    const same: MapPlan = { ...last, map };
+    bindings.set(same, was);
+    return same;
   }
   const carried = replanSwapped(was.core.plan, swaps);
   if (!carried) return undefined;

@@ -52,7 +52,25 @@ export function annotationText(pages: PageCounts): string {
   return parts.length ? parts.join(' and ') : '0 4KB-entries';
 }
 
-export function computeDiagnostics(analysis: Analysis, settings: Settings, isCancelled: () => boolean = () => false): EptDiagnostic[] {
+/** Every diagnostic of the document at once (tests, and what the server's steps add up to). */
+export function computeDiagnostics(analysis: Analysis, settings: Settings): EptDiagnostic[] {
+  const steps = diagnosticSteps(analysis, settings);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Records read between two steps of diagnosticSteps. */
+const RECORDS_PER_STEP = 20_000;
+
+/**
+ * computeDiagnostics in steps: it yields after each part that grows with a map (its checks, its
+ * plan, the plan's problems) and every RECORDS_PER_STEP records, so that the server can answer
+ * hovers and keystrokes in between (a map of 300k ranges takes ~0.4 s in all), and stop when the
+ * document changes. Returns the diagnostics.
+ */
+export function* diagnosticSteps(analysis: Analysis, settings: Settings): Generator<void, EptDiagnostic[]> {
   const cap = settings.maxDiagnostics;
   const out: EptDiagnostic[] = [];
   let dropped = 0;
@@ -71,18 +89,23 @@ export function computeDiagnostics(analysis: Analysis, settings: Settings, isCan
   const { doc, records } = model.maps();
   // 1. Problems the readers found on single lines.
   const pushAll = (ps: readonly MapProblem[]): boolean => ps.every((p) => push(diagnostic(model, p)));
-  for (const r of records) if (!pushAll(lineProblems(r))) break;
+  for (let i = 0; i < records.length; i++) {
+    if (!pushAll(lineProblems(records[i]))) break;
+    if (i % RECORDS_PER_STEP === RECORDS_PER_STEP - 1) yield;
+  }
   // 2. What MTRR dumps could not tell (no default type in /proc/mtrr, no fixed ranges).
   for (const d of doc.dumps) pushAll(dumpProblems(d, settings.physAddrBits, terms(settings)));
   // 3. Per map.
   for (const map of doc.maps) {
-    if (isCancelled()) break;
+    yield;
     pushAll(mapProblems(map));
+    yield;
     const mp = analysis.planFor(map, settings);
     if (!mp.plan) {
       push({ range: lineRange(model, map.firstLine), severity: DiagnosticSeverity.Error, code: DIAGNOSTIC_CODES.planError, message: `cannot plan this map: ${mp.error}` });
       continue;
     }
+    yield;
     planDiagnostics(analysis, settings, mp, push);
     if (settings.policy) policyDiagnostics(settings.policy, map, mp.plan, (l) => lineRange(model, l), push, mp.pairedMtrr === undefined ? mp.mtrrDump?.firstLine : undefined);
   }
