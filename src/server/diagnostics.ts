@@ -11,6 +11,7 @@ import type { DocAnalysis as Analysis, DocumentModel } from './model';
 import { isFirstInput, pagesShort, rangeText } from './describe';
 import { type Settings, editorTerms } from './settings';
 import { policyDiagnostics } from './policy-diagnostics';
+import { runToEnd } from './yield';
 
 const SOURCE = 'ept-lens';
 
@@ -53,13 +54,7 @@ export function annotationText(pages: PageCounts): string {
 }
 
 /** Every diagnostic of the document at once (tests, and what the server's steps add up to). */
-export function computeDiagnostics(analysis: Analysis, settings: Settings): EptDiagnostic[] {
-  const steps = diagnosticSteps(analysis, settings);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
+export const computeDiagnostics = (analysis: Analysis, settings: Settings): EptDiagnostic[] => runToEnd(diagnosticSteps(analysis, settings));
 
 /** Records read between two steps of diagnosticSteps. */
 const RECORDS_PER_STEP = 20_000;

@@ -7,13 +7,13 @@ import {
 } from 'vscode-languageserver';
 import { Analysis, type PairedMtrr } from '../analysis';
 import { PlanChangedNotification } from '../protocol/requests';
-import { type EptDiagnostic, diagnosticSteps } from './diagnostics';
+import { diagnosticSteps } from './diagnostics';
 import { DocumentGone, RequestError } from './errors';
 import { errorText } from './guard';
 import { DocumentModel, type TextChange } from './model';
 import { summary } from './requests';
 import { type RawSettings, type Settings, resolveSettings } from './settings';
-import { yieldToEventLoop } from './yield';
+import { runInSteps } from './yield';
 
 interface DocState {
   model: DocumentModel;
@@ -34,11 +34,6 @@ interface ClientCaps {
 }
 
 const DIAGNOSTICS_DELAY = 200;
-/**
- * How long the diagnostics run before letting queued requests through: a request waits this
- * plus one step (a check of a 300k-range map takes ~35 ms).
- */
-const STEP_MS = 5;
 /** Documents at least this big trigger a full GC once scanned, when the runtime allows it. */
 const GC_AFTER_BYTES = 8 * 2 ** 20;
 
@@ -259,19 +254,10 @@ export class Documents {
       const settings = await this.getSettings(uri);
       if (st.closed || st.outOfSync || st.model.version !== version) return;
       const t0 = Date.now();
-      // In steps, letting requests through at least every STEP_MS: a hover or keystroke waits
-      // for one step, not the whole document. A change on the way starts diagnostics over.
-      const steps = diagnosticSteps(st.analysis, settings);
-      let diagnostics: EptDiagnostic[] | undefined;
-      for (let since = Date.now(); diagnostics === undefined; ) {
-        const step = steps.next();
-        if (step.done) diagnostics = step.value;
-        else if (Date.now() - since >= STEP_MS) {
-          await yieldToEventLoop();
-          if (st.closed || st.outOfSync || st.model.version !== version) return;
-          since = Date.now();
-        }
-      }
+      // In steps: a hover or keystroke waits for one step, not the whole document. A change on
+      // the way drops them (the change schedules diagnostics again).
+      const diagnostics = await runInSteps(diagnosticSteps(st.analysis, settings), () => st.closed || !!st.outOfSync || st.model.version !== version);
+      if (!diagnostics) return;
       await this.connection.sendDiagnostics({ uri, version, diagnostics });
       await this.connection.sendNotification(PlanChangedNotification, { uri, version, summary: summary({ analysis: st.analysis, settings, chosen: this.chosen.get(uri) }) });
       const ms = Date.now() - t0;

@@ -18,7 +18,7 @@ import {
   type MapChoice, type MapInfo, type MapListResult, type PairMtrrResult, type ReportParams, type ReportResult, type SummaryResult,
 } from '../protocol/requests';
 import { renderMessage, renderReport } from '../report';
-import { POLICIES, comparePolicy, machineFromMap } from '../policies';
+import { POLICIES, type PolicyReport, comparePolicy, machineFromMap } from '../policies';
 import type { DocumentModel } from './model';
 import { mtrrSourceText, pagesShort, rangeText } from './describe';
 import { RequestError } from './errors';
@@ -26,6 +26,7 @@ import { type Settings, editorTerms } from './settings';
 import { planTotals } from './lenses';
 import { dumpTitle } from './symbols';
 import { traceSummary, traceTables } from './trace-summary';
+import { runToEnd } from './yield';
 
 /** What a request about a document works on. */
 export interface DocContext {
@@ -108,7 +109,14 @@ export function exportRequest(ctx: DocContext, p: ExportParams): ExportResult {
 }
 
 /** eptLens/report: the report page of the chosen map, or a page saying why there is none. */
-export function reportRequest(ctx: DocContext, p: ReportParams): ReportResult {
+export const reportRequest = (ctx: DocContext, p: ReportParams): ReportResult => runToEnd(reportSteps(ctx, p));
+
+/**
+ * reportRequest in steps, for runInSteps: it yields after the plan, the gap lines and each
+ * hypervisor's policy (a map of 300k ranges takes ~0.2 s a policy), so the server answers other
+ * requests while it works.
+ */
+export function* reportSteps(ctx: DocContext, p: ReportParams): Generator<void, ReportResult> {
   const name = baseName(ctx.analysis.model.uri);
   const title = `EPT Plan: ${name}`;
   const page = { nonce: p.nonce, cspSource: p.cspSource, title: name };
@@ -121,11 +129,18 @@ export function reportRequest(ctx: DocContext, p: ReportParams): ReportResult {
   const mp = ctx.analysis.planFor(map, ctx.settings);
   const why = noPlanReason(map, mp);
   if (why) return { title, html: renderMessage({ ...page, message: `No plan: ${why}` }) };
+  yield;
   const gapLine = gapLineOf(mp);
   const lineOf = (kind: 'ram' | 'gap', i: number): number | undefined => (kind === 'ram' ? ramLineOf(mp, i) : gapLine(i));
   const o = mp.plan!.options;
+  yield;
   const machine = machineFromMap(map, { limit: mp.plan!.limit, maxPage: o.maxPage, ramPage: o.ramPage, mtrr: o.mtrr });
-  const hypervisors = POLICIES.map((policy) => comparePolicy(policy, machine));
+  const hypervisors: PolicyReport[] = [];
+  for (const policy of POLICIES) {
+    yield;
+    hypervisors.push(comparePolicy(policy, machine));
+  }
+  yield;
   const summary = traceSummary(ctx.analysis, ctx.settings);
   const trace = summary && traceTables(summary);
   const mtrrNote = mtrrSourceText(mp, ctx.settings);

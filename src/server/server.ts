@@ -16,7 +16,8 @@ import { RequestError } from './errors';
 import { Documents } from './lifecycle';
 import * as P from './params';
 import { type PageOptions, planChunks, slices, type Progress } from './planfile';
-import { type DocContext, decode, exportRequest, findAddress, mapList, readPairedMtrr, reportRequest, summary } from './requests';
+import { type DocContext, decode, exportRequest, findAddress, mapList, readPairedMtrr, reportSteps, summary } from './requests';
+import { runInSteps } from './yield';
 import type { RawSettings } from './settings';
 import { documentSymbols, foldingRanges } from './symbols';
 
@@ -145,7 +146,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   connection.onRequest(ExportRequest, guard('export plan', P.exportParams, async (p) => exportRequest(await context(p.uri), p)));
   connection.onRequest(PlanRequest, guard('plan', P.planParams, async (p) => exportRequest(await context(p.uri), p)));
-  connection.onRequest(ReportRequest, guard('plan report', P.reportParams, async (p) => reportRequest(await context(p.uri), p)));
+  // In steps: a report of a map of 300k ranges takes seconds, and other requests go on meanwhile.
+  connection.onRequest(ReportRequest, guard('plan report', P.reportParams, async (p) => runInSteps(reportSteps(await context(p.uri), p))));
   connection.onRequest(SummaryRequest, guard('summary', P.uriParams, async (p) => summary(await context(p.uri))));
   connection.onRequest(FindAddressRequest, guard('go to address', P.findAddressParams, async (p) => findAddress(await context(p.uri), p.address)));
   connection.onRequest(DecodeRequest, guard('decode', P.decodeParams, (p) => decode(p)));

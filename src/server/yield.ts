@@ -17,3 +17,35 @@ export function yieldToEventLoop(): Promise<void> {
     channel!.port2.postMessage(0);
   });
 }
+
+/**
+ * How long work runs before it lets queued requests through: a request waits this plus one
+ * step (checking a map of 300k ranges takes ~35 ms).
+ */
+const STEP_MS = 5;
+
+/**
+ * Runs `steps` (work that yields between its parts) to its result, letting queued messages through
+ * once STEP_MS of work are done, at the end of a step. Undefined when `stop` says so after a pause
+ * (the document changed: the result would be stale).
+ */
+export function runInSteps<T>(steps: Generator<void, T>): Promise<T>;
+export function runInSteps<T>(steps: Generator<void, T>, stop: () => boolean): Promise<T | undefined>;
+export async function runInSteps<T>(steps: Generator<void, T>, stop: () => boolean = () => false): Promise<T | undefined> {
+  for (let since = Date.now(); ; ) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (Date.now() - since < STEP_MS) continue;
+    await yieldToEventLoop();
+    if (stop()) return undefined;
+    since = Date.now();
+  }
+}
+
+/** Runs `steps` to its result at once (tests, and callers that have nothing else to do). */
+export function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
