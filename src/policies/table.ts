@@ -1,9 +1,9 @@
 // The policy table, one row per replayed hypervisor, shared by `ept-plan --policies` and the report.
 import { formatCount, formatSize } from '../planner/units';
-import type { PolicyReport } from './compare';
+import type { PolicyView } from './compare';
 
 /** One row of the policy table (CLI --policies and the report), cells as text. */
-export function policyRow(r: PolicyReport): string[] {
+export function policyRow(r: PolicyView): string[] {
   const d = r.mismatches.filter((x) => x.severity === 'dangerous').length;
   const s = r.mismatches.filter((x) => x.severity === 'slow').length;
   const cov = r.layout.coverage.reduce((n, x) => Math.max(n, x.end), 0);

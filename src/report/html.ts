@@ -9,7 +9,7 @@
 //   {type: 'reveal', line}            a segment or row was clicked (line is 0-based)
 //   {type: 'export', format, action}  format 'json'|'md'|'csv'|'c', action 'save'|'copy'
 import type { Gap, Plan, Span, StrategyCost } from '../planner/plan';
-import type { PolicyReport } from '../policies/compare';
+import type { PolicyView } from '../policies/compare';
 import { POLICY_TABLE_HEAD, policyRow } from '../policies/table';
 import type { MemoryType, PageCounts } from '../planner/types';
 import { formatCount, formatSize, hex } from '../planner/units';
@@ -40,7 +40,7 @@ export interface ReportOptions {
   /** Show the export toolbar (default true). */
   exports?: boolean;
   /** "Hypervisors on this machine": each replayed policy against this plan (src/policies). */
-  hypervisors?: readonly PolicyReport[];
+  hypervisors?: readonly PolicyView[];
   /** "KVM trace": the document's trace summary (src/server/trace-summary.ts traceTables). */
   trace?: ReportTrace;
   /** Where the memory types came from (analysis mtrrSourceNote); default: whether the plan used MTRRs. */
@@ -357,7 +357,7 @@ ${regions}
 </section>`;
 }
 
-function hypervisors(reports: readonly PolicyReport[] | undefined, lineLabel: (l: number) => string): string {
+function hypervisors(reports: readonly PolicyView[] | undefined, lineLabel: (l: number) => string): string {
   if (!reports || reports.length === 0) return '';
   const head = `<tr>${POLICY_TABLE_HEAD.map((h, i) => `<th scope="col"${i ? ' class="num"' : ''}>${esc(h)}</th>`).join('')}</tr>`;
   const rows = reports.map((r) => `<tr data-policy="${esc(r.policy.name)}">${policyRow(r).map((c, i) => (i ? `<td class="num">${esc(c)}</td>` : `<th scope="row" title="${esc(`${r.policy.source}: ${r.policy.summary}`)}">${esc(r.policy.title)}</th>`)).join('')}</tr>`).join('\n');

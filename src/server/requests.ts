@@ -18,7 +18,7 @@ import {
   type MapChoice, type MapInfo, type MapListResult, type PairMtrrResult, type ReportParams, type ReportResult, type SummaryResult,
 } from '../protocol/requests';
 import { renderMessage, renderReport } from '../report';
-import { POLICIES, type PolicyReport, comparePolicy, machineFromMap } from '../policies';
+import { POLICIES, type PolicyView, comparePolicy, machineFromMap, policyView } from '../policies';
 import type { DocumentModel } from './model';
 import { mtrrSourceText, pagesShort, rangeText } from './describe';
 import { RequestError } from './errors';
@@ -135,10 +135,10 @@ export function* reportSteps(ctx: DocContext, p: ReportParams): Generator<void, 
   const o = mp.plan!.options;
   yield;
   const machine = machineFromMap(map, { limit: mp.plan!.limit, maxPage: o.maxPage, ramPage: o.ramPage, mtrr: o.mtrr });
-  const hypervisors: PolicyReport[] = [];
+  const hypervisors: PolicyView[] = [];
   for (const policy of POLICIES) {
     yield;
-    hypervisors.push(comparePolicy(policy, machine));
+    hypervisors.push(policyView(comparePolicy(policy, machine)));
   }
   yield;
   const summary = traceSummary(ctx.analysis, ctx.settings);
