@@ -11,7 +11,7 @@ import { describePhysBits } from '../planner/phys-bits';
 import { hex } from '../planner/units';
 import { exportPlan, planJsonPieces } from '../planner/export';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
-import { CLI_TERMS, renderPlanText } from './render';
+import { CLI_TERMS, planTextPieces } from './render';
 import { highestAddress, runPolicies } from './policies';
 import { Sink, WriteError, fileSink, inputOverwritten, stdoutSink } from './output';
 import pkg from '../../package.json';
@@ -236,7 +236,7 @@ async function planInputs(o: CliOptions, sink: Sink, err: (s: string) => void): 
       const sizing = o.format === 'c' ? { highestAddress: highestAddress(ctx) } : undefined;
       return exportPlan(plan, o.format, { title: `${first.file} lines ${first.line}-${last.line}`, lineLabel: (l) => `line ${l + 1}`, sizing, mtrrSource: mt.note }).trimEnd();
     }
-    return renderPlanText(plan, {
+    return planTextPieces(plan, {
       heading,
       mtrrNote: `${describePhysBits(physAddrBits, physAddrBitsFrom)}; ${mt.note}`,
       notes: [...(physWarning ? [`warning: ${physWarning}`] : []), ...mt.notes],

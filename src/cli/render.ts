@@ -43,9 +43,6 @@ interface RenderContext {
 /** Lines per piece of planTextPieces: a piece is one string of them, joined by newlines. */
 const PIECE_LINES = 4096;
 
-/** The whole text plan as one string (tests, small maps); the CLI writes planTextPieces as they come. */
-export const renderPlanText = (plan: Plan, ctx: RenderContext): string => [...planTextPieces(plan, ctx)].join('\n');
-
 /**
  * The text plan in pieces of up to PIECE_LINES lines, to be joined by newlines: a map of a million
  * ranges has half a million gap rows, and as one string (two-byte once it holds a '–') with its
