@@ -229,15 +229,28 @@ export function fileLine(ws, rel, needle) {
   return line;
 }
 
-/** Runs a palette command by its title. */
+/**
+ * Runs a palette command by its title. On a loaded machine the palette sometimes opens before the
+ * workbench has its commands: reopened up to three times, and on failure the error names what the palette listed (and a screenshot shows it).
+ */
 export async function runCommand(page, title) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  let shown = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.keyboard.press('Escape');
+    if (attempt > 0) await page.waitForTimeout(1000);
+    await page.keyboard.press('F1');
+    if (!await input.waitFor({ state: 'visible', timeout: 10000 }).then(() => true, () => false)) continue;
+    await input.fill(`>${title}`);
+    if (await row.waitFor({ timeout: 10000 }).then(() => true, () => false)) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    shown = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts().catch(() => []);
+  }
+  await screenshot(page, `palette-missed-${title.replace(/[^A-Za-z0-9]+/g, '-')}`).catch(() => {});
+  throw new Error(`the command palette did not offer "${title}" in three tries; it listed: ${JSON.stringify(shown.slice(0, 8).map(norm))}`);
 }
 
 /**
