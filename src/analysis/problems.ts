@@ -4,7 +4,7 @@
 // settings (`Terms`). Pure.
 import type { Field, MapRecord, MemoryMap, MtrrDump, MtrrVariableRecord, RangeRecord, Severity } from '../formats';
 import type { MtrrState } from '../planner';
-import { DUMP_SOURCES, checkMapRanges, hasError, isContainer, ramInputs, readWithoutRoot } from '../formats';
+import { DUMP_SOURCES, checkMapRangeSteps, hasError, runToEnd, isContainer, ramInputs, readWithoutRoot } from '../formats';
 import type { Plan } from '../planner';
 import { MAX_BLOCKS, formatCount, formatSize, hex, physLimitWarning } from '../planner';
 import { decodeEptVpidCap } from '../planner/decode/ept-vpid-cap';
@@ -67,10 +67,14 @@ export function lineProblems(r: MapRecord): MapProblem[] {
   return 'problems' in r ? r.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message, line: r.line, field: p.field })) : [];
 }
 
-/** The map's own notes (no RAM, iomem read without root, …), then its whole-map checks (overlaps, unsorted). */
-export function mapProblems(map: MemoryMap): MapProblem[] {
-  return [...map.notes.map((n) => ({ code: n.code, severity: n.severity, message: n.message, line: n.line })), ...checkMapRanges(map)];
+/** The map's own notes (no RAM, iomem read without root, …), then its whole-map checks (overlaps, unsorted), in steps. */
+export function* mapProblemSteps(map: MemoryMap): Generator<void, MapProblem[]> {
+  const checks = yield* checkMapRangeSteps(map);
+  return [...map.notes.map((n) => ({ code: n.code, severity: n.severity, message: n.message, line: n.line })), ...checks];
 }
+
+/** mapProblemSteps at once. */
+export const mapProblems = (map: MemoryMap): MapProblem[] => runToEnd(mapProblemSteps(map));
 
 /** Where a plan's memory types came from, as mtrrSourceNote says it. */
 export interface MtrrSource {

@@ -3,6 +3,7 @@ import { hex } from '../planner/units';
 import type { MemoryMap } from './maps';
 import type { Field, Severity } from './records';
 import { hasError } from './usable';
+import { ITEMS_PER_STEP, runToEnd } from './steps';
 
 interface LineProblem {
   code: string;
@@ -16,7 +17,10 @@ interface LineProblem {
  * Overlapping and duplicate RAM ranges are errors (the firmware or the log is wrong, and the
  * plan merges them); a range that starts below the one before is only unsorted.
  */
-export function checkMapRanges(map: MemoryMap): LineProblem[] {
+export const checkMapRanges = (map: MemoryMap): LineProblem[] => runToEnd(checkMapRangeSteps(map));
+
+/** checkMapRanges in steps of ITEMS_PER_STEP ranges (steps.ts). */
+export function* checkMapRangeSteps(map: MemoryMap): Generator<void, LineProblem[]> {
   const out: LineProblem[] = [];
   // An all-zero /proc/iomem (read without root) has every range 'duplicate': the map's
   // iomem-no-root note already says what is wrong, once.
@@ -45,7 +49,12 @@ export function checkMapRanges(map: MemoryMap): LineProblem[] {
   // after every edit) it is the sweep too, and only an unsorted map is sorted for it.
   const ok: R[] = [];
   let sorted = true;
+  let left = ITEMS_PER_STEP;
   for (const r of map.ranges) {
+    if (--left <= 0) {
+      yield;
+      left = ITEMS_PER_STEP;
+    }
     if (r.depth !== 0 || r.end <= r.start || hasError(r)) continue;
     const prev = ok[ok.length - 1];
     if (prev && r.start < prev.start) {

@@ -4,14 +4,13 @@
 // eptLens.policy. Capped at eptLens.maxDiagnostics.
 import { Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserver';
 import type { Field, Severity } from '../formats';
-import { ramInputs } from '../formats';
-import { type MapPlan, type MapProblem, PROBLEM_CODES, dumpProblems, lineProblems, mapProblems, planOptions, planProblems } from '../analysis';
+import { ITEMS_PER_STEP, ramInputs, runToEnd } from '../formats';
+import { type MapPlan, type MapProblem, PROBLEM_CODES, dumpProblems, lineProblems, mapProblemSteps, planOptions, planProblems } from '../analysis';
 import { PageCounts, formatCount, formatSize, planMemoryMap, tableTotal } from '../planner';
 import type { DocAnalysis as Analysis, DocumentModel } from './model';
 import { isFirstInput, pagesShort, rangeText } from './describe';
 import { type Settings, editorTerms } from './settings';
 import { policyDiagnostics } from './policy-diagnostics';
-import { runToEnd } from './yield';
 
 const SOURCE = 'ept-lens';
 
@@ -56,12 +55,9 @@ export function annotationText(pages: PageCounts): string {
 /** Every diagnostic of the document at once (tests, and what the server's steps add up to). */
 export const computeDiagnostics = (analysis: Analysis, settings: Settings): EptDiagnostic[] => runToEnd(diagnosticSteps(analysis, settings));
 
-/** Records read between two steps of diagnosticSteps. */
-const RECORDS_PER_STEP = 20_000;
-
 /**
  * computeDiagnostics in steps: it yields after each part that grows with a map (its checks, its
- * plan, the plan's problems) and every RECORDS_PER_STEP records, so that the server can answer
+ * plan, the plan's problems) and every ITEMS_PER_STEP records or ranges, so that the server can answer
  * hovers and keystrokes in between (a map of 300k ranges takes ~0.4 s in all), and stop when the
  * document changes. Returns the diagnostics.
  */
@@ -86,14 +82,14 @@ export function* diagnosticSteps(analysis: Analysis, settings: Settings): Genera
   const pushAll = (ps: readonly MapProblem[]): boolean => ps.every((p) => push(diagnostic(model, p)));
   for (let i = 0; i < records.length; i++) {
     if (!pushAll(lineProblems(records[i]))) break;
-    if (i % RECORDS_PER_STEP === RECORDS_PER_STEP - 1) yield;
+    if (i % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) yield;
   }
   // 2. What MTRR dumps could not tell (no default type in /proc/mtrr, no fixed ranges).
   for (const d of doc.dumps) pushAll(dumpProblems(d, settings.physAddrBits, terms(settings)));
   // 3. Per map.
   for (const map of doc.maps) {
     yield;
-    pushAll(mapProblems(map));
+    pushAll(yield* mapProblemSteps(map));
     yield;
     const mp = analysis.planFor(map, settings);
     if (!mp.plan) {
@@ -101,7 +97,7 @@ export function* diagnosticSteps(analysis: Analysis, settings: Settings): Genera
       continue;
     }
     yield;
-    planDiagnostics(analysis, settings, mp, push);
+    yield* planDiagnostics(analysis, settings, mp, push);
     if (settings.policy) policyDiagnostics(settings.policy, map, mp.plan, (l) => lineRange(model, l), push, mp.pairedMtrr === undefined ? mp.mtrrDump?.firstLine : undefined);
   }
   if (dropped > 0 && out.length > 0) {
@@ -135,13 +131,19 @@ function inDocument(p: MapProblem, mp: MapPlan): MapProblem {
   return { code: p.code, severity: p.severity, message: `${mp.pairedMtrr}:${p.line + 1}: ${p.message}`, line: mp.map.firstLine };
 }
 
-function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, push: (d: EptDiagnostic) => boolean): void {
+function* planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, push: (d: EptDiagnostic) => boolean): Generator<void> {
   const plan = mp.plan!;
   const map = mp.map;
   // The limit past MAXPHYADDR, RAM past the limit, MTRR conflicts and truncated masks: the list the CLI's warnings render.
   for (const p of planProblems(map, plan, mp.mtrrDump, terms(settings))) if (!push(diagnostic(analysis.model, inDocument(p, mp)))) return;
+  yield;
   // Hand annotations.
+  let left = ITEMS_PER_STEP;
   for (const r of map.ranges) {
+    if (--left <= 0) {
+      yield;
+      left = ITEMS_PER_STEP;
+    }
     if (!r.annotation) continue;
     const idx = mp.ramByLine.get(r.line);
     if (idx === undefined) continue;
@@ -157,6 +159,7 @@ function planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, pu
   }
   // 1G pages would help but the CPU setting forbids them.
   if (settings.maxPage !== '1G') {
+    yield;
     const with1G = planMemoryMap(ramInputs(map), planOptions({ ...settings, maxPage: '1G' }, mp.mtrrDump?.state));
     const g1 = with1G.totals.mmio['1G'] + with1G.totals.ram['1G'];
     if (g1 > 0) {

@@ -2,7 +2,7 @@
 // report page, the status summary, go to address and the decoders. Pure functions over a
 // document's analysis; they throw domain errors (errors.ts), the guard turns them into LSP errors.
 import type { MemoryMap, RangeRecord } from '../formats';
-import { FORMAT_NAMES, LATE_START_LINES, hasError, lateStart, lateStartNote, scanText } from '../formats';
+import { FORMAT_NAMES, LATE_START_LINES, hasError, lateStart, lateStartNote, runToEnd, scanText } from '../formats';
 import {
   type Analysis, type MapPlan, type PairedMtrr, chooseMap, dumpProblems, errorNotes, gapLineOf, isUsable, mapTitle,
   problemLine, ramLineOf, ramRangeCount, readMtrrFile,
@@ -26,7 +26,6 @@ import { type Settings, editorTerms } from './settings';
 import { planTotals } from './lenses';
 import { dumpTitle } from './symbols';
 import { traceSummary, traceTables } from './trace-summary';
-import { runToEnd } from './yield';
 
 /** What a request about a document works on. */
 export interface DocContext {

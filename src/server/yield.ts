@@ -20,7 +20,7 @@ export function yieldToEventLoop(): Promise<void> {
 
 /**
  * How long work runs before it lets queued requests through: a request waits this plus one
- * step (checking a map of 300k ranges takes ~35 ms).
+ * step (a few ms: steps are ITEMS_PER_STEP records or ranges, formats/steps.ts).
  */
 const STEP_MS = 5;
 
@@ -39,13 +39,5 @@ export async function runInSteps<T>(steps: Generator<void, T>, stop: () => boole
     await yieldToEventLoop();
     if (stop()) return undefined;
     since = Date.now();
-  }
-}
-
-/** Runs `steps` to its result at once (tests, and callers that have nothing else to do). */
-export function runToEnd<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
   }
 }

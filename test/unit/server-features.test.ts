@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import type { Hover, InlayHint, MarkupContent, TextDocumentEdit } from 'vscode-languageserver';
 import { Analysis } from '../../src/analysis';
 import { decode, exportRequest, findAddress, parseAddressInput, reportRequest, summary } from '../../src/server/requests';
-import { annotationText, computeDiagnostics } from '../../src/server/diagnostics';
+import { annotationText, computeDiagnostics, diagnosticSteps } from '../../src/server/diagnostics';
+import { ITEMS_PER_STEP } from '../../src/formats';
 import { gapLabel, pagesShort } from '../../src/server/describe';
 import { HintData, hintTooltip, inlayHints } from '../../src/server/hints';
 import { hover } from '../../src/server/hover';
@@ -436,3 +437,18 @@ test('ksm EPT/VPID caps: decoded on hover; a CPU without 1 GiB (or 2 MiB) EPT pa
   assert.equal(capsProblems(ksm.analysis).length, 0, 'ksm#23 allows 1G pages');
 });
 
+
+test('diagnostics of a big map run in steps of ITEMS_PER_STEP ranges: its records, its checks and its annotations each yield', () => {
+  const n = 5 * ITEMS_PER_STEP;
+  const h = (x: number) => x.toString(16).padStart(16, '0');
+  const lines = Array.from({ length: n }, (_, i) => `Physical Memory Range: ${h(0x10000 * i + 0x1000)} - ${h(0x10000 * i + 0x9000)}`);
+  const big = open('big.log', lines.join('\n') + '\n');
+  const settings = resolveSettings({});
+  const steps = diagnosticSteps(big.analysis, settings);
+  let yields = 0;
+  let step = steps.next();
+  for (; !step.done; step = steps.next()) yields++;
+  // One pass over the records, one over the ranges' checks, one over the annotations: 5 yields each at least.
+  assert.ok(yields >= 3 * (n / ITEMS_PER_STEP), `${yields} yields for ${n} ranges`);
+  assert.deepEqual(step.value, computeDiagnostics(big.analysis, settings));
+});
