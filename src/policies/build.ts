@@ -76,11 +76,30 @@ export function subtract(a: readonly Range[], b: readonly Range[]): Range[] {
   return out;
 }
 
-/** Sorted, merged union of ranges (n log n). */
+const byStart = (a: Range, b: Range): number => a.start - b.start;
+
+/** `a` and `b`, each sorted by start, as one list sorted by start. Linear. */
+function mergeByStart(a: readonly Range[], b: readonly Range[]): readonly Range[] {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const out: Range[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < out.length; k++) out[k] = j >= b.length || (i < a.length && a[i].start <= b[j].start) ? a[i++] : b[j++];
+  return out;
+}
+
+const sortedByStart = (rs: readonly Range[]): boolean => rs.every((r, i) => i === 0 || rs[i - 1].start <= r.start);
+
+/**
+ * Sorted, merged union of ranges: lists already sorted by start (RAM, the machine's MMIO) are
+ * merged, linear; only an unsorted list is sorted (n log n).
+ */
 export function union(...lists: readonly (readonly Range[])[]): Range[] {
-  const all = lists.flat().filter((r) => r.end > r.start).sort((a, b) => a.start - b.start);
+  const all = lists.map((l) => (sortedByStart(l) ? l : [...l].sort(byStart))).reduce(mergeByStart, []);
   const out: Range[] = [];
   for (const r of all) {
+    if (r.end <= r.start) continue;
     const last = out[out.length - 1];
     if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
     else out.push({ start: r.start, end: r.end });

@@ -1,6 +1,7 @@
 // Each replayed policy rule against a case worked out by hand from the hypervisor's own code
 // (the function named in each test), then the comparison and the CLI on real and shaped maps.
 import { test } from 'node:test';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { POLICIES, comparePolicy, machineFromMap, policyNamed } from '../../src/
 import type { MachineWithSources } from '../../src/policies/machine';
 import type { Policy, PolicyRun } from '../../src/policies/types';
 import { bsfRange, fixedOrUcFirstWalk } from '../../src/policies/mtrr-view';
+import { union } from '../../src/policies/build';
 import { groupMaps, scanText } from '../../src/formats';
 import { ROOT, fixture, fixturePath } from '../support/fixtures';
 import { oracleGap } from '../support/oracle-shape';
@@ -380,4 +382,22 @@ test('report: "Hypervisors on this machine" lists every policy and the chosen ma
   assert.match(html, /<h2 id="hv-h">Hypervisors on this machine<\/h2>/);
   for (const p of POLICIES) assert.ok(html.includes(`data-policy="${p.name}"`), p.name);
   assert.match(html, /dangerous: 0xd0000000–0x100000000 mapped WB, the MTRRs make it UC/);
+});
+
+test('union of ranges: sorted lists merged, unsorted ones sorted, equal to a byte-set oracle', () => {
+  fc.assert(fc.property(fc.array(fc.array(fc.tuple(fc.nat(64), fc.nat(16)), { maxLength: 12 }), { maxLength: 4 }), fc.boolean(), (raw, sortSome) => {
+    const lists = raw.map((l, i) => {
+      const rs = l.map(([s, n]) => ({ start: s, end: s + n }));
+      return sortSome && i % 2 === 0 ? rs.sort((a, b) => a.start - b.start) : rs;
+    });
+    const covered = new Set<number>();
+    for (const l of lists) for (const r of l) for (let b = r.start; b < r.end; b++) covered.add(b);
+    const got = union(...lists);
+    const bytes = new Set<number>();
+    got.forEach((r, i) => {
+      assert.ok(r.end > r.start && (i === 0 || got[i - 1].end < r.start), `disjoint, sorted, not touching: ${JSON.stringify(got)}`);
+      for (let b = r.start; b < r.end; b++) bytes.add(b);
+    });
+    assert.deepEqual([...bytes].sort((a, b) => a - b), [...covered].sort((a, b) => a - b));
+  }));
 });
