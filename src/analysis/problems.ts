@@ -4,9 +4,9 @@
 // settings (`Terms`). Pure.
 import type { Field, MapRecord, MemoryMap, MtrrDump, MtrrVariableRecord, RangeRecord, Severity } from '../formats';
 import type { MtrrState } from '../planner';
-import { DUMP_SOURCES, checkMapRangeSteps, hasError, runToEnd, isContainer, ramInputs, readWithoutRoot } from '../formats';
+import { DUMP_SOURCES, checkMapRangeSteps, hasError, isContainer, ramInputs, readWithoutRoot } from '../formats';
 import type { Plan } from '../planner';
-import { MAX_BLOCKS, formatCount, formatSize, hex, physLimitWarning } from '../planner';
+import { MAX_BLOCKS, formatCount, formatSize, hex, physLimitWarning, runToEnd } from '../planner';
 import { decodeEptVpidCap } from '../planner/decode/ept-vpid-cap';
 import type { PageSize } from '../planner/types';
 

@@ -3,7 +3,7 @@ import { hex } from '../planner/units';
 import type { MemoryMap } from './maps';
 import type { Field, Severity } from './records';
 import { hasError } from './usable';
-import { ITEMS_PER_STEP, runToEnd } from './steps';
+import { ITEMS_PER_STEP, runToEnd } from '../planner/steps';
 
 interface LineProblem {
   code: string;

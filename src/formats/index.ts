@@ -6,6 +6,5 @@ export * from './scan';
 export * from './maps';
 export * from './regroup';
 export * from './checks';
-export * from './steps';
 export * from './usable';
 export * from './late-start';

@@ -8,3 +8,4 @@ export * from './tables';
 export * from './plan';
 export * from './phys-bits';
 export * from './replan';
+export * from './steps';

@@ -14,6 +14,7 @@ import { POLICY_TABLE_HEAD, policyRow } from '../policies/table';
 import type { MemoryType, PageCounts } from '../planner/types';
 import { formatCount, formatSize, hex } from '../planner/units';
 import { mtrrTypesNote } from '../planner/mtrr';
+import { runToEnd } from '../planner/steps';
 import { gapLine, pagesText, ramLine } from '../planner/export/markdown';
 // Bundled as text (build.mjs `loader`): real files for editors and linters, inlined with the nonce.
 import STYLE from './page.css';
@@ -95,13 +96,21 @@ export function renderMessage(opts: { nonce: string; cspSource: string; title: s
 <main><p class="notice" role="status">${esc(opts.message)}</p></main>`);
 }
 
-export function renderReport(plan: Plan, opts: ReportOptions): string {
+export const renderReport = (plan: Plan, opts: ReportOptions): string => runToEnd(renderReportSteps(plan, opts));
+
+/**
+ * renderReport in steps, for the server's runInSteps: it yields after the address map's layout and
+ * after each section that grows with the plan (the map, the gap and RAM tables take ~0.2 s each at
+ * 300k ranges), so other requests are answered while a big report is built.
+ */
+export function* renderReportSteps(plan: Plan, opts: ReportOptions): Generator<void, string> {
   checkCspInputs(opts.nonce, opts.cspSource);
   const nonce = opts.nonce;
   const lineOf = opts.lineOf ?? ((kind: SpanKind, index: number) =>
     kind === 'ram' ? ramLine(plan.ram[index]) : gapLine(plan, plan.gaps[index]));
   const lineLabel = (l: number): string => (opts.lineLabel ? opts.lineLabel(l) : `line ${l + 1}`);
   const segs = layoutSegments(plan, lineOf);
+  yield;
   const csp =
     `default-src 'none'; style-src ${opts.cspSource} 'nonce-${opts.nonce}'; ` +
     `script-src 'nonce-${opts.nonce}'; img-src ${opts.cspSource} data:; font-src ${opts.cspSource};`;
@@ -115,6 +124,16 @@ export function renderReport(plan: Plan, opts: ReportOptions): string {
     opts.mtrrNote ?? mtrrTypesNote(o.mtrr, plan.limit, 'gaps UC, RAM WB'),
   ].filter(Boolean).join(' · ');
 
+  const head = `${notices(plan)}
+${tiles(plan, lineOf, lineLabel)}
+${comparison(plan)}`;
+  yield;
+  const map = addressMap(plan, segs, lineLabel);
+  yield;
+  const gaps = gapTable(plan, segs, lineLabel);
+  yield;
+  const ram = ramTable(plan, segs, lineLabel);
+  yield;
   return page({ nonce, csp, title: opts.title }, `<header class="head">
   <div class="titles">
     <h1>${esc(opts.title)}</h1>
@@ -123,12 +142,10 @@ export function renderReport(plan: Plan, opts: ReportOptions): string {
   ${opts.exports === false ? '' : toolbar()}
 </header>
 <main>
-${notices(plan)}
-${tiles(plan, lineOf, lineLabel)}
-${comparison(plan)}
-${addressMap(plan, segs, lineLabel)}
-${gapTable(plan, segs, lineLabel)}
-${ramTable(plan, segs, lineLabel)}
+${head}
+${map}
+${gaps}
+${ram}
 ${hypervisors(opts.hypervisors, lineLabel)}
 ${traceSection(opts.trace, lineLabel)}
 </main>

@@ -4,9 +4,9 @@
 // eptLens.policy. Capped at eptLens.maxDiagnostics.
 import { Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserver';
 import type { Field, Severity } from '../formats';
-import { ITEMS_PER_STEP, ramInputs, runToEnd } from '../formats';
+import { ramInputs } from '../formats';
 import { type MapPlan, type MapProblem, PROBLEM_CODES, dumpProblems, lineProblems, mapProblemSteps, planOptions, planProblems } from '../analysis';
-import { PageCounts, formatCount, formatSize, planMemoryMap, tableTotal } from '../planner';
+import { ITEMS_PER_STEP, PageCounts, formatCount, formatSize, planMemoryMap, runToEnd, tableTotal } from '../planner';
 import type { DocAnalysis as Analysis, DocumentModel } from './model';
 import { isFirstInput, pagesShort, rangeText } from './describe';
 import { type Settings, editorTerms } from './settings';

@@ -2,7 +2,7 @@
 // report page, the status summary, go to address and the decoders. Pure functions over a
 // document's analysis; they throw domain errors (errors.ts), the guard turns them into LSP errors.
 import type { MemoryMap, RangeRecord } from '../formats';
-import { FORMAT_NAMES, LATE_START_LINES, hasError, lateStart, lateStartNote, runToEnd, scanText } from '../formats';
+import { FORMAT_NAMES, LATE_START_LINES, hasError, lateStart, lateStartNote, scanText } from '../formats';
 import {
   type Analysis, type MapPlan, type PairedMtrr, chooseMap, dumpProblems, errorNotes, gapLineOf, isUsable, mapTitle,
   problemLine, ramLineOf, ramRangeCount, readMtrrFile,
@@ -12,12 +12,12 @@ import { decodeExitQualification } from '../planner/decode/exit-qualification';
 import { exitReason } from '../planner/decode/exit-reasons';
 import { decodeQualification, qualificationMarkdown } from '../planner/decode/qualifications';
 import { exportPlan } from '../planner/export';
-import { type Gap, formatCount, formatSize, hex, leafAt, parseSize, tableTotal } from '../planner';
+import { type Gap, formatCount, formatSize, hex, leafAt, parseSize, runToEnd, tableTotal } from '../planner';
 import {
   type DecodeParams, type DecodeResult, EXPORT_FORMAT_INFO, type ExportParams, type ExportResult, type FindAddressResult,
   type MapChoice, type MapInfo, type MapListResult, type PairMtrrResult, type ReportParams, type ReportResult, type SummaryResult,
 } from '../protocol/requests';
-import { renderMessage, renderReport } from '../report';
+import { renderMessage, renderReportSteps } from '../report';
 import { POLICIES, type PolicyView, comparePolicy, machineFromMap, policyView } from '../policies';
 import type { DocumentModel } from './model';
 import { mtrrSourceText, pagesShort, rangeText } from './describe';
@@ -111,9 +111,9 @@ export function exportRequest(ctx: DocContext, p: ExportParams): ExportResult {
 export const reportRequest = (ctx: DocContext, p: ReportParams): ReportResult => runToEnd(reportSteps(ctx, p));
 
 /**
- * reportRequest in steps, for runInSteps: it yields after the plan, the gap lines and each
- * hypervisor's policy (a map of 300k ranges takes ~0.2 s a policy), so the server answers other
- * requests while it works.
+ * reportRequest in steps, for runInSteps: it yields after the plan, the gap lines, each
+ * hypervisor's policy and each big section of the page (a map of 300k ranges takes up to ~0.2 s a
+ * step), so the server answers other requests while it works.
  */
 export function* reportSteps(ctx: DocContext, p: ReportParams): Generator<void, ReportResult> {
   const name = baseName(ctx.analysis.model.uri);
@@ -143,7 +143,7 @@ export function* reportSteps(ctx: DocContext, p: ReportParams): Generator<void, 
   const summary = traceSummary(ctx.analysis, ctx.settings);
   const trace = summary && traceTables(summary);
   const mtrrNote = mtrrSourceText(mp, ctx.settings);
-  return { title, html: renderReport(mp.plan!, { ...page, subtitle: mapLabel(map, maps.length), lineOf, hypervisors, trace, mtrrNote }) };
+  return { title, html: yield* renderReportSteps(mp.plan!, { ...page, subtitle: mapLabel(map, maps.length), lineOf, hypervisors, trace, mtrrNote }) };
 }
 
 /** The chosen map's index when it is still in range. */

@@ -20,7 +20,7 @@ export function yieldToEventLoop(): Promise<void> {
 
 /**
  * How long work runs before it lets queued requests through: a request waits this plus one
- * step (a few ms: steps are ITEMS_PER_STEP records or ranges, formats/steps.ts).
+ * step (a few ms: steps are ITEMS_PER_STEP records or ranges, planner/steps.ts).
  */
 const STEP_MS = 5;
 

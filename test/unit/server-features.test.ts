@@ -6,7 +6,7 @@ import type { Hover, InlayHint, MarkupContent, TextDocumentEdit } from 'vscode-l
 import { Analysis } from '../../src/analysis';
 import { decode, exportRequest, findAddress, parseAddressInput, reportRequest, summary } from '../../src/server/requests';
 import { annotationText, computeDiagnostics, diagnosticSteps } from '../../src/server/diagnostics';
-import { ITEMS_PER_STEP } from '../../src/formats';
+import { ITEMS_PER_STEP } from '../../src/planner';
 import { gapLabel, pagesShort } from '../../src/server/describe';
 import { HintData, hintTooltip, inlayHints } from '../../src/server/hints';
 import { hover } from '../../src/server/hover';
