@@ -8,6 +8,7 @@ import { CANDIDATE_KEYS, MapDocument, MapEdit, MapRecord, MemoryMap, ScanState, 
 import { KeyFinder } from '../formats/candidates';
 import { KeyLines } from '../formats/key-lines';
 import { BytePrefilter } from '../formats/prefilter';
+import { applyManyChanges } from './line-chunks';
 import { yieldToEventLoop } from './yield';
 
 export interface Position {
@@ -33,7 +34,7 @@ const SLICE_LINES = 250;
  * doesn't look ahead: its answer must come first, and it says when the map is still being read.
  */
 const LOOK_AHEAD_LINES = 5_000;
-/** A didChange with more changes than this on a large document is re-scanned in full. */
+/** A didChange with more changes than this is applied to the text at once and re-scanned in full. */
 const MANY_CHANGES = 50;
 
 const sameState = (a: ScanState, b: ScanState): boolean => {
@@ -310,6 +311,11 @@ export class DocumentModel {
   private setText(text: string, eager: boolean): void {
     this.byteSize = text.length;
     this.store.setText(text);
+    this.restart(eager);
+  }
+
+  /** Forgets every record: the text is scanned again from its first line. */
+  private restart(eager: boolean): void {
     this.recs = new Array(this.store.length);
     this.before = new Array(this.store.length);
     this.before[0] = newScanState();
@@ -417,39 +423,31 @@ export class DocumentModel {
 
   /** Applies LSP content changes in order (incremental or full). */
   applyChanges(changes: readonly TextChange[], version: number): void {
-    if (changes.length > MANY_CHANGES && this.store.length > CHUNK_LINES) {
-      // Replace-all and the like: splice the text only, then re-scan once (incremental re-scans
-      // would each walk the records after the edit).
-      for (const c of changes) {
-        if (!c.range) {
-          this.store.setText(c.text);
-          this.byteSize = c.text.length;
-        } else this.spliceText(c.range, c.text);
+    if (changes.length > MANY_CHANGES) {
+      // Replace All and the like: the text first, then one scan of it (incremental re-scans would
+      // each walk the records after the edit). Changes within lines keep the line count, and each
+      // is one line of the store; others are applied to the lines in chunks (line-chunks.ts),
+      // since each would splice the whole store.
+      const store = this.store;
+      if (changes.every(withinLine)) for (const c of changes) this.replaceInLine(c.range!, c.text);
+      else {
+        const text = applyManyChanges(store.length, (i) => store.at(i), changes, splitDocumentLines);
+        this.byteSize = text.length;
+        store.setText(text);
       }
-      this.recs = new Array(this.store.length);
-      this.before = new Array(this.store.length);
-      this.before[0] = newScanState();
-      this.scanned = 0;
-      this.structure++;
-      this.swapped = undefined;
+      this.restart(false);
     } else {
       for (const c of changes) this.applyChange(c);
     }
     this.version = version;
   }
 
-  /** Applies one change to the lines alone (records are rebuilt by a full re-scan). */
-  private spliceText(range: NonNullable<TextChange['range']>, text: string): void {
-    const { start, end } = range;
-    const n = this.store.length;
-    const sl = clamp(start.line, 0, n - 1);
-    const el = clamp(end.line, sl, n - 1);
-    const inserted = splitDocumentLines(text);
-    const first = this.store.at(sl);
-    const last = el === sl ? first : this.store.at(el);
-    inserted[0] = first.slice(0, clamp(start.character, 0, first.length)) + inserted[0];
-    inserted[inserted.length - 1] += last.slice(clamp(end.character, 0, last.length));
-    this.store.splice(sl, el - sl + 1, inserted);
+  /** Applies a change within one line to the store alone (records are rebuilt by a full re-scan). */
+  private replaceInLine(range: NonNullable<TextChange['range']>, text: string): void {
+    const l = clamp(range.start.line, 0, this.store.length - 1);
+    const line = this.store.at(l);
+    const start = clamp(range.start.character, 0, line.length);
+    this.store.splice(l, 1, [line.slice(0, start) + text + line.slice(clamp(range.end.character, start, line.length))]);
   }
 
   applyChange(change: TextChange): void {
@@ -561,6 +559,8 @@ export class DocumentModel {
     return this.grouped?.edits?.get(map);
   }
 }
+
+const withinLine = (c: TextChange): boolean => c.range !== undefined && c.range.start.line === c.range.end.line && !/[\r\n]/.test(c.text);
 
 /** Array splice that also works for millions of items (no argument spreading). */
 function splice<T>(arr: T[], start: number, removeCount: number, items: T[]): T[] {

@@ -3,6 +3,7 @@
 // Random edit sequences against a fresh parse are in incremental.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { groupMaps, scanText } from '../../src/formats';
 import { DocumentModel, TextChange } from '../../src/server/model';
 import { fixture } from '../support/fixtures';
@@ -187,4 +188,34 @@ test('hints asked for during the scan look ahead: a map that ends just below the
   assert.equal(model.complete, false);
   const [first] = analysis.mapsInLines(0, 20); // as inlayHints asks: a grouping of all that is scanned
   assert.equal(analysis.isSettled(first), true, 'the next map was reached: the first is settled');
+});
+
+test('many changes in one didChange (line-breaking inserts and deletes anywhere, in any order, or all within lines) give the text of applying them one by one, and a fresh parse', () => {
+  const texts = ['', 'x', 'a\nb', '\n\n', 'Physical Memory Range: 0000000000001000 - 0000000000002000\n'];
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 3000 }),
+      fc.array(fc.tuple(fc.nat(), fc.oneof({ weight: 9, arbitrary: fc.nat(2) }, { weight: 1, arbitrary: fc.nat(1500) }), fc.nat(12), fc.nat(12), fc.nat(texts.length - 1)), { minLength: 51, maxLength: 150 }),
+      fc.boolean(),
+      (n, raw, inLine) => {
+        let text = Array.from({ length: n }, (_, i) => (i % 50 === 7 ? 'Physical Memory Range: 0000000000100000 - 0000000000200000' : `line ${i}`)).join('\n');
+        const model = new DocumentModel('file:///many', 1, text);
+        const changes: TextChange[] = [];
+        for (const [a, down, c0, c1, t] of raw) {
+          const lines = text.split('\n');
+          const sl = a % lines.length;
+          const el = inLine ? sl : Math.min(lines.length - 1, sl + down);
+          const sc = Math.min(c0, lines[sl].length);
+          const ec = el === sl ? Math.min(lines[el].length, sc + c1) : Math.min(c1, lines[el].length);
+          const c: TextChange = { range: { start: { line: sl, character: sc }, end: { line: el, character: ec } }, text: inLine ? texts[t].replace(/\n/g, '') : texts[t] };
+          changes.push(c);
+          text = applyText(text, c);
+        }
+        model.applyChanges(changes, 2);
+        model.scanSome(Infinity);
+        check(model, text);
+      },
+    ),
+    { numRuns: 60 },
+  );
 });
