@@ -181,7 +181,7 @@ export class Documents {
   }
 
   change(params: DidChangeTextDocumentParams): void {
-    const uri = params.textDocument?.uri;
+    const uri = params?.textDocument?.uri;
     const st = typeof uri === 'string' ? this.docs.get(uri) : undefined;
     if (!st) return;
     try {
@@ -210,8 +210,7 @@ export class Documents {
   }
 
   close(params: DidCloseTextDocumentParams): void {
-    const uri = params.textDocument?.uri;
-    if (typeof uri !== 'string') return;
+    const uri = params.textDocument.uri;
     const st = this.docs.get(uri);
     if (st) {
       st.closed = true;

@@ -1,7 +1,7 @@
 // The shape of every request's parameters, checked at the request boundary (guard.ts) before any
 // feature sees them: a malformed request gets InvalidParams (-32602) saying what is wrong, never a
-// TypeError from deep inside a feature.
-import type { CodeActionParams, InlayHint, InlayHintParams, Range, TextDocumentPositionParams } from 'vscode-languageserver';
+// TypeError from deep inside a feature. A malformed notification is logged and ignored (server.ts).
+import type { CodeActionParams, DidOpenTextDocumentParams, InlayHint, InlayHintParams, Range, TextDocumentPositionParams } from 'vscode-languageserver';
 import {
   type ChooseMapParams, type DecodeParams, EXPORT_FORMATS, type ExportFormat, type ExportParams, type FindAddressParams, type MapChoice,
   type PairMtrrParams, type PlanFileParams, type ReportParams,
@@ -52,6 +52,15 @@ export const anyParams = (raw: unknown): unknown => raw;
 
 export function documentParams(raw: unknown): { textDocument: { uri: string } } {
   return { textDocument: textDocument(obj(raw, 'params')) };
+}
+
+/** textDocument/didOpen: the text and version the document model starts from. */
+export function openParams(raw: unknown): DidOpenTextDocumentParams {
+  const d = obj(obj(raw, 'params').textDocument, 'textDocument');
+  const uri = str(d, 'uri', 'textDocument.uri');
+  if (typeof d.text !== 'string') throw new RequestError('textDocument.text must be a string');
+  if (typeof d.version !== 'number' || !Number.isInteger(d.version)) throw new RequestError('textDocument.version must be an integer');
+  return { textDocument: { uri, languageId: typeof d.languageId === 'string' ? d.languageId : '', version: d.version, text: d.text } };
 }
 
 export function positionParams(raw: unknown): TextDocumentPositionParams {

@@ -69,14 +69,26 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   connection.onDidChangeConfiguration((params) => {
     if (initialized) docs.settingsChanged(params?.settings);
   });
-  connection.onDidOpenTextDocument((params) => {
-    if (initialized) docs.open(params);
+  /** A notification's params checked like a request's; malformed ones are said and ignored (there is no one to answer). */
+  const checked = <T>(method: string, check: (raw: unknown) => T, raw: unknown): T | undefined => {
+    try {
+      return check(raw);
+    } catch (e) {
+      if (!(e instanceof RequestError)) throw e;
+      connection.console.error(`ignored a malformed ${method}: ${e.message}`);
+      return undefined;
+    }
+  };
+  connection.onDidOpenTextDocument((raw) => {
+    const params = initialized ? checked('textDocument/didOpen', P.openParams, raw) : undefined;
+    if (params) docs.open(params);
   });
   connection.onDidChangeTextDocument((params) => {
     if (initialized) docs.change(params);
   });
-  connection.onDidCloseTextDocument((params) => {
-    if (initialized) docs.close(params);
+  connection.onDidCloseTextDocument((raw) => {
+    const params = initialized ? checked('textDocument/didClose', P.documentParams, raw) : undefined;
+    if (params) docs.close(params);
   });
 
   connection.onRequest(

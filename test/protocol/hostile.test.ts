@@ -85,6 +85,24 @@ describe('a running server', () => {
     assert.ok(h);
   });
 
+  test('malformed notifications are ignored and logged: an open document keeps answering, nothing crashes', async () => {
+    const td = { uri: URI };
+    const notes: [string, unknown][] = [
+      ['textDocument/didOpen', null],
+      ['textDocument/didOpen', { textDocument: { uri: URI, version: 9 } }],
+      ['textDocument/didOpen', { textDocument: { uri: URI, version: 'x', text: '' } }],
+      ['textDocument/didClose', null],
+      ['textDocument/didClose', { textDocument: { uri: 7 } }],
+      // (A didChange that names the document but cannot be applied puts it out of sync: the next test.)
+      ['textDocument/didChange', null],
+    ];
+    for (const [method, params] of notes) c.conn.sendNotification(method, params);
+    // The didOpen without a text must not have replaced (or closed) the open document.
+    const h = await c.conn.sendRequest(HoverRequest.type, { textDocument: td, position: onAddress });
+    assert.match((h as { contents: MarkupContent }).contents.value, /RAM/);
+    assert.equal((await c.hints(URI)).length, 10);
+  });
+
   test('an edit that cannot be applied: the server says so and answers nothing from stale text until a full replacement', async () => {
     const uri = 'file:///hostile/edit.log';
     const text = fixture('hyperplatform-laptop-8gb.log');
