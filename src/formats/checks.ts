@@ -3,7 +3,7 @@ import { hex } from '../planner/units';
 import type { MemoryMap } from './maps';
 import type { Field, Severity } from './records';
 import { hasError } from './usable';
-import { ITEMS_PER_STEP, runToEnd } from '../planner/steps';
+import { runToEnd, stepCounter } from '../planner/steps';
 
 interface LineProblem {
   code: string;
@@ -49,12 +49,9 @@ export function* checkMapRangeSteps(map: MemoryMap): Generator<void, LineProblem
   // after every edit) it is the sweep too, and only an unsorted map is sorted for it.
   const ok: R[] = [];
   let sorted = true;
-  let left = ITEMS_PER_STEP;
+  const due = stepCounter();
   for (const r of map.ranges) {
-    if (--left <= 0) {
-      yield;
-      left = ITEMS_PER_STEP;
-    }
+    if (due()) yield;
     if (r.depth !== 0 || r.end <= r.start || hasError(r)) continue;
     const prev = ok[ok.length - 1];
     if (prev && r.start < prev.start) {

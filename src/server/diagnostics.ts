@@ -6,7 +6,7 @@ import { Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserve
 import type { Field, Severity } from '../formats';
 import { ramInputs } from '../formats';
 import { type MapPlan, type MapProblem, PROBLEM_CODES, dumpProblems, lineProblems, mapProblemSteps, planOptions, planProblems } from '../analysis';
-import { ITEMS_PER_STEP, PageCounts, formatCount, formatSize, planMemoryMap, runToEnd, tableTotal } from '../planner';
+import { PageCounts, formatCount, formatSize, planMemoryMap, runToEnd, stepCounter, tableTotal } from '../planner';
 import type { DocAnalysis as Analysis, DocumentModel } from './model';
 import { isFirstInput, pagesShort, rangeText } from './describe';
 import { type Settings, editorTerms } from './settings';
@@ -80,9 +80,10 @@ export function* diagnosticSteps(analysis: Analysis, settings: Settings): Genera
   const { doc, records } = model.maps();
   // 1. Problems the readers found on single lines.
   const pushAll = (ps: readonly MapProblem[]): boolean => ps.every((p) => push(diagnostic(model, p)));
-  for (let i = 0; i < records.length; i++) {
-    if (!pushAll(lineProblems(records[i]))) break;
-    if (i % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) yield;
+  const due = stepCounter();
+  for (const r of records) {
+    if (!pushAll(lineProblems(r))) break;
+    if (due()) yield;
   }
   // 2. What MTRR dumps could not tell (no default type in /proc/mtrr, no fixed ranges).
   for (const d of doc.dumps) pushAll(dumpProblems(d, settings.physAddrBits, terms(settings)));
@@ -138,12 +139,9 @@ function* planDiagnostics(analysis: Analysis, settings: Settings, mp: MapPlan, p
   for (const p of planProblems(map, plan, mp.mtrrDump, terms(settings))) if (!push(diagnostic(analysis.model, inDocument(p, mp)))) return;
   yield;
   // Hand annotations.
-  let left = ITEMS_PER_STEP;
+  const due = stepCounter();
   for (const r of map.ranges) {
-    if (--left <= 0) {
-      yield;
-      left = ITEMS_PER_STEP;
-    }
+    if (due()) yield;
     if (!r.annotation) continue;
     const idx = mp.ramByLine.get(r.line);
     if (idx === undefined) continue;

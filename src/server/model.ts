@@ -8,7 +8,7 @@ import { CANDIDATE_KEYS, MapDocument, MapEdit, MapRecord, MemoryMap, ScanState, 
 import { KeyFinder } from '../formats/candidates';
 import { KeyLines } from '../formats/key-lines';
 import { BytePrefilter } from '../formats/prefilter';
-import { applyManyChanges } from './line-chunks';
+import { applyManyChanges, changedLines } from './line-chunks';
 import { yieldToEventLoop } from './yield';
 
 export interface Position {
@@ -429,8 +429,12 @@ export class DocumentModel {
       // is one line of the store; others are applied to the lines in chunks (line-chunks.ts),
       // since each would splice the whole store.
       const store = this.store;
-      if (changes.every(withinLine)) for (const c of changes) this.replaceInLine(c.range!, c.text);
-      else {
+      if (changes.every(withinLine)) {
+        for (const c of changes) {
+          const { start, count, lines } = changedLines(c.range!, c.text, store.length, (i) => store.at(i), splitDocumentLines);
+          store.splice(start, count, lines);
+        }
+      } else {
         const text = applyManyChanges(store.length, (i) => store.at(i), changes, splitDocumentLines);
         this.byteSize = text.length;
         store.setText(text);
@@ -442,31 +446,13 @@ export class DocumentModel {
     this.version = version;
   }
 
-  /** Applies a change within one line to the store alone (records are rebuilt by a full re-scan). */
-  private replaceInLine(range: NonNullable<TextChange['range']>, text: string): void {
-    const l = clamp(range.start.line, 0, this.store.length - 1);
-    const line = this.store.at(l);
-    const start = clamp(range.start.character, 0, line.length);
-    this.store.splice(l, 1, [line.slice(0, start) + text + line.slice(clamp(range.end.character, start, line.length))]);
-  }
-
   applyChange(change: TextChange): void {
     if (!change.range) {
       this.setText(change.text, false);
       return;
     }
-    const { start, end } = change.range;
-    const n = this.store.length;
-    const sl = clamp(start.line, 0, n - 1);
-    const el = clamp(end.line, sl, n - 1);
-    const first = this.store.at(sl);
-    const last = el === sl ? first : this.store.at(el);
-    const head = first.slice(0, clamp(start.character, 0, first.length));
-    const tail = last.slice(clamp(end.character, 0, last.length));
-    const inserted = splitDocumentLines(change.text);
-    inserted[0] = head + inserted[0];
-    inserted[inserted.length - 1] += tail;
-    const removed = el - sl + 1;
+    const { start: sl, count: removed, lines: inserted } = changedLines(change.range, change.text, this.store.length, (i) => this.store.at(i), splitDocumentLines);
+    const el = sl + removed - 1;
     const delta = inserted.length - removed;
     const oldScanned = this.scanned;
     const oldRecs = this.recs.slice(sl, el + 1);
@@ -569,10 +555,6 @@ function splice<T>(arr: T[], start: number, removeCount: number, items: T[]): T[
     return arr;
   }
   return arr.slice(0, start).concat(items, arr.slice(start + removeCount));
-}
-
-function clamp(n: number, lo: number, hi: number): number {
-  return n < lo ? lo : n > hi ? hi : n;
 }
 
 /** The analysis of an open document. */
