@@ -86,7 +86,10 @@ function planned(ctx: DocContext, choice: MapChoice): { map: MemoryMap; mp: MapP
 }
 
 /** eptLens/export (and eptLens/plan): one map, or with `allMaps` every map as Markdown. */
-export function exportRequest(ctx: DocContext, p: ExportParams): ExportResult {
+export const exportRequest = (ctx: DocContext, p: ExportParams): ExportResult => runToEnd(exportSteps(ctx, p));
+
+/** exportRequest in steps, for runInSteps: every map of a log of thousands of boots is one step. */
+export function* exportSteps(ctx: DocContext, p: ExportParams): Generator<void, ExportResult> {
   const name = baseName(ctx.analysis.model.uri);
   const filename = `${name.replace(/\.[^.]*$/, '') || 'plan'}.ept-plan.${EXPORT_FORMAT_INFO[p.format].extension}`;
   const maps = ctx.analysis.maps();
@@ -95,6 +98,7 @@ export function exportRequest(ctx: DocContext, p: ExportParams): ExportResult {
   if (p.allMaps && p.format === 'md' && maps.length > 1 && chosenIn(ctx, maps) === undefined) {
     const parts = [`# EPT plans for ${name}`, '', `${maps.length} memory maps in this document; each is planned on its own.`, ''];
     for (const map of maps) {
+      yield;
       const mp = ctx.analysis.planFor(map, ctx.settings);
       const title = `Map ${map.index + 1}: ${name} — ${mapTitle(map)}`;
       const why = noPlanReason(map, mp);
@@ -155,7 +159,10 @@ const chosenIn = (ctx: DocContext, maps: readonly MemoryMap[]): number | undefin
  * Memory Map…. One pass over the maps and the records (the boot of each map is the last `Linux
  * version` line before it), so a log of thousands of boots answers in one request.
  */
-export function mapList(ctx: DocContext): MapListResult {
+export const mapList = (ctx: DocContext): MapListResult => runToEnd(mapListSteps(ctx));
+
+/** mapList in steps, for runInSteps: a step per map (each is planned for its totals). */
+export function* mapListSteps(ctx: DocContext): Generator<void, MapListResult> {
   const { analysis, settings } = ctx;
   const model = analysis.model;
   const maps = analysis.maps();
@@ -172,6 +179,7 @@ export function mapList(ctx: DocContext): MapListResult {
       const at = text.indexOf('Linux version');
       boot = { line: rec.line, text: text.slice(at < 0 ? 0 : at, (at < 0 ? 0 : at) + MAX_BOOT_TEXT).trimEnd() };
     }
+    yield;
     const totals = planTotals(analysis, settings, map);
     out[i] = {
       index: i,

@@ -16,7 +16,7 @@ import { RequestError } from './errors';
 import { Documents } from './lifecycle';
 import * as P from './params';
 import { type PageOptions, planChunks, slices, type Progress } from './planfile';
-import { type DocContext, decode, exportRequest, findAddress, mapList, readPairedMtrr, reportSteps, summary } from './requests';
+import { type DocContext, decode, exportSteps, findAddress, mapListSteps, readPairedMtrr, reportSteps, summary } from './requests';
 import { runInSteps } from './yield';
 import type { RawSettings } from './settings';
 import { documentSymbols, foldingRanges } from './symbols';
@@ -156,14 +156,15 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   connection.onCodeAction(guard('code actions', P.codeActionParams, (params) => codeActions(params.textDocument.uri, params.context.diagnostics)));
 
-  connection.onRequest(ExportRequest, guard('export plan', P.exportParams, async (p) => exportRequest(await context(p.uri), p)));
-  connection.onRequest(PlanRequest, guard('plan', P.planParams, async (p) => exportRequest(await context(p.uri), p)));
-  // In steps: a report of a map of 300k ranges takes seconds, and other requests go on meanwhile.
+  // In steps: a report of a map of 300k ranges, or the plans of every map of 10k boots, take
+  // seconds, and other requests go on meanwhile.
+  connection.onRequest(ExportRequest, guard('export plan', P.exportParams, async (p) => runInSteps(exportSteps(await context(p.uri), p))));
+  connection.onRequest(PlanRequest, guard('plan', P.planParams, async (p) => runInSteps(exportSteps(await context(p.uri), p))));
   connection.onRequest(ReportRequest, guard('plan report', P.reportParams, async (p) => runInSteps(reportSteps(await context(p.uri), p))));
   connection.onRequest(SummaryRequest, guard('summary', P.uriParams, async (p) => summary(await context(p.uri))));
   connection.onRequest(FindAddressRequest, guard('go to address', P.findAddressParams, async (p) => findAddress(await context(p.uri), p.address)));
   connection.onRequest(DecodeRequest, guard('decode', P.decodeParams, (p) => decode(p)));
-  connection.onRequest(MapListRequest, guard('list maps', P.uriParams, async (p) => mapList(await context(p.uri))));
+  connection.onRequest(MapListRequest, guard('list maps', P.uriParams, async (p) => runInSteps(mapListSteps(await context(p.uri)))));
   connection.onRequest(
     ChooseMapRequest,
     guard('choose map', P.chooseMapParams, async (p) => {
