@@ -58,8 +58,8 @@ export const computeDiagnostics = (analysis: Analysis, settings: Settings): EptD
 /**
  * computeDiagnostics in steps: it yields after each part that grows with a map (its checks, its
  * plan, the plan's problems) and every ITEMS_PER_STEP records or ranges, so that the server can answer
- * hovers and keystrokes in between (a map of 300k ranges takes ~0.4 s in all), and stop when the
- * document changes. Returns the diagnostics.
+ * hovers and keystrokes in between (a map of 300k ranges takes 50-110 ms in all, in 50 steps), and
+ * stop when the document changes (runInSteps). Returns the diagnostics.
  */
 export function* diagnosticSteps(analysis: Analysis, settings: Settings): Generator<void, EptDiagnostic[]> {
   const cap = settings.maxDiagnostics;

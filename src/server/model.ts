@@ -9,7 +9,7 @@ import { KeyFinder } from '../formats/candidates';
 import { KeyLines } from '../formats/key-lines';
 import { BytePrefilter } from '../formats/prefilter';
 import { applyManyChanges, changedLines } from './line-chunks';
-import { yieldToEventLoop } from './yield';
+import { SLICE_MS, yieldToEventLoop } from './yield';
 
 export interface Position {
   line: number;
@@ -24,12 +24,7 @@ export interface TextChange {
 
 /** Documents with more lines than this are scanned in chunks, yielding to the event loop between them. */
 const CHUNK_LINES = 20_000;
-/**
- * The background scan yields after this much work, checking the clock every SLICE_LINES lines. A
- * request and its answer each wait for a slice to end (4 ms slices made a hover during the scan of
- * 300k ranges take ~20 ms, 2 ms ones ~11 ms).
- */
-const SCAN_SLICE_MS = 2;
+/** The background scan checks the clock every SLICE_LINES lines (it yields every SLICE_MS, yield.ts). */
 const SLICE_LINES = 250;
 /**
  * Hints asked for during the scan also scan this many lines past the visible ones: a map that ends
@@ -415,7 +410,7 @@ export class DocumentModel {
    * served in between (a fixed 20k-line chunk held them up to ~100 ms on loaded machines).
    * `shouldStop` aborts (document closed).
    */
-  async scanAll(shouldStop: () => boolean = () => false, sliceMs = SCAN_SLICE_MS): Promise<void> {
+  async scanAll(shouldStop: () => boolean = () => false, sliceMs = SLICE_MS): Promise<void> {
     while (!this.complete) {
       if (shouldStop()) return;
       const t0 = performance.now();

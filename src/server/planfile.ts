@@ -13,7 +13,7 @@ import type { PlanFileResult } from '../protocol/requests';
 import { type PlanFileEntry, entryName, renderPlanFilePage } from '../report/planfile-page';
 import { Cancelled } from './errors';
 import type { Settings } from './settings';
-import { yieldToEventLoop } from './yield';
+import { SLICE_MS, yieldToEventLoop } from './yield';
 
 interface PlanSource {
   uri: string;
@@ -34,8 +34,6 @@ export type Progress = (step: ProgressStep) => void;
 
 /** The share of the bar scanning takes; planning and rendering the distinct maps take the rest. */
 const SCAN_SHARE = 90;
-/** Planning yields to other requests after this much work (as the background scan does). */
-const PLAN_SLICE_MS = 2;
 /** Most line numbers a folded entry lists in the Markdown (the page lists them all, folded). */
 const MARKDOWN_LINES = 100;
 
@@ -122,7 +120,7 @@ export async function planChunks(
     }
     // Other requests go through between maps, as often as between the scan's chunks (planning 400
     // maps between yields every 100 ms held a hover up to 0.45 s).
-    if (now - lastYield >= PLAN_SLICE_MS) {
+    if (now - lastYield >= SLICE_MS) {
       await yieldToEventLoop();
       stop();
       lastYield = Date.now();

@@ -19,15 +19,16 @@ export function yieldToEventLoop(): Promise<void> {
 }
 
 /**
- * How long work runs before it lets queued requests through: a request waits this plus one
- * step (a few ms: steps are ITEMS_PER_STEP records or ranges, planner/steps.ts). With 5 ms a hover
- * during the diagnostics of 300k ranges waited 27 ms (median), with 2 ms 12-14 ms.
+ * How long the server's long work (the background scan, stepped passes, Plan Log File) runs before
+ * it lets queued requests through. A request and its answer each wait for a slice to end: with 4-5
+ * ms slices a hover during the scan or the diagnostics of 300k ranges took ~20-27 ms, with 2 ms
+ * ~11-14 ms. Stepped work also finishes its step (ITEMS_PER_STEP items, planner/steps.ts).
  */
-const STEP_MS = 2;
+export const SLICE_MS = 2;
 
 /**
  * Runs `steps` (work that yields between its parts) to its result, letting queued messages through
- * once STEP_MS of work are done, at the end of a step. Undefined when `stop` says so after a pause
+ * once SLICE_MS of work are done, at the end of a step. Undefined when `stop` says so after a pause
  * (the document changed: the result would be stale).
  */
 export function runInSteps<T>(steps: Generator<void, T>): Promise<T>;
@@ -36,7 +37,7 @@ export async function runInSteps<T>(steps: Generator<void, T>, stop: () => boole
   for (let since = Date.now(); ; ) {
     const step = steps.next();
     if (step.done) return step.value;
-    if (Date.now() - since < STEP_MS) continue;
+    if (Date.now() - since < SLICE_MS) continue;
     await yieldToEventLoop();
     if (stop()) return undefined;
     since = Date.now();
